@@ -1,0 +1,96 @@
+package io.tunnelstore.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The storage engine behind the server: ordered rows with cell versions, a per-shard change log, and metadata.
+ *
+ * <p>The interface speaks only in bytes, strings and longs so that it can be implemented on an embedded engine
+ * (RocksDB, the default) and later on a distributed one (HBase): a table is a keyspace named by a numeric id, a row
+ * key is an order-preserving byte encoding of the primary key (the server encodes it), a cell is a column name, a
+ * version timestamp and opaque value bytes.
+ *
+ * <p>Durability contract: when {@link #mutateRow} or {@link #writeMeta} returns normally, the write has reached
+ * durable storage (it survives {@code kill -9} of the process). A row mutation and its change-log record are
+ * committed in one atomic write: a reader never sees one without the other.
+ *
+ * <p>Thread-safety: all methods may be called concurrently from any thread.
+ */
+public interface StorageEngine extends AutoCloseable {
+
+    // ---------------------------------------------------------------- metadata
+
+    /** Reads one metadata value. */
+    Optional<byte[]> getMeta(String key);
+
+    /** All metadata entries whose key starts with {@code prefix}, in ascending key order. */
+    List<MetaEntry> scanMeta(String prefix);
+
+    /** Applies the puts and deletes of {@code batch} atomically and durably. */
+    void writeMeta(MetaBatch batch);
+
+    // ---------------------------------------------------------------- rows
+
+    /** Reads one row, or empty when it has no visible cell under {@code spec}. */
+    Optional<StoredRow> readRow(long tableId, byte[] rowKey, ReadSpec spec);
+
+    /**
+     * Scans rows with {@code startInclusive <= key < endExclusive} (unsigned byte order; {@code null} means
+     * unbounded) in ascending order, or in descending order when {@code reverse} is true (then the scan starts at
+     * the greatest key below {@code endExclusive}... see {@link ScanRange} for the exact bounds).
+     * The caller must close the scanner.
+     */
+    RowScanner scan(long tableId, ScanRange range, ReadSpec spec);
+
+    /**
+     * Atomically reads the current row (all versions of all columns), lets {@code decider} compute a mutation and an
+     * optional change-log record, and commits both in one durable write. No other mutation of the same row runs
+     * between the read and the write. If the decider throws, nothing is written and the exception propagates.
+     *
+     * @return the decision's result together with the sequence number assigned to its change-log record (or
+     *         {@code -1} when it wrote none)
+     */
+    <T> MutationResult<T> mutateRow(long tableId, byte[] rowKey, RowDecider<T> decider);
+
+    /** Removes every row of the table and every change-log record of its shards. */
+    void dropTable(long tableId);
+
+    /**
+     * Approximate on-disk bytes of the rows of {@code range} (used for split points and base-channel splitting).
+     */
+    long approximateSize(long tableId, ScanRange range);
+
+    /**
+     * Row keys that cut {@code range} into pieces of roughly {@code targetBytes} each (ascending, exclusive of the
+     * range bounds); empty when the range is smaller than {@code targetBytes}.
+     */
+    List<byte[]> splitKeys(long tableId, ScanRange range, long targetBytes);
+
+    // ---------------------------------------------------------------- change log
+
+    /**
+     * Reads change-log records of one shard with {@code seq >= fromSeq}, ascending, stopping after
+     * {@code maxRecords} records or once {@code maxBytes} of payload have been returned (at least one record is
+     * returned when one exists).
+     */
+    List<LogRecord> readLog(long tableId, long shardId, long fromSeq, int maxRecords, long maxBytes);
+
+    /** Lowest and highest retained sequence numbers of a shard (both 0 when it has no record). */
+    LogBounds logBounds(long tableId, long shardId);
+
+    /**
+     * Deletes the shard's records committed before {@code commitTimeMicros}; returns how many were deleted.
+     */
+    long trimLog(long tableId, long shardId, long commitTimeMicros);
+
+    /**
+     * Registers a listener called (on the committing thread, after the commit is durable; it must not block) for every
+     * change-log record appended to any shard.
+     */
+    void addLogListener(LogListener listener);
+
+    /** Flushes and closes the engine; releases the data-directory lock. */
+    @Override
+    void close();
+}
