@@ -1,0 +1,24 @@
+package io.tunnelstore.tunnel.internal;
+
+import io.tunnelstore.tunnel.StreamRecord;
+import java.util.List;
+
+/**
+ * One ReadRecords response, decoded.
+ *
+ * @param records   decoded records in channel order (unmodifiable)
+ * @param nextToken the position after these records; {@code null} when the channel is finished (the wire
+ *                  sentinel {@code finished} is translated to null by the adapter)
+ * @param mayMore   true when the server has more data immediately available (wire {@code may_more_record}, or
+ *                  when absent the SDK heuristic: more than 500 records or 900 KiB)
+ */
+public record ReadResult(List<StreamRecord> records, String nextToken, boolean mayMore) {
+    public ReadResult {
+        records = List.copyOf(records);
+    }
+
+    /** True when this batch ends the channel. */
+    public boolean finished() {
+        return nextToken == null;
+    }
+}
