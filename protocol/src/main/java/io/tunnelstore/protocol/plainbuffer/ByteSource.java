@@ -1,0 +1,83 @@
+package io.tunnelstore.protocol.plainbuffer;
+
+/**
+ * Bounds-checked little-endian reader over a byte array. Every read checks the remaining length first and
+ * throws {@link PlainBufferException} (with the offset) instead of running off the end.
+ */
+final class ByteSource {
+    private final byte[] data;
+    private int pos;
+
+    ByteSource(byte[] data) {
+        this.data = data;
+    }
+
+    int position() {
+        return pos;
+    }
+
+    byte[] data() {
+        return data;
+    }
+
+    boolean atEnd() {
+        return pos >= data.length;
+    }
+
+    int remaining() {
+        return data.length - pos;
+    }
+
+    private void require(int n, String what) {
+        if (n < 0 || n > data.length - pos) {
+            throw new PlainBufferException("truncated PlainBuffer: " + what + " needs " + n + " byte(s) at offset "
+                    + pos + " but only " + (data.length - pos) + " remain");
+        }
+    }
+
+    /** The next byte (0..255) without consuming it, or -1 at the end. */
+    int peek() {
+        return pos < data.length ? data[pos] & 0xFF : -1;
+    }
+
+    int readByte(String what) {
+        require(1, what);
+        return data[pos++] & 0xFF;
+    }
+
+    int readInt32(String what) {
+        require(4, what);
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            v |= (data[pos++] & 0xFF) << (8 * i);
+        }
+        return v;
+    }
+
+    long readInt64(String what) {
+        require(8, what);
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v |= (data[pos++] & 0xFFL) << (8 * i);
+        }
+        return v;
+    }
+
+    /** Skips {@code n} bytes after checking they exist; returns the offset where they start. */
+    int skip(int n, String what) {
+        require(n, what);
+        int start = pos;
+        pos += n;
+        return start;
+    }
+
+    /** Reads a tag and fails unless it is {@code expected}. */
+    void expectTag(int expected, String what) {
+        int at = pos;
+        int tag = readByte(what);
+        if (tag != expected) {
+            throw new PlainBufferException(String.format(
+                    "malformed PlainBuffer: expected %s (tag 0x%02X) at offset %d but found 0x%02X", what, expected, at, tag));
+        }
+    }
+}
