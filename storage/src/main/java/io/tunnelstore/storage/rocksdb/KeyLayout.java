@@ -1,0 +1,192 @@
+package io.tunnelstore.storage.rocksdb;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Byte layouts of the keys in the RocksDB column families (see {@code docs/storage-layout.md}). Stateless and
+ * thread-safe.
+ *
+ * <pre>
+ * rows:     tableId(8 BE) | esc(rowKey) 00 01 | esc(utf8(column)) 00 01 | (Long.MAX_VALUE - timestamp)(8 BE)
+ * log:      tableId(8 BE) | shardId(8 BE) | sequence(8 BE)      → commitTimeMicros(8 BE) | payload
+ * log_trim: tableId(8 BE) | shardId(8 BE)                       → highest trimmed sequence(8 BE)
+ * meta:     utf8(key)                                           → value
+ * </pre>
+ *
+ * <p>{@code esc} replaces every 0x00 byte by 0x00 0xFF; 0x00 0x01 terminates the field. Under RocksDB's unsigned
+ * bytewise comparator this keeps (1) all cells of a row contiguous, (2) rows in unsigned lexicographic order of
+ * their keys (a key sorts before every longer key it prefixes, because the terminator 0x00 0x01 is smaller than both
+ * an escaped 0x00 (0x00 0xFF) and any other byte), and (3) within a column, versions newest first.
+ */
+final class KeyLayout {
+    static final int ID_BYTES = Long.BYTES;
+    private static final byte ESCAPE = 0x00;
+    private static final byte ESCAPED_ZERO = (byte) 0xFF;
+    private static final byte TERMINATOR = 0x01;
+
+    private KeyLayout() {}
+
+    // ------------------------------------------------------------------ rows
+
+    /** {@code tableId}: the first key of a table's rows. */
+    static byte[] tablePrefix(long tableId) {
+        return putLong(new byte[ID_BYTES], 0, tableId);
+    }
+
+    /**
+     * {@code tableId | esc(rowKey) 00 01}: every cell key of the row starts with it, and it is greater than every key
+     * of a smaller row and smaller than every key of a greater row, so it is also the seek key of a range bound.
+     */
+    static byte[] rowPrefix(long tableId, byte[] rowKey) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(ID_BYTES + rowKey.length + 4);
+        out.writeBytes(tablePrefix(tableId));
+        writeEscaped(out, rowKey);
+        return out.toByteArray();
+    }
+
+    /** {@code rowPrefix | esc(utf8(column)) 00 01}: every version key of the column starts with it. */
+    static byte[] columnPrefix(byte[] rowPrefix, String column) {
+        byte[] name = column.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rowPrefix.length + name.length + 2 + Long.BYTES);
+        out.writeBytes(rowPrefix);
+        writeEscaped(out, name);
+        return out.toByteArray();
+    }
+
+    /** The full key of one cell version. */
+    static byte[] cellKey(byte[] rowPrefix, String column, long timestamp) {
+        byte[] columnPrefix = columnPrefix(rowPrefix, column);
+        byte[] key = Arrays.copyOf(columnPrefix, columnPrefix.length + Long.BYTES);
+        return putLong(key, columnPrefix.length, Long.MAX_VALUE - timestamp);
+    }
+
+    /** One decoded cell key. {@code rowPrefixLength} bytes of the key are the {@link #rowPrefix}. */
+    record DecodedCell(byte[] rowKey, int rowPrefixLength, String column, long timestamp) {}
+
+    /** Decodes a key of the rows family; throws {@link IllegalStateException} on a malformed key (corruption). */
+    static DecodedCell decodeCell(byte[] key) {
+        ByteArrayOutputStream rowKey = new ByteArrayOutputStream();
+        int pos = readEscaped(key, ID_BYTES, rowKey);
+        int rowPrefixLength = pos;
+        ByteArrayOutputStream column = new ByteArrayOutputStream();
+        pos = readEscaped(key, pos, column);
+        if (key.length - pos != Long.BYTES) {
+            throw new IllegalStateException("malformed cell key " + Arrays.toString(key));
+        }
+        long timestamp = Long.MAX_VALUE - getLong(key, pos);
+        return new DecodedCell(rowKey.toByteArray(), rowPrefixLength, column.toString(StandardCharsets.UTF_8),
+                timestamp);
+    }
+
+    private static void writeEscaped(ByteArrayOutputStream out, byte[] field) {
+        for (byte b : field) {
+            out.write(b);
+            if (b == ESCAPE) {
+                out.write(ESCAPED_ZERO);
+            }
+        }
+        out.write(ESCAPE);
+        out.write(TERMINATOR);
+    }
+
+    /** Reads one escaped field starting at {@code pos} into {@code out}; returns the position after its terminator. */
+    private static int readEscaped(byte[] key, int pos, ByteArrayOutputStream out) {
+        while (pos + 1 < key.length) {
+            byte b = key[pos];
+            if (b != ESCAPE) {
+                out.write(b);
+                pos++;
+            } else if (key[pos + 1] == ESCAPED_ZERO) {
+                out.write(0);
+                pos += 2;
+            } else if (key[pos + 1] == TERMINATOR) {
+                return pos + 2;
+            } else {
+                break;
+            }
+        }
+        throw new IllegalStateException("malformed escaped field in key " + Arrays.toString(key));
+    }
+
+    // ------------------------------------------------------------------ change log
+
+    /** {@code tableId | shardId}: every record key of the shard starts with it; also the log_trim key. */
+    static byte[] shardPrefix(long tableId, long shardId) {
+        byte[] key = new byte[2 * ID_BYTES];
+        putLong(key, 0, tableId);
+        return putLong(key, ID_BYTES, shardId);
+    }
+
+    static byte[] logKey(long tableId, long shardId, long sequence) {
+        byte[] key = new byte[3 * ID_BYTES];
+        putLong(key, 0, tableId);
+        putLong(key, ID_BYTES, shardId);
+        return putLong(key, 2 * ID_BYTES, sequence);
+    }
+
+    static long logKeySequence(byte[] logKey) {
+        return getLong(logKey, 2 * ID_BYTES);
+    }
+
+    static byte[] logValue(long commitTimeMicros, byte[] payload) {
+        byte[] value = new byte[Long.BYTES + payload.length];
+        putLong(value, 0, commitTimeMicros);
+        System.arraycopy(payload, 0, value, Long.BYTES, payload.length);
+        return value;
+    }
+
+    static long logValueCommitTime(byte[] value) {
+        return getLong(value, 0);
+    }
+
+    static byte[] logValuePayload(byte[] value) {
+        return Arrays.copyOfRange(value, Long.BYTES, value.length);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /**
+     * The smallest key greater than every key starting with {@code prefix}, or {@code null} when there is none (the
+     * prefix is all 0xFF).
+     */
+    static byte[] prefixSuccessor(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] next = Arrays.copyOf(prefix, i + 1);
+                next[i]++;
+                return next;
+            }
+        }
+        return null;
+    }
+
+    static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    static boolean startsWith(byte[] key, byte[] prefix, int prefixLength) {
+        return key.length >= prefixLength && Arrays.equals(key, 0, prefixLength, prefix, 0, prefixLength);
+    }
+
+    static byte[] putLong(byte[] target, int offset, long value) {
+        for (int i = 7; i >= 0; i--) {
+            target[offset + i] = (byte) value;
+            value >>>= 8;
+        }
+        return target;
+    }
+
+    static long getLong(byte[] source, int offset) {
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (source[offset + i] & 0xFF);
+        }
+        return value;
+    }
+
+    static byte[] longBytes(long value) {
+        return putLong(new byte[Long.BYTES], 0, value);
+    }
+}

@@ -1,0 +1,731 @@
+package io.tunnelstore.storage.rocksdb;
+
+import io.tunnelstore.storage.LogBounds;
+import io.tunnelstore.storage.LogListener;
+import io.tunnelstore.storage.LogRecord;
+import io.tunnelstore.storage.MetaBatch;
+import io.tunnelstore.storage.MetaEntry;
+import io.tunnelstore.storage.MutationResult;
+import io.tunnelstore.storage.ReadSpec;
+import io.tunnelstore.storage.RowDecider;
+import io.tunnelstore.storage.RowScanner;
+import io.tunnelstore.storage.ScanRange;
+import io.tunnelstore.storage.StorageEngine;
+import io.tunnelstore.storage.StorageException;
+import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.storage.StoredCell;
+import io.tunnelstore.storage.StoredRow;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link StorageEngine}: one RocksDB database per data directory. Open with {@link #open}; close once.
+ * Thread-safe: every method may be called concurrently; see the implementation notes below.
+ *
+ * <p>Key layouts are documented in {@code docs/storage-layout.md} and {@link KeyLayout}.
+ */
+/*
+ * Implementation notes
+ *
+ * Concurrency. Readers use RocksDB iterators directly (each sees an implicit snapshot). Writers never call
+ * db.write themselves: mutateRow locks the row (RowLocks), reads it, asks the decider, plans the writes, and then,
+ * under `sequenceLock`, takes the commit time and the shard's next sequence number and queues the commit on the
+ * GroupCommitter. The committer is the only thread that writes: it merges queued commits into one WriteBatch and
+ * one fsync (group commit) and writes them in queue order, so per shard commit order == sequence order. The row
+ * lock is held until the caller's commit is durable, so the next decider of that row sees it. Log listeners run on
+ * the committer thread after the write returned (durable when syncWrites).
+ *
+ * Lifecycle. Every public method runs inside InFlightGate.enter/exit; close() shuts the gate (refusing new calls),
+ * waits for the running ones (including commits in flight), aborts open scanners, stops the committer and frees
+ * every native handle, then releases the directory lock.
+ *
+ * Recovery. RocksDB replays its WAL on open. Per-shard sequence counters are recovered lazily, the first time a
+ * shard is appended to after open: max(sequence of the shard's last log key, the shard's trim watermark). The
+ * watermark (family log_trim) remembers the highest trimmed sequence, so trimming every record never lets the
+ * numbering restart. If a write fails, the committer refuses everything afterwards (a later commit would leave a
+ * sequence gap); reopening recovers the counters from what is on disk.
+ *
+ * References. RocksDB wiki: "WriteBatch", "Write Ahead Log", "DeleteRange"; group commit as in InnoDB/Kafka's
+ * single-writer log.
+ */
+public final class RocksDbStorageEngine implements StorageEngine {
+    private static final Logger log = LoggerFactory.getLogger(RocksDbStorageEngine.class);
+    private static final int ROW_LOCK_STRIPES = 1024;
+
+    static final String CF_META = "meta";
+    static final String CF_ROWS = "rows";
+    static final String CF_LOG = "log";
+    static final String CF_LOG_TRIM = "log_trim";
+
+    /** Next sequence state of a shard; guarded by {@code sequenceLock}. */
+    private static final class ShardCounter {
+        long lastSequence;
+    }
+
+    private record ShardId(long tableId, long shardId) {}
+
+    private final Path dataDir;
+    private final StorageOptions options;
+    private final DataDirLock dirLock;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final RocksDB db;
+    private final ColumnFamilyHandle metaCf;
+    private final ColumnFamilyHandle rowsCf;
+    private final ColumnFamilyHandle logCf;
+    private final ColumnFamilyHandle logTrimCf;
+    private final ReadOptions readOptions = new ReadOptions();
+    private final GroupCommitter committer;
+    private final InFlightGate gate;
+    private final RowLocks rowLocks = new RowLocks(ROW_LOCK_STRIPES);
+    private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<RocksRowScanner> openScanners = ConcurrentHashMap.newKeySet();
+    /** Serializes trims so that two never plan deletes of the same records. */
+    private final ReentrantLock trimLock = new ReentrantLock();
+
+    private final Object sequenceLock = new Object();
+    /** Guarded by sequenceLock. */
+    private final Map<ShardId, ShardCounter> shardCounters = new HashMap<>();
+    /** Guarded by sequenceLock; commit times never go backwards even if the clock does. */
+    private long lastCommitTimeMicros;
+
+    private RocksDbStorageEngine(Path dataDir, StorageOptions options, DataDirLock dirLock, DBOptions dbOptions,
+            ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles, RocksDB db) {
+        this.dataDir = dataDir;
+        this.options = options;
+        this.dirLock = dirLock;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.handles = handles;
+        this.db = db;
+        this.metaCf = handles.get(1);
+        this.rowsCf = handles.get(2);
+        this.logCf = handles.get(3);
+        this.logTrimCf = handles.get(4);
+        this.gate = new InFlightGate(dataDir.toString());
+        this.committer = new GroupCommitter(db, options.syncWrites(), this::notifyListeners, dataDir.toString());
+    }
+
+    /**
+     * Opens (creating if needed) the engine in {@code dataDir}.
+     *
+     * @throws StorageException if the directory is in use by another engine (in this or another process), cannot be
+     *                          created, or RocksDB cannot open it; the message names the directory
+     */
+    public static RocksDbStorageEngine open(Path dataDir, StorageOptions options) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(options, "options");
+        Path dir = dataDir.toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot create data directory " + dir, e);
+        }
+        RocksDB.loadLibrary();
+        DataDirLock dirLock = DataDirLock.acquire(dir);
+        DBOptions dbOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                // the meta and log_trim families are written rarely; without a cap their memtables would pin WAL files
+                .setMaxTotalWalSize(256L << 20)
+                .setKeepLogFileNum(5);
+        ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+                new ColumnFamilyDescriptor(CF_META.getBytes(StandardCharsets.UTF_8), cfOptions),
+                new ColumnFamilyDescriptor(CF_ROWS.getBytes(StandardCharsets.UTF_8), cfOptions),
+                new ColumnFamilyDescriptor(CF_LOG.getBytes(StandardCharsets.UTF_8), cfOptions),
+                new ColumnFamilyDescriptor(CF_LOG_TRIM.getBytes(StandardCharsets.UTF_8), cfOptions));
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB db;
+        try {
+            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            handles.forEach(ColumnFamilyHandle::close);
+            cfOptions.close();
+            dbOptions.close();
+            dirLock.close();
+            throw new StorageException("cannot open RocksDB in data directory " + dir + ": " + e.getMessage(), e);
+        }
+        log.info("Opened storage engine in {} (syncWrites={})", dir, options.syncWrites());
+        return new RocksDbStorageEngine(dir, options, dirLock, dbOptions, cfOptions, handles, db);
+    }
+
+    /** The absolute data directory. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    @Override
+    public Optional<byte[]> getMeta(String key) {
+        Objects.requireNonNull(key, "key");
+        gate.enter();
+        try {
+            return Optional.ofNullable(db.get(metaCf, readOptions, key.getBytes(StandardCharsets.UTF_8)));
+        } catch (RocksDBException e) {
+            throw wrap("read meta key " + key, e);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public List<MetaEntry> scanMeta(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        byte[] start = prefix.getBytes(StandardCharsets.UTF_8);
+        gate.enter();
+        try (RocksIterator it = db.newIterator(metaCf, readOptions)) {
+            List<MetaEntry> entries = new ArrayList<>();
+            for (it.seek(start); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!KeyLayout.startsWith(key, start)) {
+                    break;
+                }
+                entries.add(new MetaEntry(new String(key, StandardCharsets.UTF_8), it.value()));
+            }
+            checkStatus(it, "scan meta prefix " + prefix);
+            return entries;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public void writeMeta(MetaBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        if (batch.isEmpty()) {
+            return;
+        }
+        WriteOps ops = new WriteOps();
+        for (MetaBatch.Op op : batch.ops()) {
+            byte[] key = op.key().getBytes(StandardCharsets.UTF_8);
+            if (op.value() == null) {
+                ops.delete(metaCf, key);
+            } else {
+                ops.put(metaCf, key, op.value());
+            }
+        }
+        gate.enter();
+        try {
+            await(submit(ops, null).done());
+        } finally {
+            gate.exit();
+        }
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    @Override
+    public Optional<StoredRow> readRow(long tableId, byte[] rowKey, ReadSpec spec) {
+        Objects.requireNonNull(rowKey, "rowKey");
+        CellSelector.validate(spec);
+        byte[] rowPrefix = KeyLayout.rowPrefix(tableId, rowKey);
+        gate.enter();
+        try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
+            it.seek(rowPrefix);
+            if (!it.isValid()) {
+                checkStatus(it, "read row");
+                return Optional.empty();
+            }
+            if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(RowReader.readForward(it, spec));
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public RowScanner scan(long tableId, ScanRange range, ReadSpec spec) {
+        Objects.requireNonNull(range, "range");
+        CellSelector.validate(spec);
+        byte[] tablePrefix = KeyLayout.tablePrefix(tableId);
+        byte[] lower = range.startInclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.startInclusive());
+        byte[] upper = range.endExclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.endExclusive());
+        gate.enter();
+        try {
+            RocksIterator it = db.newIterator(rowsCf, readOptions);
+            if (!range.reverse()) {
+                it.seek(lower != null ? lower : tablePrefix);
+            } else if (upper != null) {
+                // no key equals a row prefix (cell keys are longer), so this lands on the last cell below the bound
+                it.seekForPrev(upper);
+            } else {
+                byte[] afterTable = KeyLayout.prefixSuccessor(tablePrefix);
+                if (afterTable == null) {
+                    it.seekToLast();
+                } else {
+                    it.seekForPrev(afterTable);
+                }
+            }
+            RocksRowScanner scanner = new RocksRowScanner(it, gate, openScanners::remove, spec, range.reverse(),
+                    tablePrefix, lower, upper);
+            openScanners.add(scanner);
+            return scanner;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public <T> MutationResult<T> mutateRow(long tableId, byte[] rowKey, RowDecider<T> decider) {
+        Objects.requireNonNull(rowKey, "rowKey");
+        Objects.requireNonNull(decider, "decider");
+        byte[] key = rowKey.clone();
+        byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
+        gate.enter();
+        try {
+            ReentrantLock rowLock = rowLocks.lockFor(tableId, key);
+            rowLock.lock();
+            try {
+                List<StoredCell> current = readAllCells(rowPrefix);
+                RowDecider.Decision<T> decision = decider.decide(
+                        current.isEmpty() ? Optional.empty() : Optional.of(new StoredRow(key.clone(), current)));
+                Objects.requireNonNull(decision, "decider returned null");
+                WriteOps ops = new WriteOps();
+                if (decision.mutation() != null) {
+                    MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+                }
+                LogAppend append = decision.logRecord() == null
+                        ? null
+                        : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
+                if (ops.isEmpty() && append == null) {
+                    return new MutationResult<>(decision.result(), -1, nextCommitTimeMicros());
+                }
+                Submitted submitted = submit(ops, append);
+                await(submitted.done()); // the row stays locked until the write is durable
+                return new MutationResult<>(decision.result(), submitted.sequence(), submitted.commitTimeMicros());
+            } finally {
+                rowLock.unlock();
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** All versions of all columns of a row, in stored order. */
+    private List<StoredCell> readAllCells(byte[] rowPrefix) {
+        try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
+            it.seek(rowPrefix);
+            if (!it.isValid()) {
+                checkStatus(it, "read row");
+                return List.of();
+            }
+            if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
+                return List.of();
+            }
+            StoredRow row = RowReader.readForward(it, ReadSpec.allVersions());
+            return row == null ? List.of() : row.cells();
+        }
+    }
+
+    @Override
+    public void dropTable(long tableId) {
+        byte[] tablePrefix = KeyLayout.tablePrefix(tableId);
+        byte[] afterTable = KeyLayout.prefixSuccessor(tablePrefix);
+        gate.enter();
+        try {
+            WriteOps ops = new WriteOps();
+            for (ColumnFamilyHandle family : List.of(rowsCf, logCf, logTrimCf)) {
+                if (afterTable != null) {
+                    ops.deleteRange(family, tablePrefix, afterTable);
+                } else {
+                    deleteEachKeyWithPrefix(family, tablePrefix, ops); // the table id is all 0xFF: no upper key
+                }
+            }
+            CompletableFuture<Void> done;
+            synchronized (sequenceLock) {
+                // the drop is queued behind every append already numbered, so it deletes them too
+                shardCounters.keySet().removeIf(shard -> shard.tableId() == tableId);
+                done = committer.enqueue(ops, null);
+            }
+            await(done);
+            log.info("Dropped table {} from {}", tableId, dataDir);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void deleteEachKeyWithPrefix(ColumnFamilyHandle family, byte[] prefix, WriteOps ops) {
+        try (RocksIterator it = db.newIterator(family, readOptions)) {
+            for (it.seek(prefix); it.isValid() && KeyLayout.startsWith(it.key(), prefix); it.next()) {
+                ops.delete(family, it.key());
+            }
+            checkStatus(it, "list keys to drop");
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>This engine counts the key and value bytes of the range's cells (cost linear in the range). The result is
+     * exact for the logical data and approximate for the files (compression, tombstones).
+     */
+    @Override
+    public long approximateSize(long tableId, ScanRange range) {
+        long[] total = {0};
+        walkRange(tableId, range, (rowKey, bytes) -> {
+            total[0] += bytes;
+            return true;
+        });
+        return total[0];
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each split key is the first row key after a piece reached {@code targetBytes} (counted as in
+     * {@link #approximateSize}), so it is a real row key strictly inside the range.
+     */
+    @Override
+    public List<byte[]> splitKeys(long tableId, ScanRange range, long targetBytes) {
+        if (targetBytes <= 0) {
+            throw new IllegalArgumentException("targetBytes must be positive: " + targetBytes);
+        }
+        List<byte[]> splits = new ArrayList<>();
+        long[] piece = {0};
+        boolean[] firstRow = {true};
+        walkRange(tableId, range, (rowKey, bytes) -> {
+            if (!firstRow[0] && piece[0] >= targetBytes) {
+                splits.add(rowKey);
+                piece[0] = 0;
+            }
+            firstRow[0] = false;
+            piece[0] += bytes;
+            return true;
+        });
+        return splits;
+    }
+
+    /** Receives each row of a range walk with its size in bytes; returns false to stop. */
+    private interface RowSizeVisitor {
+        boolean visit(byte[] rowKey, long bytes);
+    }
+
+    /** Visits the rows of a range in ascending order (ignoring {@code range.reverse()}) with their byte sizes. */
+    private void walkRange(long tableId, ScanRange range, RowSizeVisitor visitor) {
+        Objects.requireNonNull(range, "range");
+        byte[] tablePrefix = KeyLayout.tablePrefix(tableId);
+        byte[] lower = range.startInclusive() == null ? tablePrefix
+                : KeyLayout.rowPrefix(tableId, range.startInclusive());
+        byte[] upper = range.endExclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.endExclusive());
+        gate.enter();
+        try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
+            byte[] rowKey = null;
+            byte[] rowPrefix = null;
+            int rowPrefixLength = 0;
+            long rowBytes = 0;
+            for (it.seek(lower); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!KeyLayout.startsWith(key, tablePrefix)
+                        || (upper != null && Arrays.compareUnsigned(key, upper) >= 0)) {
+                    break;
+                }
+                if (rowPrefix == null || !KeyLayout.startsWith(key, rowPrefix, rowPrefixLength)) {
+                    if (rowKey != null && !visitor.visit(rowKey, rowBytes)) {
+                        return;
+                    }
+                    KeyLayout.DecodedCell cell = KeyLayout.decodeCell(key);
+                    rowKey = cell.rowKey();
+                    rowPrefix = key;
+                    rowPrefixLength = cell.rowPrefixLength();
+                    rowBytes = 0;
+                }
+                rowBytes += key.length + it.value().length;
+            }
+            checkStatus(it, "walk rows of table " + tableId);
+            if (rowKey != null) {
+                visitor.visit(rowKey, rowBytes);
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    // ---------------------------------------------------------------- change log
+
+    @Override
+    public List<LogRecord> readLog(long tableId, long shardId, long fromSeq, int maxRecords, long maxBytes) {
+        if (maxRecords < 1) {
+            throw new IllegalArgumentException("maxRecords must be at least 1: " + maxRecords);
+        }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1: " + maxBytes);
+        }
+        byte[] shardPrefix = KeyLayout.shardPrefix(tableId, shardId);
+        gate.enter();
+        try (RocksIterator it = db.newIterator(logCf, readOptions)) {
+            List<LogRecord> records = new ArrayList<>();
+            long bytes = 0;
+            for (it.seek(KeyLayout.logKey(tableId, shardId, Math.max(fromSeq, 0))); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!KeyLayout.startsWith(key, shardPrefix)) {
+                    break;
+                }
+                byte[] value = it.value();
+                byte[] payload = KeyLayout.logValuePayload(value);
+                records.add(new LogRecord(tableId, shardId, KeyLayout.logKeySequence(key),
+                        KeyLayout.logValueCommitTime(value), payload));
+                bytes += payload.length;
+                if (records.size() >= maxRecords || bytes >= maxBytes) {
+                    break;
+                }
+            }
+            checkStatus(it, "read log of table " + tableId + " shard " + shardId);
+            return records;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public LogBounds logBounds(long tableId, long shardId) {
+        byte[] shardPrefix = KeyLayout.shardPrefix(tableId, shardId);
+        gate.enter();
+        try (RocksIterator it = db.newIterator(logCf, readOptions)) {
+            it.seek(shardPrefix);
+            if (!it.isValid() || !KeyLayout.startsWith(it.key(), shardPrefix)) {
+                checkStatus(it, "read log bounds");
+                return new LogBounds(0, 0);
+            }
+            long first = KeyLayout.logKeySequence(it.key());
+            it.seekForPrev(KeyLayout.logKey(tableId, shardId, Long.MAX_VALUE));
+            checkStatus(it, "read log bounds");
+            long last = KeyLayout.logKeySequence(it.key());
+            return new LogBounds(first, last);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Commit times never decrease along a shard's sequence, so the trimmed records are a prefix of the shard. The
+     * highest trimmed sequence is remembered, so sequence numbers keep growing even when every record was trimmed.
+     */
+    @Override
+    public long trimLog(long tableId, long shardId, long commitTimeMicros) {
+        byte[] shardPrefix = KeyLayout.shardPrefix(tableId, shardId);
+        gate.enter();
+        trimLock.lock();
+        try {
+            long first = -1;
+            long last = -1;
+            long count = 0;
+            try (RocksIterator it = db.newIterator(logCf, readOptions)) {
+                for (it.seek(shardPrefix); it.isValid(); it.next()) {
+                    byte[] key = it.key();
+                    if (!KeyLayout.startsWith(key, shardPrefix)
+                            || KeyLayout.logValueCommitTime(it.value()) >= commitTimeMicros) {
+                        break;
+                    }
+                    long sequence = KeyLayout.logKeySequence(key);
+                    if (first < 0) {
+                        first = sequence;
+                    }
+                    last = sequence;
+                    count++;
+                }
+                checkStatus(it, "scan log to trim");
+            }
+            if (count == 0) {
+                return 0;
+            }
+            WriteOps ops = new WriteOps()
+                    .deleteRange(logCf, KeyLayout.logKey(tableId, shardId, first),
+                            KeyLayout.logKey(tableId, shardId, last + 1))
+                    .put(logTrimCf, shardPrefix, KeyLayout.longBytes(last));
+            await(submit(ops, null).done());
+            return count;
+        } finally {
+            trimLock.unlock();
+            gate.exit();
+        }
+    }
+
+    @Override
+    public void addLogListener(LogListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Runs on the committer thread once a commit is durable. Listener failures are logged and isolated. */
+    private void notifyListeners(GroupCommitter.PendingCommit commit) {
+        GroupCommitter.AppendedRecord appended = commit.appended();
+        if (appended == null) {
+            return;
+        }
+        for (LogListener listener : listeners) {
+            try {
+                listener.appended(appended.tableId(), appended.shardId(), appended.sequence());
+            } catch (Throwable t) {
+                log.error("Log listener {} failed for table {} shard {} sequence {}; ignored", listener,
+                        appended.tableId(), appended.shardId(), appended.sequence(), t);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- commit path
+
+    private record LogAppend(long tableId, long shardId, byte[] payload) {}
+
+    private record Submitted(CompletableFuture<Void> done, long sequence, long commitTimeMicros) {}
+
+    /**
+     * Numbers and queues a commit. Taking the commit time and the sequence and queueing happen under one lock, so
+     * the committer (which writes in queue order) keeps each shard's commit order equal to its sequence order and
+     * commit times non-decreasing along it.
+     */
+    private Submitted submit(WriteOps ops, LogAppend append) {
+        synchronized (sequenceLock) {
+            committer.checkHealthy();
+            long commitTime = nextCommitTimeMicros();
+            if (append == null) {
+                return new Submitted(committer.enqueue(ops, null), -1, commitTime);
+            }
+            ShardCounter counter = counterOf(append.tableId(), append.shardId());
+            long sequence = counter.lastSequence + 1;
+            ops.put(logCf, KeyLayout.logKey(append.tableId(), append.shardId(), sequence),
+                    KeyLayout.logValue(commitTime, append.payload()));
+            CompletableFuture<Void> done = committer.enqueue(ops,
+                    new GroupCommitter.AppendedRecord(append.tableId(), append.shardId(), sequence));
+            counter.lastSequence = sequence;
+            return new Submitted(done, sequence, commitTime);
+        }
+    }
+
+    /** Guarded by sequenceLock. Loads the shard's counter from disk the first time it is used after open. */
+    private ShardCounter counterOf(long tableId, long shardId) {
+        ShardId id = new ShardId(tableId, shardId);
+        ShardCounter counter = shardCounters.get(id);
+        if (counter == null) {
+            counter = new ShardCounter();
+            counter.lastSequence = recoverLastSequence(tableId, shardId);
+            shardCounters.put(id, counter);
+        }
+        return counter;
+    }
+
+    private long recoverLastSequence(long tableId, long shardId) {
+        byte[] shardPrefix = KeyLayout.shardPrefix(tableId, shardId);
+        long last = 0;
+        try (RocksIterator it = db.newIterator(logCf, readOptions)) {
+            it.seekForPrev(KeyLayout.logKey(tableId, shardId, Long.MAX_VALUE));
+            if (it.isValid() && KeyLayout.startsWith(it.key(), shardPrefix)) {
+                last = KeyLayout.logKeySequence(it.key());
+            }
+            checkStatus(it, "recover sequence of table " + tableId + " shard " + shardId);
+        }
+        try {
+            byte[] watermark = db.get(logTrimCf, readOptions, shardPrefix);
+            if (watermark != null) {
+                last = Math.max(last, KeyLayout.getLong(watermark, 0));
+            }
+        } catch (RocksDBException e) {
+            throw wrap("read trim watermark of table " + tableId + " shard " + shardId, e);
+        }
+        return last;
+    }
+
+    /** Clock time in microseconds, never below the previous commit time. */
+    private long nextCommitTimeMicros() {
+        synchronized (sequenceLock) {
+            Instant now = options.clock().instant();
+            long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+            lastCommitTimeMicros = Math.max(lastCommitTimeMicros, micros);
+            return lastCommitTimeMicros;
+        }
+    }
+
+    /** Waits (uninterruptibly: the write cannot be recalled) for a commit, unwrapping its failure. */
+    private static void await(CompletableFuture<Void> done) {
+        try {
+            done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StorageException storage) {
+                throw new StorageException(storage.getMessage(), storage);
+            }
+            throw new StorageException("commit failed", e.getCause());
+        }
+    }
+
+    private StorageException wrap(String action, RocksDBException e) {
+        return new StorageException("cannot " + action + " in " + dataDir + ": " + e.getMessage(), e);
+    }
+
+    private void checkStatus(RocksIterator it, String action) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw wrap(action, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Waits for running calls and in-flight commits, aborts open scanners (their next {@code hasNext} throws), stops
+     * the committer, closes every native handle and releases the directory lock. Idempotent; calls after it throw
+     * {@link StorageException}.
+     */
+    @Override
+    public synchronized void close() {
+        if (!gate.close()) {
+            return;
+        }
+        for (RocksRowScanner scanner : List.copyOf(openScanners)) {
+            scanner.abort();
+        }
+        committer.close();
+        try {
+            if (!options.syncWrites()) {
+                db.flushWal(/* sync= */ true);
+            }
+        } catch (RocksDBException e) {
+            log.warn("Could not sync the WAL of {} while closing", dataDir, e);
+        } finally {
+            readOptions.close();
+            handles.forEach(ColumnFamilyHandle::close);
+            try {
+                db.closeE();
+            } catch (RocksDBException e) {
+                log.warn("RocksDB reported an error while closing {}", dataDir, e);
+            }
+            cfOptions.close();
+            dbOptions.close();
+            dirLock.close();
+        }
+        log.info("Closed storage engine in {}", dataDir);
+    }
+}

@@ -1,0 +1,118 @@
+package io.tunnelstore.storage.rocksdb;
+
+import io.tunnelstore.storage.ReadSpec;
+import io.tunnelstore.storage.RowScanner;
+import io.tunnelstore.storage.StorageException;
+import io.tunnelstore.storage.StoredRow;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
+import org.rocksdb.RocksIterator;
+
+/**
+ * A scan over the rows family. The RocksDB iterator reads an implicit snapshot taken when the scan started, so a
+ * scan is consistent even while rows are being written.
+ *
+ * <p>Not thread-safe for concurrent use by callers; its methods are nevertheless synchronized because the engine may
+ * close it from another thread when the engine itself is closed. {@link #close()} is idempotent and frees the native
+ * iterator.
+ */
+final class RocksRowScanner implements RowScanner {
+    private final RocksIterator iterator;
+    private final InFlightGate gate;
+    private final Consumer<RocksRowScanner> onClose;
+    private final ReadSpec spec;
+    private final boolean reverse;
+    /** Forward scans stop at the first key {@code >=} this (exclusive); null = no bound inside the table. */
+    private final byte[] stopAtOrAbove;
+    /** Reverse scans stop at the first key {@code <} this (the start bound, inclusive). */
+    private final byte[] stopBelow;
+    /** Every key of the table starts with it. */
+    private final byte[] tablePrefix;
+
+    private StoredRow next;
+    private boolean exhausted;
+    private boolean closed;
+    private boolean abortedByEngine;
+
+    RocksRowScanner(RocksIterator iterator, InFlightGate gate, Consumer<RocksRowScanner> onClose, ReadSpec spec,
+            boolean reverse, byte[] tablePrefix, byte[] lowerInclusive, byte[] upperExclusive) {
+        this.iterator = iterator;
+        this.gate = gate;
+        this.onClose = onClose;
+        this.spec = spec;
+        this.reverse = reverse;
+        this.tablePrefix = tablePrefix;
+        this.stopAtOrAbove = upperExclusive;
+        this.stopBelow = lowerInclusive;
+    }
+
+    @Override
+    public synchronized boolean hasNext() {
+        if (next != null) {
+            return true;
+        }
+        if (abortedByEngine) {
+            throw new StorageException("scan aborted: the storage engine was closed");
+        }
+        if (exhausted || closed) {
+            return false;
+        }
+        gate.enter();
+        try {
+            while (next == null && !exhausted) {
+                if (!iterator.isValid()) {
+                    RowReader.checkStatus(iterator);
+                    exhausted = true;
+                } else if (!inRange(iterator.key())) {
+                    exhausted = true;
+                } else {
+                    next = reverse ? RowReader.readBackward(iterator, spec) : RowReader.readForward(iterator, spec);
+                }
+            }
+        } finally {
+            gate.exit();
+        }
+        if (exhausted) {
+            close(); // free the native iterator as soon as the caller has seen the last row
+        }
+        return next != null;
+    }
+
+    private boolean inRange(byte[] key) {
+        if (!KeyLayout.startsWith(key, tablePrefix)) {
+            return false;
+        }
+        if (reverse) {
+            return stopBelow == null || Arrays.compareUnsigned(key, stopBelow) >= 0;
+        }
+        return stopAtOrAbove == null || Arrays.compareUnsigned(key, stopAtOrAbove) < 0;
+    }
+
+    @Override
+    public synchronized StoredRow next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        StoredRow row = next;
+        next = null;
+        return row;
+    }
+
+    /** Called by the engine while it closes: frees the iterator; later calls of {@link #hasNext} throw. */
+    synchronized void abort() {
+        if (!closed) {
+            abortedByEngine = true;
+            close();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            iterator.close();
+            onClose.accept(this);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.tunnelstore.storage.rocksdb;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Striped locks serializing the read-decide-write cycles of {@code mutateRow} per row. Two rows may share a stripe
+ * (then they are serialized too, which is safe because a cycle holds exactly one stripe). Thread-safe.
+ */
+final class RowLocks {
+    private final ReentrantLock[] stripes;
+
+    RowLocks(int stripeCount) {
+        if (Integer.bitCount(stripeCount) != 1) {
+            throw new IllegalArgumentException("stripe count must be a power of two: " + stripeCount);
+        }
+        stripes = new ReentrantLock[stripeCount];
+        for (int i = 0; i < stripeCount; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    ReentrantLock lockFor(long tableId, byte[] rowKey) {
+        int hash = Long.hashCode(tableId) * 31 + Arrays.hashCode(rowKey);
+        hash ^= hash >>> 16; // spread the high bits into the mask
+        return stripes[hash & (stripes.length - 1)];
+    }
+}
