@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -50,6 +51,8 @@ final class GroupCommitter implements AutoCloseable {
     private final LinkedBlockingQueue<PendingCommit> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile StorageException failure;
+    /** Number of WriteBatches written; with {@link #queuedCommits()} it lets tests observe grouping. */
+    private final AtomicLong batchesWritten = new AtomicLong();
 
     GroupCommitter(RocksDB db, boolean syncWrites, DurableListener listener, String name) {
         this.db = db;
@@ -71,6 +74,14 @@ final class GroupCommitter implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new PendingCommit(ops, appended, done));
         return done;
+    }
+
+    long batchesWritten() {
+        return batchesWritten.get();
+    }
+
+    int queuedCommits() {
+        return queue.size();
     }
 
     void checkHealthy() {
@@ -129,6 +140,7 @@ final class GroupCommitter implements AutoCloseable {
                 pending.ops().applyTo(batch);
             }
             db.write(writeOptions, batch);
+            batchesWritten.incrementAndGet();
         } catch (RocksDBException e) {
             log.error("Write of {} commits to {} failed; the engine must be reopened", group.size(), name, e);
             failAll(group, new StorageException("write to " + name + " failed: " + e.getMessage(), e));

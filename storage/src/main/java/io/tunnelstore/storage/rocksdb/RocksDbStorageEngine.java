@@ -692,6 +692,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
     }
 
+    /** The group committer, exposed to tests of this package to observe grouping. */
+    GroupCommitter committer() {
+        return committer;
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /**
