@@ -1,0 +1,55 @@
+package io.tunnelstore.protocol.errors;
+
+import io.tunnelstore.protocol.pb.TableProtos;
+import java.util.Objects;
+
+/**
+ * A protocol-level failure that is answered with an OTS error body: the {@link ErrorCode} decides the HTTP
+ * status and the code string, the message is sent as {@code Error.message}.
+ */
+public class OtsException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorCode errorCode;
+
+    public OtsException(ErrorCode errorCode, String message) {
+        super(message);
+        this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
+    }
+
+    public OtsException(ErrorCode errorCode, String message, Throwable cause) {
+        super(message, cause);
+        this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
+    }
+
+    /** {@code new OtsException(code, String.format(fmt, args))}. */
+    public static OtsException of(ErrorCode errorCode, String fmt, Object... args) {
+        return new OtsException(errorCode, args.length == 0 ? fmt : String.format(fmt, args));
+    }
+
+    public ErrorCode errorCode() {
+        return errorCode;
+    }
+
+    public int httpStatus() {
+        return errorCode.httpStatus();
+    }
+
+    /**
+     * The error body for the wire: {@code code} and {@code message} always set (Go dereferences the message),
+     * field 3 never set (PROTOCOL.md §3.3). Used for table and tunnel errors alike.
+     */
+    public TableProtos.Error toErrorMessage() {
+        String message = getMessage();
+        return TableProtos.Error.newBuilder()
+                .setCode(errorCode.code())
+                .setMessage(message == null ? "" : message)
+                .build();
+    }
+
+    @Override
+    public String toString() {
+        return errorCode.code() + ": " + getMessage();
+    }
+}
