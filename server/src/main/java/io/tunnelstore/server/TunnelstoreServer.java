@@ -1,0 +1,291 @@
+package io.tunnelstore.server;
+
+import io.tunnelstore.server.auth.AccessKey;
+import io.tunnelstore.server.auth.CredentialStore;
+import io.tunnelstore.server.http.HealthRoutes;
+import io.tunnelstore.server.http.HttpServer;
+import io.tunnelstore.server.http.OperationRegistry;
+import io.tunnelstore.server.http.RequestDispatcher;
+import io.tunnelstore.storage.StorageEngine;
+import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Tunnelstore server process: storage engine, credentials, pluggable modules and the HTTP listener.
+ *
+ * <pre>{@code
+ * TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder().port(0).build())
+ *     .module(ctx -> new TableModule(ctx))          // provided by the table team
+ *     .build();
+ * server.start();                                   // prints "endpoint=http://127.0.0.1:PORT instance=tunnelstore"
+ * ...
+ * server.close();
+ * }</pre>
+ *
+ * <h3>Lifecycle</h3>
+ * {@link #start()} opens the storage engine in {@link ServerConfig#dataDir()} (its lock makes a second server on the
+ * same directory fail with a {@link ServerStartException} naming the directory), loads the credentials (installing the
+ * configured admin key, or generating one for an instance that has none and printing it once), creates the modules
+ * and lets them register, then binds. {@link #close()} stops the listener, closes modules in reverse order, stops
+ * the worker and scheduler threads, and closes the storage engine; it is idempotent and never throws.
+ *
+ * <p>Thread-safety: {@code start} and {@code close} are synchronized; accessors may be called from any thread.
+ */
+public final class TunnelstoreServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TunnelstoreServer.class);
+
+    /** Lifecycle states; the only transitions are NEW → RUNNING → CLOSED and NEW → CLOSED. */
+    enum State { NEW, RUNNING, CLOSED }
+
+    private final ServerConfig config;
+    private final List<Function<ServerContext, ServerModule>> moduleFactories;
+    private final PrintStream console;
+
+    private volatile State state = State.NEW;
+    private StorageEngine storage;
+    private ScheduledThreadPoolExecutor scheduler;
+    private ThreadPoolExecutor workers;
+    private ServerContext context;
+    private final Deque<ServerModule> modules = new ArrayDeque<>();
+    private final OperationRegistry registry = new OperationRegistry();
+    private HttpServer http;
+
+    private TunnelstoreServer(Builder builder) {
+        this.config = builder.config;
+        this.moduleFactories = List.copyOf(builder.moduleFactories);
+        this.console = builder.console;
+    }
+
+    /** A builder for a server with {@code config}. */
+    public static Builder builder(ServerConfig config) {
+        return new Builder(config);
+    }
+
+    /** Builder of {@link TunnelstoreServer}; not thread-safe. */
+    public static final class Builder {
+        private final ServerConfig config;
+        private final List<Function<ServerContext, ServerModule>> moduleFactories = new ArrayList<>();
+        private PrintStream console = System.out;
+
+        private Builder(ServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Adds a module; factories run in the order added, during {@link TunnelstoreServer#start()}. */
+        public Builder module(Function<ServerContext, ServerModule> factory) {
+            moduleFactories.add(Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /**
+         * Where the ready line and generated admin keys are printed. Default: {@link System#out}.
+         */
+        public Builder console(PrintStream console) {
+            this.console = Objects.requireNonNull(console, "console");
+            return this;
+        }
+
+        public TunnelstoreServer build() {
+            return new TunnelstoreServer(this);
+        }
+    }
+
+    /**
+     * Starts the server (see the class comment). On failure everything opened is closed again and the server is
+     * {@code CLOSED}.
+     *
+     * @throws ServerStartException when the data directory cannot be opened (e.g. in use), a module fails, or the
+     *                              address cannot be bound; the message says which
+     * @throws IllegalStateException when called twice or after {@link #close()}
+     */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("server already " + state.name().toLowerCase());
+        }
+        try {
+            storage = RocksDbStorageEngine.open(config.dataDir(),
+                    StorageOptions.builder().clock(config.clock()).syncWrites(config.syncWrites()).build());
+        } catch (RuntimeException e) {
+            transitionTo(State.CLOSED);
+            throw new ServerStartException("Cannot start Tunnelstore: " + e.getMessage(), e);
+        }
+        try {
+            CredentialStore credentials = CredentialStore.open(storage, new SecureRandom());
+            installAdminKeys(credentials);
+            scheduler = new ScheduledThreadPoolExecutor(2, namedThreads("tunnelstore-scheduler"));
+            scheduler.setRemoveOnCancelPolicy(true); // handler time-outs are cancelled on almost every request
+            workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(config.workerQueueCapacity()), namedThreads("tunnelstore-worker"));
+            workers.allowCoreThreadTimeOut(true);
+            context = new ServerContext(storage, config.clock(), scheduler, credentials, config);
+            HealthRoutes.register(registry, () -> state == State.RUNNING);
+            for (Function<ServerContext, ServerModule> factory : moduleFactories) {
+                ServerModule module = Objects.requireNonNull(factory.apply(context), "module factory returned null");
+                modules.push(module);
+                module.register(registry);
+            }
+            RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
+                    credentials, workers, scheduler, config.clock(), config.handlerTimeout());
+            http = HttpServer.bind(config.host(), config.port(), config.maxRequestBodyBytes(), config.ioThreads(),
+                    dispatcher);
+        } catch (RuntimeException e) {
+            closeResources();
+            transitionTo(State.CLOSED);
+            throw new ServerStartException("Cannot start Tunnelstore: " + e.getMessage(), e);
+        }
+        transitionTo(State.RUNNING);
+        for (String instance : config.instanceNames()) {
+            String line = "endpoint=" + endpoint() + " instance=" + instance;
+            console.println(line);
+            log.info("Tunnelstore ready: {}", line);
+        }
+    }
+
+    private void installAdminKeys(CredentialStore credentials) {
+        long now = config.clock().millis();
+        Optional<ServerConfig.AdminKey> configured = config.adminKey();
+        for (String instance : config.instanceNames()) {
+            if (configured.isPresent()) {
+                ServerConfig.AdminKey key = configured.get();
+                Optional<AccessKey> existing = credentials.findAccessKey(instance, key.accessKeyId());
+                if (existing.isEmpty() || !existing.get().accessKeySecret().equals(key.accessKeySecret())
+                        || !existing.get().admin()) {
+                    credentials.putAccessKey(instance, new AccessKey(key.accessKeyId(), key.accessKeySecret(),
+                            /* admin= */ true, now));
+                    log.info("Installed the configured admin access key {} in instance {}", key.accessKeyId(),
+                            instance);
+                }
+            } else if (credentials.listAccessKeys(instance).isEmpty()) {
+                AccessKey generated = credentials.createAccessKey(instance, /* admin= */ true, now);
+                console.println("Generated admin access key for instance " + instance
+                        + " (stored in the data directory; shown only once): accessKeyId="
+                        + generated.accessKeyId() + " accessKeySecret=" + generated.accessKeySecret());
+                log.info("Generated admin access key {} for instance {}", generated.accessKeyId(), instance);
+            }
+        }
+    }
+
+    /** The bound port (the real one when the configuration asked for 0). */
+    public int port() {
+        return requireStarted().localAddress().getPort();
+    }
+
+    /** {@code http://host:port} as clients should configure it. */
+    public String endpoint() {
+        return "http://" + config.host() + ":" + port();
+    }
+
+    /** The context handed to modules (valid while running). */
+    public ServerContext context() {
+        requireStarted();
+        return context;
+    }
+
+    /** The configuration. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Whether {@link #start()} succeeded and {@link #close()} has not been called. */
+    public boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    private HttpServer requireStarted() {
+        HttpServer server = http;
+        if (state != State.RUNNING || server == null) {
+            throw new IllegalStateException("server is " + state.name().toLowerCase());
+        }
+        return server;
+    }
+
+    /** Stops everything (see the class comment). Idempotent; never throws. */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        transitionTo(State.CLOSED);
+        closeResources();
+        log.info("Tunnelstore stopped");
+    }
+
+    private void closeResources() {
+        if (http != null) {
+            closeQuietly("HTTP listener", http::close);
+        }
+        while (!modules.isEmpty()) {
+            ServerModule module = modules.pop();
+            closeQuietly("module " + module.getClass().getName(), module::close);
+        }
+        if (workers != null) {
+            workers.shutdownNow();
+            awaitQuietly(workers);
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            awaitQuietly(scheduler);
+        }
+        if (storage != null) {
+            closeQuietly("storage engine", storage::close);
+        }
+    }
+
+    private void transitionTo(State target) {
+        boolean allowed = switch (state) {
+            case NEW -> target == State.RUNNING || target == State.CLOSED;
+            case RUNNING -> target == State.CLOSED;
+            case CLOSED -> false;
+        };
+        if (!allowed) {
+            throw new IllegalStateException("illegal server state transition " + state + " -> " + target);
+        }
+        state = target;
+    }
+
+    private static void closeQuietly(String what, AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Closing the {} failed", what, e);
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("Some server threads did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory namedThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

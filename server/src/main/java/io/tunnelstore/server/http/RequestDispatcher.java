@@ -1,0 +1,255 @@
+package io.tunnelstore.server.http;
+
+import io.tunnelstore.protocol.auth.OtsHeaders;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.protocol.errors.OtsException;
+import io.tunnelstore.server.auth.CredentialStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one {@link InboundRequest} into one {@link OutboundResponse}, independent of the network layer.
+ *
+ * <p>API requests: method must be {@code POST} ({@code 405 OTSMethodNotAllowed}), the action is the path with all
+ * leading slashes stripped ({@code 400 OTSParameterInvalid "Unsupported operation: X"} when unknown or without
+ * handler), then on a worker thread: authentication ({@link RequestAuthenticator}), optional request decompression
+ * (PROTOCOL.md §1.4), body parsing ({@code 400 OTSParameterInvalid} on failure), the handler. Handler failures are
+ * mapped per {@link OperationHandler}'s contract; a handler that has not answered after {@code handlerTimeout} gets
+ * {@code 503 OTSTimeout}. Non-API routes registered in the {@link OperationRegistry} take precedence over API paths.
+ *
+ * <p>Threading: {@link #dispatch} may be called from any thread (the event loop calls it); it never blocks. The
+ * returned stage always completes normally, exactly once, on a worker or scheduler thread.
+ */
+public final class RequestDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+    private static final long MAX_INFLATED_BYTES = 5L * 1024 * 1024;
+
+    private final OperationRegistry registry;
+    private final RequestAuthenticator authenticator;
+    private final Executor workers;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final Duration handlerTimeout;
+    private final long requestIdSalt = UUID.randomUUID().getLeastSignificantBits();
+    private final AtomicLong requestCounter = new AtomicLong();
+
+    /**
+     * @param registry       handlers and routes
+     * @param instances      the instance names served (others are rejected with {@code OTSAuthFailed})
+     * @param credentials    access keys and temporary credentials
+     * @param workers        runs authentication, parsing, handlers and routes (bounded; rejection answers
+     *                       {@code 503 OTSServerBusy}); not owned
+     * @param scheduler      runs handler time-outs; not owned
+     * @param clock          request receive times and {@code x-ots-date}
+     * @param handlerTimeout how long a handler may take before the client gets {@code 503 OTSTimeout}
+     */
+    public RequestDispatcher(OperationRegistry registry, Set<String> instances, CredentialStore credentials,
+                             Executor workers, ScheduledExecutorService scheduler, Clock clock,
+                             Duration handlerTimeout) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.authenticator = new RequestAuthenticator(instances, credentials);
+        this.workers = Objects.requireNonNull(workers, "workers");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.handlerTimeout = Objects.requireNonNull(handlerTimeout, "handlerTimeout");
+    }
+
+    /** Handles one request; see the class comment. Never throws, the stage never completes exceptionally. */
+    public CompletionStage<OutboundResponse> dispatch(InboundRequest request) {
+        String requestId = newRequestId();
+        String method = request.method();
+        String path = request.path();
+        Optional<OperationRegistry.Route> route = registry.route(method, path);
+        if (route.isPresent()) {
+            return runRoute(route.get().route(), request);
+        }
+        if (registry.anyRouteMatches(path)) {
+            return CompletableFuture.completedFuture(plain(405, "Method " + method + " not allowed on " + path));
+        }
+        if (!"POST".equals(method)) {
+            return CompletableFuture.completedFuture(OtsResponses.error(requestId, null, null, clock.millis(),
+                    ErrorCode.METHOD_NOT_ALLOWED, "Only POST is supported for API operations, got " + method + "."));
+        }
+        String actionPath = stripLeadingSlashes(path);
+        Optional<Action> action = Action.fromPath(actionPath);
+        if (action.isEmpty()) {
+            return CompletableFuture.completedFuture(unsupported(requestId, actionPath, null));
+        }
+        CompletableFuture<OutboundResponse> result = new CompletableFuture<>();
+        try {
+            workers.execute(() -> processApi(requestId, action.get(), request, result));
+        } catch (RejectedExecutionException e) {
+            log.warn("Request {} {} rejected: worker queue full", requestId, actionPath);
+            result.complete(OtsResponses.error(requestId, null, null, clock.millis(), ErrorCode.SERVER_BUSY,
+                    "The server is busy, retry later."));
+        }
+        return result;
+    }
+
+    /** The 413 answer for a request whose body exceeds the limit (the body was not read; nothing is verified). */
+    public OutboundResponse bodyTooLarge(long maxBytes) {
+        return OtsResponses.error(newRequestId(), null, null, clock.millis(), ErrorCode.REQUEST_BODY_TOO_LARGE,
+                "The request body is larger than " + maxBytes + " bytes.");
+    }
+
+    /** The 400 answer for a request that is not valid HTTP. */
+    public OutboundResponse malformedHttp(String reason) {
+        return OtsResponses.error(newRequestId(), null, null, clock.millis(), ErrorCode.PARAMETER_INVALID,
+                "Malformed HTTP request: " + reason);
+    }
+
+    // ---------------------------------------------------------------- API path
+
+    private void processApi(String requestId, Action action, InboundRequest request,
+                            CompletableFuture<OutboundResponse> result) {
+        long receivedAt = clock.millis();
+        String actionPath = action.path();
+        AuthenticatedCaller caller;
+        try {
+            caller = authenticator.authenticate(actionPath, request.headers(), request.body(), receivedAt);
+        } catch (OtsException e) {
+            log.debug("Request {} {} not authenticated: {}", requestId, actionPath, e.getMessage());
+            result.complete(errorFor(requestId, actionPath, null, e));
+            return;
+        }
+        OperationRegistry.Registration<?> registration = registry.operation(action);
+        if (registration == null) {
+            result.complete(unsupported(requestId, actionPath, caller));
+            return;
+        }
+        RequestContext ctx = new RequestContext(requestId, request.headers().get(OtsHeaders.INSTANCE_NAME).strip(),
+                action, caller.principal(), request.headers(), receivedAt);
+        CompletionStage<? extends Message> stage;
+        try {
+            byte[] body = RequestBodies.decode(request.headers(), request.body(), MAX_INFLATED_BYTES);
+            stage = registration.invoke(ctx, body);
+        } catch (InvalidProtocolBufferException e) {
+            result.complete(OtsResponses.error(requestId, actionPath, caller, clock.millis(),
+                    ErrorCode.PARAMETER_INVALID, "Invalid " + actionPath + " request body: " + e.getMessage()));
+            return;
+        } catch (Throwable t) {
+            result.complete(failure(requestId, actionPath, caller, t));
+            return;
+        }
+        if (stage == null) {
+            result.complete(failure(requestId, actionPath, caller,
+                    new IllegalStateException("handler of " + actionPath + " returned a null stage")));
+            return;
+        }
+        ScheduledFuture<?> timeout = scheduler.schedule(() -> {
+            if (result.complete(OtsResponses.error(requestId, actionPath, caller, clock.millis(), ErrorCode.TIMEOUT,
+                    "The server did not finish the request within " + handlerTimeout.toMillis() + " ms."))) {
+                log.warn("Request {} {} timed out after {} ms", requestId, actionPath, handlerTimeout.toMillis());
+            }
+        }, handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        stage.whenComplete((response, error) -> {
+            timeout.cancel(false);
+            if (error != null) {
+                result.complete(failure(requestId, actionPath, caller, error));
+            } else if (response == null) {
+                result.complete(failure(requestId, actionPath, caller,
+                        new IllegalStateException("handler of " + actionPath + " completed with null")));
+            } else {
+                result.complete(OtsResponses.success(requestId, actionPath, caller, clock.millis(),
+                        response.toByteArray()));
+            }
+        });
+    }
+
+    private OutboundResponse failure(String requestId, String actionPath, AuthenticatedCaller caller, Throwable t) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof OtsException ots) {
+            return errorFor(requestId, actionPath, caller, ots);
+        }
+        log.error("Request {} {} failed with an internal error", requestId, actionPath, cause);
+        return OtsResponses.error(requestId, actionPath, caller, clock.millis(), ErrorCode.INTERNAL_SERVER_ERROR,
+                "Internal server error (request id " + requestId + ").");
+    }
+
+    private OutboundResponse errorFor(String requestId, String actionPath, AuthenticatedCaller caller,
+                                      OtsException e) {
+        return OtsResponses.error(requestId, actionPath, caller, clock.millis(), e.errorCode(), e.getMessage());
+    }
+
+    private OutboundResponse unsupported(String requestId, String actionPath, AuthenticatedCaller caller) {
+        return OtsResponses.error(requestId, caller == null ? null : actionPath, caller, clock.millis(),
+                ErrorCode.PARAMETER_INVALID, "Unsupported operation: " + actionPath);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    // ---------------------------------------------------------------- non-API routes
+
+    private CompletionStage<OutboundResponse> runRoute(HttpRoute route, InboundRequest request) {
+        CompletableFuture<OutboundResponse> result = new CompletableFuture<>();
+        HttpRouteRequest routeRequest =
+                new HttpRouteRequest(request.method(), request.path(), request.query(), request.headers(),
+                        request.body());
+        try {
+            workers.execute(() -> {
+                try {
+                    HttpRouteResponse response = route.handle(routeRequest);
+                    Map<String, String> headers = new LinkedHashMap<>(response.extraHeaders());
+                    headers.put("content-type", response.contentType());
+                    result.complete(new OutboundResponse(response.status(), headers, response.body()));
+                } catch (Throwable t) {
+                    log.error("HTTP route {} {} failed", request.method(), request.path(), t);
+                    result.complete(plain(500, "Internal server error"));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.complete(plain(503, "Server busy"));
+        }
+        return result;
+    }
+
+    private static OutboundResponse plain(int status, String text) {
+        HttpRouteResponse r = HttpRouteResponse.text(status, text);
+        return new OutboundResponse(status, Map.of("content-type", r.contentType()), r.body());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String stripLeadingSlashes(String path) {
+        int i = 0;
+        while (i < path.length() && path.charAt(i) == '/') {
+            i++;
+        }
+        return path.substring(i);
+    }
+
+    /** Unique, roughly time-ordered, shaped like the public service's ids (8-4-4-4-12 hex). */
+    private String newRequestId() {
+        return new UUID(clock.millis() << 16 | (requestCounter.incrementAndGet() & 0xFFFF),
+                requestIdSalt ^ requestCounter.get()).toString();
+    }
+}
