@@ -1,0 +1,51 @@
+package io.tunnelstore.tunnel;
+
+import java.util.Objects;
+
+/**
+ * What a {@link ChannelProcessor} callback knows about its channel. A new instance is passed to every callback;
+ * instances are immutable and thread-safe.
+ *
+ * @param tunnelId     the tunnel
+ * @param clientId     this worker's current session id (changes after a reconnect)
+ * @param channelId    the channel
+ * @param traceId      id of the read that produced the batch ({@code null} outside {@code process})
+ * @param nextToken    position after the batch being processed; {@code null} when this batch ends the channel
+ *                     or outside {@code process}
+ * @param customValue  the factory's custom value ({@link ChannelProcessorFactory#customValue()}), may be null
+ * @param stream       true for an incremental (stream) channel, false for a full-data channel
+ * @param checkpointer commits positions of this channel on demand (see {@link Checkpointer})
+ */
+public record ChannelContext(String tunnelId, String clientId, String channelId, String traceId, String nextToken,
+        Object customValue, boolean stream, Checkpointer checkpointer) {
+
+    public ChannelContext {
+        Objects.requireNonNull(tunnelId, "tunnelId");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(checkpointer, "checkpointer");
+    }
+
+    /** True for an incremental (stream) channel; false for a full-data (base) channel. */
+    public boolean isStream() {
+        return stream;
+    }
+
+    /** Partition part of the channel id (text before the first {@code '_'}), or the whole id. */
+    public String partitionId() {
+        int i = channelId.indexOf('_');
+        return i < 0 ? channelId : channelId.substring(0, i);
+    }
+
+    /** The same context for one batch. */
+    public ChannelContext forBatch(String batchTraceId, String batchNextToken) {
+        return new ChannelContext(tunnelId, clientId, channelId, batchTraceId, batchNextToken, customValue, stream,
+                checkpointer);
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelContext[tunnel=" + tunnelId + ", client=" + clientId + ", channel=" + channelId
+                + (stream ? ", stream" : ", base") + (traceId == null ? "" : ", trace=" + traceId) + "]";
+    }
+}

@@ -1,0 +1,119 @@
+package io.tunnelstore.tunnel;
+
+import io.tunnelstore.tunnel.internal.ExecutorWorkerScheduler;
+import io.tunnelstore.tunnel.internal.TunnelRpc;
+import io.tunnelstore.tunnel.internal.WorkerEngine;
+import io.tunnelstore.tunnel.internal.WorkerRegistry;
+import io.tunnelstore.tunnel.internal.WorkerScheduler;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Consumes a tunnel: connects as a client, heartbeats, receives channels from the server and runs one
+ * {@link ChannelProcessor} per channel, committing checkpoints as it goes.
+ *
+ * <pre>{@code
+ * TunnelWorkerConfig config = TunnelWorkerConfig.builder()
+ *     .processorFactory(SimpleProcessorFactory.of("app", (ctx, records) -> records.forEach(System.out::println)))
+ *     .build();                                   // share one config between the workers of a process
+ * try (TunnelWorker worker = new TunnelWorker(tunnelClient, tunnelId, config)) {
+ *     worker.start();
+ *     worker.termination().join();                // or use TunnelDaemon, which also restarts on failures
+ * }
+ * }</pre>
+ *
+ * <h3>What it does</h3>
+ * <ul>
+ *   <li>ConnectTunnel, then a heartbeat at once and every {@link TunnelWorkerConfig#heartbeatInterval()}.
+ *       Channel lists are merged by version; channels the server hands out are started, CLOSING ones are drained
+ *       (in-flight batch finished, position committed) and reported CLOSE on the next heartbeat, finished ones
+ *       commit {@code finished} and are reported TERMINATED. A graceful rebalance therefore delivers nothing
+ *       twice.</li>
+ *   <li>{@code OTSResourceGone} or no successful heartbeat within {@link TunnelWorkerConfig#heartbeatTimeout()}:
+ *       all channels are dropped ({@code onLost}) and the worker reconnects under a new client id.</li>
+ *   <li>Tunnel expired, deleted ({@code OTSParameterInvalid}/{@code OTSObjectNotExist}) or permission denied:
+ *       the worker stops; {@link #termination()} fails with a fatal {@link TunnelWorkerException}. A failed
+ *       ConnectTunnel also stops it (non-fatal exception): {@link TunnelDaemon} retries with back-off.</li>
+ *   <li>Idle stream channels poll with a back-off of 10 ms doubling up to
+ *       {@link TunnelWorkerConfig#maxIdleBackoff()}; any data resets it.</li>
+ * </ul>
+ *
+ * <h3>Threads and resources</h3>
+ * One loop thread per worker ({@code tunnel-<id>-loop}) owns all state; reads and callbacks run on the pools
+ * shared by every worker of the same config (see {@link TunnelWorkerConfig}). At JVM exit a single process-wide
+ * hook closes live workers (final checkpoints, {@code onShutdown}, ShutdownTunnel) unless
+ * {@link TunnelWorkerConfig#closeOnJvmExit()} is false.
+ *
+ * <p>Thread-safe. A worker runs once: after it stopped, create a new one.
+ */
+public final class TunnelWorker implements AutoCloseable {
+    /** Default time {@link #close()} waits for a graceful stop. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final WorkerEngine engine;
+
+    /** For tests and the RPC adapter: a worker over any {@link TunnelRpc} and loop. */
+    TunnelWorker(TunnelRpc rpc, String tunnelId, TunnelWorkerConfig config, WorkerScheduler loop,
+            WorkerRegistry registry) {
+        this.engine = new WorkerEngine(rpc, tunnelId, config, loop, registry);
+    }
+
+    /** A worker over {@code rpc} with its own loop thread, registered for close at JVM exit. */
+    static TunnelWorker over(TunnelRpc rpc, String tunnelId, TunnelWorkerConfig config) {
+        return new TunnelWorker(rpc, tunnelId, config, new ExecutorWorkerScheduler(tunnelId), WorkerRegistry.GLOBAL);
+    }
+
+    /**
+     * Starts connecting and consuming; returns immediately.
+     *
+     * @throws IllegalStateException if the worker was already started or closed
+     */
+    public void start() {
+        engine.start();
+    }
+
+    /**
+     * Completes when the worker has stopped: normally after {@link #close()} or {@link #shutdownGracefully()},
+     * exceptionally with a {@link TunnelWorkerException} when it stopped by itself (check
+     * {@link TunnelWorkerException#isFatal()}).
+     */
+    public CompletableFuture<Void> termination() {
+        return engine.termination();
+    }
+
+    /**
+     * Begins a graceful stop without waiting: every channel finishes its in-flight batch, commits its position and
+     * gets {@code onShutdown}; then ShutdownTunnel is sent and the shared pools are released.
+     */
+    public CompletableFuture<Void> shutdownGracefully() {
+        return engine.shutdownGracefully();
+    }
+
+    /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Stops gracefully, waiting up to {@code timeout}; then forcibly (channels whose callback is still running
+     * are dropped without their ending callback). Idempotent. Do not call it from a processor callback.
+     */
+    public void close(Duration timeout) {
+        engine.close(timeout);
+    }
+
+    /** Current client id (changes after a reconnect), or null before the first successful connect. */
+    public String clientId() {
+        return engine.clientId();
+    }
+
+    public String tunnelId() {
+        return engine.tunnelId();
+    }
+
+    /** The engine, for package tests. */
+    WorkerEngine engine() {
+        return engine;
+    }
+}

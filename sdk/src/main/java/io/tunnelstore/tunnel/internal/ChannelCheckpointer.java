@@ -1,0 +1,151 @@
+package io.tunnelstore.tunnel.internal;
+
+import io.tunnelstore.tunnel.TunnelWorkerException;
+import io.tunnelstore.tunnel.WorkerListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits one channel's positions with the sequence-number protocol (PROTOCOL.md §6.3): the next Checkpoint
+ * carries the last committed sequence + 1. At most one Checkpoint call is in flight; requests arriving meanwhile
+ * are coalesced into the newest one (every requester is told the outcome). On
+ * {@code OTSSequenceNumberNotMatch} the sequence is re-read with GetCheckpoint and the <em>same</em> checkpoint is
+ * sent once more (the official SDKs silently dropped it); a second mismatch means another client owns the channel
+ * and the commit fails. Failures are reported to the listener and to the returned future, never swallowed.
+ *
+ * <p>Not thread-safe: used only on the worker loop; RPC completions hop back onto the loop.
+ */
+final class ChannelCheckpointer {
+    private static final Logger log = LoggerFactory.getLogger(ChannelCheckpointer.class);
+
+    private final TunnelRpc rpc;
+    private final WorkerScheduler loop;
+    private final WorkerListener listener;
+    private final String tunnelId;
+    private final String clientId;
+    private final String channelId;
+
+    private long nextSequence;
+    private String committed;
+    private String inFlightToken;
+    private List<CompletableFuture<Void>> inFlightWaiters = new ArrayList<>();
+    private String pendingToken;
+    private List<CompletableFuture<Void>> pendingWaiters = new ArrayList<>();
+
+    ChannelCheckpointer(TunnelRpc rpc, WorkerScheduler loop, WorkerListener listener, String tunnelId,
+            String clientId, String channelId, CheckpointState start) {
+        this.rpc = rpc;
+        this.loop = loop;
+        this.listener = listener;
+        this.tunnelId = tunnelId;
+        this.clientId = clientId;
+        this.channelId = channelId;
+        this.nextSequence = start.sequence() + 1;
+        this.committed = start.token();
+    }
+
+    /** Last token the server accepted (initially the start checkpoint). */
+    String committed() {
+        return committed;
+    }
+
+    /** True while a Checkpoint call is outstanding. */
+    boolean busy() {
+        return inFlightToken != null;
+    }
+
+    /** Commits {@code token}; completes when the server accepted it (or a newer token that superseded it). */
+    CompletableFuture<Void> commit(String token) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (inFlightToken == null) {
+            if (token.equals(committed)) {
+                f.complete(null);
+                return f;
+            }
+            inFlightWaiters.add(f);
+            send(token, /* resyncAllowed= */ true);
+        } else if (token.equals(inFlightToken) && pendingToken == null) {
+            inFlightWaiters.add(f);
+        } else {
+            pendingToken = token;
+            pendingWaiters.add(f);
+        }
+        return f;
+    }
+
+    private void send(String token, boolean resyncAllowed) {
+        inFlightToken = token;
+        long seq = nextSequence;
+        rpc.checkpoint(tunnelId, clientId, channelId, token, seq)
+                .whenComplete((v, err) -> loop.execute(() -> onResult(token, seq, err, resyncAllowed)));
+    }
+
+    private void onResult(String token, long seq, Throwable err, boolean resyncAllowed) {
+        if (err == null) {
+            committed = token;
+            nextSequence = seq + 1;
+            safe(() -> listener.checkpointCommitted(channelId, token, seq));
+            finishInFlight(null);
+            return;
+        }
+        TunnelRpcException e = TunnelRpcException.from(err);
+        if (resyncAllowed && TunnelRpcException.SEQUENCE_NUMBER_NOT_MATCH.equals(e.errorCode())) {
+            log.warn("Checkpoint of channel {} rejected (sequence {}), re-reading the sequence and re-sending",
+                    channelId, seq, e);
+            rpc.getCheckpoint(tunnelId, clientId, channelId).whenComplete((cp, err2) -> loop.execute(() -> {
+                if (err2 != null) {
+                    fail(token, TunnelRpcException.from(err2));
+                } else {
+                    nextSequence = cp.sequence() + 1;
+                    send(token, /* resyncAllowed= */ false);
+                }
+            }));
+            return;
+        }
+        fail(token, e);
+    }
+
+    private void fail(String token, TunnelRpcException e) {
+        log.warn("Checkpoint of channel {} at {} failed", channelId, token, e);
+        TunnelWorkerException failure = new TunnelWorkerException(e.errorCode(), e.isFatal(),
+                "checkpoint of channel " + channelId + " failed: " + e.getMessage(), e);
+        safe(() -> listener.checkpointFailed(channelId, failure));
+        finishInFlight(failure);
+    }
+
+    private void finishInFlight(Throwable failure) {
+        List<CompletableFuture<Void>> waiters = inFlightWaiters;
+        inFlightWaiters = new ArrayList<>();
+        inFlightToken = null;
+        if (pendingToken != null) {
+            String next = pendingToken;
+            inFlightWaiters = pendingWaiters;
+            pendingWaiters = new ArrayList<>();
+            pendingToken = null;
+            if (next.equals(committed)) {
+                inFlightWaiters.forEach(w -> w.complete(null));
+                inFlightWaiters = new ArrayList<>();
+            } else {
+                send(next, /* resyncAllowed= */ true);
+            }
+        }
+        for (CompletableFuture<Void> w : waiters) {
+            if (failure == null) {
+                w.complete(null);
+            } else {
+                w.completeExceptionally(failure);
+            }
+        }
+    }
+
+    private static void safe(Runnable listenerCall) {
+        try {
+            listenerCall.run();
+        } catch (RuntimeException e) {
+            log.error("WorkerListener threw", e);
+        }
+    }
+}
