@@ -1,0 +1,85 @@
+package io.tunnelstore.server.table;
+
+import com.google.protobuf.ByteString;
+import io.tunnelstore.protocol.pb.TableProtos.TimeRange;
+import io.tunnelstore.storage.ReadSpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a read returns of each row, validated from the request fields shared by GetRow, BatchGetRow and GetRange.
+ *
+ * @param spec           the storage read spec (attribute columns, versions, visible time window incl. TTL)
+ * @param primaryKeyOnly the caller asked only for primary-key columns: rows are read in full (to know they exist)
+ *                       but returned without attribute cells
+ */
+record ReadProjection(ReadSpec spec, boolean primaryKeyOnly) {
+
+    /** The optional request fields a read may carry, as sent. */
+    record Request(List<String> columnsToGet, TimeRange timeRange, Integer maxVersions, ByteString filter,
+                   String startColumn, String endColumn, ByteString token) {}
+
+    /**
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSParameterInvalid when neither max versions nor a time
+     *     range is given, when either is invalid, for too many or invalid column names, or for the features not
+     *     supported yet (filters, column paging, tokens)
+     */
+    static ReadProjection of(TableDescriptor table, Request r, long nowMillis) {
+        if (r.filter() != null && !r.filter().isEmpty()) {
+            throw TableErrors.invalid("Filters are not supported yet.");
+        }
+        if (r.startColumn() != null || r.endColumn() != null || (r.token() != null && !r.token().isEmpty())) {
+            throw TableErrors.invalid("Column paging (start_column, end_column, token) is not supported yet.");
+        }
+        if (r.columnsToGet().size() > TableLimits.MAX_COLUMNS_TO_GET) {
+            throw TableErrors.invalid("The number of columns to get %d exceeds the limit of %d.",
+                    r.columnsToGet().size(), TableLimits.MAX_COLUMNS_TO_GET);
+        }
+        if (r.maxVersions() == null && r.timeRange() == null) {
+            throw TableErrors.invalid("Either max_versions or time_range must be set.");
+        }
+        int versions = table.maxVersions();
+        if (r.maxVersions() != null) {
+            if (r.maxVersions() <= 0) {
+                throw TableErrors.invalid("max_versions must be positive, got %d.", r.maxVersions());
+            }
+            versions = Math.min(versions, r.maxVersions());
+        }
+        long min = 0;
+        long maxExclusive = Long.MAX_VALUE;
+        if (r.timeRange() != null) {
+            TimeRange t = r.timeRange();
+            if (t.hasSpecificTime()) {
+                if (t.getSpecificTime() < 0 || t.getSpecificTime() == Long.MAX_VALUE) {
+                    throw TableErrors.invalid("Invalid specific_time %d.", t.getSpecificTime());
+                }
+                min = t.getSpecificTime();
+                maxExclusive = t.getSpecificTime() + 1;
+            } else {
+                if (!t.hasStartTime() && !t.hasEndTime()) {
+                    throw TableErrors.invalid("time_range needs start_time and end_time, or specific_time.");
+                }
+                min = t.hasStartTime() ? t.getStartTime() : 0;
+                maxExclusive = t.hasEndTime() ? t.getEndTime() : Long.MAX_VALUE;
+                if (min < 0 || min >= maxExclusive) {
+                    throw TableErrors.invalid("Invalid time_range [%d, %d).", min, maxExclusive);
+                }
+            }
+        }
+        min = Math.max(min, table.minVisibleTimestamp(nowMillis));
+        Set<String> pkNames = new HashSet<>();
+        table.primaryKeySchema().forEach(s -> pkNames.add(s.getName()));
+        Set<String> attributes = new HashSet<>();
+        for (String c : r.columnsToGet()) {
+            TableLimits.requireValidName("column", c);
+            if (!pkNames.contains(c)) {
+                attributes.add(c);
+            }
+        }
+        boolean pkOnly = !r.columnsToGet().isEmpty() && attributes.isEmpty();
+        // An empty window (TTL beyond the range) still needs a valid spec: it simply matches nothing.
+        long maxTs = Math.max(maxExclusive, min);
+        return new ReadProjection(new ReadSpec(Set.copyOf(attributes), versions, min, maxTs), pkOnly);
+    }
+}

@@ -1,0 +1,273 @@
+package io.tunnelstore.server.table;
+
+import com.google.protobuf.ByteString;
+import io.tunnelstore.protocol.errors.OtsException;
+import io.tunnelstore.protocol.model.PlainRow;
+import io.tunnelstore.protocol.model.PrimaryKey;
+import io.tunnelstore.protocol.pb.TableProtos.BatchGetRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.BatchGetRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.BatchWriteRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.BatchWriteRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.Condition;
+import io.tunnelstore.protocol.pb.TableProtos.DeleteRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.DeleteRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.Direction;
+import io.tunnelstore.protocol.pb.TableProtos.Error;
+import io.tunnelstore.protocol.pb.TableProtos.GetRangeRequest;
+import io.tunnelstore.protocol.pb.TableProtos.GetRangeResponse;
+import io.tunnelstore.protocol.pb.TableProtos.GetRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.GetRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.OperationType;
+import io.tunnelstore.protocol.pb.TableProtos.PutRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.PutRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.ReturnContent;
+import io.tunnelstore.protocol.pb.TableProtos.RowInBatchGetRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.RowInBatchWriteRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.RowInBatchWriteRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.TableInBatchGetRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.TableInBatchGetRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.TableInBatchWriteRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.TableInBatchWriteRowResponse;
+import io.tunnelstore.protocol.pb.TableProtos.UpdateRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.UpdateRowResponse;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferException;
+import io.tunnelstore.storage.StorageEngine;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The row operations: PutRow, UpdateRow, DeleteRow, GetRow, BatchGetRow, BatchWriteRow and GetRange. Parses and
+ * validates requests, delegates to {@link RowWriter} and {@link RowReader}, and builds responses with consumed
+ * capacity (read and write) on every row result. Thread-safe; blocks on storage.
+ */
+final class RowService {
+
+    private final TableCatalog catalog;
+    private final RowWriter writer;
+    private final RowReader reader;
+    private final LongSupplier clockMillis;
+
+    RowService(TableCatalog catalog, StorageEngine storage, LongSupplier clockMillis) {
+        this.catalog = catalog;
+        this.writer = new RowWriter(storage);
+        this.reader = new RowReader(storage);
+        this.clockMillis = clockMillis;
+    }
+
+    // ------------------------------------------------------------------ single-row writes
+
+    PutRowResponse putRow(String instance, PutRowRequest req) {
+        RowWriter.Outcome o = write(instance, req.getTableName(), OperationType.PUT, req.getRow(), req.getCondition(),
+                req.hasReturnContent() ? req.getReturnContent() : null);
+        PutRowResponse.Builder b = PutRowResponse.newBuilder().setConsumed(Capacity.of(o.readUnits(), o.writeUnits()));
+        if (o.returnedRow() != null) {
+            b.setRow(ByteString.copyFrom(o.returnedRow()));
+        }
+        return b.build();
+    }
+
+    UpdateRowResponse updateRow(String instance, UpdateRowRequest req) {
+        RowWriter.Outcome o = write(instance, req.getTableName(), OperationType.UPDATE, req.getRowChange(),
+                req.getCondition(), req.hasReturnContent() ? req.getReturnContent() : null);
+        UpdateRowResponse.Builder b = UpdateRowResponse.newBuilder()
+                .setConsumed(Capacity.of(o.readUnits(), o.writeUnits()));
+        if (o.returnedRow() != null) {
+            b.setRow(ByteString.copyFrom(o.returnedRow()));
+        }
+        return b.build();
+    }
+
+    DeleteRowResponse deleteRow(String instance, DeleteRowRequest req) {
+        RowWriter.Outcome o = write(instance, req.getTableName(), OperationType.DELETE, req.getPrimaryKey(),
+                req.getCondition(), req.hasReturnContent() ? req.getReturnContent() : null);
+        DeleteRowResponse.Builder b = DeleteRowResponse.newBuilder()
+                .setConsumed(Capacity.of(o.readUnits(), o.writeUnits()));
+        if (o.returnedRow() != null) {
+            b.setRow(ByteString.copyFrom(o.returnedRow()));
+        }
+        return b.build();
+    }
+
+    private RowWriter.Outcome write(String instance, String tableName, OperationType type, ByteString row,
+                                    Condition condition, ReturnContent returnContent) {
+        TableDescriptor table = catalog.require(instance, tableName);
+        long now = clockMillis.getAsLong();
+        RowWrite write = RowWrite.parse(table, type, row, condition, returnContent, now);
+        return writer.apply(table, write, now);
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    GetRowResponse getRow(String instance, GetRowRequest req) {
+        TableDescriptor table = catalog.require(instance, req.getTableName());
+        long now = clockMillis.getAsLong();
+        PrimaryKey key = decodeKey(req.getPrimaryKey());
+        PrimaryKeyValidator.requireRowKey(table, key);
+        ReadProjection projection = ReadProjection.of(table, new ReadProjection.Request(req.getColumnsToGetList(),
+                req.hasTimeRange() ? req.getTimeRange() : null,
+                req.hasMaxVersions() ? req.getMaxVersions() : null,
+                req.hasFilter() ? req.getFilter() : null,
+                req.hasStartColumn() ? req.getStartColumn() : null,
+                req.hasEndColumn() ? req.getEndColumn() : null,
+                req.hasToken() ? req.getToken() : null), now);
+        Optional<PlainRow> row = reader.get(table, key, projection);
+        return GetRowResponse.newBuilder()
+                .setConsumed(Capacity.of(Capacity.units(row.map(RowReader::sizeOf).orElse(0L)), 0))
+                // not found: a zero-length row (a bare header would make the Java SDK fail)
+                .setRow(row.map(r -> ByteString.copyFrom(PlainBufferCodec.encodeRow(r))).orElse(ByteString.EMPTY))
+                .build();
+    }
+
+    BatchGetRowResponse batchGetRow(String instance, BatchGetRowRequest req) {
+        int rows = req.getTablesList().stream().mapToInt(TableInBatchGetRowRequest::getPrimaryKeyCount).sum();
+        if (rows > TableLimits.MAX_BATCH_GET_ROWS) {
+            throw TableErrors.invalid("The number of rows %d in BatchGetRow exceeds the limit of %d.",
+                    rows, TableLimits.MAX_BATCH_GET_ROWS);
+        }
+        long now = clockMillis.getAsLong();
+        BatchGetRowResponse.Builder response = BatchGetRowResponse.newBuilder();
+        for (TableInBatchGetRowRequest t : req.getTablesList()) {
+            TableInBatchGetRowResponse.Builder tb = TableInBatchGetRowResponse.newBuilder()
+                    .setTableName(t.getTableName());
+            Optional<TableDescriptor> table = catalog.find(instance, t.getTableName());
+            ReadProjection projection = null;
+            OtsException tableError = null;
+            if (table.isEmpty()) {
+                tableError = TableErrors.tableNotFound(t.getTableName());
+            } else {
+                projection = ReadProjection.of(table.get(), new ReadProjection.Request(t.getColumnsToGetList(),
+                        t.hasTimeRange() ? t.getTimeRange() : null,
+                        t.hasMaxVersions() ? t.getMaxVersions() : null,
+                        t.hasFilter() ? t.getFilter() : null,
+                        t.hasStartColumn() ? t.getStartColumn() : null,
+                        t.hasEndColumn() ? t.getEndColumn() : null,
+                        null), now);
+            }
+            for (ByteString keyBytes : t.getPrimaryKeyList()) {
+                if (tableError != null) {
+                    tb.addRows(failedGet(tableError));
+                    continue;
+                }
+                try {
+                    PrimaryKey key = decodeKey(keyBytes);
+                    PrimaryKeyValidator.requireRowKey(table.get(), key);
+                    Optional<PlainRow> row = reader.get(table.get(), key, projection);
+                    tb.addRows(RowInBatchGetRowResponse.newBuilder()
+                            .setIsOk(true)
+                            .setConsumed(Capacity.of(Capacity.units(row.map(RowReader::sizeOf).orElse(0L)), 0))
+                            .setRow(row.map(r -> ByteString.copyFrom(PlainBufferCodec.encodeRow(r)))
+                                    .orElse(ByteString.EMPTY)));
+                } catch (OtsException e) {
+                    tb.addRows(failedGet(e));
+                }
+            }
+            response.addTables(tb);
+        }
+        return response.build();
+    }
+
+    GetRangeResponse getRange(String instance, GetRangeRequest req) {
+        TableDescriptor table = catalog.require(instance, req.getTableName());
+        long now = clockMillis.getAsLong();
+        PrimaryKey start = decodeKey(req.getInclusiveStartPrimaryKey());
+        PrimaryKey end = decodeKey(req.getExclusiveEndPrimaryKey());
+        PrimaryKeyValidator.requireRangeBound(table, start);
+        PrimaryKeyValidator.requireRangeBound(table, end);
+        boolean backward = req.getDirection() == Direction.BACKWARD;
+        int order = KeyCodec.compare(KeyCodec.encode(start), KeyCodec.encode(end));
+        if (!backward && order >= 0) {
+            throw TableErrors.invalid("Begin key must be less than end key in FORWARD.");
+        }
+        if (backward && order <= 0) {
+            throw TableErrors.invalid("Begin key must be greater than end key in BACKWARD.");
+        }
+        int limit = TableLimits.MAX_RANGE_ROWS;
+        if (req.hasLimit()) {
+            if (req.getLimit() <= 0) {
+                throw TableErrors.invalid("limit must be positive, got %d.", req.getLimit());
+            }
+            limit = Math.min(limit, req.getLimit());
+        }
+        ReadProjection projection = ReadProjection.of(table, new ReadProjection.Request(req.getColumnsToGetList(),
+                req.hasTimeRange() ? req.getTimeRange() : null,
+                req.hasMaxVersions() ? req.getMaxVersions() : null,
+                req.hasFilter() ? req.getFilter() : null,
+                req.hasStartColumn() ? req.getStartColumn() : null,
+                req.hasEndColumn() ? req.getEndColumn() : null,
+                req.hasToken() ? req.getToken() : null), now);
+        RowReader.Page page = reader.range(table, start, end, backward, limit, projection);
+        GetRangeResponse.Builder b = GetRangeResponse.newBuilder()
+                .setConsumed(Capacity.of(Capacity.units(page.bytes()), 0))
+                .setRows(ByteString.copyFrom(PlainBufferCodec.encodeRows(page.rows())));
+        if (page.nextStart() != null) {
+            b.setNextStartPrimaryKey(ByteString.copyFrom(PlainBufferCodec.encodePrimaryKey(page.nextStart())));
+        }
+        return b.build();
+    }
+
+    // ------------------------------------------------------------------ batch write
+
+    BatchWriteRowResponse batchWriteRow(String instance, BatchWriteRowRequest req) {
+        int rows = req.getTablesList().stream().mapToInt(TableInBatchWriteRowRequest::getRowsCount).sum();
+        if (rows > TableLimits.MAX_BATCH_WRITE_ROWS) {
+            throw TableErrors.invalid("The number of rows %d in BatchWriteRow exceeds the limit of %d.",
+                    rows, TableLimits.MAX_BATCH_WRITE_ROWS);
+        }
+        long bytes = req.getTablesList().stream().flatMap(t -> t.getRowsList().stream())
+                .mapToLong(r -> r.getRowChange().size()).sum();
+        if (bytes > TableLimits.MAX_BATCH_WRITE_BYTES) {
+            throw TableErrors.invalid("BatchWriteRow data of %d bytes exceeds the limit of %d bytes.",
+                    bytes, TableLimits.MAX_BATCH_WRITE_BYTES);
+        }
+        if (req.hasIsAtomic() && req.getIsAtomic()) {
+            throw TableErrors.invalid("Atomic BatchWriteRow is not supported yet.");
+        }
+        BatchWriteRowResponse.Builder response = BatchWriteRowResponse.newBuilder();
+        for (TableInBatchWriteRowRequest t : req.getTablesList()) {
+            TableInBatchWriteRowResponse.Builder tb = TableInBatchWriteRowResponse.newBuilder()
+                    .setTableName(t.getTableName());
+            Optional<TableDescriptor> table = catalog.find(instance, t.getTableName());
+            for (RowInBatchWriteRowRequest r : t.getRowsList()) {
+                try {
+                    if (table.isEmpty()) {
+                        throw TableErrors.tableNotFound(t.getTableName());
+                    }
+                    long now = clockMillis.getAsLong();
+                    RowWrite write = RowWrite.parse(table.get(), r.getType(), r.getRowChange(), r.getCondition(),
+                            r.hasReturnContent() ? r.getReturnContent() : null, now);
+                    RowWriter.Outcome o = writer.apply(table.get(), write, now);
+                    RowInBatchWriteRowResponse.Builder rb = RowInBatchWriteRowResponse.newBuilder()
+                            .setIsOk(true)
+                            .setConsumed(Capacity.of(o.readUnits(), o.writeUnits()));
+                    if (o.returnedRow() != null) {
+                        rb.setRow(ByteString.copyFrom(o.returnedRow()));
+                    }
+                    tb.addRows(rb);
+                } catch (OtsException e) {
+                    tb.addRows(RowInBatchWriteRowResponse.newBuilder().setIsOk(false).setError(error(e)));
+                }
+            }
+            response.addTables(tb);
+        }
+        return response.build();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static PrimaryKey decodeKey(ByteString bytes) {
+        try {
+            return PlainBufferCodec.decodeSingleRow(bytes.toByteArray()).primaryKey();
+        } catch (PlainBufferException e) {
+            throw TableErrors.invalid("Invalid primary key: %s", e.getMessage());
+        }
+    }
+
+    private static RowInBatchGetRowResponse failedGet(OtsException e) {
+        return RowInBatchGetRowResponse.newBuilder().setIsOk(false).setError(error(e)).build();
+    }
+
+    private static Error error(OtsException e) {
+        return e.toErrorMessage();
+    }
+}

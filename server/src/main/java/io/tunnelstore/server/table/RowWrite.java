@@ -1,0 +1,138 @@
+package io.tunnelstore.server.table;
+
+import com.google.protobuf.ByteString;
+import io.tunnelstore.protocol.model.Cell;
+import io.tunnelstore.protocol.model.CellType;
+import io.tunnelstore.protocol.model.PlainRow;
+import io.tunnelstore.protocol.model.PrimaryKey;
+import io.tunnelstore.protocol.model.PrimaryKeyColumn;
+import io.tunnelstore.protocol.model.ValueType;
+import io.tunnelstore.protocol.pb.TableProtos.Condition;
+import io.tunnelstore.protocol.pb.TableProtos.OperationType;
+import io.tunnelstore.protocol.pb.TableProtos.ReturnContent;
+import io.tunnelstore.protocol.pb.TableProtos.ReturnType;
+import io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One validated row write (PutRow, UpdateRow, DeleteRow, or a BatchWriteRow row).
+ *
+ * @param type        PUT replaces the row; UPDATE changes the given cells; DELETE removes the row
+ * @param primaryKey  the row key, checked against the schema
+ * @param cells       PUT cells (PUT), PUT/DELETE_ONE_VERSION/DELETE_ALL_VERSIONS cells (UPDATE), none (DELETE);
+ *                    put timestamps may be null (the server assigns the commit time)
+ * @param expectation row-existence condition
+ * @param returnType  what to send back (RT_NONE or RT_PK)
+ * @param dataSize    bytes of key and values, for the consumed write capacity
+ */
+record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, RowExistenceExpectation expectation,
+                ReturnType returnType, long dataSize) {
+
+    RowWrite {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(primaryKey, "primaryKey");
+        cells = List.copyOf(cells);
+    }
+
+    /**
+     * Parses and validates one write of {@code table}.
+     *
+     * @param nowMillis current time, for the timestamp deviation check
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSParameterInvalid or OTSInvalidPK for bad input
+     */
+    static RowWrite parse(TableDescriptor table, OperationType type, ByteString rowBytes, Condition condition,
+                          ReturnContent returnContent, long nowMillis) {
+        if (condition.hasColumnCondition() && !condition.getColumnCondition().isEmpty()) {
+            throw TableErrors.invalid("Column conditions are not supported yet.");
+        }
+        ReturnType returnType = returnContent == null || !returnContent.hasReturnType()
+                ? ReturnType.RT_NONE : returnContent.getReturnType();
+        if (returnType == ReturnType.RT_AFTER_MODIFY) {
+            throw TableErrors.invalid("Return type RT_AFTER_MODIFY is not supported yet.");
+        }
+        if (rowBytes.size() > TableLimits.MAX_ROW_WRITE_BYTES) {
+            throw TableErrors.invalid("The row is larger than %d bytes.", TableLimits.MAX_ROW_WRITE_BYTES);
+        }
+        PlainRow row;
+        try {
+            row = PlainBufferCodec.decodeSingleRow(rowBytes.toByteArray());
+        } catch (PlainBufferException e) {
+            throw TableErrors.invalid("Invalid row: %s", e.getMessage());
+        }
+        for (PrimaryKeyColumn c : row.primaryKey().columns()) {
+            if (c.value().type() == ValueType.AUTO_INCREMENT) {
+                throw TableErrors.invalid("Auto-increment primary key columns are not supported yet.");
+            }
+        }
+        PrimaryKeyValidator.requireRowKey(table, row.primaryKey());
+        long size = 0;
+        for (PrimaryKeyColumn c : row.primaryKey().columns()) {
+            size += c.name().length() + c.value().dataSize();
+        }
+        switch (type) {
+            case PUT -> {
+                if (row.deleteMarker()) {
+                    throw TableErrors.invalid("A PutRow row cannot carry a delete marker.");
+                }
+                for (Cell c : row.cells()) {
+                    if (c.type() != CellType.PUT) {
+                        throw TableErrors.invalid("PutRow cell %s cannot have the cell type %s.", c.name(), c.type());
+                    }
+                }
+            }
+            case UPDATE -> {
+                if (row.deleteMarker()) {
+                    throw TableErrors.invalid("An UpdateRow row cannot carry a delete marker.");
+                }
+                if (row.cells().isEmpty()) {
+                    throw TableErrors.invalid("UpdateRow needs at least one attribute column.");
+                }
+                for (Cell c : row.cells()) {
+                    if (c.type() == CellType.INCREMENT) {
+                        throw TableErrors.invalid("Increment of column %s is not supported yet.", c.name());
+                    }
+                }
+            }
+            case DELETE -> {
+                if (!row.cells().isEmpty()) {
+                    throw TableErrors.invalid("A DeleteRow key cannot carry attribute columns.");
+                }
+            }
+        }
+        if (row.cells().size() > TableLimits.MAX_COLUMNS_PER_WRITE) {
+            throw TableErrors.invalid("The number of columns %d exceeds the limit of %d.",
+                    row.cells().size(), TableLimits.MAX_COLUMNS_PER_WRITE);
+        }
+        Set<String> pkNames = new HashSet<>();
+        table.primaryKeySchema().forEach(s -> pkNames.add(s.getName()));
+        long maxDeviationMillis = table.deviationSeconds() * 1000L;
+        for (Cell c : row.cells()) {
+            TableLimits.requireValidName("column", c.name());
+            if (pkNames.contains(c.name())) {
+                throw TableErrors.invalid("Attribute column %s has the name of a primary key column.", c.name());
+            }
+            if (c.value() != null) {
+                ValueType vt = c.value().type();
+                if ((vt == ValueType.STRING || vt == ValueType.BINARY)
+                        && c.value().rawLength() > TableLimits.MAX_ATTRIBUTE_VALUE_BYTES) {
+                    throw TableErrors.invalid("The value of column %s exceeds the limit of %d bytes.",
+                            c.name(), TableLimits.MAX_ATTRIBUTE_VALUE_BYTES);
+                }
+                size += c.value().dataSize();
+            }
+            size += c.name().length();
+            if (c.type() == CellType.PUT && c.timestamp() != null
+                    && Math.abs(c.timestamp() - nowMillis) > maxDeviationMillis) {
+                throw TableErrors.invalid(
+                        "The timestamp %d of column %s is more than %d seconds away from the server time %d.",
+                        c.timestamp(), c.name(), table.deviationSeconds(), nowMillis);
+            }
+        }
+        return new RowWrite(type, row.primaryKey(), row.cells(), condition.getRowExistence(), returnType, size);
+    }
+}

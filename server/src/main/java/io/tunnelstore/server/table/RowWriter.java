@@ -1,0 +1,171 @@
+package io.tunnelstore.server.table;
+
+import io.tunnelstore.protocol.model.Cell;
+import io.tunnelstore.protocol.model.PlainRow;
+import io.tunnelstore.protocol.pb.TableProtos.ActionType;
+import io.tunnelstore.protocol.pb.TableProtos.ReturnType;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.storage.RowDecider;
+import io.tunnelstore.storage.RowMutation;
+import io.tunnelstore.storage.StorageEngine;
+import io.tunnelstore.storage.StoredCell;
+import io.tunnelstore.storage.StoredRow;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Applies validated {@link RowWrite}s: checks the row-existence condition against the current row, computes the
+ * storage mutation (assigning missing put timestamps, trimming versions beyond the table's max versions) and, when
+ * the table's stream is enabled, the {@link ChangeRecord} for the row's partition shard — all inside one
+ * {@link StorageEngine#mutateRow} call, so the row change and its log record commit atomically and records of a
+ * shard are in commit order.
+ *
+ * <p>Thread-safe (stateless apart from the storage engine, which serializes writes per row).
+ */
+final class RowWriter {
+
+    /** Result of one write: the row to return (RT_PK) or null, and the capacity consumed. */
+    record Outcome(byte[] returnedRow, int readUnits, int writeUnits) {}
+
+    private final StorageEngine storage;
+
+    RowWriter(StorageEngine storage) {
+        this.storage = storage;
+    }
+
+    /**
+     * Commits {@code write} to {@code table}.
+     *
+     * @param nowMillis the commit time: default version timestamp, TTL reference and change-record time
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSConditionCheckFail when the condition does not hold
+     *     (nothing is written)
+     */
+    Outcome apply(TableDescriptor table, RowWrite write, long nowMillis) {
+        byte[] rowKey = KeyCodec.encode(write.primaryKey());
+        storage.mutateRow(table.tableId(), rowKey, current -> decide(table, write, current, nowMillis));
+        byte[] returned = write.returnType() == ReturnType.RT_PK
+                ? PlainBufferCodec.encodePrimaryKey(write.primaryKey()) : null;
+        int readUnits = write.expectation() == io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation.IGNORE
+                ? 0 : 1;
+        return new Outcome(returned, readUnits, Capacity.units(write.dataSize()));
+    }
+
+    private static RowDecider.Decision<Void> decide(TableDescriptor table, RowWrite write, Optional<StoredRow> current,
+                                                    long nowMillis) {
+        long minVisible = table.minVisibleTimestamp(nowMillis);
+        List<StoredCell> live = current.map(r -> r.cells().stream().filter(c -> c.timestamp() >= minVisible).toList())
+                .orElse(List.of());
+        boolean exists = !live.isEmpty();
+        switch (write.expectation()) {
+            case EXPECT_EXIST -> {
+                if (!exists) {
+                    throw TableErrors.conditionFailed();
+                }
+            }
+            case EXPECT_NOT_EXIST -> {
+                if (exists) {
+                    throw TableErrors.conditionFailed();
+                }
+            }
+            case IGNORE -> { }
+        }
+
+        RowMutation mutation = new RowMutation();
+        List<Cell> logged = new ArrayList<>(write.cells().size());
+        // Versions each column will hold after the write; used to drop versions beyond max versions.
+        Map<String, TreeSet<Long>> versions = new HashMap<>();
+        current.ifPresent(r -> r.cells().forEach(
+                c -> versions.computeIfAbsent(c.column(), k -> new TreeSet<>(Comparator.reverseOrder()))
+                        .add(c.timestamp())));
+        Set<String> written = new LinkedHashSet<>();
+        ActionType action;
+        switch (write.type()) {
+            case PUT -> {
+                action = ActionType.PUT_ROW;
+                if (current.isPresent()) {
+                    mutation.deleteRow(); // PutRow replaces the whole row
+                    versions.clear();
+                }
+                for (Cell c : write.cells()) {
+                    putCell(mutation, c, nowMillis, logged, versions, written);
+                }
+            }
+            case UPDATE -> {
+                action = ActionType.UPDATE_ROW;
+                for (Cell c : write.cells()) {
+                    switch (c.type()) {
+                        case PUT -> putCell(mutation, c, nowMillis, logged, versions, written);
+                        case DELETE_ONE_VERSION -> {
+                            mutation.deleteVersion(c.name(), c.timestamp());
+                            TreeSet<Long> v = versions.get(c.name());
+                            if (v != null) {
+                                v.remove(c.timestamp());
+                            }
+                            logged.add(c);
+                        }
+                        case DELETE_ALL_VERSIONS -> {
+                            mutation.deleteColumn(c.name());
+                            versions.remove(c.name());
+                            logged.add(c);
+                        }
+                        default -> throw new IllegalStateException("unexpected cell type " + c.type());
+                    }
+                }
+            }
+            case DELETE -> {
+                action = ActionType.DELETE_ROW;
+                mutation.deleteRow();
+            }
+            default -> throw new IllegalStateException("unexpected operation " + write.type());
+        }
+        for (String column : written) {
+            TreeSet<Long> v = versions.get(column);
+            if (v != null && v.size() > table.maxVersions()) {
+                // keep the newest maxVersions versions (the set is ordered newest first)
+                v.stream().skip(table.maxVersions()).forEach(ts -> mutation.deleteVersion(column, ts));
+            }
+        }
+
+        StreamSettings stream = table.stream();
+        if (!stream.enabled()) {
+            return RowDecider.Decision.of(mutation, null);
+        }
+        PlainRow origin = originRow(table, write, live);
+        ChangeRecord record = new ChangeRecord(action, PlainRow.of(write.primaryKey(), logged), origin,
+                nowMillis * 1000);
+        long shardId = table.partitionFor(write.primaryKey().get(0).value()).shardId();
+        return new RowDecider.Decision<>(mutation, shardId, ChangeRecordCodec.encode(record), null);
+    }
+
+    private static void putCell(RowMutation mutation, Cell c, long nowMillis, List<Cell> logged,
+                                Map<String, TreeSet<Long>> versions, Set<String> written) {
+        long ts = c.timestamp() != null ? c.timestamp() : nowMillis;
+        mutation.put(c.name(), ts, CellValueCodec.encode(c.value()));
+        logged.add(Cell.put(c.name(), c.value(), ts));
+        versions.computeIfAbsent(c.name(), k -> new TreeSet<>(Comparator.reverseOrder())).add(ts);
+        written.add(c.name());
+    }
+
+    /** Latest live values of the stream's origin columns before the write; null when none applies. */
+    private static PlainRow originRow(TableDescriptor table, RowWrite write, List<StoredCell> live) {
+        List<String> originColumns = table.stream().originColumns();
+        if (originColumns.isEmpty() || live.isEmpty()) {
+            return null;
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (String column : originColumns.stream().sorted().toList()) {
+            live.stream()
+                    .filter(c -> c.column().equals(column))
+                    .findFirst() // stored newest first
+                    .ifPresent(c -> cells.add(Cell.put(column, CellValueCodec.decode(c.value()), c.timestamp())));
+        }
+        return cells.isEmpty() ? null : PlainRow.of(write.primaryKey(), cells);
+    }
+}

@@ -1,0 +1,165 @@
+package io.tunnelstore.server.table;
+
+import io.tunnelstore.storage.MetaBatch;
+import io.tunnelstore.storage.MetaEntry;
+import io.tunnelstore.storage.StorageEngine;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tables of every instance, persisted in the storage engine's metadata and cached in memory.
+ *
+ * <p>Layout: {@code table/<instance>/<name>} holds the {@link TableDescriptorCodec encoded descriptor};
+ * {@code counter/table-id} holds the last table id handed out (8 bytes big-endian). A table id is never reused,
+ * so the rows and change log of a dropped table can never leak into a new table of the same name.
+ *
+ * <p>Thread-safety: reads ({@link #find}, {@link #list}, …) are lock-free on the in-memory cache; creates, updates
+ * and deletes are serialized on the catalog and written durably before the cache changes, so a reader never sees
+ * a table that is not persisted.
+ */
+public final class TableCatalog {
+
+    private static final Logger log = LoggerFactory.getLogger(TableCatalog.class);
+
+    static final String TABLE_PREFIX = "table/";
+    static final String TABLE_ID_COUNTER = "counter/table-id";
+
+    /** One catalog per engine, so that every module of a server sees the same cached tables. */
+    private static final Map<StorageEngine, TableCatalog> SHARED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private final StorageEngine storage;
+    /** Key: instance + '/' + table name. */
+    private final Map<String, TableDescriptor> tables = new ConcurrentHashMap<>();
+
+    /** Loads every table descriptor from {@code storage}. Prefer {@link #shared} inside a server. */
+    public TableCatalog(StorageEngine storage) {
+        this.storage = storage;
+        for (MetaEntry entry : storage.scanMeta(TABLE_PREFIX)) {
+            TableDescriptor d = TableDescriptorCodec.decode(entry.value());
+            tables.put(key(d.instanceName(), d.tableName()), d);
+        }
+        log.info("Loaded {} table(s) from storage", tables.size());
+    }
+
+    /**
+     * The catalog of {@code storage}, created on first use. Modules of one server (table, stream, tunnel) must use
+     * this rather than the constructor: two catalogs over one engine would not see each other's changes.
+     */
+    public static TableCatalog shared(StorageEngine storage) {
+        return SHARED.computeIfAbsent(storage, TableCatalog::new);
+    }
+
+    /**
+     * Persists a new table: assigns the next table id to {@code draft} (its own id is ignored) and returns the
+     * stored descriptor.
+     *
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSObjectAlreadyExist when the instance already has a
+     *     table of that name
+     */
+    public synchronized TableDescriptor create(TableDescriptor draft) {
+        String key = key(draft.instanceName(), draft.tableName());
+        if (tables.containsKey(key)) {
+            throw TableErrors.tableExists(draft.tableName());
+        }
+        long id = storage.getMeta(TABLE_ID_COUNTER).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L) + 1;
+        TableDescriptor created = draft.withTableId(id);
+        storage.writeMeta(new MetaBatch()
+                .put(TABLE_ID_COUNTER, ByteBuffer.allocate(8).putLong(id).array())
+                .put(metaKey(created), TableDescriptorCodec.encode(created)));
+        tables.put(key, created);
+        log.info("Created table {}/{} with id {} and {} partition(s)",
+                created.instanceName(), created.tableName(), id, created.partitions().size());
+        return created;
+    }
+
+    /** The table, if it exists. */
+    public Optional<TableDescriptor> find(String instance, String tableName) {
+        return Optional.ofNullable(tables.get(key(instance, tableName)));
+    }
+
+    /**
+     * The table.
+     *
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSObjectNotExist when it does not exist
+     */
+    public TableDescriptor require(String instance, String tableName) {
+        TableDescriptor d = tables.get(key(instance, tableName));
+        if (d == null) {
+            throw TableErrors.tableNotFound(tableName);
+        }
+        return d;
+    }
+
+    /** The table with this numeric id (any instance). */
+    public Optional<TableDescriptor> findById(long tableId) {
+        return tables.values().stream().filter(d -> d.tableId() == tableId).findFirst();
+    }
+
+    /** The table whose current stream has this id (enabled or not). */
+    public Optional<TableDescriptor> findByStreamId(String streamId) {
+        return tables.values().stream().filter(d -> streamId.equals(d.stream().streamId())).findFirst();
+    }
+
+    /** Tables of one instance, by name. */
+    public List<TableDescriptor> list(String instance) {
+        return tables.values().stream()
+                .filter(d -> d.instanceName().equals(instance))
+                .sorted(Comparator.comparing(TableDescriptor::tableName))
+                .toList();
+    }
+
+    /** Every table of every instance. */
+    public List<TableDescriptor> all() {
+        return new ArrayList<>(tables.values());
+    }
+
+    /**
+     * Applies {@code change} to the table atomically (with respect to other catalog writes) and persists the result.
+     *
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSObjectNotExist when the table does not exist; any
+     *     exception thrown by {@code change} propagates and nothing is written
+     */
+    public synchronized TableDescriptor update(String instance, String tableName, UnaryOperator<TableDescriptor> change) {
+        TableDescriptor current = require(instance, tableName);
+        TableDescriptor updated = change.apply(current);
+        if (updated.tableId() != current.tableId() || !updated.tableName().equals(current.tableName())
+                || !updated.instanceName().equals(current.instanceName())) {
+            throw new IllegalArgumentException("an update cannot change the table's identity");
+        }
+        storage.writeMeta(new MetaBatch().put(metaKey(updated), TableDescriptorCodec.encode(updated)));
+        tables.put(key(instance, tableName), updated);
+        return updated;
+    }
+
+    /**
+     * Removes the table from the catalog, then drops its rows and change log.
+     *
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSObjectNotExist when the table does not exist
+     */
+    public synchronized TableDescriptor delete(String instance, String tableName) {
+        TableDescriptor current = require(instance, tableName);
+        // Catalog first: once the descriptor is gone no new request can reach the data being dropped.
+        storage.writeMeta(new MetaBatch().delete(metaKey(current)));
+        tables.remove(key(instance, tableName));
+        storage.dropTable(current.tableId());
+        log.info("Deleted table {}/{} (id {})", instance, tableName, current.tableId());
+        return current;
+    }
+
+    private static String metaKey(TableDescriptor d) {
+        return TABLE_PREFIX + key(d.instanceName(), d.tableName());
+    }
+
+    private static String key(String instance, String tableName) {
+        return instance + "/" + tableName;
+    }
+}

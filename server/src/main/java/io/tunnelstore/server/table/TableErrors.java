@@ -1,0 +1,30 @@
+package io.tunnelstore.server.table;
+
+import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.protocol.errors.OtsException;
+
+/** The protocol errors of the table API, with the messages clients see. Stateless. */
+final class TableErrors {
+
+    private TableErrors() {}
+
+    static OtsException tableNotFound(String table) {
+        return OtsException.of(ErrorCode.OBJECT_NOT_EXIST, "Requested table does not exist: %s.", table);
+    }
+
+    static OtsException tableExists(String table) {
+        return OtsException.of(ErrorCode.OBJECT_ALREADY_EXIST, "Requested table already exists: %s.", table);
+    }
+
+    static OtsException conditionFailed() {
+        return OtsException.of(ErrorCode.CONDITION_CHECK_FAIL, "Condition check failed.");
+    }
+
+    static OtsException invalidPk(String fmt, Object... args) {
+        return OtsException.of(ErrorCode.INVALID_PK, fmt, args);
+    }
+
+    static OtsException invalid(String fmt, Object... args) {
+        return OtsException.of(ErrorCode.PARAMETER_INVALID, fmt, args);
+    }
+}

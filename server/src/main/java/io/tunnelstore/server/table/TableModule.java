@@ -1,0 +1,135 @@
+package io.tunnelstore.server.table;
+
+import com.google.protobuf.Message;
+import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.pb.TableProtos.BatchGetRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.BatchWriteRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.CreateTableRequest;
+import io.tunnelstore.protocol.pb.TableProtos.DeleteRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.DeleteTableRequest;
+import io.tunnelstore.protocol.pb.TableProtos.DescribeTableRequest;
+import io.tunnelstore.protocol.pb.TableProtos.GetRangeRequest;
+import io.tunnelstore.protocol.pb.TableProtos.GetRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.ListTableRequest;
+import io.tunnelstore.protocol.pb.TableProtos.PutRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.UpdateRowRequest;
+import io.tunnelstore.protocol.pb.TableProtos.UpdateTableRequest;
+import io.tunnelstore.server.ServerContext;
+import io.tunnelstore.server.ServerModule;
+import io.tunnelstore.server.http.OperationRegistry;
+import io.tunnelstore.storage.StorageEngine;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The table API: table management (CreateTable, ListTable, DescribeTable, UpdateTable, DeleteTable) and row
+ * operations (PutRow, UpdateRow, DeleteRow, GetRow, BatchGetRow, BatchWriteRow, GetRange), plus the change log of
+ * tables with a stream: every committed row change appends one {@link ChangeRecord} to its partition's shard, and
+ * records older than the stream expiration are trimmed periodically.
+ *
+ * <h3>Use</h3>
+ * <pre>{@code
+ * TunnelstoreServer server = TunnelstoreServer.builder(config).module(TableModule::new).build();
+ * }</pre>
+ *
+ * <p>Threading: handlers run on server worker threads and block on storage; they complete their stage before
+ * returning. The trim task runs on the server scheduler every {@link #TRIM_INTERVAL}.
+ *
+ * <p>Lifecycle: created by the server with its {@link ServerContext}; {@link #close()} cancels the trim task (the
+ * storage engine and scheduler belong to the server).
+ */
+public final class TableModule implements ServerModule {
+
+    private static final Logger log = LoggerFactory.getLogger(TableModule.class);
+
+    /** How often expired change-log records are trimmed. */
+    public static final Duration TRIM_INTERVAL = Duration.ofMinutes(1);
+
+    private final TableCatalog catalog;
+    private final TableAdminService admin;
+    private final RowService rows;
+    private final ChangeLogTrimmer trimmer;
+    private final ScheduledFuture<?> trimTask;
+
+    /** Module over the server's storage, clock and scheduler, using the engine's {@link TableCatalog#shared}. */
+    public TableModule(ServerContext context) {
+        this(TableCatalog.shared(context.storage()), context.storage(), context.clock(), context.scheduler());
+    }
+
+    /**
+     * Module over explicit collaborators (tests).
+     *
+     * @param scheduler runs the periodic trim; {@code null} disables it (call {@link #trimExpired} yourself)
+     */
+    public TableModule(TableCatalog catalog, StorageEngine storage, Clock clock, ScheduledExecutorService scheduler) {
+        this.catalog = catalog;
+        this.admin = new TableAdminService(catalog, clock::millis);
+        this.rows = new RowService(catalog, storage, clock::millis);
+        this.trimmer = new ChangeLogTrimmer(catalog, storage);
+        this.trimTask = scheduler == null ? null : scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                trimmer.trimExpired(clock.millis());
+            } catch (RuntimeException e) {
+                log.warn("Change-log trim failed; retrying in {}", TRIM_INTERVAL, e);
+            }
+        }, TRIM_INTERVAL.toMillis(), TRIM_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void register(OperationRegistry r) {
+        r.register(Action.CREATE_TABLE, CreateTableRequest.parser(),
+                (ctx, q) -> done(admin.createTable(ctx.instanceName(), q)));
+        r.register(Action.LIST_TABLE, ListTableRequest.parser(),
+                (ctx, q) -> done(admin.listTable(ctx.instanceName())));
+        r.register(Action.DESCRIBE_TABLE, DescribeTableRequest.parser(),
+                (ctx, q) -> done(admin.describeTable(ctx.instanceName(), q)));
+        r.register(Action.UPDATE_TABLE, UpdateTableRequest.parser(),
+                (ctx, q) -> done(admin.updateTable(ctx.instanceName(), q)));
+        r.register(Action.DELETE_TABLE, DeleteTableRequest.parser(),
+                (ctx, q) -> done(admin.deleteTable(ctx.instanceName(), q)));
+        r.register(Action.PUT_ROW, PutRowRequest.parser(), (ctx, q) -> done(rows.putRow(ctx.instanceName(), q)));
+        r.register(Action.UPDATE_ROW, UpdateRowRequest.parser(),
+                (ctx, q) -> done(rows.updateRow(ctx.instanceName(), q)));
+        r.register(Action.DELETE_ROW, DeleteRowRequest.parser(),
+                (ctx, q) -> done(rows.deleteRow(ctx.instanceName(), q)));
+        r.register(Action.GET_ROW, GetRowRequest.parser(), (ctx, q) -> done(rows.getRow(ctx.instanceName(), q)));
+        r.register(Action.BATCH_GET_ROW, BatchGetRowRequest.parser(),
+                (ctx, q) -> done(rows.batchGetRow(ctx.instanceName(), q)));
+        r.register(Action.BATCH_WRITE_ROW, BatchWriteRowRequest.parser(),
+                (ctx, q) -> done(rows.batchWriteRow(ctx.instanceName(), q)));
+        r.register(Action.GET_RANGE, GetRangeRequest.parser(),
+                (ctx, q) -> done(rows.getRange(ctx.instanceName(), q)));
+    }
+
+    /** The catalog this module serves (the same object as {@link TableCatalog#shared} of the engine). */
+    public TableCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * Deletes change-log records older than their table's stream expiration as of {@code nowMillis}.
+     *
+     * @return how many records were deleted
+     */
+    public long trimExpired(long nowMillis) {
+        return trimmer.trimExpired(nowMillis);
+    }
+
+    @Override
+    public void close() {
+        if (trimTask != null) {
+            trimTask.cancel(false);
+        }
+    }
+
+    private static <M extends Message> CompletionStage<M> done(M response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}
