@@ -1,0 +1,270 @@
+package io.tunnelstore.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
+/**
+ * Immutable settings shared by {@link TableClient} and {@link TunnelClient}.
+ *
+ * <p>Build with {@link #builder()} (or directly through {@code TableClient.builder()} /
+ * {@code TunnelClient.builder()}, which take the same setters). Every setter validates its argument eagerly;
+ * {@code build()} checks that the required fields (endpoint, instance name, credentials) are present.
+ * The config holds no threads or connections; the executor, if given, is only borrowed.
+ *
+ * @param endpoint                the server root, {@code http(s)://host[:port]} (a trailing slash is removed)
+ * @param instanceName            the instance, sent as {@code x-ots-instancename}
+ * @param credentialsProvider     read once per request attempt
+ * @param connectTimeout          TCP/TLS connect timeout. Default: 10 s
+ * @param callTimeout             deadline of one API call including all retries. Default: 30 s
+ * @param retryPolicy             back-off and retry budget. Default: {@link RetryPolicy#defaults()}
+ * @param userAgent               {@code User-Agent} header. Default: {@value #DEFAULT_USER_AGENT}
+ * @param executor                runs HTTP I/O callbacks and async completions; {@code null} means the JDK
+ *                                HTTP client's own pool. Default: {@code null}
+ * @param verifyResponseSignature verify the server's {@code authorization} response signature on table
+ *                                operations (tunnel operations are not signed-checked, as in the official
+ *                                SDKs). Default: {@code true}
+ */
+public record ClientConfig(URI endpoint, String instanceName, CredentialsProvider credentialsProvider,
+                           Duration connectTimeout, Duration callTimeout, RetryPolicy retryPolicy,
+                           String userAgent, Executor executor, boolean verifyResponseSignature) {
+
+    /** Default {@code User-Agent}. */
+    public static final String DEFAULT_USER_AGENT = "tunnelstore-java-sdk/0.1.0";
+
+    /** Same rule as the official Java SDK: scheme, host, optional port, optional single trailing slash. */
+    private static final Pattern ENDPOINT =
+            Pattern.compile("^(?i)http(s)?(?-i)://[a-zA-Z0-9._-]+(:\\d{1,5})?(/)?$");
+    /**
+     * Instance names: letters, digits, '-' and '_' (header-safe). The public service is stricter (3-16
+     * characters, no '_'); a self-hosted server decides its own names, so the client only rejects what could
+     * not be sent.
+     */
+    private static final Pattern INSTANCE_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
+
+    public ClientConfig {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(instanceName, "instanceName");
+        Objects.requireNonNull(credentialsProvider, "credentialsProvider");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(callTimeout, "callTimeout");
+        Objects.requireNonNull(retryPolicy, "retryPolicy");
+        Objects.requireNonNull(userAgent, "userAgent");
+        endpoint = parseEndpoint(endpoint.toString());
+        validateInstanceName(instanceName);
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(callTimeout, "callTimeout");
+    }
+
+    /** A builder with every default set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder pre-filled with this config, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.copyFrom(this);
+        return b;
+    }
+
+    /** The executor, if one was configured. */
+    public Optional<Executor> executorIfSet() {
+        return Optional.ofNullable(executor);
+    }
+
+    /**
+     * Validates an endpoint like the official Java SDK ({@code http(s)://host[:port][/]}: no path, no query)
+     * and returns it without the trailing slash.
+     *
+     * @throws IllegalArgumentException with the offending value and the expected shape
+     */
+    public static URI parseEndpoint(String endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        if (!ENDPOINT.matcher(endpoint).matches()) {
+            throw new IllegalArgumentException("invalid endpoint '" + endpoint
+                    + "': expected http(s)://host[:port] with no path, e.g. http://127.0.0.1:8080");
+        }
+        String trimmed = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        URI uri = URI.create(trimmed);
+        if (uri.getPort() > 65535) {
+            throw new IllegalArgumentException("invalid endpoint '" + endpoint + "': port above 65535");
+        }
+        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        return URI.create(scheme + trimmed.substring(uri.getScheme().length()));
+    }
+
+    static void validateInstanceName(String instanceName) {
+        if (!INSTANCE_NAME.matcher(instanceName).matches()) {
+            throw new IllegalArgumentException("invalid instance name '" + instanceName
+                    + "': expected 1-64 letters, digits, '-' or '_'");
+        }
+    }
+
+    private static Duration requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConfig[endpoint=" + endpoint + ", instanceName=" + instanceName
+                + ", credentialsProvider=" + credentialsProvider + ", connectTimeout=" + connectTimeout
+                + ", callTimeout=" + callTimeout + ", retryPolicy=" + retryPolicy + ", userAgent=" + userAgent
+                + ", executor=" + (executor != null ? "custom" : "default")
+                + ", verifyResponseSignature=" + verifyResponseSignature + "]";
+    }
+
+    /**
+     * Setters shared by {@link ClientConfig.Builder}, {@link TableClient.Builder} and
+     * {@link TunnelClient.Builder}. Not thread-safe.
+     *
+     * @param <B> the concrete builder type, returned by every setter
+     */
+    public abstract static class AbstractBuilder<B extends AbstractBuilder<B>> {
+        private URI endpoint;
+        private String instanceName;
+        private CredentialsProvider credentialsProvider;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration callTimeout = Duration.ofSeconds(30);
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private String userAgent = DEFAULT_USER_AGENT;
+        private Executor executor;
+        private boolean verifyResponseSignature = true;
+
+        AbstractBuilder() {
+        }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+
+        /** Required. {@code http(s)://host[:port]}, e.g. {@code http://127.0.0.1:8080}. */
+        public B endpoint(String endpoint) {
+            this.endpoint = parseEndpoint(endpoint);
+            return self();
+        }
+
+        /** Required. The instance name (letters, digits, '-' or '_'). */
+        public B instanceName(String instanceName) {
+            Objects.requireNonNull(instanceName, "instanceName");
+            validateInstanceName(instanceName);
+            this.instanceName = instanceName;
+            return self();
+        }
+
+        /** Required (or one of the {@code credentials} shortcuts). */
+        public B credentialsProvider(CredentialsProvider provider) {
+            this.credentialsProvider = Objects.requireNonNull(provider, "provider");
+            return self();
+        }
+
+        /** Shortcut for a {@link StaticCredentialsProvider}. */
+        public B credentials(Credentials credentials) {
+            return credentialsProvider(StaticCredentialsProvider.of(credentials));
+        }
+
+        /** Shortcut for a long-term access key. */
+        public B credentials(String accessKeyId, String accessKeySecret) {
+            return credentials(Credentials.of(accessKeyId, accessKeySecret));
+        }
+
+        /** Default: 10 s. */
+        public B connectTimeout(Duration timeout) {
+            this.connectTimeout = requirePositive(timeout, "connectTimeout");
+            return self();
+        }
+
+        /** Deadline of one call including retries. Default: 30 s. */
+        public B callTimeout(Duration timeout) {
+            this.callTimeout = requirePositive(timeout, "callTimeout");
+            return self();
+        }
+
+        /** Default: {@link RetryPolicy#defaults()}. */
+        public B retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return self();
+        }
+
+        /** Default: {@value ClientConfig#DEFAULT_USER_AGENT}. */
+        public B userAgent(String userAgent) {
+            Objects.requireNonNull(userAgent, "userAgent");
+            if (userAgent.isBlank()) {
+                throw new IllegalArgumentException("userAgent is blank");
+            }
+            this.userAgent = userAgent;
+            return self();
+        }
+
+        /**
+         * Executor for HTTP I/O and future completions. It is borrowed: clients never shut it down.
+         * Default: the JDK HTTP client's own daemon pool.
+         */
+        public B executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return self();
+        }
+
+        /** Verify response signatures of table operations. Default: {@code true}. */
+        public B verifyResponseSignature(boolean verify) {
+            this.verifyResponseSignature = verify;
+            return self();
+        }
+
+        /** Copies every field of {@code config} into this builder. */
+        public B config(ClientConfig config) {
+            copyFrom(config);
+            return self();
+        }
+
+        void copyFrom(ClientConfig c) {
+            endpoint = c.endpoint;
+            instanceName = c.instanceName;
+            credentialsProvider = c.credentialsProvider;
+            connectTimeout = c.connectTimeout;
+            callTimeout = c.callTimeout;
+            retryPolicy = c.retryPolicy;
+            userAgent = c.userAgent;
+            executor = c.executor;
+            verifyResponseSignature = c.verifyResponseSignature;
+        }
+
+        /**
+         * @throws IllegalStateException if endpoint, instance name or credentials are missing
+         */
+        ClientConfig buildConfig() {
+            if (endpoint == null) {
+                throw new IllegalStateException("endpoint is required, e.g. endpoint(\"http://127.0.0.1:8080\")");
+            }
+            if (instanceName == null) {
+                throw new IllegalStateException("instanceName is required");
+            }
+            if (credentialsProvider == null) {
+                throw new IllegalStateException("credentials are required: credentials(id, secret), "
+                        + "credentialsProvider(EnvironmentCredentialsProvider.fromSystemEnv()) or a "
+                        + "RefreshingCredentialsProvider");
+            }
+            return new ClientConfig(endpoint, instanceName, credentialsProvider, connectTimeout, callTimeout,
+                    retryPolicy, userAgent, executor, verifyResponseSignature);
+        }
+    }
+
+    /** Builder of a bare {@link ClientConfig}. */
+    public static final class Builder extends AbstractBuilder<Builder> {
+        private Builder() {
+        }
+
+        /** @throws IllegalStateException if endpoint, instance name or credentials are missing */
+        public ClientConfig build() {
+            return buildConfig();
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package io.tunnelstore.client.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.tunnelstore.client.ClientConfig;
+import io.tunnelstore.client.ClientTransportException;
+import io.tunnelstore.client.Credentials;
+import io.tunnelstore.client.TablestoreException;
+import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.auth.OtsHeaders;
+import io.tunnelstore.protocol.pb.TableProtos;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one protobuf request per call to {@code endpoint + "/" + action.path()} over the JDK
+ * {@link HttpClient} (HTTP/1.1, keep-alive), signs it (V2), retries retryable failures with back-off, and
+ * parses the protobuf response or error.
+ *
+ * <p><b>Threads.</b> Thread-safe; share one instance per client. Every call is asynchronous: nothing blocks
+ * the caller. Responses are handled on the configured executor (or the HTTP client's pool); back-off waits
+ * are scheduled, never slept.
+ *
+ * <p><b>Per call.</b> The call deadline is {@code now + callTimeout}: each attempt's HTTP timeout is the
+ * time left, no retry starts after the deadline, and the returned future fails with a timeout
+ * {@link ClientTransportException} when it passes. Credentials are read from the provider for every
+ * attempt, so rotated credentials take effect on the next attempt.
+ *
+ * <p><b>Failures.</b> The returned future completes exceptionally with a {@link TablestoreException} (server
+ * error) or {@link ClientTransportException} (no usable response), never with a wrapped
+ * {@link CompletionException}.
+ */
+public final class OtsHttpTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(OtsHttpTransport.class);
+
+    private final ClientConfig config;
+    private final HttpClient http;
+    private final RequestSigner signer;
+    private final RetryDecider retryDecider;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final Executor completionExecutor;
+
+    /** A transport with the system clock and random jitter. */
+    public OtsHttpTransport(ClientConfig config) {
+        this(config, Clock.systemUTC(), System::nanoTime, ExponentialBackoff.of(config.retryPolicy()));
+    }
+
+    /**
+     * @param clock    source of {@code x-ots-date}
+     * @param nanoTime monotonic time for deadlines and the retry budget
+     * @param backoff  the back-off formula
+     */
+    public OtsHttpTransport(ClientConfig config, Clock clock, LongSupplier nanoTime, ExponentialBackoff backoff) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.signer = new RequestSigner(config.instanceName());
+        this.retryDecider = new RetryDecider(config.retryPolicy(), backoff);
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        config.executorIfSet().ifPresent(b::executor);
+        this.http = b.build();
+        this.completionExecutor = config.executorIfSet().orElse(ForkJoinPool.commonPool());
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs one API call (with retries).
+     *
+     * @param action         the operation (path and idempotence)
+     * @param request        the request message
+     * @param parser         parser of the success response message
+     * @param verifyResponse whether to check the response {@code authorization} signature
+     * @return the response message, or a future failed with {@link TablestoreException}
+     */
+    public <T extends Message> CompletableFuture<T> call(Action action, Message request, Parser<T> parser,
+                                                         boolean verifyResponse) {
+        Call<T> call = new Call<>(action, request.toByteArray(), parser, verifyResponse);
+        call.start();
+        return call.result;
+    }
+
+    /** State of one API call across its attempts. */
+    private final class Call<T extends Message> {
+        final Action action;
+        final byte[] body;
+        final Parser<T> parser;
+        final boolean verifyResponse;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        final String traceId = UUID.randomUUID().toString();
+        final long startNanos = nanoTime.getAsLong();
+        final long deadlineNanos = startNanos + config.callTimeout().toNanos();
+        int retries;
+        volatile CompletableFuture<?> inFlight;
+
+        Call(Action action, byte[] body, Parser<T> parser, boolean verifyResponse) {
+            this.action = action;
+            this.body = body;
+            this.parser = parser;
+            this.verifyResponse = verifyResponse;
+        }
+
+        void start() {
+            // Hard deadline, even if an attempt hangs past its own HTTP timeout.
+            CompletableFuture.delayedExecutor(config.callTimeout().toNanos(), TimeUnit.NANOSECONDS,
+                    completionExecutor).execute(() -> {
+                        if (result.completeExceptionally(timeout(null))) {
+                            CompletableFuture<?> f = inFlight;
+                            if (f != null) {
+                                f.cancel(true);
+                            }
+                        }
+                    });
+            attempt();
+        }
+
+        ClientTransportException timeout(Throwable cause) {
+            return new ClientTransportException(action.path() + " timed out after " + config.callTimeout()
+                    + " (" + (retries + 1) + " attempt(s))", null, 0, false, true, cause);
+        }
+
+        void attempt() {
+            if (result.isDone()) {
+                return;
+            }
+            long remaining = deadlineNanos - nanoTime.getAsLong();
+            if (remaining <= 0) {
+                result.completeExceptionally(timeout(null));
+                return;
+            }
+            Credentials credentials;
+            HttpRequest httpRequest;
+            try {
+                credentials = Objects.requireNonNull(config.credentialsProvider().credentials(),
+                        "credentials provider returned null");
+                Map<String, String> headers = signer.signedHeaders(action.path(), body, credentials,
+                        clock.instant(), traceId);
+                HttpRequest.Builder rb = HttpRequest.newBuilder(uri())
+                        .timeout(Duration.ofNanos(remaining))
+                        .header("User-Agent", config.userAgent())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                headers.forEach(rb::header);
+                httpRequest = rb.build();
+            } catch (RuntimeException e) {
+                // A failing credentials provider or signer is not retryable: report it as it is.
+                result.completeExceptionally(new ClientTransportException(
+                        action.path() + ": could not build the request: " + e.getMessage(), null, 0, false, false, e));
+                return;
+            }
+            CompletableFuture<HttpResponse<byte[]>> f =
+                    http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+            inFlight = f;
+            f.whenCompleteAsync((response, error) -> {
+                TablestoreException failure;
+                if (error != null) {
+                    failure = transportFailure(unwrap(error));
+                } else {
+                    try {
+                        result.complete(handleResponse(response, credentials));
+                        return;
+                    } catch (TablestoreException e) {
+                        failure = e;
+                    }
+                }
+                onFailure(failure);
+            }, completionExecutor);
+        }
+
+        void onFailure(TablestoreException failure) {
+            if (result.isDone()) {
+                return;
+            }
+            long now = nanoTime.getAsLong();
+            RetryDecider.Decision d = retryDecider.decide(failure, retries, now - startNanos, deadlineNanos - now);
+            if (!d.retry()) {
+                log.debug("{} failed, not retrying ({}): {}", action.path(), d.reason(), failure.getMessage());
+                result.completeExceptionally(failure);
+                return;
+            }
+            retries++;
+            log.debug("{} failed ({}), retry {} in {} ms", action.path(), failure.getMessage(), retries,
+                    d.delayMs());
+            CompletableFuture.delayedExecutor(d.delayMs(), TimeUnit.MILLISECONDS, completionExecutor)
+                    .execute(this::attempt);
+        }
+
+        TablestoreException transportFailure(Throwable error) {
+            if (error instanceof HttpTimeoutException) {
+                return timeout(error);
+            }
+            boolean retryable = RetryDecider.isRetryableTransportFailure(action.idempotent());
+            return new ClientTransportException(action.path() + ": " + describe(error), null, 0, retryable,
+                    false, error);
+        }
+
+        T handleResponse(HttpResponse<byte[]> response, Credentials credentials) {
+            Map<String, String> headers = lastValues(response);
+            String requestId = headers.get(OtsHeaders.REQUEST_ID);
+            int status = response.statusCode();
+            byte[] bytes = response.body() == null ? new byte[0] : response.body();
+            if (status < 200 || status >= 300) {
+                throw serverError(status, requestId, bytes);
+            }
+            if (verifyResponse) {
+                String problem = RequestSigner.verifyResponse(action.path(), headers,
+                        credentials.accessKeySecret());
+                if (problem != null) {
+                    throw new ClientTransportException(action.path() + ": " + problem, requestId, status,
+                            false, false, null);
+                }
+            }
+            try {
+                return parser.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                throw new ClientTransportException(action.path() + ": unparsable response: " + e.getMessage(),
+                        requestId, status, RetryDecider.isRetryableTransportFailure(action.idempotent()),
+                        false, e);
+            }
+        }
+
+        TablestoreException serverError(int status, String requestId, byte[] bytes) {
+            String code;
+            String message;
+            try {
+                TableProtos.Error error = TableProtos.Error.parseFrom(bytes);
+                code = error.getCode();
+                message = error.getMessage();
+            } catch (InvalidProtocolBufferException e) {
+                // No protobuf Error body: classify by status, as the Go SDK does.
+                code = status >= 500 ? "OTSServerUnavailable" : "OTSClientUnknownError";
+                message = "HTTP " + status + " without a protobuf error body";
+            }
+            boolean retryable = RetryDecider.isRetryableServerError(code, message, status, action.idempotent());
+            return new TablestoreException(code, message, requestId, status, retryable, null);
+        }
+
+        URI uri() {
+            return URI.create(config.endpoint() + "/" + action.path());
+        }
+    }
+
+    private static Map<String, String> lastValues(HttpResponse<?> response) {
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : response.headers().map().entrySet()) {
+            List<String> values = e.getValue();
+            if (!values.isEmpty()) {
+                out.put(e.getKey().toLowerCase(Locale.ROOT), values.get(values.size() - 1));
+            }
+        }
+        return out;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String describe(Throwable t) {
+        String kind = t instanceof IOException ? "I/O error" : t.getClass().getSimpleName();
+        return t.getMessage() == null ? kind + " (" + t.getClass().getName() + ")" : kind + ": " + t.getMessage();
+    }
+}
