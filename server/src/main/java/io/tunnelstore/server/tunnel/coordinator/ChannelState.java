@@ -1,0 +1,68 @@
+package io.tunnelstore.server.tunnel.coordinator;
+
+import java.util.Objects;
+
+/**
+ * Immutable server-side state of one channel. The coordinator replaces the whole value on every change.
+ *
+ * @param status               current status (OPEN and CLOSING imply an owner; the others imply none)
+ * @param version              fencing epoch; never decreases
+ * @param ownerClientId        client the channel is listed to, or {@code null}
+ * @param checkpointToken      last accepted checkpoint, or the channel's initial token
+ * @param checkpointSequence   sequence number of the last accepted checkpoint (0 = never checkpointed)
+ * @param consumedCount        rows handed out by ReadRecords (see {@link TunnelCoordinator#recordRead})
+ * @param lastCheckpointMillis time of the last accepted checkpoint, 0 if none
+ * @param rpoMillis            consume point: newest record time read from the channel, 0 if unknown
+ */
+public record ChannelState(
+        ChannelStatus status,
+        long version,
+        String ownerClientId,
+        String checkpointToken,
+        long checkpointSequence,
+        long consumedCount,
+        long lastCheckpointMillis,
+        long rpoMillis) {
+
+    /** Checkpoint value meaning "the channel has been read to its end". */
+    public static final String FINISHED_TOKEN = "finished";
+
+    public ChannelState {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(checkpointToken, "checkpointToken");
+        if (status.isOwned() != (ownerClientId != null)) {
+            throw new IllegalArgumentException("status " + status + " inconsistent with owner " + ownerClientId);
+        }
+        if (version < 0 || checkpointSequence < 0 || consumedCount < 0) {
+            throw new IllegalArgumentException("negative version/sequence/count");
+        }
+    }
+
+    /** State of a freshly added channel. */
+    public static ChannelState initial(String initialToken) {
+        return new ChannelState(ChannelStatus.WAIT, 0, null, initialToken, 0, 0, 0, 0);
+    }
+
+    /** True once a client checkpointed {@value #FINISHED_TOKEN}. */
+    public boolean fullyRead() {
+        return FINISHED_TOKEN.equals(checkpointToken);
+    }
+
+    ChannelState withStatus(ChannelStatus newStatus, long newVersion, String newOwner) {
+        return new ChannelState(newStatus, newVersion, newOwner, checkpointToken, checkpointSequence,
+                consumedCount, lastCheckpointMillis, rpoMillis);
+    }
+
+    ChannelState withVersion(long newVersion) {
+        return withStatus(status, newVersion, ownerClientId);
+    }
+
+    ChannelState withCheckpoint(String token, long sequence, long atMillis) {
+        return new ChannelState(status, version, ownerClientId, token, sequence, consumedCount, atMillis, rpoMillis);
+    }
+
+    ChannelState withRead(long records, long latestRecordTimeMillis) {
+        return new ChannelState(status, version, ownerClientId, checkpointToken, checkpointSequence,
+                consumedCount + records, lastCheckpointMillis, Math.max(rpoMillis, latestRecordTimeMillis));
+    }
+}

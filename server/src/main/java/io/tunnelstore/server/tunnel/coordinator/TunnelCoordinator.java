@@ -1,0 +1,612 @@
+package io.tunnelstore.server.tunnel.coordinator;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deterministic coordinator of one tunnel: client sessions, channel assignment, checkpoints and stages.
+ *
+ * <p><b>Threading and time.</b> Not thread-safe by design: exactly one thread (the tunnel's serial executor) calls
+ * it. It does no I/O, starts no threads and never reads a clock: every time-dependent call takes {@code nowMillis}.
+ * Given the same calls with the same arguments it always produces the same results and state.
+ *
+ * <p><b>Results.</b> Protocol operations return values; a refusal is a {@link Rejection} whose
+ * {@link CoordinatorError} names the wire error. Exceptions ({@link IllegalArgumentException},
+ * {@link IllegalStateException}) are thrown only for misuse by the server itself (administrative calls with bad
+ * arguments), never for anything a client can send.
+ *
+ * <p><b>Persistence.</b> Durable changes (membership, assignment, checkpoints, stage, expiry, loss events) bump
+ * {@link #changeCount()}. Heartbeat timestamps and read statistics do not: after a restart every client gets a fresh
+ * grace period anyway, and statistics ride along with the next durable change. See {@link TunnelStateStore}.
+ *
+ * <p><b>Call structure.</b> Every mutating call first expires overdue sessions, then does its work, then advances the
+ * stage and rebalances, so the outcome never depends on how often {@link #tick} runs.
+ */
+public final class TunnelCoordinator {
+
+    private static final Logger log = LoggerFactory.getLogger(TunnelCoordinator.class);
+    private static final String DEFAULT_TAG = "client";
+
+    private final String tunnelId;
+    private final TunnelType type;
+    private final ClientIdGenerator idGenerator;
+    private final TreeMap<String, ChannelDefinition> definitions = new TreeMap<>();
+    private final TreeMap<String, ChannelState> states = new TreeMap<>();
+    private final TreeMap<String, ClientSession> clients = new TreeMap<>();
+    private final List<LossEvent> lossEvents = new ArrayList<>();
+    /** Clients that heartbeated since connect/restore; only they receive channels. Transient by design. */
+    private final Set<String> heartbeated = new HashSet<>();
+    private TunnelStage stage = TunnelStage.INIT_BASE_DATA_AND_STREAM_SHARD;
+    private LifecycleMark expired;
+    private LifecycleMark disabled;
+    private long nextClientSerial;
+    private long changeCount;
+    private long savedChangeCount;
+
+    private TunnelCoordinator(String tunnelId, TunnelType type, ClientIdGenerator idGenerator) {
+        this.tunnelId = Objects.requireNonNull(tunnelId, "tunnelId");
+        this.type = Objects.requireNonNull(type, "type");
+        this.idGenerator = Objects.requireNonNull(idGenerator, "idGenerator");
+    }
+
+    /** A new tunnel in stage InitBaseDataAndStreamShard with no channels; call {@link #initialize} next. */
+    public static TunnelCoordinator create(String tunnelId, TunnelType type, ClientIdGenerator idGenerator) {
+        TunnelCoordinator coordinator = new TunnelCoordinator(tunnelId, type, idGenerator);
+        coordinator.changeCount = 1; // a brand-new tunnel has never been saved
+        return coordinator;
+    }
+
+    /** {@link #create} followed by {@link #initialize}. */
+    public static TunnelCoordinator createInitialized(
+            String tunnelId, TunnelType type, List<ChannelDefinition> channels, ClientIdGenerator idGenerator) {
+        TunnelCoordinator coordinator = create(tunnelId, type, idGenerator);
+        coordinator.initialize(channels);
+        return coordinator;
+    }
+
+    /**
+     * Rebuilds a coordinator from a snapshot after a restart. Channel ownership and checkpoints are kept; every
+     * session's last heartbeat is set to {@code nowMillis}, giving each client a full timeout to come back.
+     *
+     * @throws IllegalArgumentException if the snapshot is internally inconsistent
+     */
+    public static TunnelCoordinator restore(TunnelSnapshot snapshot, long nowMillis, ClientIdGenerator idGenerator) {
+        TunnelCoordinator c = new TunnelCoordinator(snapshot.tunnelId(), snapshot.type(), idGenerator);
+        c.stage = snapshot.stage();
+        c.expired = snapshot.expired();
+        c.disabled = snapshot.disabled();
+        c.nextClientSerial = snapshot.nextClientSerial();
+        for (ClientSession s : snapshot.clients()) {
+            c.clients.put(s.clientId(), new ClientSession(s.clientId(), s.clientTag(), s.timeoutMillis(), nowMillis));
+        }
+        for (TunnelSnapshot.ChannelEntry e : snapshot.channels()) {
+            String id = e.definition().channelId();
+            if (c.definitions.put(id, e.definition()) != null) {
+                throw new IllegalArgumentException("duplicate channel " + id + " in snapshot");
+            }
+            String owner = e.state().ownerClientId();
+            if (owner != null && !c.clients.containsKey(owner)) {
+                throw new IllegalArgumentException("channel " + id + " owned by unknown client " + owner);
+            }
+            c.states.put(id, e.state());
+        }
+        c.lossEvents.addAll(snapshot.lossEvents());
+        c.changeCount = snapshot.changeCount();
+        c.savedChangeCount = snapshot.changeCount();
+        log.info("Tunnel {} restored: stage {}, {} channels, {} clients", c.tunnelId, c.stage.wireName(),
+                c.states.size(), c.clients.size());
+        return c;
+    }
+
+    /** {@link #restore(TunnelSnapshot, long, ClientIdGenerator)} with randomly suffixed client ids. */
+    public static TunnelCoordinator restore(TunnelSnapshot snapshot, long nowMillis) {
+        return restore(snapshot, nowMillis, ClientIdGenerator.random(new SplittableRandom()));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Administrative calls (from the server itself)
+
+    /**
+     * Registers the tunnel's initial channels and leaves InitBaseDataAndStreamShard: Stream tunnels (and tunnels
+     * without base channels) go straight to ProcessStream, the others to ProcessBaseData. For BaseAndStream the
+     * stream channels' initial tokens fix the stream start position now, before any base data is read.
+     *
+     * @throws IllegalStateException    if already initialised
+     * @throws IllegalArgumentException for duplicate ids or channel kinds the tunnel type does not allow
+     */
+    public void initialize(List<ChannelDefinition> channels) {
+        if (stage != TunnelStage.INIT_BASE_DATA_AND_STREAM_SHARD) {
+            throw new IllegalStateException("tunnel " + tunnelId + " already initialised");
+        }
+        addChannels(channels);
+        boolean hasBase = definitions.values().stream().anyMatch(d -> d.kind() == ChannelKind.BASE_DATA);
+        moveToStage(type == TunnelType.STREAM || !hasBase ? TunnelStage.PROCESS_STREAM : TunnelStage.PROCESS_BASE_DATA);
+        rebalance(null, Map.of());
+    }
+
+    /**
+     * Adds stream channels discovered at runtime (shard split or merge). They are opened once the tunnel is in
+     * ProcessStream and all their parents are TERMINATED.
+     *
+     * @throws IllegalStateException    before {@link #initialize}
+     * @throws IllegalArgumentException for non-stream channels, duplicate ids, or a Base-data tunnel
+     */
+    public void addStreamChannels(List<ChannelDefinition> channels) {
+        if (stage == TunnelStage.INIT_BASE_DATA_AND_STREAM_SHARD) {
+            throw new IllegalStateException("tunnel " + tunnelId + " is not initialised");
+        }
+        for (ChannelDefinition d : channels) {
+            if (d.kind() != ChannelKind.STREAM) {
+                throw new IllegalArgumentException("not a stream channel: " + d.channelId());
+            }
+        }
+        addChannels(channels);
+        rebalance(null, Map.of());
+    }
+
+    /**
+     * Marks the tunnel expired (e.g. the base phase outlived the stream retention). From now on Connect, Heartbeat,
+     * GetCheckpoint and Checkpoint answer {@link CoordinatorError#TUNNEL_EXPIRED}; Shutdown still works. Idempotent:
+     * the first mark is kept.
+     */
+    public void expire(long nowMillis, String reason) {
+        if (expired == null) {
+            expired = new LifecycleMark(nowMillis, reason);
+            changeCount++;
+            log.info("Tunnel {} expired: {}", tunnelId, reason);
+        }
+    }
+
+    /** Disables the tunnel; same client-visible effect as {@link #expire}. Idempotent. */
+    public void disable(long nowMillis, String reason) {
+        if (disabled == null) {
+            disabled = new LifecycleMark(nowMillis, reason);
+            changeCount++;
+            log.info("Tunnel {} disabled: {}", tunnelId, reason);
+        }
+    }
+
+    /**
+     * Moves a stream channel's checkpoint forward to {@code token} because its data fell out of the stream retention,
+     * and records the loss. The sequence number is bumped so that a checkpoint still in flight from the owner (for a
+     * trimmed position) is refused rather than overwriting the reset; the owner re-reads the sequence and carries on.
+     *
+     * @throws IllegalArgumentException for an unknown or non-stream channel, or an empty / "finished" token
+     * @throws IllegalStateException    if the channel is TERMINATED
+     */
+    public void resetToToken(long nowMillis, String channelId, String token, String lossNote) {
+        ChannelDefinition d = definitions.get(channelId);
+        if (d == null || d.kind() != ChannelKind.STREAM) {
+            throw new IllegalArgumentException("not a stream channel of tunnel " + tunnelId + ": " + channelId);
+        }
+        if (token == null || token.isEmpty() || ChannelState.FINISHED_TOKEN.equals(token)) {
+            throw new IllegalArgumentException("invalid reset token for " + channelId);
+        }
+        ChannelState s = states.get(channelId);
+        if (s.status() == ChannelStatus.TERMINATED) {
+            throw new IllegalStateException("channel " + channelId + " is TERMINATED");
+        }
+        states.put(channelId, s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis));
+        lossEvents.add(new LossEvent(channelId, nowMillis, s.checkpointToken(), token, lossNote));
+        changeCount++;
+        log.warn("Tunnel {} channel {}: data loss, checkpoint moved forward ({})", tunnelId, channelId, lossNote);
+    }
+
+    /**
+     * Read bookkeeping for DescribeTunnel: adds {@code records} to the channel's consumed count and advances its
+     * consume point to {@code latestRecordTimeMillis} (never backwards). Not a durable change by itself.
+     *
+     * @return false (and nothing recorded) for an unknown channel or a negative count
+     */
+    public boolean recordRead(String channelId, int records, long latestRecordTimeMillis) {
+        ChannelState s = states.get(channelId);
+        if (s == null || records < 0) {
+            return false;
+        }
+        states.put(channelId, s.withRead(records, latestRecordTimeMillis));
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Protocol operations
+
+    /**
+     * ConnectTunnel: registers a client session.
+     *
+     * @param timeoutMillis heartbeat timeout (the wire sends seconds; the transport multiplies)
+     * @param clientTag     client tag; null or blank becomes {@value #DEFAULT_TAG}
+     * @return the new client id, TUNNEL_EXPIRED, or PARAMETER_INVALID for a non-positive timeout
+     */
+    public ConnectResult connect(long nowMillis, long timeoutMillis, String clientTag) {
+        expireOverdueSessions(nowMillis);
+        Rejection unusable = unusableTunnel();
+        if (unusable != null) {
+            return unusable;
+        }
+        if (timeoutMillis <= 0) {
+            return new Rejection(CoordinatorError.PARAMETER_INVALID, "client timeout must be positive");
+        }
+        String tag = clientTag == null || clientTag.isBlank() ? DEFAULT_TAG : clientTag;
+        String clientId;
+        do {
+            clientId = idGenerator.newClientId(tag, nextClientSerial++);
+        } while (clients.containsKey(clientId));
+        clients.put(clientId, new ClientSession(clientId, tag, timeoutMillis, nowMillis));
+        changeCount++;
+        log.info("Tunnel {}: client {} connected (timeout {} ms)", tunnelId, clientId, timeoutMillis);
+        rebalance(null, Map.of());
+        return new ConnectResult.Connected(clientId);
+    }
+
+    /**
+     * Heartbeat: refreshes the session, applies the client's reports, rebalances and returns the channels listed to
+     * the caller.
+     *
+     * <p>A report is adopted only when it is for a channel the caller owns and its version is higher than the
+     * server's: CLOSE releases the channel (re-assignable), TERMINATED finishes it for good (may unlock child shards
+     * and advance the stage); OPEN/CLOSING with a higher version only raise the server version so that later server
+     * changes still win the client's version merge. Everything else is ignored.
+     *
+     * @return the caller's OPEN and CLOSING channels sorted by id; RESOURCE_GONE for an unknown or expired client;
+     *     TUNNEL_EXPIRED for an expired or disabled tunnel
+     */
+    public HeartbeatResult heartbeat(long nowMillis, String clientId, List<ChannelReport> reported) {
+        expireOverdueSessions(nowMillis);
+        Rejection unusable = unusableTunnel();
+        if (unusable != null) {
+            return unusable;
+        }
+        ClientSession session = clients.get(clientId);
+        if (session == null) {
+            return clientGone(clientId);
+        }
+        clients.put(clientId, session.heartbeatAt(nowMillis));
+        heartbeated.add(clientId);
+        Map<String, String> handedBack = new HashMap<>();
+        for (ChannelReport report : reported) {
+            if (applyReport(clientId, report)) {
+                handedBack.put(report.channelId(), clientId);
+            }
+        }
+        advanceStage();
+        rebalance(clientId, handedBack);
+        return new HeartbeatResult.Assigned(listingFor(clientId));
+    }
+
+    /** ShutdownTunnel: removes the session and releases its channels (CLOSE, re-assignable at once). */
+    public ShutdownResult shutdown(long nowMillis, String clientId) {
+        expireOverdueSessions(nowMillis);
+        if (clients.remove(clientId) == null) {
+            return clientGone(clientId);
+        }
+        heartbeated.remove(clientId);
+        changeCount++;
+        List<String> released = releaseAll(clientId);
+        log.info("Tunnel {}: client {} shut down, released {}", tunnelId, clientId, released);
+        rebalance(null, Map.of());
+        return new ShutdownResult.Released(released);
+    }
+
+    /**
+     * Timer entry point: expires sessions whose last heartbeat is older than their timeout (their channels become
+     * re-assignable and their ids get RESOURCE_GONE from now on) and rebalances. Call it at
+     * {@link #nextDeadlineMillis()} or periodically.
+     */
+    public void tick(long nowMillis) {
+        expireOverdueSessions(nowMillis);
+        advanceStage();
+        rebalance(null, Map.of());
+    }
+
+    /**
+     * GetCheckpoint: the channel's resume position. Deliberately not fenced by ownership: both SDKs call it for every
+     * channel they are shown (including CLOSE/TERMINATED ones), and tools read channels without a worker.
+     *
+     * @return initial token with sequence 0 if never checkpointed; {@code "finished"} for a TERMINATED channel;
+     *     PARAMETER_INVALID for an unknown channel; TUNNEL_EXPIRED for an expired or disabled tunnel
+     */
+    public GetCheckpointResult getCheckpoint(String clientId, String channelId) {
+        Rejection unusable = unusableTunnel();
+        if (unusable != null) {
+            return unusable;
+        }
+        ChannelState s = states.get(channelId);
+        if (s == null) {
+            return unknownChannel(channelId);
+        }
+        String token = s.status() == ChannelStatus.TERMINATED ? ChannelState.FINISHED_TOKEN : s.checkpointToken();
+        return new GetCheckpointResult.Found(token, s.checkpointSequence());
+    }
+
+    /**
+     * Checkpoint: stores {@code token} as the channel's resume position.
+     *
+     * <p>Checks, in order: tunnel usable (TUNNEL_EXPIRED), non-empty token and known channel (PARAMETER_INVALID),
+     * live client (RESOURCE_GONE), caller owns the channel, OPEN or CLOSING (NOT_OWNER: fencing of stale owners),
+     * {@code sequence == stored + 1} (SEQUENCE_NUMBER_NOT_MATCH), and no going back once {@code "finished"} was
+     * stored (PARAMETER_INVALID).
+     */
+    public CheckpointResult checkpoint(
+            long nowMillis, String clientId, String channelId, String token, long sequenceNumber) {
+        expireOverdueSessions(nowMillis);
+        CheckpointResult result = tryCheckpoint(nowMillis, clientId, channelId, token, sequenceNumber);
+        rebalance(null, Map.of());
+        return result;
+    }
+
+    private CheckpointResult tryCheckpoint(
+            long nowMillis, String clientId, String channelId, String token, long sequenceNumber) {
+        Rejection unusable = unusableTunnel();
+        if (unusable != null) {
+            return unusable;
+        }
+        if (token == null || token.isEmpty()) {
+            return new Rejection(CoordinatorError.PARAMETER_INVALID, "checkpoint must not be empty");
+        }
+        ChannelState s = states.get(channelId);
+        if (s == null) {
+            return unknownChannel(channelId);
+        }
+        if (!clients.containsKey(clientId)) {
+            return clientGone(clientId);
+        }
+        if (!clientId.equals(s.ownerClientId())) {
+            return new Rejection(CoordinatorError.NOT_OWNER,
+                    "channel " + channelId + " is not owned by client " + clientId);
+        }
+        if (sequenceNumber != s.checkpointSequence() + 1) {
+            return new Rejection(CoordinatorError.SEQUENCE_NUMBER_NOT_MATCH, "sequence number " + sequenceNumber
+                    + " does not match, expected " + (s.checkpointSequence() + 1));
+        }
+        if (s.fullyRead() && !ChannelState.FINISHED_TOKEN.equals(token)) {
+            return new Rejection(CoordinatorError.PARAMETER_INVALID, "channel " + channelId + " already finished");
+        }
+        states.put(channelId, s.withCheckpoint(token, sequenceNumber, nowMillis));
+        changeCount++;
+        return new CheckpointResult.Accepted(sequenceNumber);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Views and persistence
+
+    /** Immutable view of the whole tunnel for DescribeTunnel. */
+    public TunnelDescription describe() {
+        List<TunnelDescription.ChannelView> channels = new ArrayList<>();
+        Map<String, List<String>> byClient = new TreeMap<>();
+        clients.keySet().forEach(id -> byClient.put(id, new ArrayList<>()));
+        for (ChannelDefinition d : definitions.values()) {
+            ChannelState s = states.get(d.channelId());
+            ChannelStatus shown = s.status().isOwned() || s.status() == ChannelStatus.TERMINATED
+                    ? s.status() : ChannelStatus.WAIT;
+            channels.add(new TunnelDescription.ChannelView(d.channelId(), d.kind(), shown, s.ownerClientId(),
+                    s.rpoMillis(), s.consumedCount(), s.version(), s.checkpointSequence(), s.lastCheckpointMillis(),
+                    d.parentIds()));
+            if (s.ownerClientId() != null) {
+                byClient.get(s.ownerClientId()).add(d.channelId());
+            }
+        }
+        List<TunnelDescription.ClientView> clientViews = new ArrayList<>();
+        for (ClientSession c : clients.values()) {
+            clientViews.add(new TunnelDescription.ClientView(c.clientId(), c.clientTag(), c.timeoutMillis(),
+                    c.lastHeartbeatMillis(), byClient.get(c.clientId())));
+        }
+        return new TunnelDescription(tunnelId, type, stage, expired, disabled, channels, clientViews, lossEvents);
+    }
+
+    /** The whole state as an immutable value (see {@link TunnelSnapshotCodec} for bytes). */
+    public TunnelSnapshot snapshot() {
+        List<TunnelSnapshot.ChannelEntry> channels = new ArrayList<>();
+        definitions.forEach((id, d) -> channels.add(new TunnelSnapshot.ChannelEntry(d, states.get(id))));
+        return new TunnelSnapshot(tunnelId, type, stage, expired, disabled, nextClientSerial, changeCount, channels,
+                List.copyOf(clients.values()), lossEvents);
+    }
+
+    /** Number of durable changes so far; grows by at least one with every durable change. */
+    public long changeCount() {
+        return changeCount;
+    }
+
+    /** True when there are durable changes newer than the last {@link #markSaved}. */
+    public boolean isDirty() {
+        return changeCount != savedChangeCount;
+    }
+
+    /** Records that the state up to {@code savedChangeCount} (from {@link TunnelSnapshot#changeCount()}) is stored. */
+    public void markSaved(long savedChangeCount) {
+        this.savedChangeCount = Math.max(this.savedChangeCount, savedChangeCount);
+    }
+
+    /** Earliest instant at which a session expires, i.e. when {@link #tick} has work; empty with no clients. */
+    public OptionalLong nextDeadlineMillis() {
+        return clients.values().stream().mapToLong(ClientSession::expiresAtMillis).min();
+    }
+
+    /** Tunnel id. */
+    public String tunnelId() {
+        return tunnelId;
+    }
+
+    /** Tunnel type. */
+    public TunnelType type() {
+        return type;
+    }
+
+    /** Current stage. */
+    public TunnelStage stage() {
+        return stage;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Internals
+
+    private void addChannels(List<ChannelDefinition> channels) {
+        Map<String, ChannelDefinition> incoming = new HashMap<>();
+        for (ChannelDefinition d : channels) {
+            if (!type.allows(d.kind())) {
+                throw new IllegalArgumentException(
+                        type.wireName() + " tunnel cannot hold " + d.kind().wireName() + " channel " + d.channelId());
+            }
+            if (definitions.containsKey(d.channelId()) || incoming.put(d.channelId(), d) != null) {
+                throw new IllegalArgumentException("duplicate channel " + d.channelId());
+            }
+        }
+        for (ChannelDefinition d : channels) {
+            definitions.put(d.channelId(), d);
+            states.put(d.channelId(), ChannelState.initial(d.initialToken()));
+        }
+        changeCount++;
+    }
+
+    /** Applies one report; returns true when it handed the channel back (CLOSE). */
+    private boolean applyReport(String clientId, ChannelReport report) {
+        ChannelState s = states.get(report.channelId());
+        if (s == null || !clientId.equals(s.ownerClientId()) || report.version() <= s.version()) {
+            return false;
+        }
+        switch (report.status()) {
+            case CLOSE -> {
+                transition(report.channelId(), ChannelStatus.CLOSE, report.version(), null);
+                return true;
+            }
+            case TERMINATED -> transition(report.channelId(), ChannelStatus.TERMINATED, report.version(), null);
+            case OPEN, CLOSING -> {
+                // The client never raises a version with these statuses; if one does, catch up so our next change
+                // still wins its merge (otherwise a CLOSING request could be shadowed forever).
+                states.put(report.channelId(), s.withVersion(report.version()));
+                changeCount++;
+            }
+            case WAIT -> { } // not a wire status
+        }
+        return false;
+    }
+
+    /** The one place a channel changes status; {@code version} must exceed the current one. */
+    private void transition(String channelId, ChannelStatus target, long version, String owner) {
+        ChannelState s = states.get(channelId);
+        if (!s.status().canTransitionTo(target) || version <= s.version()) {
+            throw new IllegalStateException("invalid transition " + s.status() + " v" + s.version() + " -> " + target
+                    + " v" + version + " for channel " + channelId + " of tunnel " + tunnelId);
+        }
+        states.put(channelId, s.withStatus(target, version, owner));
+        changeCount++;
+        log.debug("Tunnel {} channel {}: {} v{} -> {} v{} owner {}", tunnelId, channelId, s.status(), s.version(),
+                target, version, owner);
+    }
+
+    private void moveToStage(TunnelStage target) {
+        if (!stage.canTransitionTo(target)) {
+            throw new IllegalStateException("invalid stage transition " + stage + " -> " + target);
+        }
+        log.info("Tunnel {} stage {} -> {}", tunnelId, stage.wireName(), target.wireName());
+        stage = target;
+        changeCount++;
+    }
+
+    private void advanceStage() {
+        if (stage == TunnelStage.PROCESS_BASE_DATA && definitions.values().stream()
+                .filter(d -> d.kind() == ChannelKind.BASE_DATA)
+                .allMatch(d -> states.get(d.channelId()).status() == ChannelStatus.TERMINATED)) {
+            moveToStage(TunnelStage.PROCESS_STREAM);
+        }
+    }
+
+    private void expireOverdueSessions(long nowMillis) {
+        List<ClientSession> overdue = clients.values().stream().filter(s -> s.isExpired(nowMillis)).toList();
+        for (ClientSession s : overdue) {
+            clients.remove(s.clientId());
+            heartbeated.remove(s.clientId());
+            changeCount++;
+            List<String> released = releaseAll(s.clientId());
+            log.info("Tunnel {}: client {} expired (no heartbeat since {}), released {}", tunnelId, s.clientId(),
+                    s.lastHeartbeatMillis(), released);
+        }
+    }
+
+    private List<String> releaseAll(String clientId) {
+        List<String> released = new ArrayList<>();
+        for (Map.Entry<String, ChannelState> e : new ArrayList<>(states.entrySet())) {
+            if (clientId.equals(e.getValue().ownerClientId())) {
+                transition(e.getKey(), ChannelStatus.CLOSE, e.getValue().version() + 1, null);
+                released.add(e.getKey());
+            }
+        }
+        return released;
+    }
+
+    private boolean isReady(ChannelDefinition d, ChannelState s) {
+        if (s.status() == ChannelStatus.TERMINATED) {
+            return false;
+        }
+        return switch (d.kind()) {
+            case BASE_DATA -> stage != TunnelStage.INIT_BASE_DATA_AND_STREAM_SHARD;
+            case STREAM -> stage == TunnelStage.PROCESS_STREAM && d.parentIds().stream()
+                    .allMatch(p -> !states.containsKey(p) || states.get(p).status() == ChannelStatus.TERMINATED);
+        };
+    }
+
+    private void rebalance(String caller, Map<String, String> handedBack) {
+        if (unusableTunnel() != null) {
+            return;
+        }
+        List<ChannelAssignor.Holding> ready = new ArrayList<>();
+        for (ChannelDefinition d : definitions.values()) {
+            ChannelState s = states.get(d.channelId());
+            if (isReady(d, s)) {
+                ready.add(new ChannelAssignor.Holding(d.channelId(), s.ownerClientId(), s.status()));
+            }
+        }
+        ChannelAssignor.Plan plan = ChannelAssignor.plan(clients.keySet(), heartbeated, ready, handedBack, caller);
+        for (String channelId : plan.revoke()) {
+            ChannelState s = states.get(channelId);
+            transition(channelId, ChannelStatus.CLOSING, s.version() + 1, s.ownerClientId());
+        }
+        plan.assign().forEach((channelId, clientId) ->
+                transition(channelId, ChannelStatus.OPEN, states.get(channelId).version() + 1, clientId));
+        if (!plan.isEmpty()) {
+            log.debug("Tunnel {} rebalance (caller {}): revoke {}, assign {}", tunnelId, caller, plan.revoke(),
+                    plan.assign());
+        }
+    }
+
+    private List<ChannelAssignment> listingFor(String clientId) {
+        List<ChannelAssignment> listing = new ArrayList<>();
+        states.forEach((id, s) -> {
+            if (clientId.equals(s.ownerClientId())) {
+                listing.add(new ChannelAssignment(id, s.version(), s.status()));
+            }
+        });
+        return listing;
+    }
+
+    private Rejection unusableTunnel() {
+        if (expired != null) {
+            return new Rejection(CoordinatorError.TUNNEL_EXPIRED, "tunnel " + tunnelId + " expired: "
+                    + expired.reason());
+        }
+        if (disabled != null) {
+            return new Rejection(CoordinatorError.TUNNEL_EXPIRED, "tunnel " + tunnelId + " disabled: "
+                    + disabled.reason());
+        }
+        return null;
+    }
+
+    private Rejection clientGone(String clientId) {
+        return new Rejection(CoordinatorError.RESOURCE_GONE,
+                "client " + clientId + " is not connected to tunnel " + tunnelId + " (expired or shut down)");
+    }
+
+    private Rejection unknownChannel(String channelId) {
+        return new Rejection(CoordinatorError.PARAMETER_INVALID,
+                "channel " + channelId + " does not exist in tunnel " + tunnelId);
+    }
+}

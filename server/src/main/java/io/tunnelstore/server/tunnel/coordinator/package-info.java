@@ -1,0 +1,11 @@
+/**
+ * The tunnel coordinator: deterministic, single-threaded, I/O-free logic deciding which client consumes which channel
+ * of one tunnel, storing checkpoints and advancing the tunnel's stage (Kafka group-coordinator style).
+ *
+ * <p>Entry point: {@link io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator}, one instance per tunnel, driven
+ * by a per-tunnel serial executor in the wiring layer, which also persists
+ * {@link io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot}s through a
+ * {@link io.tunnelstore.server.tunnel.coordinator.TunnelStateStore}. Design notes: {@code docs/tunnel-coordinator.md}.
+ * This package must not depend on the HTTP transport.
+ */
+package io.tunnelstore.server.tunnel.coordinator;
