@@ -1,0 +1,76 @@
+package io.tunnelstore.server.tunnel;
+
+import com.google.protobuf.ByteString;
+import io.tunnelstore.protocol.model.Cell;
+import io.tunnelstore.protocol.model.PlainRow;
+import io.tunnelstore.protocol.model.PrimaryKey;
+import io.tunnelstore.protocol.pb.TunnelProtos.ActionType;
+import io.tunnelstore.protocol.pb.TunnelProtos.Record;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.server.table.CellValueCodec;
+import io.tunnelstore.server.table.KeyCodec;
+import io.tunnelstore.server.table.TableDescriptor;
+import io.tunnelstore.storage.ReadSpec;
+import io.tunnelstore.storage.RowScanner;
+import io.tunnelstore.storage.ScanRange;
+import io.tunnelstore.storage.StorageEngine;
+import io.tunnelstore.storage.StoredCell;
+import io.tunnelstore.storage.StoredRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a base-data channel: the latest version of every row of the channel's key range, in key order, each as a
+ * PUT_ROW record with the full primary key and every visible column as a put cell with its timestamp (no sequence
+ * info — PROTOCOL.md §5.10).
+ *
+ * <p>Stateless apart from the engine; thread-safe; blocks on storage I/O.
+ */
+final class BaseChannelReader {
+    private final StorageEngine storage;
+
+    BaseChannelReader(StorageEngine storage) {
+        this.storage = storage;
+    }
+
+    /**
+     * Reads up to {@code maxRecords} rows (and about {@code maxBytes}) from {@code from} within {@code range}.
+     * The batch is {@link ReadBatch#finished() finished} when the range holds no row after the returned ones.
+     */
+    ReadBatch read(TableDescriptor table, KeyRange range, ChannelPosition.Base from, int maxRecords, long maxBytes,
+                   long nowMillis) {
+        byte[] start = from.nextRowKey().length == 0 ? range.scanStart() : from.nextRowKey();
+        ReadSpec latest = new ReadSpec(Set.of(), 1, table.minVisibleTimestamp(nowMillis), Long.MAX_VALUE);
+        List<Record> records = new ArrayList<>();
+        long bytes = 0;
+        byte[] lastKey = null;
+        boolean more;
+        try (RowScanner rows = storage.scan(table.tableId(), new ScanRange(start, range.scanEnd(), false), latest)) {
+            while (rows.hasNext() && records.size() < maxRecords && bytes < maxBytes) {
+                StoredRow row = rows.next();
+                byte[] encoded = PlainBufferCodec.encodeRow(toPlainRow(table, row));
+                records.add(Record.newBuilder().setActionType(ActionType.PUT_ROW)
+                        .setRecord(ByteString.copyFrom(encoded)).build());
+                bytes += encoded.length;
+                lastKey = row.rowKey();
+            }
+            more = rows.hasNext();
+        }
+        if (!more) {
+            return new ReadBatch(records, null, false, 0);
+        }
+        ChannelPosition.Base next = new ChannelPosition.Base(KeyCodec.successor(lastKey),
+                from.totalCount() + records.size());
+        return new ReadBatch(records, next, true, 0);
+    }
+
+    private static PlainRow toPlainRow(TableDescriptor table, StoredRow row) {
+        PrimaryKey pk = KeyCodec.decode(row.rowKey(), table.primaryKeySchema());
+        List<Cell> cells = new ArrayList<>(row.cells().size());
+        for (StoredCell c : row.cells()) {
+            cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
+        }
+        return PlainRow.of(pk, cells);
+    }
+}

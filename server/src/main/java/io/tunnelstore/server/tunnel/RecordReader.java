@@ -1,0 +1,189 @@
+package io.tunnelstore.server.tunnel;
+
+import io.tunnelstore.protocol.pb.TunnelProtos.ReadRecordsRequest;
+import io.tunnelstore.protocol.pb.TunnelProtos.ReadRecordsResponse;
+import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.table.TableDescriptor;
+import io.tunnelstore.server.tunnel.TunnelDefinition.BaseChannelSpec;
+import io.tunnelstore.server.tunnel.TunnelDefinition.StreamChannelSpec;
+import io.tunnelstore.storage.LogBounds;
+import io.tunnelstore.storage.StorageEngine;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ReadRecords: decodes the token, reads the channel's data (base rows or change log) and mints the next token.
+ *
+ * <ul>
+ *   <li>Reads do not go through the tunnel's queue (they only touch storage); the records handed out are then
+ *       counted into the coordinator (channel_count, consume point) asynchronously.</li>
+ *   <li>A caught-up stream channel long-polls: the request waits for the shard's next change-log append (or
+ *       {@link TunnelServiceConfig#longPollWait()}) and then reads once more, so a change reaches an idle consumer
+ *       in milliseconds without a tight polling loop.</li>
+ *   <li>A stream position older than the retained log is moved to the oldest kept record; the loss is recorded in
+ *       the coordinator ({@code resetToToken}) and logged.</li>
+ * </ul>
+ * Channel ownership is not checked (GetCheckpoint/ReadRecords work for tools without a worker; the checkpoint is
+ * what is fenced). Thread-safe.
+ */
+final class RecordReader {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordReader.class);
+
+    private final TunnelRegistry registry;
+    private final TableCatalog catalog;
+    private final StorageEngine storage;
+    private final BaseChannelReader baseReader;
+    private final StreamChannelReader streamReader;
+    private final LogWaiters waiters;
+    private final Executor pool;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final TunnelServiceConfig config;
+
+    RecordReader(TunnelRegistry registry, TableCatalog catalog, StorageEngine storage, LogWaiters waiters,
+                 Executor pool, ScheduledExecutorService scheduler, Clock clock, TunnelServiceConfig config) {
+        this.registry = registry;
+        this.catalog = catalog;
+        this.storage = storage;
+        this.baseReader = new BaseChannelReader(storage);
+        this.streamReader = new StreamChannelReader(storage);
+        this.waiters = waiters;
+        this.pool = pool;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    CompletionStage<ReadRecordsResponse> read(String instance, ReadRecordsRequest request) {
+        TunnelRuntime rt = registry.require(instance, request.getTunnelId());
+        if (rt.unusable()) {
+            throw TunnelErrors.expired(rt.tunnelId());
+        }
+        String channelId = request.getChannelId();
+        if (TunnelTokenCodec.FINISHED.equals(request.getToken())) {
+            return CompletableFuture.completedFuture(
+                    ReadRecordsResponse.newBuilder().setNextToken(TunnelTokenCodec.FINISHED).build());
+        }
+        ChannelPosition position;
+        try {
+            position = TunnelTokenCodec.decode(request.getToken());
+        } catch (IllegalArgumentException e) {
+            throw TunnelErrors.invalid("invalid token for channel %s: %s", channelId, e.getMessage());
+        }
+        TunnelDefinition def = rt.definition();
+        TableDescriptor table = catalog.findById(def.tableId())
+                .orElseThrow(() -> TunnelErrors.tableNotExist(def.tableName()));
+
+        Optional<BaseChannelSpec> base = def.baseChannel(channelId);
+        if (base.isPresent()) {
+            if (!(position instanceof ChannelPosition.Base from)) {
+                throw TunnelErrors.invalid("token of channel %s is not a base-data token", channelId);
+            }
+            ReadBatch batch = baseReader.read(table, base.get().range(), from, config.maxRecordsPerRead(),
+                    config.maxBytesPerRead(), clock.millis());
+            return CompletableFuture.completedFuture(respond(rt, channelId, batch));
+        }
+        StreamChannelSpec stream = def.streamChannel(channelId)
+                .orElseThrow(() -> TunnelErrors.invalid("channel %s does not exist in tunnel %s", channelId,
+                        rt.tunnelId()));
+        if (!(position instanceof ChannelPosition.Stream from) || from.shardId() != stream.shardId()) {
+            throw TunnelErrors.invalid("token of channel %s is not a token of its stream shard", channelId);
+        }
+        ChannelPosition.Stream start = skipTrimmed(rt, channelId, table, from);
+        ReadBatch batch = readStream(def, start);
+        if (!batch.records().isEmpty() || batch.finished() || config.longPollWait().isZero()) {
+            return CompletableFuture.completedFuture(respond(rt, channelId, batch));
+        }
+        return longPoll(def, start).thenApply(b -> respond(rt, channelId, b));
+    }
+
+    private ReadBatch readStream(TunnelDefinition def, ChannelPosition.Stream from) {
+        return streamReader.read(def.tableId(), from, def.streamConfig().endMicros(), clock.millis() * 1000,
+                config.maxRecordsPerRead(), config.maxBytesPerRead());
+    }
+
+    /** Moves a position that fell behind retention to the oldest kept record, recording the loss. */
+    private ChannelPosition.Stream skipTrimmed(TunnelRuntime rt, String channelId, TableDescriptor table,
+                                               ChannelPosition.Stream from) {
+        Optional<ChannelPosition.Stream> resumed = streamReader.trimmedResumePosition(table.tableId(), from);
+        if (resumed.isEmpty()) {
+            return from;
+        }
+        ChannelPosition.Stream to = resumed.get();
+        String note = String.format("change-log records %d..%d of shard %d were trimmed (retention %d h) before "
+                        + "they were consumed; resumed at %d", from.nextSequence(), to.nextSequence() - 1,
+                from.shardId(), table.stream().expirationHours(), to.nextSequence());
+        LOG.warn("Tunnel {} channel {}: data loss: {}", rt.tunnelId(), channelId, note);
+        long now = clock.millis();
+        String token = TunnelTokenCodec.encode(to);
+        rt.call(c -> {
+            c.resetToToken(now, channelId, token, note);
+            return null;
+        }).exceptionally(e -> {
+            LOG.warn("Tunnel {} channel {}: could not record the data loss", rt.tunnelId(), channelId, e);
+            return null;
+        });
+        return to;
+    }
+
+    /**
+     * Waits for the shard's next append (or the long-poll timeout), then reads once more. Completes on the pool.
+     */
+    private CompletionStage<ReadBatch> longPoll(TunnelDefinition def, ChannelPosition.Stream from) {
+        CompletableFuture<ReadBatch> result = new CompletableFuture<>();
+        AtomicBoolean fired = new AtomicBoolean();
+        AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
+        AtomicReference<LogWaiters.Waiter> waiter = new AtomicReference<>();
+        Runnable fire = () -> {
+            if (!fired.compareAndSet(false, true)) {
+                return;
+            }
+            LogWaiters.Waiter w = waiter.get();
+            if (w != null) {
+                w.cancel();
+            }
+            ScheduledFuture<?> t = timer.get();
+            if (t != null) {
+                t.cancel(false);
+            }
+            pool.execute(() -> {
+                try {
+                    result.complete(readStream(def, from));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        };
+        waiter.set(waiters.await(def.tableId(), from.shardId(), fire));
+        timer.set(scheduler.schedule(fire, config.longPollWait().toMillis(), TimeUnit.MILLISECONDS));
+        // An append between the first read and the registration above would otherwise be missed until the timeout.
+        LogBounds bounds = storage.logBounds(def.tableId(), from.shardId());
+        if (!bounds.isEmpty() && bounds.lastSequence() >= from.nextSequence()) {
+            fire.run();
+        }
+        return result;
+    }
+
+    private ReadRecordsResponse respond(TunnelRuntime rt, String channelId, ReadBatch batch) {
+        int n = batch.records().size();
+        if (n > 0) {
+            long latestMillis = batch.lastCommitMicros() / 1000;
+            rt.call(c -> c.recordRead(channelId, n, latestMillis)).exceptionally(e -> false);
+        }
+        return ReadRecordsResponse.newBuilder()
+                .addAllRecords(batch.records())
+                .setNextToken(batch.finished() ? TunnelTokenCodec.FINISHED : TunnelTokenCodec.encode(batch.next()))
+                .setMayMoreRecord(batch.mayHaveMore())
+                .build();
+    }
+}

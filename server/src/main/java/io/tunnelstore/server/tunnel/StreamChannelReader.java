@@ -1,0 +1,96 @@
+package io.tunnelstore.server.tunnel;
+
+import com.google.protobuf.ByteString;
+import io.tunnelstore.protocol.model.SequenceInfo;
+import io.tunnelstore.protocol.pb.TunnelProtos.ActionType;
+import io.tunnelstore.protocol.pb.TunnelProtos.Record;
+import io.tunnelstore.server.table.ChangeRecord;
+import io.tunnelstore.server.table.ChangeRecordCodec;
+import io.tunnelstore.storage.LogBounds;
+import io.tunnelstore.storage.LogRecord;
+import io.tunnelstore.storage.StorageEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a stream channel: the change log of one shard from a sequence number, each record with its action type,
+ * the stream-form row with the sequence-info extension {@code (epoch 0, commit time µs, row index)} and the origin
+ * row when the table keeps origin columns (PROTOCOL.md §5.10).
+ *
+ * <p>The row index is the log sequence number (clamped to int), so ordering records by sequence info matches log
+ * order even when several commits share a microsecond.
+ *
+ * <p>Stateless apart from the engine; thread-safe; blocks on storage I/O.
+ */
+final class StreamChannelReader {
+    private final StorageEngine storage;
+
+    StreamChannelReader(StorageEngine storage) {
+        this.storage = storage;
+    }
+
+    /**
+     * If records at and after {@code from} were trimmed away by retention, the position of the oldest kept record
+     * (the caller records the loss); empty when nothing was lost.
+     */
+    Optional<ChannelPosition.Stream> trimmedResumePosition(long tableId, ChannelPosition.Stream from) {
+        LogBounds bounds = storage.logBounds(tableId, from.shardId());
+        if (bounds.isEmpty() || from.nextSequence() >= bounds.firstSequence()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChannelPosition.Stream(from.shardId(), bounds.firstSequence(),
+                from.consumedUpToMicros(), from.totalCount()));
+    }
+
+    /**
+     * Reads up to {@code maxRecords} records (about {@code maxBytes}) from {@code from}.
+     *
+     * @param endMicros exclusive end of the tunnel's time range in µs ({@code 0} = unbounded): a record committed
+     *                  at or after it is not returned and the batch is finished; once {@code nowMicros} reaches it
+     *                  and the shard is drained, the batch is finished too
+     */
+    ReadBatch read(long tableId, ChannelPosition.Stream from, long endMicros, long nowMicros, int maxRecords,
+                   long maxBytes) {
+        List<LogRecord> log = storage.readLog(tableId, from.shardId(), from.nextSequence(), maxRecords, maxBytes);
+        List<Record> records = new ArrayList<>(log.size());
+        long nextSeq = from.nextSequence();
+        long consumedUpTo = from.consumedUpToMicros();
+        boolean reachedEnd = false;
+        for (LogRecord entry : log) {
+            if (endMicros > 0 && entry.commitTimeMicros() >= endMicros) {
+                reachedEnd = true;
+                break;
+            }
+            records.add(toWire(entry));
+            nextSeq = entry.sequence() + 1;
+            consumedUpTo = entry.commitTimeMicros();
+        }
+        long count = from.totalCount() + records.size();
+        if (reachedEnd) {
+            return new ReadBatch(records, null, false, consumedUpTo);
+        }
+        LogBounds bounds = storage.logBounds(tableId, from.shardId());
+        boolean more = !bounds.isEmpty() && nextSeq <= bounds.lastSequence();
+        if (!more && endMicros > 0 && nowMicros >= endMicros) {
+            return new ReadBatch(records, null, false, consumedUpTo);
+        }
+        ChannelPosition.Stream next = new ChannelPosition.Stream(from.shardId(), nextSeq, consumedUpTo, count);
+        return new ReadBatch(records, next, more, records.isEmpty() ? 0 : consumedUpTo);
+    }
+
+    private static Record toWire(LogRecord entry) {
+        ChangeRecord change = ChangeRecordCodec.decode(entry.payload());
+        int rowIndex = (int) Math.min(Integer.MAX_VALUE, entry.sequence());
+        byte[] row = ChangeRecordCodec.wireRecord(change,
+                new SequenceInfo(ChangeRecordCodec.EPOCH, change.commitTimeMicros(), rowIndex));
+        Record.Builder wire = Record.newBuilder()
+                .setActionType(ActionType.forNumber(change.actionType().getNumber()))
+                .setRecord(ByteString.copyFrom(row));
+        byte[] origin = ChangeRecordCodec.wireOriginRecord(change);
+        if (origin != null) {
+            wire.setOriginRecord(ByteString.copyFrom(origin));
+        }
+        return wire.build();
+    }
+}

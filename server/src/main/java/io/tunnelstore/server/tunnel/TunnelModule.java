@@ -1,0 +1,151 @@
+package io.tunnelstore.server.tunnel;
+
+import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.pb.TunnelProtos;
+import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest;
+import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoResponse;
+import io.tunnelstore.server.ServerContext;
+import io.tunnelstore.server.ServerModule;
+import io.tunnelstore.server.http.OperationHandler;
+import io.tunnelstore.server.http.OperationRegistry;
+import io.tunnelstore.server.table.TableCatalog;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Tunnel Service as a server module: registers the {@code tunnel/*} operations and runs the periodic tick.
+ *
+ * <p>Structure: {@link TunnelAdmin} (create/delete/list/describe), {@link TunnelSessions} (connect, heartbeat,
+ * shutdown, checkpoints), {@link RecordReader} (ReadRecords with long poll), {@link TunnelLifecycleTicker}
+ * (client expiry, retention), all over a {@link TunnelRegistry} of {@link TunnelRuntime}s — one deterministic
+ * coordinator per tunnel behind a serial queue on a shared pool; every durable coordinator change is saved to
+ * storage meta before the response leaves.
+ *
+ * <p>Lifecycle: the constructor restores every stored tunnel (checkpoints and ownership kept; clients get a fresh
+ * timeout to reconnect) and registers the long-poll listener with the engine; {@link #register} registers the
+ * handlers and starts the tick; {@link #close} stops the tick and the pool. Thread-safe.
+ */
+public final class TunnelModule implements ServerModule {
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelModule.class);
+    private static final ByteString EMPTY_JSON = ByteString.copyFrom("{}", StandardCharsets.UTF_8);
+
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final TunnelServiceConfig config;
+    private final ExecutorService pool;
+    private final TunnelRegistry registry;
+    private final TunnelAdmin admin;
+    private final TunnelSessions sessions;
+    private final RecordReader reader;
+    private final TunnelLifecycleTicker ticker;
+    private volatile ScheduledFuture<?> tickTask;
+
+    /** The module with default settings over the server's storage, clock and scheduler. */
+    public TunnelModule(ServerContext context) {
+        this(context, TunnelServiceConfig.defaults());
+    }
+
+    /** The module with explicit settings; uses the engine's shared {@link TableCatalog}. */
+    public TunnelModule(ServerContext context, TunnelServiceConfig config) {
+        this.clock = context.clock();
+        this.scheduler = context.scheduler();
+        this.config = config;
+        this.pool = Executors.newFixedThreadPool(config.handlerThreads(), daemonThreads());
+        TableCatalog catalog = TableCatalog.shared(context.storage());
+        this.registry = new TunnelRegistry(context.storage(), pool);
+        registry.loadAll(clock.millis());
+        this.admin = new TunnelAdmin(registry, catalog,
+                new ChannelPlanner(context.storage(), config.baseSplitTargetBytes()),
+                new StreamStartResolver(context.storage()), clock);
+        this.sessions = new TunnelSessions(registry, clock);
+        LogWaiters waiters = new LogWaiters();
+        context.storage().addLogListener(waiters);
+        this.reader = new RecordReader(registry, catalog, context.storage(), waiters, pool, scheduler, clock, config);
+        this.ticker = new TunnelLifecycleTicker(registry, catalog, config.disableAfterExpired());
+    }
+
+    @Override
+    public void register(OperationRegistry r) {
+        r.register(Action.TUNNEL_CREATE, TunnelProtos.CreateTunnelRequest.parser(),
+                (ctx, q) -> CompletableFuture.completedFuture(admin.create(ctx.instanceName(), q)));
+        r.register(Action.TUNNEL_DELETE, TunnelProtos.DeleteTunnelRequest.parser(),
+                (ctx, q) -> admin.delete(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_LIST, TunnelProtos.ListTunnelRequest.parser(),
+                (ctx, q) -> admin.list(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_DESCRIBE, TunnelProtos.DescribeTunnelRequest.parser(),
+                (ctx, q) -> admin.describe(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_CONNECT, TunnelProtos.ConnectRequest.parser(),
+                (ctx, q) -> sessions.connect(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_HEARTBEAT, TunnelProtos.HeartbeatRequest.parser(),
+                (ctx, q) -> sessions.heartbeat(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_SHUTDOWN, TunnelProtos.ShutdownRequest.parser(),
+                (ctx, q) -> sessions.shutdown(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_GET_CHECKPOINT, TunnelProtos.GetCheckpointRequest.parser(),
+                (ctx, q) -> sessions.getCheckpoint(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_CHECKPOINT, TunnelProtos.CheckpointRequest.parser(),
+                (ctx, q) -> sessions.checkpoint(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_READ_RECORDS, TunnelProtos.ReadRecordsRequest.parser(),
+                (ctx, q) -> reader.read(ctx.instanceName(), q));
+        OperationHandler<GetRpoRequest> rpo = (ctx, q) -> {
+            registry.require(ctx.instanceName(), q.getTunnelId());
+            return CompletableFuture.completedFuture(GetRpoResponse.newBuilder()
+                    .setRpoInfos(EMPTY_JSON).setTunnelRpoInfos(EMPTY_JSON).setTunnelId(q.getTunnelId()).build());
+        };
+        r.register(Action.TUNNEL_GET_RPO, GetRpoRequest.parser(), rpo);
+        r.register(Action.TUNNEL_GET_RPO_BY_OFFSET, GetRpoRequest.parser(), rpo);
+        long period = config.tickInterval().toMillis();
+        tickTask = scheduler.scheduleAtFixedRate(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs one lifecycle tick now (tests with an injected clock call this instead of waiting for the timer). */
+    public void tick() {
+        ticker.tick(clock.millis());
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("Tunnel tick failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        ScheduledFuture<?> t = tickTask;
+        if (t != null) {
+            t.cancel(false);
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "tunnel-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
