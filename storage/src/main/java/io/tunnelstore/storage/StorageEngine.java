@@ -16,6 +16,13 @@ import java.util.Optional;
  * committed in one atomic write: a reader never sees one without the other.
  *
  * <p>Thread-safety: all methods may be called concurrently from any thread.
+ *
+ * <p>Failures: every method throws {@link StorageException} when the engine is closed or the underlying store fails
+ * (the message names the data directory and the operation), and {@link IllegalArgumentException} for invalid
+ * arguments (a negative cell timestamp, {@code maxVersions < 1}, an inverted time range, non-positive limits).
+ *
+ * <p>Lifecycle: an implementation is opened by its own factory (for the embedded engine,
+ * {@code RocksDbStorageEngine.open(dataDir, StorageOptions)}) and closed once with {@link #close()}.
  */
 public interface StorageEngine extends AutoCloseable {
 
@@ -37,9 +44,10 @@ public interface StorageEngine extends AutoCloseable {
 
     /**
      * Scans rows with {@code startInclusive <= key < endExclusive} (unsigned byte order; {@code null} means
-     * unbounded) in ascending order, or in descending order when {@code reverse} is true (then the scan starts at
-     * the greatest key below {@code endExclusive}... see {@link ScanRange} for the exact bounds).
-     * The caller must close the scanner.
+     * unbounded) in ascending order, or in descending order when {@code reverse} is true: then the scan starts at
+     * the greatest key below {@code endExclusive} and ends with {@code startInclusive} (see {@link ScanRange}). Rows
+     * with no cell visible under {@code spec} are skipped. The scan sees the rows as they were when it started.
+     * The caller must close the scanner (it is closed automatically once exhausted); it is not thread-safe.
      */
     RowScanner scan(long tableId, ScanRange range, ReadSpec spec);
 
@@ -48,12 +56,18 @@ public interface StorageEngine extends AutoCloseable {
      * optional change-log record, and commits both in one durable write. No other mutation of the same row runs
      * between the read and the write. If the decider throws, nothing is written and the exception propagates.
      *
+     * <p>Cell timestamps must be {@code >= 0}. Mutations of different rows run in parallel; mutations queued at the
+     * same time share one durable write (group commit).
+     *
      * @return the decision's result together with the sequence number assigned to its change-log record (or
-     *         {@code -1} when it wrote none)
+     *         {@code -1} when it wrote none) and the commit time in microseconds
      */
     <T> MutationResult<T> mutateRow(long tableId, byte[] rowKey, RowDecider<T> decider);
 
-    /** Removes every row of the table and every change-log record of its shards. */
+    /**
+     * Removes every row of the table and every change-log record of its shards, atomically and durably. Writes to
+     * the table must have stopped; a table later written under the same id starts its change log at sequence 1.
+     */
     void dropTable(long tableId);
 
     /**

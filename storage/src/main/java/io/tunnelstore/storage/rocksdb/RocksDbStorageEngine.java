@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -114,6 +115,12 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final Object sequenceLock = new Object();
     /** Guarded by sequenceLock. */
     private final Map<ShardId, ShardCounter> shardCounters = new HashMap<>();
+    /**
+     * Guarded by sequenceLock. Tables dropped since open: a shard of one without a counter has no record written
+     * after the drop, so its numbering restarts at 1 without reading the disk (where the queued drop may not have
+     * deleted the old records yet).
+     */
+    private final Set<Long> droppedTables = new HashSet<>();
     /** Guarded by sequenceLock; commit times never go backwards even if the clock does. */
     private long lastCommitTimeMicros;
 
@@ -368,6 +375,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
             synchronized (sequenceLock) {
                 // the drop is queued behind every append already numbered, so it deletes them too
                 shardCounters.keySet().removeIf(shard -> shard.tableId() == tableId);
+                droppedTables.add(tableId);
                 done = committer.enqueue(ops, null);
             }
             await(done);
@@ -631,7 +639,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         ShardCounter counter = shardCounters.get(id);
         if (counter == null) {
             counter = new ShardCounter();
-            counter.lastSequence = recoverLastSequence(tableId, shardId);
+            counter.lastSequence = droppedTables.contains(tableId) ? 0 : recoverLastSequence(tableId, shardId);
             shardCounters.put(id, counter);
         }
         return counter;
