@@ -12,11 +12,13 @@ import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.StoredRow;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +38,7 @@ class ConcurrencyTest extends EngineTestBase {
 
     @Override
     StorageOptions options() {
-        return StorageOptions.builder().clock(java.time.Clock.systemUTC()).build();
+        return StorageOptions.builder().clock(Clock.systemUTC()).build();
     }
 
     /** Read-modify-write of a counter cell; every mutation also appends "thread:i" to shard (thread % SHARDS). */
@@ -113,7 +115,7 @@ class ConcurrencyTest extends EngineTestBase {
     }
 
     private long counter(byte[] row) {
-        Optional<StoredRow> stored = engine.readRow(TABLE, row, new ReadSpec(java.util.Set.of("n"), 10, 0,
+        Optional<StoredRow> stored = engine.readRow(TABLE, row, new ReadSpec(Set.of("n"), 10, 0,
                 Long.MAX_VALUE));
         assertThat(stored).isPresent();
         assertThat(stored.get().cells()).hasSize(1);

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunnelstore.storage.LogRecord;
 import io.tunnelstore.storage.ReadSpec;
+import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.StoredRow;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +86,7 @@ class CrashRecoveryTest {
             // the recovered counters continue each shard without a gap
             long shard0Last = engine.logBounds(CrashWriterMain.TABLE, 0).lastSequence();
             assertThat(TestRows.applyLogged(engine, CrashWriterMain.TABLE, bytes("after"),
-                    new io.tunnelstore.storage.RowMutation(), 0, bytes("after")).sequence()).isEqualTo(shard0Last + 1);
+                    new RowMutation(), 0, bytes("after")).sequence()).isEqualTo(shard0Last + 1);
         }
     }
 
@@ -96,8 +99,8 @@ class CrashRecoveryTest {
                 String[] parts = line.split(" ");
                 acks.add(new Ack(parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3])));
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         if (acks.size() < ACKS_BEFORE_KILL) {
             throw new AssertionError("child exited after " + acks.size() + " acks; see its stderr file");

@@ -15,7 +15,11 @@ import io.tunnelstore.storage.StorageException;
 import io.tunnelstore.storage.StorageOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Opening, the directory lock, reopening with data and counters, and closing. */
 class LifecycleTest extends EngineTestBase {
@@ -56,7 +60,7 @@ class LifecycleTest extends EngineTestBase {
     }
 
     @Test
-    void openCreatesMissingDirectories(@org.junit.jupiter.api.io.TempDir Path other) {
+    void openCreatesMissingDirectories(@TempDir Path other) {
         Path nested = other.resolve("a/b/c");
         try (RocksDbStorageEngine second = RocksDbStorageEngine.open(nested, StorageOptions.defaults())) {
             second.writeMeta(new MetaBatch().put("k", bytes("v")));
@@ -100,5 +104,47 @@ class LifecycleTest extends EngineTestBase {
         engine = RocksDbStorageEngine.open(dataDir, unsynced);
         assertThat(engine.readRow(1, bytes("a"), ReadSpec.latest())).isPresent();
         assertThat(engine.logBounds(1, 0)).isEqualTo(new LogBounds(1, 1));
+    }
+
+    @Test
+    void closeWaitsForInFlightCommits() throws Exception {
+        CountDownLatch parked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        engine.addLogListener((table, shard, sequence) -> {
+            parked.countDown(); // the commit is durable; keep the committer busy until the test says so
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Long> write = CompletableFuture.supplyAsync(
+                () -> applyLogged(engine, 1, bytes("a"), new RowMutation().put("c", 1, bytes("x")), 0, bytes("p"))
+                        .sequence());
+        assertThat(parked.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> close = CompletableFuture.runAsync(engine::close);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!refusesCalls()) { // close has shut the gate and is now waiting for the write
+            assertThat(System.nanoTime()).as("close started within 30 s").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        assertThat(close).isNotDone();
+        assertThat(write).isNotDone();
+
+        release.countDown();
+        assertThat(write.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        close.get(30, TimeUnit.SECONDS);
+        engine = RocksDbStorageEngine.open(dataDir, options());
+        assertThat(engine.readRow(1, bytes("a"), ReadSpec.latest())).isPresent();
+    }
+
+    private boolean refusesCalls() {
+        try {
+            engine.getMeta("probe");
+            return false;
+        } catch (StorageException e) {
+            return true;
+        }
     }
 }

@@ -13,7 +13,10 @@ import io.tunnelstore.storage.RowScanner;
 import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageException;
 import io.tunnelstore.storage.StoredRow;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +43,8 @@ class ScanTest extends EngineTestBase {
     }
 
     private static <T> List<T> reversed(List<T> list) {
-        List<T> copy = new java.util.ArrayList<>(list);
-        java.util.Collections.reverse(copy);
+        List<T> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
         return copy;
     }
 
@@ -166,7 +169,7 @@ class ScanTest extends EngineTestBase {
         RowScanner scanner = engine.scan(TABLE, new ScanRange(bytes(0xFF, 0xFF), null, false), ReadSpec.latest());
         assertThat(scanner.next().rowKey()).isEqualTo(bytes(0xFF, 0xFF));
         assertThat(scanner.hasNext()).isFalse();
-        assertThatThrownBy(scanner::next).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThatThrownBy(scanner::next).isInstanceOf(NoSuchElementException.class);
         scanner.close();
         scanner.close();
     }
