@@ -1,0 +1,122 @@
+package io.tunnelstore.tunnel.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.tunnelstore.tunnel.TunnelWorkerException;
+import io.tunnelstore.tunnel.internal.FakeTunnelServer.Op;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Sessions: reconnect with a new client id, fatal errors, connect failures, graceful stop. */
+class SessionTest {
+    private final WorkerHarness h = new WorkerHarness();
+
+    @Test
+    void resourceGoneReconnectsWithNewClientIdAndReassignsChannels() {
+        h.server.addStreamChannel("c1");
+        h.server.append("c1", 3);
+        WorkerEngine w = h.started(h.newWorker());
+        assertThat(w.clientId()).isEqualTo("test-1");
+        assertThat(h.processors.processed("c1")).containsExactly(0L, 1L, 2L);
+
+        h.server.expireClient("test-1");  // server-side session timeout
+        h.time.advance(5_000);            // heartbeat → OTSResourceGone → reconnect → heartbeat
+        assertThat(w.clientId()).isEqualTo("test-2");
+        assertThat(w.state()).isEqualTo(WorkerState.RUNNING);
+        assertThat(h.listenerEvents()).contains("expired:test-1", "connected:test-2");
+        assertThat(h.server.owner("c1")).isEqualTo("test-2");
+        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.RUNNING);
+        // the interval checkpoint (due at the same instant) committed 3 just before the heartbeat answer came
+        // back; the dropped channel restarts from there, under the new session
+        assertThat(h.server.commits()).containsExactly(new FakeTunnelServer.Commit("c1", "test-1", 3, false, 1));
+        h.server.append("c1", 2);
+        h.time.advance(600);
+        assertThat(h.processors.events()).containsExactly("start:c1", "process:c1:[0, 1, 2]", "lost:c1",
+                "start:c1", "process:c1:[3, 4]");
+    }
+
+    @Test
+    void localHeartbeatTimeoutReconnectsWithNewClientId() {
+        h.server.addStreamChannel("c1");
+        WorkerEngine w = h.started(h.newWorker());
+        for (int i = 0; i < 8; i++) {
+            h.server.failNext(Op.HEARTBEAT, TunnelRpcException.SERVER_UNAVAILABLE);
+        }
+        h.time.advance(30_000);  // 6 failed rounds: 30 s silent, not yet over the 30 s timeout
+        assertThat(w.clientId()).isEqualTo("test-1");
+        h.time.advance(5_000);   // 35 s silent > 30 s: new session
+        assertThat(h.listenerEvents()).contains("expired:test-1", "connected:test-2");
+        assertThat(w.clientId()).isEqualTo("test-2");
+        assertThat(h.server.connectedClients()).containsExactly("test-2");  // old one was shut down
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"OTSTunnelExpired", "OTSParameterInvalid", "OTSPermissionDenied"})
+    void fatalHeartbeatErrorStopsTheWorkerAfterShuttingChannelsDown(String code) {
+        h.server.addStreamChannel("c1");
+        h.server.append("c1", 4);
+        WorkerEngine w = h.started(h.newWorker());
+        h.server.failNext(Op.HEARTBEAT, code);
+        h.time.advance(5_000);
+        assertThat(w.state()).isEqualTo(WorkerState.FAILED);
+        Throwable t = catchThrowable(() -> w.termination().join());
+        assertThat(t).isInstanceOf(CompletionException.class).cause().isInstanceOf(TunnelWorkerException.class);
+        TunnelWorkerException e = (TunnelWorkerException) t.getCause();
+        assertThat(e.errorCode()).isEqualTo(code);
+        assertThat(e.isFatal()).isTrue();
+        assertThat(h.processors.events()).last().isEqualTo("shutdown:c1");
+        assertThat(h.server.committedPosition("c1")).isEqualTo(4);  // drained before stopping
+        assertThat(h.server.calls(Op.SHUTDOWN)).isEqualTo(1);
+        assertThat(h.listenerEvents()).last().isEqualTo("stopped:error");
+    }
+
+    @Test
+    void transientConnectFailureStopsTheWorkerWithANonFatalError() {
+        h.server.failNext(Op.CONNECT, TunnelRpcException.SERVER_UNAVAILABLE);
+        WorkerEngine w = h.started(h.newWorker());
+        assertThat(w.state()).isEqualTo(WorkerState.FAILED);
+        TunnelWorkerException e = (TunnelWorkerException) catchThrowable(() -> w.termination().join()).getCause();
+        assertThat(e.errorCode()).isEqualTo(TunnelRpcException.SERVER_UNAVAILABLE);
+        assertThat(e.isFatal()).isFalse();
+        assertThat(h.server.calls(Op.SHUTDOWN)).isZero();
+    }
+
+    @Test
+    void gracefulStopCommitsDrainsCallsOnShutdownAndSendsShutdownTunnel() {
+        h.server.addStreamChannel("c1");
+        h.server.addBaseChannel("b1", 7);
+        h.server.addStreamChannel("c2");
+        h.server.append("c1", 3);
+        WorkerEngine w = h.started(h.newWorker());
+        assertThat(h.processors.processed("b1")).hasSize(7);
+        w.shutdownGracefully();
+        h.time.runUntilIdle();
+        assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
+        assertThat(w.termination()).isCompleted();
+        assertThat(h.server.commits()).extracting(FakeTunnelServer.Commit::channelId,
+                FakeTunnelServer.Commit::position).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("b1", -1L), org.assertj.core.groups.Tuple.tuple("c1", 3L));
+        assertThat(h.processors.events()).contains("end:b1", "shutdown:c1", "shutdown:c2");
+        assertThat(h.server.connectedClients()).isEmpty();
+        assertThat(h.server.owner("c1")).isNull();
+        assertThat(h.time.shutdowns()).isEqualTo(1);
+    }
+
+    @Test
+    void startTwiceIsRejected() {
+        WorkerEngine w = h.started(h.newWorker());
+        assertThat(catchThrowable(w::start)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("RUNNING");
+    }
+
+    @Test
+    void closingAnUnstartedWorkerCompletesAtOnce() {
+        WorkerEngine w = h.newWorker();
+        assertThat(w.shutdownGracefully()).isCompleted();
+        assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
+        assertThat(h.server.calls(Op.CONNECT)).isZero();
+    }
+}
