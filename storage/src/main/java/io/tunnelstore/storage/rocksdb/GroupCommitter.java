@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +29,12 @@ final class GroupCommitter implements AutoCloseable {
     private static final int MAX_GROUP_COMMITS = 1024;
     private static final long MAX_GROUP_BYTES = 16L << 20;
 
+    /** Writes one merged batch durably (the engine: {@code db.write(syncOptions, batch)}). */
+    @FunctionalInterface
+    interface BatchWriter {
+        void write(WriteBatch batch) throws RocksDBException;
+    }
+
     /** Told about a group's commits once they are durable, before their futures complete (on the committer thread). */
     interface DurableListener {
         void committed(PendingCommit commit);
@@ -44,8 +48,7 @@ final class GroupCommitter implements AutoCloseable {
 
     private static final PendingCommit STOP = new PendingCommit(null, null, null);
 
-    private final RocksDB db;
-    private final WriteOptions writeOptions;
+    private final BatchWriter writer;
     private final DurableListener listener;
     private final String name;
     private final LinkedBlockingQueue<PendingCommit> queue = new LinkedBlockingQueue<>();
@@ -54,9 +57,8 @@ final class GroupCommitter implements AutoCloseable {
     /** Number of WriteBatches written; with {@link #queuedCommits()} it lets tests observe grouping. */
     private final AtomicLong batchesWritten = new AtomicLong();
 
-    GroupCommitter(RocksDB db, boolean syncWrites, DurableListener listener, String name) {
-        this.db = db;
-        this.writeOptions = new WriteOptions().setSync(syncWrites);
+    GroupCommitter(BatchWriter writer, DurableListener listener, String name) {
+        this.writer = writer;
         this.listener = listener;
         this.name = name;
         this.thread = new Thread(this::run, "tunnelstore-storage-committer");
@@ -139,7 +141,7 @@ final class GroupCommitter implements AutoCloseable {
             for (PendingCommit pending : group) {
                 pending.ops().applyTo(batch);
             }
-            db.write(writeOptions, batch);
+            writer.write(batch);
             batchesWritten.incrementAndGet();
         } catch (RocksDBException e) {
             log.error("Write of {} commits to {} failed; the engine must be reopened", group.size(), name, e);
@@ -174,7 +176,7 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /** Writes what is queued, then stops the committer thread and frees the write options. */
+    /** Writes what is queued, then stops the committer thread. */
     @Override
     public void close() {
         queue.add(STOP);
@@ -186,7 +188,6 @@ final class GroupCommitter implements AutoCloseable {
                 interrupted = true;
             }
         }
-        writeOptions.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -43,6 +43,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +105,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final ColumnFamilyHandle logCf;
     private final ColumnFamilyHandle logTrimCf;
     private final ReadOptions readOptions = new ReadOptions();
+    private final WriteOptions writeOptions;
     private final GroupCommitter committer;
     private final InFlightGate gate;
     private final RowLocks rowLocks = new RowLocks(ROW_LOCK_STRIPES);
@@ -138,7 +140,9 @@ public final class RocksDbStorageEngine implements StorageEngine {
         this.logCf = handles.get(3);
         this.logTrimCf = handles.get(4);
         this.gate = new InFlightGate(dataDir.toString());
-        this.committer = new GroupCommitter(db, options.syncWrites(), this::notifyListeners, dataDir.toString());
+        this.writeOptions = new WriteOptions().setSync(options.syncWrites());
+        this.committer = new GroupCommitter(batch -> db.write(writeOptions, batch), this::notifyListeners,
+                dataDir.toString());
     }
 
     /**
@@ -729,6 +733,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
             log.warn("Could not sync the WAL of {} while closing", dataDir, e);
         } finally {
             readOptions.close();
+            writeOptions.close();
             handles.forEach(ColumnFamilyHandle::close);
             try {
                 db.closeE();
