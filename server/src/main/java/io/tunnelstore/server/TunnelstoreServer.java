@@ -147,7 +147,7 @@ public final class TunnelstoreServer implements AutoCloseable {
                     credentials, workers, scheduler, config.clock(), config.handlerTimeout());
             http = HttpServer.bind(config.host(), config.port(), config.maxRequestBodyBytes(), config.ioThreads(),
                     dispatcher);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // includes checked exceptions rethrown undeclared by modules or Netty
             closeResources();
             transitionTo(State.CLOSED);
             throw new ServerStartException("Cannot start Tunnelstore: " + e.getMessage(), e);

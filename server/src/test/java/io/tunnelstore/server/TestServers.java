@@ -55,24 +55,31 @@ public final class TestServers {
     }
 
     public static Running start(Path dataDir, Duration handlerTimeout) {
-        MutableClock clock = new MutableClock(START);
-        ServerConfig config = ServerConfig.builder()
+        return start(config(dataDir).handlerTimeout(handlerTimeout));
+    }
+
+    /** The test configuration: port 0, admin key {@link #ADMIN_AK}, a {@link MutableClock} at {@link #START}. */
+    public static ServerConfig.Builder config(Path dataDir) {
+        return ServerConfig.builder()
                 .port(0)
                 .dataDir(dataDir)
                 .adminKey(ADMIN_AK, ADMIN_SK)
-                .clock(clock)
+                .clock(new MutableClock(START))
                 .syncWrites(false)
-                .workerThreads(4)
-                .handlerTimeout(handlerTimeout)
-                .build();
+                .workerThreads(4);
+    }
+
+    /** Starts a server with {@code config} (its clock must be a {@link MutableClock}) and a {@link TestModule}. */
+    public static Running start(ServerConfig.Builder config) {
+        ServerConfig built = config.build();
         TestModule module = new TestModule();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        TunnelstoreServer server = TunnelstoreServer.builder(config)
+        TunnelstoreServer server = TunnelstoreServer.builder(built)
                 .module(ctx -> module)
                 .console(new PrintStream(console, true, StandardCharsets.UTF_8))
                 .build();
         server.start();
-        return new Running(server, clock, module, console);
+        return new Running(server, (MutableClock) built.clock(), module, console);
     }
 
     /**

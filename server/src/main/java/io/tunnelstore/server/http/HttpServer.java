@@ -72,7 +72,7 @@ public final class HttpServer implements AutoCloseable {
                     });
             Channel channel = bootstrap.bind(host, port).syncUninterruptibly().channel();
             return new HttpServer(boss, io, channel);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException without declaring it
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);

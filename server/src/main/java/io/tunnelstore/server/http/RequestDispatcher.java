@@ -249,7 +249,7 @@ public final class RequestDispatcher {
 
     /** Unique, roughly time-ordered, shaped like the public service's ids (8-4-4-4-12 hex). */
     private String newRequestId() {
-        return new UUID(clock.millis() << 16 | (requestCounter.incrementAndGet() & 0xFFFF),
-                requestIdSalt ^ requestCounter.get()).toString();
+        long n = requestCounter.incrementAndGet();
+        return new UUID(clock.millis() << 16 | (n & 0xFFFF), requestIdSalt ^ n).toString();
     }
 }
