@@ -1,0 +1,88 @@
+package io.tunnelstore.tunnel.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** Read-ahead, ordering, parallelism limit and idle back-off of channel reads. */
+class ReadPipelineTest {
+    private final WorkerHarness h = new WorkerHarness();
+
+    @Test
+    void readAheadIsBoundedAndRecordsArriveInOrderWithOneCallbackAtATime() {
+        HeldExecutor callbacks = new HeldExecutor();
+        h.server.addBaseChannel("b1", 100);
+        WorkerEngine w = h.started(h.newWorker(b -> b.readAheadBatches(3).processExecutor(callbacks)));
+        callbacks.runNext();  // factory + onStart
+        h.time.runUntilIdle();
+        assertThat(h.server.reads("b1")).isEqualTo(3);  // one batch in the callback + two read ahead
+        assertThat(callbacks.size()).isEqualTo(1);
+        int maxHeld = 0;
+        while (callbacks.runNext()) {
+            h.time.runUntilIdle();
+            maxHeld = Math.max(maxHeld, callbacks.size());
+            assertThat(h.server.reads("b1") - h.processors.processed("b1").size() / 10).isLessThanOrEqualTo(3);
+        }
+        assertThat(maxHeld).isEqualTo(1);
+        assertThat(h.processors.processed("b1")).containsExactlyElementsOf(
+                LongStream.range(0, 100).boxed().toList());
+        assertThat(w.runnerState("b1")).isEqualTo(ChannelRunnerState.FINISHED);
+        assertThat(h.processors.events("b1")).last().isEqualTo("end:b1");
+    }
+
+    @Test
+    void maxChannelParallelBoundsBatchesAcrossChannels() {
+        HeldExecutor callbacks = new HeldExecutor();
+        h.server.addBaseChannel("b1", 30);
+        h.server.addBaseChannel("b2", 30);
+        h.server.addBaseChannel("b3", 30);
+        WorkerEngine w = h.started(h.newWorker(b -> b.maxChannelParallel(1).processExecutor(callbacks)));
+        List<Integer> permits = new ArrayList<>();
+        int steps = 0;
+        while (callbacks.runNext()) {
+            h.time.runUntilIdle();
+            permits.add(w.permitsInUse());
+            assertThat(w.permitsInUse()).isLessThanOrEqualTo(1);
+            assertThat(steps++).isLessThan(1000);
+        }
+        assertThat(permits).contains(1);
+        assertThat(h.processors.processedAll()).hasSize(90);
+        for (String c : List.of("b1", "b2", "b3")) {
+            assertThat(h.processors.processed(c)).containsExactlyElementsOf(LongStream.range(0, 30).boxed().toList());
+            assertThat(w.runnerState(c)).isEqualTo(ChannelRunnerState.FINISHED);
+        }
+        assertThat(w.permitsInUse()).isZero();
+    }
+
+    @Test
+    void idleStreamChannelBacksOffExponentiallyAndWakesFastOnData() {
+        h.server.addStreamChannel("s1");
+        h.started(h.newWorker(b -> b.maxIdleBackoff(Duration.ofMillis(500))));
+        int first = h.server.reads("s1");
+        assertThat(first).isEqualTo(1);
+        h.time.advance(10_000);
+        // polls at 0, 10, 30, 70, 150, 310, 630 ms, then every 500 ms up to 10 s: 7 + 18 = 25 (one step per idle
+        // poll; the official Java SDK advanced its back-off twice per poll)
+        assertThat(h.server.reads("s1")).isEqualTo(25);
+        h.server.append("s1", 3);  // at 10 000 ms; the next poll is due at 10 130 ms
+        h.time.advance(500);
+        assertThat(h.processors.processed("s1")).containsExactly(0L, 1L, 2L);
+        // 10 130: data, read on at once (empty), then the back-off restarts at 10 ms: 10 140, 10 160, 10 200,
+        // 10 280, 10 440 - seven polls in the 500 ms after the data arrived
+        assertThat(h.server.reads("s1")).isEqualTo(25 + 7);
+    }
+
+    @Test
+    void fullResponsesAreReadBackToBackWithoutBackoff() {
+        h.server.batchSize(5);
+        h.server.addStreamChannel("s1");
+        h.server.append("s1", 50);
+        h.started(h.newWorker());
+        // everything arrives without the clock moving: may_more_record=true means "read again now"
+        assertThat(h.processors.processed("s1")).hasSize(50);
+    }
+}
