@@ -70,8 +70,10 @@ final class GroupCommitter implements AutoCloseable {
      * Queues a commit. Callers that need an order among commits (log sequences) must call this under their own lock.
      *
      * @throws StorageException if an earlier write failed
+     * @throws IllegalStateException if called on the committer thread (from a log listener)
      */
     CompletableFuture<Void> enqueue(WriteOps ops, AppendedRecord appended) {
+        refuseCommitterThread();
         checkHealthy();
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new PendingCommit(ops, appended, done));
@@ -84,6 +86,16 @@ final class GroupCommitter implements AutoCloseable {
 
     int queuedCommits() {
         return queue.size();
+    }
+
+    /**
+     * Throws if called on the committer thread: a log listener that writes would wait for its own thread forever
+     * (or for a row lock held by a caller that waits for this thread).
+     */
+    void refuseCommitterThread() {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("a LogListener must not write to the storage engine");
+        }
     }
 
     void checkHealthy() {

@@ -234,6 +234,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     @Override
     public void writeMeta(MetaBatch batch) {
         Objects.requireNonNull(batch, "batch");
+        committer.refuseCommitterThread();
         if (batch.isEmpty()) {
             return;
         }
@@ -313,6 +314,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     public <T> MutationResult<T> mutateRow(long tableId, byte[] rowKey, RowDecider<T> decider) {
         Objects.requireNonNull(rowKey, "rowKey");
         Objects.requireNonNull(decider, "decider");
+        committer.refuseCommitterThread();
         byte[] key = rowKey.clone();
         byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
         gate.enter();
@@ -363,6 +365,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
     @Override
     public void dropTable(long tableId) {
+        committer.refuseCommitterThread();
         byte[] tablePrefix = KeyLayout.tablePrefix(tableId);
         byte[] afterTable = KeyLayout.prefixSuccessor(tablePrefix);
         gate.enter();
@@ -549,6 +552,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
      */
     @Override
     public long trimLog(long tableId, long shardId, long commitTimeMicros) {
+        committer.refuseCommitterThread();
         byte[] shardPrefix = KeyLayout.shardPrefix(tableId, shardId);
         gate.enter();
         trimLock.lock();

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunnelstore.storage.LogBounds;
 import io.tunnelstore.storage.LogRecord;
+import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.MutationResult;
 import io.tunnelstore.storage.ReadSpec;
 import io.tunnelstore.storage.RowDecider;
@@ -180,5 +181,27 @@ class ChangeLogTest extends EngineTestBase {
         assertThat(engine.logBounds(-1, -1)).isEqualTo(new LogBounds(0, 0));
         assertThat(engine.readRow(-2, bytes(0xFF), ReadSpec.latest())).isPresent();
         assertThat(engine.logBounds(-2, 0)).isEqualTo(new LogBounds(1, 1));
+    }
+
+    @Test
+    void listenerThatWritesIsRefusedInsteadOfDeadlocking() {
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        engine.addLogListener((table, shard, sequence) -> {
+            try {
+                engine.writeMeta(new MetaBatch().put("from-listener", bytes("x")));
+            } catch (IllegalStateException e) {
+                refused.add(e);
+            }
+            try { // the row is locked by the caller waiting for this very commit
+                TestRows.apply(engine, TABLE, bytes("a"), new RowMutation().put("c", 9, bytes("x")));
+            } catch (IllegalStateException e) {
+                refused.add(e);
+            }
+        });
+        append(0, "a", "1");
+        assertThat(refused).extracting(Throwable::getMessage).containsExactly(
+                "a LogListener must not write to the storage engine",
+                "a LogListener must not write to the storage engine");
+        assertThat(engine.getMeta("from-listener")).isEmpty();
     }
 }
