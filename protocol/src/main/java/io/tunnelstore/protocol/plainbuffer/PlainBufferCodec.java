@@ -225,6 +225,20 @@ public final class PlainBufferCodec {
         return rows.get(0);
     }
 
+    /**
+     * Decodes a key buffer: exactly one row with primary-key cells only, no attribute cells, no delete marker and
+     * no extension (GetRow/BatchGetRow keys, GetRange bounds, next_start_primary_key).
+     */
+    public static PrimaryKey decodePrimaryKey(byte[] buffer) {
+        PlainRow row = decodeSingleRow(buffer);
+        if (!row.cells().isEmpty() || row.deleteMarker() || row.sequenceInfo() != null) {
+            throw new PlainBufferException("expected a primary-key-only row but it also has "
+                    + (!row.cells().isEmpty() ? row.cells().size() + " attribute cell(s)"
+                    : row.deleteMarker() ? "a delete marker" : "sequence info"));
+        }
+        return row.primaryKey();
+    }
+
     /** Decodes a value in "no length prefix" form; the input must contain exactly one value. */
     public static ColumnValue decodeValueNoLengthPrefix(byte[] bytes) {
         if (bytes == null) {
