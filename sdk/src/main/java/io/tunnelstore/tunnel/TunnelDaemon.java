@@ -1,5 +1,6 @@
 package io.tunnelstore.tunnel;
 
+import io.tunnelstore.client.TunnelClient;
 import io.tunnelstore.tunnel.internal.ExponentialBackoff;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
@@ -44,7 +45,27 @@ public final class TunnelDaemon implements AutoCloseable {
     private volatile TunnelWorker current;
     private boolean ran;
 
-    /** For tests and adapters: workers from {@code workers}, waiting with {@code sleeper}. */
+    /**
+     * A daemon that runs {@code new TunnelWorker(client, tunnelId, config)} workers.
+     *
+     * @throws IllegalArgumentException if {@code tunnelId} is blank
+     */
+    public TunnelDaemon(TunnelClient client, String tunnelId, TunnelWorkerConfig config) {
+        this(workerSupplier(client, tunnelId, config), DEFAULT_BACKOFF, null);
+    }
+
+    private static Supplier<TunnelWorker> workerSupplier(TunnelClient client, String tunnelId,
+            TunnelWorkerConfig config) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(tunnelId, "tunnelId");
+        if (tunnelId.isBlank()) {
+            throw new IllegalArgumentException("tunnelId must not be blank");
+        }
+        return () -> new TunnelWorker(client, tunnelId, config);
+    }
+
+    /** For tests: workers from {@code workers}, waiting with {@code sleeper} (null = real waiting). */
     TunnelDaemon(Supplier<TunnelWorker> workers, ExponentialBackoff backoff, Sleeper sleeper) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.backoff = Objects.requireNonNull(backoff, "backoff");

@@ -1,11 +1,15 @@
 package io.tunnelstore.tunnel;
 
+import io.tunnelstore.client.TunnelClient;
+import io.tunnelstore.client.internal.InternalAccess;
 import io.tunnelstore.tunnel.internal.ExecutorWorkerScheduler;
+import io.tunnelstore.tunnel.internal.RpcClientTunnelRpc;
 import io.tunnelstore.tunnel.internal.TunnelRpc;
 import io.tunnelstore.tunnel.internal.WorkerEngine;
 import io.tunnelstore.tunnel.internal.WorkerRegistry;
 import io.tunnelstore.tunnel.internal.WorkerScheduler;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -52,7 +56,28 @@ public final class TunnelWorker implements AutoCloseable {
 
     private final WorkerEngine engine;
 
-    /** For tests and the RPC adapter: a worker over any {@link TunnelRpc} and loop. */
+    /**
+     * A worker for {@code tunnelId} using {@code client}'s connection, credentials and retry settings.
+     *
+     * @param client   a tunnel client (shared; not closed by the worker)
+     * @param tunnelId the tunnel to consume (from CreateTunnel or DescribeTunnel)
+     * @param config   worker configuration; share one instance between the workers of a process
+     * @throws IllegalArgumentException if {@code tunnelId} is blank
+     */
+    public TunnelWorker(TunnelClient client, String tunnelId, TunnelWorkerConfig config) {
+        this(new RpcClientTunnelRpc(InternalAccess.tunnelRpc(Objects.requireNonNull(client, "client"))),
+                tunnelId, config, new ExecutorWorkerScheduler(requireTunnelId(tunnelId)), WorkerRegistry.GLOBAL);
+    }
+
+    private static String requireTunnelId(String tunnelId) {
+        Objects.requireNonNull(tunnelId, "tunnelId");
+        if (tunnelId.isBlank()) {
+            throw new IllegalArgumentException("tunnelId must not be blank");
+        }
+        return tunnelId;
+    }
+
+    /** For tests: a worker over any {@link TunnelRpc} and loop. */
     TunnelWorker(TunnelRpc rpc, String tunnelId, TunnelWorkerConfig config, WorkerScheduler loop,
             WorkerRegistry registry) {
         this.engine = new WorkerEngine(rpc, tunnelId, config, loop, registry);

@@ -1,0 +1,156 @@
+package io.tunnelstore.tunnel.internal;
+
+import io.tunnelstore.client.TablestoreException;
+import io.tunnelstore.client.internal.TunnelRpcClient;
+import io.tunnelstore.protocol.pb.TunnelProtos;
+import io.tunnelstore.tunnel.StreamRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * {@link TunnelRpc} over the SDK's HTTP session client: builds the protobuf requests, converts responses to
+ * domain values (PlainBuffer records decoded, {@code finished} mapped to a null next token, the
+ * {@code may_more_record} fallback rule applied) and maps every failure to a {@link TunnelRpcException} with
+ * the wire error code. Thread-safe.
+ */
+public final class RpcClientTunnelRpc implements TunnelRpc {
+    /** When may_more_record is absent: "full" above this many records (the SDKs' rule). */
+    static final int FULL_RECORDS = 500;
+    /** When may_more_record is absent: "full" above this many response bytes. */
+    static final int FULL_BYTES = 900 * 1024;
+
+    private final TunnelRpcClient client;
+
+    public RpcClientTunnelRpc(TunnelRpcClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    @Override
+    public CompletableFuture<ConnectResult> connect(String tunnelId, Duration timeout, String clientTag) {
+        TunnelProtos.ConnectRequest req = TunnelProtos.ConnectRequest.newBuilder().setTunnelId(tunnelId)
+                .setClientConfig(TunnelProtos.ClientConfig.newBuilder().setTimeout(timeout.toSeconds())
+                        .setClientTag(clientTag))
+                .build();
+        return map(client.connect(req), r -> new ConnectResult(r.getClientId()));
+    }
+
+    @Override
+    public CompletableFuture<List<ChannelState>> heartbeat(String tunnelId, String clientId,
+            List<ChannelState> channels) {
+        TunnelProtos.HeartbeatRequest.Builder req = TunnelProtos.HeartbeatRequest.newBuilder().setTunnelId(tunnelId)
+                .setClientId(clientId);
+        for (ChannelState c : channels) {
+            req.addChannels(TunnelProtos.Channel.newBuilder().setChannelId(c.channelId()).setVersion(c.version())
+                    .setStatus(toWire(c.status())));
+        }
+        return map(client.heartbeat(req.build()), r -> {
+            List<ChannelState> out = new ArrayList<>(r.getChannelsCount());
+            for (TunnelProtos.Channel c : r.getChannelsList()) {
+                out.add(new ChannelState(c.getChannelId(), c.getVersion(), fromWire(c.getStatus())));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public CompletableFuture<CheckpointState> getCheckpoint(String tunnelId, String clientId, String channelId) {
+        TunnelProtos.GetCheckpointRequest req = TunnelProtos.GetCheckpointRequest.newBuilder().setTunnelId(tunnelId)
+                .setClientId(clientId).setChannelId(channelId).build();
+        return map(client.getCheckpoint(req), r -> new CheckpointState(r.getCheckpoint(), r.getSequenceNumber()));
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> readRecords(String tunnelId, String clientId, String channelId,
+            String token) {
+        TunnelProtos.ReadRecordsRequest req = TunnelProtos.ReadRecordsRequest.newBuilder().setTunnelId(tunnelId)
+                .setClientId(clientId).setChannelId(channelId).setToken(token).build();
+        return map(client.readRecords(req), RpcClientTunnelRpc::toReadResult);
+    }
+
+    /** Converts a ReadRecords response (package-visible for tests). */
+    static ReadResult toReadResult(TunnelProtos.ReadRecordsResponse r) {
+        List<StreamRecord> records = new ArrayList<>(r.getRecordsCount());
+        for (TunnelProtos.Record rec : r.getRecordsList()) {
+            try {
+                records.add(RecordDecoder.decode(rec));
+            } catch (IllegalArgumentException e) {
+                throw new TunnelRpcException(TunnelRpcException.TRANSPORT_ERROR,
+                        "undecodable record in ReadRecords response: " + e.getMessage(), e);
+            }
+        }
+        String next = CheckpointState.FINISHED.equals(r.getNextToken()) ? null : r.getNextToken();
+        boolean mayMore = r.hasMayMoreRecord() ? r.getMayMoreRecord()
+                : r.getRecordsCount() > FULL_RECORDS || r.getSerializedSize() > FULL_BYTES;
+        return new ReadResult(records, next, mayMore);
+    }
+
+    @Override
+    public CompletableFuture<Void> checkpoint(String tunnelId, String clientId, String channelId, String token,
+            long sequence) {
+        TunnelProtos.CheckpointRequest req = TunnelProtos.CheckpointRequest.newBuilder().setTunnelId(tunnelId)
+                .setClientId(clientId).setChannelId(channelId).setCheckpoint(token).setSequenceNumber(sequence)
+                .build();
+        return map(client.checkpoint(req), r -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown(String tunnelId, String clientId) {
+        TunnelProtos.ShutdownRequest req = TunnelProtos.ShutdownRequest.newBuilder().setTunnelId(tunnelId)
+                .setClientId(clientId).build();
+        return map(client.shutdown(req), r -> null);
+    }
+
+    static TunnelProtos.ChannelStatus toWire(ChannelStatus s) {
+        return switch (s) {
+            case OPEN -> TunnelProtos.ChannelStatus.OPEN;
+            case CLOSING -> TunnelProtos.ChannelStatus.CLOSING;
+            case CLOSE -> TunnelProtos.ChannelStatus.CLOSE;
+            case TERMINATED -> TunnelProtos.ChannelStatus.TERMINATED;
+        };
+    }
+
+    static ChannelStatus fromWire(TunnelProtos.ChannelStatus s) {
+        return switch (s) {
+            case OPEN -> ChannelStatus.OPEN;
+            case CLOSING -> ChannelStatus.CLOSING;
+            case CLOSE -> ChannelStatus.CLOSE;
+            case TERMINATED -> ChannelStatus.TERMINATED;
+        };
+    }
+
+    /** Converts the response and maps failures (TablestoreException keeps its code) to TunnelRpcException. */
+    private static <T, R> CompletableFuture<R> map(CompletableFuture<T> call, Function<T, R> convert) {
+        CompletableFuture<R> out = new CompletableFuture<>();
+        call.whenComplete((r, err) -> {
+            if (err != null) {
+                out.completeExceptionally(toRpcException(err));
+                return;
+            }
+            try {
+                out.complete(convert.apply(r));
+            } catch (RuntimeException e) {
+                out.completeExceptionally(toRpcException(e));
+            }
+        });
+        return out;
+    }
+
+    static TunnelRpcException toRpcException(Throwable err) {
+        Throwable cur = err;
+        while ((cur instanceof java.util.concurrent.CompletionException
+                || cur instanceof java.util.concurrent.ExecutionException) && cur.getCause() != null) {
+            cur = cur.getCause();
+        }
+        if (cur instanceof TunnelRpcException e) {
+            return e;
+        }
+        if (cur instanceof TablestoreException e) {
+            return new TunnelRpcException(e.errorCode(), String.valueOf(e.getMessage()), e);
+        }
+        return TunnelRpcException.from(cur);
+    }
+}
