@@ -1,0 +1,165 @@
+package io.tunnelstore.server.compat;
+
+import com.alicloud.openservices.tablestore.ClientConfiguration;
+import com.alicloud.openservices.tablestore.InternalClient;
+import com.alicloud.openservices.tablestore.model.CreateTableRequestEx;
+import java.util.concurrent.ExecutionException;
+import com.alicloud.openservices.tablestore.SyncClient;
+import com.alicloud.openservices.tablestore.TableStoreException;
+import com.alicloud.openservices.tablestore.model.CreateTableRequest;
+import com.alicloud.openservices.tablestore.model.PrimaryKey;
+import com.alicloud.openservices.tablestore.model.PrimaryKeyBuilder;
+import com.alicloud.openservices.tablestore.model.PrimaryKeyType;
+import com.alicloud.openservices.tablestore.model.PrimaryKeyValue;
+import com.alicloud.openservices.tablestore.model.TableMeta;
+import com.alicloud.openservices.tablestore.model.TableOptions;
+import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.table.TableModule;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A real {@link TunnelstoreServer} with the {@link TableModule} on a loopback port and a temporary data directory,
+ * plus an official {@link SyncClient} pointed at it. The server clock starts at the real time (the SDK signs with it)
+ * and can be moved forward. Close it after the test class.
+ */
+final class CompatServer implements AutoCloseable {
+
+    static final String INSTANCE = "compat";
+    static final String ACCESS_KEY_ID = "compat-ak";
+    static final String ACCESS_KEY_SECRET = "compat-secret";
+
+    final MovableClock clock = new MovableClock(System.currentTimeMillis());
+    final TunnelstoreServer server;
+    final SyncClient client;
+    /** SyncClient has no createTableEx (split points); the SDK's InternalClient does. */
+    final InternalClient internal;
+    private final AtomicReference<TableModule> module = new AtomicReference<>();
+
+    CompatServer(Path dataDir) {
+        ServerConfig config = ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .dataDir(dataDir)
+                .instanceNames(List.of(INSTANCE))
+                .adminKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
+                .clock(clock)
+                .workerThreads(4)
+                .syncWrites(false)
+                .build();
+        server = TunnelstoreServer.builder(config).module(ctx -> {
+            TableModule m = new TableModule(ctx);
+            module.set(m);
+            return m;
+        }).console(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).build();
+        server.start();
+        ClientConfiguration cc = new ClientConfiguration();
+        cc.setConnectionTimeoutInMillisecond(5_000);
+        cc.setSocketTimeoutInMillisecond(10_000);
+        client = new SyncClient(server.endpoint(), ACCESS_KEY_ID, ACCESS_KEY_SECRET, INSTANCE, cc);
+        internal = new InternalClient(server.endpoint(), ACCESS_KEY_ID, ACCESS_KEY_SECRET, INSTANCE, cc);
+    }
+
+    TableModule module() {
+        return module.get();
+    }
+
+    /** Creates a table with the given PK columns (name, type pairs) and options. */
+    void createTable(String name, TableOptions options, Object... pk) {
+        client.createTable(new CreateTableRequest(meta(name, pk), options));
+    }
+
+    /** CreateTable with split points (sent as {@code partitions}). */
+    void createTableEx(CreateTableRequestEx request) {
+        try {
+            internal.createTableEx(request, null).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static TableMeta meta(String name, Object... pk) {
+        TableMeta meta = new TableMeta(name);
+        for (int i = 0; i < pk.length; i += 2) {
+            meta.addPrimaryKeyColumn((String) pk[i], (PrimaryKeyType) pk[i + 1]);
+        }
+        return meta;
+    }
+
+    /** A key from (name, value) pairs; values are Long, String or byte[]. */
+    static PrimaryKey pk(Object... nameValues) {
+        PrimaryKeyBuilder b = PrimaryKeyBuilder.createPrimaryKeyBuilder();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            Object v = nameValues[i + 1];
+            PrimaryKeyValue value = v instanceof PrimaryKeyValue p ? p
+                    : v instanceof Long l ? PrimaryKeyValue.fromLong(l)
+                    : v instanceof Integer n ? PrimaryKeyValue.fromLong(n)
+                    : v instanceof String s ? PrimaryKeyValue.fromString(s)
+                    : PrimaryKeyValue.fromBinary((byte[]) v);
+            b.addPrimaryKeyColumn((String) nameValues[i], value);
+        }
+        return b.build();
+    }
+
+    /** Asserts that {@code call} fails with this error code and HTTP status. */
+    static void assertOtsError(ThrowingCallable call, String code, int status) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(TableStoreException.class, e -> {
+            org.assertj.core.api.Assertions.assertThat(e.getErrorCode()).isEqualTo(code);
+            org.assertj.core.api.Assertions.assertThat(e.getHttpStatus()).isEqualTo(status);
+        });
+    }
+
+    @Override
+    public void close() {
+        client.shutdown();
+        internal.shutdown();
+        server.close();
+    }
+
+    /** The server clock; tests move it forward. Thread-safe. */
+    static final class MovableClock extends Clock {
+        private final AtomicLong millis;
+
+        MovableClock(long start) {
+            millis = new AtomicLong(start);
+        }
+
+        void advance(Duration d) {
+            millis.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
