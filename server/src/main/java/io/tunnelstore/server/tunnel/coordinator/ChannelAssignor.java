@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * <p>Algorithm (also in docs/tunnel-coordinator.md):
  * <ol>
  *   <li>N ready channels, C live clients. Every client's quota is floor(N/C); the N mod C extra slots go to the
- *       clients that already hold the most OPEN channels (ties: the client whose heartbeat is being answered, then
- *       the smaller client id). Handing the extra slots to the
+ *       clients that already hold the most OPEN channels (ties: clients that did not just hand a channel back, then
+ *       the client whose heartbeat is being answered, then the smaller client id). Handing the extra slots to the
  *       biggest holders is what makes the plan sticky: a client at most one above another is never touched.</li>
  *   <li>A client holding more OPEN channels than its quota loses the excess, highest channel ids first.</li>
  *   <li>Unowned ready channels, in channel id order, go to the client with the largest remaining need (quota minus
@@ -76,7 +76,9 @@ final class ChannelAssignor {
         int n = channels.size();
         int c = clients.size();
         List<String> byLoad = new ArrayList<>(clients);
+        Set<String> handedBack = Set.copyOf(notBackTo.values());
         byLoad.sort(Comparator.<String>comparingInt(id -> open.get(id).size()).reversed()
+                .thenComparing(handedBack::contains)
                 .thenComparing(id -> !id.equals(caller))
                 .thenComparing(Comparator.naturalOrder()));
         Map<String, Integer> quota = new HashMap<>();

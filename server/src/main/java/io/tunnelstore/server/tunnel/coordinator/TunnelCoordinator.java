@@ -243,7 +243,7 @@ public final class TunnelCoordinator {
         } while (clients.containsKey(clientId));
         clients.put(clientId, new ClientSession(clientId, tag, timeoutMillis, nowMillis));
         changeCount++;
-        log.info("Tunnel {}: client {} connected (timeout {} ms)", tunnelId, clientId, timeoutMillis);
+        log.debug("Tunnel {}: client {} connected (timeout {} ms)", tunnelId, clientId, timeoutMillis);
         rebalance(null, Map.of());
         return new ConnectResult.Connected(clientId);
     }
@@ -292,7 +292,7 @@ public final class TunnelCoordinator {
         heartbeated.remove(clientId);
         changeCount++;
         List<String> released = releaseAll(clientId);
-        log.info("Tunnel {}: client {} shut down, released {}", tunnelId, clientId, released);
+        log.debug("Tunnel {}: client {} shut down, released {}", tunnelId, clientId, released);
         rebalance(null, Map.of());
         return new ShutdownResult.Released(released);
     }
