@@ -27,16 +27,19 @@ import java.util.Set;
  * @param cells       PUT cells (PUT), PUT/DELETE_ONE_VERSION/DELETE_ALL_VERSIONS cells (UPDATE), none (DELETE);
  *                    put timestamps may be null (the server assigns the commit time)
  * @param expectation row-existence condition
- * @param returnType  what to send back (RT_NONE or RT_PK)
+ * @param returnType  what to send back: nothing, the primary key (RT_PK) or the primary key and the values after
+ *                    the write of {@code returnColumns} (RT_AFTER_MODIFY, UpdateRow)
+ * @param returnColumns columns returned with RT_AFTER_MODIFY
  * @param dataSize    bytes of key and values, for the consumed write capacity
  */
 record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, RowExistenceExpectation expectation,
-                ReturnType returnType, long dataSize) {
+                ReturnType returnType, List<String> returnColumns, long dataSize) {
 
     RowWrite {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(primaryKey, "primaryKey");
         cells = List.copyOf(cells);
+        returnColumns = List.copyOf(returnColumns);
     }
 
     /**
@@ -52,8 +55,12 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         }
         ReturnType returnType = returnContent == null || !returnContent.hasReturnType()
                 ? ReturnType.RT_NONE : returnContent.getReturnType();
-        if (returnType == ReturnType.RT_AFTER_MODIFY) {
-            throw TableErrors.invalid("Return type RT_AFTER_MODIFY is not supported yet.");
+        if (returnType == ReturnType.RT_AFTER_MODIFY && type != OperationType.UPDATE) {
+            throw TableErrors.invalid("Return type RT_AFTER_MODIFY is only supported by UpdateRow.");
+        }
+        List<String> returnColumns = returnContent == null ? List.of() : returnContent.getReturnColumnNamesList();
+        for (String c : returnColumns) {
+            TableLimits.requireValidName("return column", c);
         }
         if (rowBytes.size() > TableLimits.MAX_ROW_WRITE_BYTES) {
             throw TableErrors.invalid("The row is larger than %d bytes.", TableLimits.MAX_ROW_WRITE_BYTES);
@@ -92,9 +99,22 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
                 if (row.cells().isEmpty()) {
                     throw TableErrors.invalid("UpdateRow needs at least one attribute column.");
                 }
+                Set<String> incremented = new HashSet<>();
                 for (Cell c : row.cells()) {
                     if (c.type() == CellType.INCREMENT) {
-                        throw TableErrors.invalid("Increment of column %s is not supported yet.", c.name());
+                        if (c.timestamp() != null) {
+                            throw TableErrors.invalid("The increment of column %s cannot carry a timestamp.",
+                                    c.name());
+                        }
+                        if (!incremented.add(c.name())) {
+                            throw TableErrors.invalid("Column %s is incremented twice in one row change.", c.name());
+                        }
+                    }
+                }
+                for (Cell c : row.cells()) {
+                    if (c.type() != CellType.INCREMENT && incremented.contains(c.name())) {
+                        throw TableErrors.invalid("Column %s cannot be incremented and changed otherwise at once.",
+                                c.name());
                     }
                 }
             }
@@ -133,6 +153,7 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
                         c.timestamp(), c.name(), table.deviationSeconds(), nowMillis);
             }
         }
-        return new RowWrite(type, row.primaryKey(), row.cells(), condition.getRowExistence(), returnType, size);
+        return new RowWrite(type, row.primaryKey(), row.cells(), condition.getRowExistence(), returnType,
+                returnColumns, size);
     }
 }

@@ -1,6 +1,8 @@
 package io.tunnelstore.server.table;
 
 import io.tunnelstore.protocol.model.Cell;
+import io.tunnelstore.protocol.model.ColumnValue;
+import io.tunnelstore.protocol.model.ValueType;
 import io.tunnelstore.protocol.model.PlainRow;
 import io.tunnelstore.protocol.pb.TableProtos.ActionType;
 import io.tunnelstore.protocol.pb.TableProtos.ReturnType;
@@ -49,15 +51,19 @@ final class RowWriter {
      */
     Outcome apply(TableDescriptor table, RowWrite write, long nowMillis) {
         byte[] rowKey = KeyCodec.encode(write.primaryKey());
-        storage.mutateRow(table.tableId(), rowKey, current -> decide(table, write, current, nowMillis));
-        byte[] returned = write.returnType() == ReturnType.RT_PK
-                ? PlainBufferCodec.encodePrimaryKey(write.primaryKey()) : null;
+        PlainRow afterModify = storage.mutateRow(table.tableId(), rowKey,
+                current -> decide(table, write, current, nowMillis)).result();
+        byte[] returned = switch (write.returnType()) {
+            case RT_PK -> PlainBufferCodec.encodePrimaryKey(write.primaryKey());
+            case RT_AFTER_MODIFY -> PlainBufferCodec.encodeRow(afterModify);
+            default -> null;
+        };
         int readUnits = write.expectation() == io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation.IGNORE
                 ? 0 : 1;
         return new Outcome(returned, readUnits, Capacity.units(write.dataSize()));
     }
 
-    private static RowDecider.Decision<Void> decide(TableDescriptor table, RowWrite write, Optional<StoredRow> current,
+    private static RowDecider.Decision<PlainRow> decide(TableDescriptor table, RowWrite write, Optional<StoredRow> current,
                                                     long nowMillis) {
         long minVisible = table.minVisibleTimestamp(nowMillis);
         List<StoredCell> live = current.map(r -> r.cells().stream().filter(c -> c.timestamp() >= minVisible).toList())
@@ -102,6 +108,25 @@ final class RowWriter {
                 for (Cell c : write.cells()) {
                     switch (c.type()) {
                         case PUT -> putCell(mutation, c, nowMillis, logged, versions, written);
+                        case INCREMENT -> {
+                            long base = latest(live, c.name()).map(stored -> {
+                                ColumnValue v = CellValueCodec.decode(stored.value());
+                                if (v.type() != ValueType.INTEGER) {
+                                    throw TableErrors.invalid("Column %s holds a %s value and cannot be incremented.",
+                                            c.name(), v.type());
+                                }
+                                return v.asLong();
+                            }).orElse(0L);
+                            long sum;
+                            try {
+                                sum = Math.addExact(base, c.value().asLong());
+                            } catch (ArithmeticException e) {
+                                throw TableErrors.invalid("Incrementing column %s overflows a 64-bit integer.", c.name());
+                            }
+                            // the change log records the result as a plain put (stream readers reject INCREMENT)
+                            putCell(mutation, Cell.put(c.name(), ColumnValue.ofLong(sum), nowMillis), nowMillis,
+                                    logged, versions, written);
+                        }
                         case DELETE_ONE_VERSION -> {
                             mutation.deleteVersion(c.name(), c.timestamp());
                             TreeSet<Long> v = versions.get(c.name());
@@ -133,15 +158,48 @@ final class RowWriter {
             }
         }
 
+        PlainRow afterModify = write.returnType() == ReturnType.RT_AFTER_MODIFY
+                ? afterModify(write, live, logged) : null;
         StreamSettings stream = table.stream();
         if (!stream.enabled()) {
-            return RowDecider.Decision.of(mutation, null);
+            return RowDecider.Decision.of(mutation, afterModify);
         }
         PlainRow origin = originRow(table, write, live);
         ChangeRecord record = new ChangeRecord(action, PlainRow.of(write.primaryKey(), logged), origin,
                 nowMillis * 1000);
         long shardId = table.partitionFor(write.primaryKey().get(0).value()).shardId();
-        return new RowDecider.Decision<>(mutation, shardId, ChangeRecordCodec.encode(record), null);
+        return new RowDecider.Decision<>(mutation, shardId, ChangeRecordCodec.encode(record), afterModify);
+    }
+
+    /** Newest live version of a column (stored cells are newest first). */
+    private static Optional<StoredCell> latest(List<StoredCell> live, String column) {
+        return live.stream().filter(c -> c.column().equals(column)).findFirst();
+    }
+
+    /**
+     * The row for RT_AFTER_MODIFY: the primary key and, for each requested column, its newest version after the
+     * write (replaying this write's puts and deletes over the live versions); absent when none is left.
+     */
+    private static PlainRow afterModify(RowWrite write, List<StoredCell> live, List<Cell> logged) {
+        List<Cell> cells = new ArrayList<>();
+        for (String column : write.returnColumns().stream().distinct().sorted().toList()) {
+            Map<Long, Cell> versions = new HashMap<>();
+            live.stream().filter(c -> c.column().equals(column)).forEach(
+                    c -> versions.put(c.timestamp(), Cell.put(column, CellValueCodec.decode(c.value()), c.timestamp())));
+            for (Cell c : logged) {
+                if (!c.name().equals(column)) {
+                    continue;
+                }
+                switch (c.type()) {
+                    case PUT -> versions.put(c.timestamp(), c);
+                    case DELETE_ONE_VERSION -> versions.remove(c.timestamp());
+                    case DELETE_ALL_VERSIONS -> versions.clear();
+                    default -> throw new IllegalStateException("unexpected logged cell " + c);
+                }
+            }
+            versions.keySet().stream().max(Long::compare).ifPresent(ts -> cells.add(versions.get(ts)));
+        }
+        return PlainRow.of(write.primaryKey(), cells);
     }
 
     private static void putCell(RowMutation mutation, Cell c, long nowMillis, List<Cell> logged,

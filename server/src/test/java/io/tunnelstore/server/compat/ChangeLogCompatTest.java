@@ -151,6 +151,21 @@ class ChangeLogCompatTest {
     }
 
     @Test
+    void incrementsAreLoggedAsPutsOfTheResult() {
+        TableDescriptor t = createStreamTable("incremented");
+        for (int i = 0; i < 2; i++) {
+            RowUpdateChange inc = new RowUpdateChange("incremented", pk("pk", 7));
+            inc.increment(new com.alicloud.openservices.tablestore.model.Column("n", ColumnValue.fromLong(10)));
+            ots.client.updateRow(new UpdateRowRequest(inc));
+        }
+        List<ChangeRecord> records = log(t, 1).stream().map(r -> ChangeRecordCodec.decode(r.payload())).toList();
+        assertThat(records).extracting(ChangeRecord::actionType)
+                .containsExactly(ActionType.UPDATE_ROW, ActionType.UPDATE_ROW);
+        assertThat(records.get(1).row().cells()).containsExactly(
+                Cell.put("n", io.tunnelstore.protocol.model.ColumnValue.ofLong(20), ots.clock.millis()));
+    }
+
+    @Test
     void noRecordsWithoutStreamAndFailedWritesLogNothing() {
         TableDescriptor t = createStreamTable("toggled");
         UpdateTableRequest off = new UpdateTableRequest("toggled");

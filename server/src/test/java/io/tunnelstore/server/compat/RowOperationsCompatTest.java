@@ -36,6 +36,7 @@ import com.alicloud.openservices.tablestore.model.SingleRowQueryCriteria;
 import com.alicloud.openservices.tablestore.model.TableOptions;
 import com.alicloud.openservices.tablestore.model.TimeRange;
 import com.alicloud.openservices.tablestore.model.UpdateRowRequest;
+import com.alicloud.openservices.tablestore.model.UpdateRowResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -217,6 +218,33 @@ class RowOperationsCompatTest {
         put.setCondition(new Condition(RowExistenceExpectation.EXPECT_NOT_EXIST));
         ots.client.putRow(new PutRowRequest(put));
         assertThat(get("ttl", pk("pk", 2), 1).getColumns()).extracting(Column::getName).containsExactly("fresh");
+    }
+
+    @Test
+    void incrementAddsToTheLatestValueAndReturnsItAfterModify() {
+        PrimaryKey key = pk("pk", "counter");
+        RowUpdateChange first = new RowUpdateChange("versions", key);
+        first.increment(new Column("n", ColumnValue.fromLong(5)));
+        first.put("label", ColumnValue.fromString("hits"), base);
+        ots.client.updateRow(new UpdateRowRequest(first));
+
+        RowUpdateChange second = new RowUpdateChange("versions", key);
+        second.increment(new Column("n", ColumnValue.fromLong(-2)));
+        second.setReturnType(ReturnType.RT_AFTER_MODIFY);
+        second.addReturnColumn("n");
+        second.addReturnColumn("label");
+        UpdateRowResponse resp = ots.client.updateRow(new UpdateRowRequest(second));
+
+        assertThat(resp.getRow().getPrimaryKey()).isEqualTo(key);
+        assertThat(resp.getRow().getLatestColumn("n").getValue().asLong()).isEqualTo(3);
+        assertThat(resp.getRow().getLatestColumn("n").getTimestamp()).isEqualTo(ots.clock.millis());
+        assertThat(resp.getRow().getLatestColumn("label").getValue().asString()).isEqualTo("hits");
+        Row row = get("versions", key, 3);
+        assertThat(row.getColumn("n")).extracting(c -> c.getValue().asLong()).first().isEqualTo(3L);
+
+        RowUpdateChange wrongType = new RowUpdateChange("versions", key);
+        wrongType.increment(new Column("label", ColumnValue.fromLong(1)));
+        assertOtsError(() -> ots.client.updateRow(new UpdateRowRequest(wrongType)), "OTSParameterInvalid", 400);
     }
 
     @Test
