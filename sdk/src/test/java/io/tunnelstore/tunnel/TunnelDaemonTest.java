@@ -1,0 +1,88 @@
+package io.tunnelstore.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.tunnelstore.tunnel.internal.ExecutorWorkerScheduler;
+import io.tunnelstore.tunnel.internal.ExponentialBackoff;
+import io.tunnelstore.tunnel.internal.FakeTunnelServer;
+import io.tunnelstore.tunnel.internal.FakeTunnelServer.Op;
+import io.tunnelstore.tunnel.internal.TunnelRpcException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Restart on transient failures with back-off, exit on fatal ones, close from another thread. */
+class TunnelDaemonTest {
+    private final FakeTunnelServer server = new FakeTunnelServer("t1", System::nanoTime);
+    private final List<Long> sleeps = new CopyOnWriteArrayList<>();
+    private final CountDownLatch connected = new CountDownLatch(1);
+    private final TunnelWorkerConfig config = TunnelWorkerConfig.builder()
+            .heartbeatInterval(Duration.ofSeconds(5)).heartbeatTimeout(Duration.ofSeconds(30))
+            .clientTag("d").closeOnJvmExit(false).processThreads(1).readThreads(1)
+            .processorFactory(SimpleProcessorFactory.of(null, (c, r) -> { }))
+            .listener(new WorkerListener() {
+                @Override
+                public void connected(String tunnelId, String clientId) {
+                    connected.countDown();
+                }
+            })
+            .build();
+
+    private TunnelDaemon daemon() {
+        return new TunnelDaemon(() -> new TunnelWorker(server, "t1", config, new ExecutorWorkerScheduler("t1"), null),
+                new ExponentialBackoff(1_000, 2, 60_000, 0), millis -> {
+                    sleeps.add(millis);
+                    return true;
+                });
+    }
+
+    @Test
+    void transientFailuresRestartWithBackoffUntilAFatalOneEndsRun() {
+        server.failNext(Op.CONNECT, TunnelRpcException.SERVER_UNAVAILABLE);
+        server.failNext(Op.CONNECT, TunnelRpcException.TRANSPORT_ERROR);
+        server.failNext(Op.CONNECT, "OTSAuthFailed");
+        server.failNext(Op.CONNECT, TunnelRpcException.TUNNEL_EXPIRED);
+        Throwable t = catchThrowable(daemon()::run);
+        assertThat(t).isInstanceOf(TunnelWorkerException.class);
+        assertThat(((TunnelWorkerException) t).errorCode()).isEqualTo("OTSTunnelExpired");
+        assertThat(((TunnelWorkerException) t).isFatal()).isTrue();
+        assertThat(sleeps).containsExactly(1_000L, 2_000L, 4_000L);
+        assertThat(server.calls(Op.CONNECT)).isEqualTo(4);
+    }
+
+    @Test
+    void permissionDeniedEndsRunAfterOneAttempt() {
+        server.failNext(Op.CONNECT, TunnelRpcException.PERMISSION_DENIED);
+        Throwable t = catchThrowable(daemon()::run);
+        assertThat(((TunnelWorkerException) t).errorCode()).isEqualTo("OTSPermissionDenied");
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void closeFromAnotherThreadStopsTheWorkerAndRunReturns() throws Exception {
+        server.addStreamChannel("c1");
+        TunnelDaemon d = daemon();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                d.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        runner.start();
+        assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+        d.close();
+        runner.join(10_000);
+        assertThat(runner.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(server.calls(Op.SHUTDOWN)).isEqualTo(1);
+        assertThat(server.connectedClients()).isEmpty();
+        assertThat(sleeps).isEmpty();
+    }
+}

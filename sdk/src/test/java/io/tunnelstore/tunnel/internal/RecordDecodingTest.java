@@ -1,0 +1,109 @@
+package io.tunnelstore.tunnel.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.tunnelstore.client.TablestoreException;
+import io.tunnelstore.protocol.model.Cell;
+import io.tunnelstore.protocol.model.ColumnValue;
+import io.tunnelstore.protocol.model.PlainRow;
+import io.tunnelstore.protocol.model.PrimaryKey;
+import io.tunnelstore.protocol.model.PrimaryKeyColumn;
+import io.tunnelstore.protocol.pb.TunnelProtos;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.tunnel.RecordColumn;
+import io.tunnelstore.tunnel.RecordColumn.ColumnOperation;
+import io.tunnelstore.tunnel.SequenceInfo;
+import io.tunnelstore.tunnel.StreamRecord;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** The RPC adapter's response conversion: PlainBuffer records, the finished sentinel, may_more_record. */
+class RecordDecodingTest {
+    private static final PrimaryKey PK = PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofString("k1")));
+
+    private static TunnelProtos.Record record(TunnelProtos.ActionType type, PlainRow row, PlainRow origin) {
+        TunnelProtos.Record.Builder b = TunnelProtos.Record.newBuilder().setActionType(type)
+                .setRecord(ByteString.copyFrom(PlainBufferCodec.encodeRow(row)));
+        if (origin != null) {
+            b.setOriginRecord(ByteString.copyFrom(PlainBufferCodec.encodeRow(origin)));
+        }
+        return b.build();
+    }
+
+    @Test
+    void updateRecordWithSequenceInfoAndOriginColumnsIsDecoded() {
+        PlainRow row = PlainRow.of(PK, List.of(Cell.put("a", ColumnValue.ofLong(5), 100L),
+                        Cell.deleteOneVersion("b", 90L), Cell.deleteAllVersions("c")))
+                .withSequenceInfo(new io.tunnelstore.protocol.model.SequenceInfo(0, 1_700_000L, 3));
+        PlainRow origin = PlainRow.of(PK, List.of(Cell.put("a", ColumnValue.ofLong(4), 50L)));
+        TunnelProtos.ReadRecordsResponse resp = TunnelProtos.ReadRecordsResponse.newBuilder()
+                .addRecords(record(TunnelProtos.ActionType.UPDATE_ROW, row, origin))
+                .setNextToken("tok-2").setMayMoreRecord(true).build();
+        ReadResult r = RpcClientTunnelRpc.toReadResult(resp);
+        assertThat(r.nextToken()).isEqualTo("tok-2");
+        assertThat(r.mayMore()).isTrue();
+        StreamRecord rec = r.records().get(0);
+        assertThat(rec.type()).isEqualTo(StreamRecord.RecordType.UPDATE);
+        assertThat(rec.primaryKey()).isEqualTo(PK);
+        assertThat(rec.sequenceInfo()).contains(new SequenceInfo(0, 1_700_000L, 3));
+        assertThat(rec.timestamp()).isEqualTo(1_700_000L);
+        assertThat(rec.columns()).containsExactly(
+                new RecordColumn("a", ColumnOperation.PUT, ColumnValue.ofLong(5), 100L),
+                new RecordColumn("b", ColumnOperation.DELETE_ONE_VERSION, null, 90L),
+                new RecordColumn("c", ColumnOperation.DELETE_ALL_VERSIONS, null, null));
+        assertThat(rec.originColumns()).containsExactly(
+                new RecordColumn("a", ColumnOperation.PUT, ColumnValue.ofLong(4), 50L));
+        assertThat(rec.toString()).startsWith("UPDATE ").contains("a=").contains("origin=");
+    }
+
+    @Test
+    void baseRecordHasNoSequenceInfoAndFinishedBecomesNull() {
+        PlainRow row = PlainRow.of(PK, List.of(Cell.put("a", ColumnValue.ofString("x"), 7L)));
+        ReadResult r = RpcClientTunnelRpc.toReadResult(TunnelProtos.ReadRecordsResponse.newBuilder()
+                .addRecords(record(TunnelProtos.ActionType.PUT_ROW, row, null)).setNextToken("finished").build());
+        assertThat(r.finished()).isTrue();
+        assertThat(r.nextToken()).isNull();
+        assertThat(r.records().get(0).sequenceInfo()).isEqualTo(Optional.empty());
+        assertThat(r.records().get(0).isBaseData()).isTrue();
+        assertThat(r.mayMore()).isFalse();  // absent flag, 1 small record: not full
+    }
+
+    @Test
+    void absentMayMoreFallsBackToTheFiveHundredRecordRule() {
+        PlainRow row = PlainRow.of(PK, List.of(Cell.put("a", ColumnValue.ofLong(1), 1L)));
+        TunnelProtos.ReadRecordsResponse.Builder b = TunnelProtos.ReadRecordsResponse.newBuilder().setNextToken("t");
+        for (int i = 0; i < 501; i++) {
+            b.addRecords(record(TunnelProtos.ActionType.PUT_ROW, row, null));
+        }
+        assertThat(RpcClientTunnelRpc.toReadResult(b.build()).mayMore()).isTrue();
+    }
+
+    @Test
+    void malformedRecordFailsWithAClientError() {
+        TunnelProtos.ReadRecordsResponse resp = TunnelProtos.ReadRecordsResponse.newBuilder()
+                .addRecords(TunnelProtos.Record.newBuilder().setActionType(TunnelProtos.ActionType.PUT_ROW)
+                        .setRecord(ByteString.copyFrom(new byte[] {1, 2, 3})))
+                .setNextToken("t").build();
+        assertThatThrownBy(() -> RpcClientTunnelRpc.toReadResult(resp)).isInstanceOf(TunnelRpcException.class)
+                .extracting(e -> ((TunnelRpcException) e).errorCode()).isEqualTo("OTSClientError");
+    }
+
+    @Test
+    void channelStatusesMapBothWays() {
+        for (ChannelStatus s : ChannelStatus.values()) {
+            assertThat(RpcClientTunnelRpc.fromWire(RpcClientTunnelRpc.toWire(s))).isEqualTo(s);
+        }
+        assertThat(RpcClientTunnelRpc.toWire(ChannelStatus.TERMINATED).getNumber()).isEqualTo(4);
+    }
+
+    @Test
+    void clientExceptionsKeepTheirWireCode() {
+        TablestoreException e = new TablestoreException("OTSResourceGone", "gone", "req-1", 410, false, null);
+        assertThat(RpcClientTunnelRpc.toRpcException(new CompletionException(e)).errorCode())
+                .isEqualTo("OTSResourceGone");
+    }
+}
