@@ -63,7 +63,7 @@ public final class TunnelstoreServer implements AutoCloseable {
     private volatile State state = State.NEW;
     private StorageEngine storage;
     private ScheduledThreadPoolExecutor scheduler;
-    private ThreadPoolExecutor workers;
+    private volatile ThreadPoolExecutor workers;
     private ServerContext context;
     private final Deque<ServerModule> modules = new ArrayDeque<>();
     private final OperationRegistry registry = new OperationRegistry();
@@ -203,6 +203,15 @@ public final class TunnelstoreServer implements AutoCloseable {
     /** The configuration. */
     public ServerConfig config() {
         return config;
+    }
+
+    /**
+     * Requests waiting for a worker thread right now (0 when not running); for metrics and tests. A value at
+     * {@link ServerConfig#workerQueueCapacity()} means new requests are being answered {@code 503 OTSServerBusy}.
+     */
+    public int queuedRequests() {
+        ThreadPoolExecutor pool = workers;
+        return pool == null ? 0 : pool.getQueue().size();
     }
 
     /** Whether {@link #start()} succeeded and {@link #close()} has not been called. */

@@ -1,0 +1,53 @@
+package io.tunnelstore.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.pb.TableProtos;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class OperationRegistryTest {
+
+    private final OperationRegistry registry = new OperationRegistry();
+    private final HttpRoute metrics = request -> HttpRouteResponse.text(200, "metrics");
+    private final HttpRoute console = request -> HttpRouteResponse.text(200, "console");
+
+    @Test
+    void anActionCanBeRegisteredOnlyOnce() {
+        OperationHandler<TableProtos.ListTableRequest> handler = (ctx, req) ->
+                CompletableFuture.completedFuture(TableProtos.ListTableResponse.getDefaultInstance());
+        registry.register(Action.LIST_TABLE, TableProtos.ListTableRequest.parser(), handler);
+        assertThatThrownBy(() -> registry.register(Action.LIST_TABLE, TableProtos.ListTableRequest.parser(), handler))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("a handler is already registered for LIST_TABLE");
+        assertThat(registry.registeredActions()).containsExactly(Action.LIST_TABLE);
+        assertThat(registry.operation(Action.LIST_TABLE)).isNotNull();
+        assertThat(registry.operation(Action.GET_ROW)).isNull();
+    }
+
+    @Test
+    void routesMatchByMethodAndLongestPrefix() {
+        registry.registerHttpRoute("get", "/console", console);
+        registry.registerHttpRoute("GET", "/console/metrics", metrics);
+
+        assertThat(registry.route("GET", "/console/tunnels").orElseThrow().route()).isSameAs(console);
+        assertThat(registry.route("GET", "/console/metrics/x").orElseThrow().route()).isSameAs(metrics);
+        assertThat(registry.route("POST", "/console")).isEmpty();
+        assertThat(registry.route("GET", "/ListTable")).isEmpty();
+        assertThat(registry.anyRouteMatches("/console")).isTrue();
+        assertThat(registry.anyRouteMatches("/ListTable")).isFalse();
+    }
+
+    @Test
+    void invalidOrDuplicateRoutesAreRejected() {
+        registry.registerHttpRoute("GET", "/metrics", metrics);
+        assertThatThrownBy(() -> registry.registerHttpRoute("GET", "/metrics", metrics))
+                .isInstanceOf(IllegalStateException.class).hasMessage("route already registered: GET /metrics");
+        assertThatThrownBy(() -> registry.registerHttpRoute("GET", "/", metrics))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> registry.registerHttpRoute("GET", "metrics", metrics))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
