@@ -37,7 +37,8 @@ import java.util.concurrent.CompletableFuture;
  * complete exceptionally with the same exceptions. Retryable failures have already been retried per the
  * {@link RetryPolicy}. Invalid arguments throw {@link IllegalArgumentException} immediately.
  *
- * <p><b>Lifecycle.</b> {@link #close()} rejects further calls; calls in flight finish normally.
+ * <p><b>Lifecycle.</b> {@link #close()} rejects further calls and stops the client's timer thread; a call in
+ * flight finishes its current attempt but is not retried or timed out any more.
  */
 public final class TableClient implements AutoCloseable {
 
@@ -311,10 +312,11 @@ public final class TableClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
-    /** Rejects further calls. Idempotent. */
+    /** Rejects further calls and releases the client's timer thread. Idempotent. */
     @Override
     public void close() {
         closed = true;
+        transport.close();
     }
 
     private <M extends com.google.protobuf.Message, R> CompletableFuture<R> call(

@@ -28,7 +28,8 @@ import java.util.function.Function;
  *
  * <p><b>Threads, failures, lifecycle:</b> as {@link TableClient} — thread-safe, create one and share it
  * (workers on the same machine should share it too); sync methods throw {@link TablestoreException},
- * {@code …Async} twins complete exceptionally with it; {@link #close()} rejects further calls.
+ * {@code …Async} twins complete exceptionally with it; {@link #close()} rejects further calls. Tunnel
+ * workers use this client's connection for their session calls: close it only after the workers.
  */
 public final class TunnelClient implements AutoCloseable {
 
@@ -129,10 +130,11 @@ public final class TunnelClient implements AutoCloseable {
                 TunnelProtos.DeleteTunnelResponse.parser(), r -> null);
     }
 
-    /** Rejects further management calls. Idempotent. */
+    /** Rejects further calls (workers' session calls included) and releases the timer thread. Idempotent. */
     @Override
     public void close() {
         closed = true;
+        transport.close();
     }
 
     private <M extends com.google.protobuf.Message, R> CompletableFuture<R> call(

@@ -28,6 +28,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -50,8 +53,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failures.</b> The returned future completes exceptionally with a {@link TablestoreException} (server
  * error) or {@link ClientTransportException} (no usable response), never with a wrapped
  * {@link CompletionException}.
+ *
+ * <p><b>Lifecycle.</b> The transport owns one daemon timer thread (deadlines and back-off waits).
+ * {@link #close()} stops it; calls still waiting for a retry then fail with a {@link ClientTransportException}.
  */
-public final class OtsHttpTransport {
+public final class OtsHttpTransport implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OtsHttpTransport.class);
 
@@ -62,6 +68,8 @@ public final class OtsHttpTransport {
     private final Clock clock;
     private final LongSupplier nanoTime;
     private final Executor completionExecutor;
+    /** Deadlines and back-off waits; cancelled tasks are removed at once so finished calls are not retained. */
+    private final ScheduledThreadPoolExecutor timer;
 
     /** A transport with the system clock and random jitter. */
     public OtsHttpTransport(ClientConfig config) {
@@ -86,6 +94,18 @@ public final class OtsHttpTransport {
         config.executorIfSet().ifPresent(b::executor);
         this.http = b.build();
         this.completionExecutor = config.executorIfSet().orElse(ForkJoinPool.commonPool());
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "tunnelstore-client-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Stops the timer thread. Idempotent. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
     }
 
     public ClientConfig config() {
@@ -130,16 +150,27 @@ public final class OtsHttpTransport {
 
         void start() {
             // Hard deadline, even if an attempt hangs past its own HTTP timeout.
-            CompletableFuture.delayedExecutor(config.callTimeout().toNanos(), TimeUnit.NANOSECONDS,
-                    completionExecutor).execute(() -> {
-                        if (result.completeExceptionally(timeout(null))) {
-                            CompletableFuture<?> f = inFlight;
-                            if (f != null) {
-                                f.cancel(true);
-                            }
+            ScheduledFuture<?> deadline;
+            try {
+                deadline = timer.schedule(() -> completionExecutor.execute(() -> {
+                    if (result.completeExceptionally(timeout(null))) {
+                        CompletableFuture<?> f = inFlight;
+                        if (f != null) {
+                            f.cancel(true);
                         }
-                    });
+                    }
+                }), config.callTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(closed(e));
+                return;
+            }
+            result.whenComplete((v, e) -> deadline.cancel(false));
             attempt();
+        }
+
+        ClientTransportException closed(Throwable cause) {
+            return new ClientTransportException(action.path() + ": the client is closed", null, 0, false, false,
+                    cause);
         }
 
         ClientTransportException timeout(Throwable cause) {
@@ -208,8 +239,11 @@ public final class OtsHttpTransport {
             retries++;
             log.debug("{} failed ({}), retry {} in {} ms", action.path(), failure.getMessage(), retries,
                     d.delayMs());
-            CompletableFuture.delayedExecutor(d.delayMs(), TimeUnit.MILLISECONDS, completionExecutor)
-                    .execute(this::attempt);
+            try {
+                timer.schedule(() -> completionExecutor.execute(this::attempt), d.delayMs(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(closed(e));
+            }
         }
 
         TablestoreException transportFailure(Throwable error) {

@@ -245,6 +245,15 @@ class OtsHttpTransportTest {
     }
 
     @Test
+    void aClosedTransportFailsNewCallsAndPendingRetries() {
+        OtsHttpTransport t = transport();
+        t.close();
+        assertThatThrownBy(() -> join(t.call(Action.GET_ROW, GET_ROW, TableProtos.GetRowResponse.parser(), true)))
+                .isInstanceOf(ClientTransportException.class).hasMessageContaining("GetRow: the client is closed");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
     void connectionRefusedIsATransportFailure() {
         server.close();
         ClientConfig config = ClientConfig.builder().endpoint(server.endpoint()).instanceName("inst1")
