@@ -50,7 +50,9 @@ public enum ErrorCode {
     SEQUENCE_NUMBER_NOT_MATCH("OTSSequenceNumberNotMatch", 400, RetryPolicy.NEVER),
     TUNNEL_EXPIRED("OTSTunnelExpired", 400, RetryPolicy.NEVER),
     TUNNEL_EXIST("OTSTunnelExist", 409, RetryPolicy.NEVER),
-    PERMISSION_DENIED("OTSPermissionDenied", 403, RetryPolicy.NEVER);
+    PERMISSION_DENIED("OTSPermissionDenied", 403, RetryPolicy.NEVER),
+    /** A stream iterator points before the oldest record still retained (the Stream API's answer). */
+    TRIMMED_DATA_ACCESS("OTSTrimmedDataAccess", 400, RetryPolicy.NEVER);
 
     /** The only OTSQuotaExhausted message the SDKs retry. */
     public static final String QUOTA_RETRYABLE_MESSAGE = "Too frequent table operations.";

@@ -9,7 +9,7 @@ class ErrorCodeTest {
 
     @Test
     void everyCodeOfTheProtocolTableIsPresentWithItsStatus() {
-        assertThat(ErrorCode.values()).hasSize(29);
+        assertThat(ErrorCode.values()).hasSize(30);
         assertThat(ErrorCode.fromCode("OTSAuthFailed")).contains(ErrorCode.AUTH_FAILED);
         assertThat(ErrorCode.AUTH_FAILED.httpStatus()).isEqualTo(403);
         assertThat(ErrorCode.PARAMETER_INVALID.httpStatus()).isEqualTo(400);
