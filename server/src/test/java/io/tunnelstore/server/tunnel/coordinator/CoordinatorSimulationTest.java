@@ -82,7 +82,7 @@ class CoordinatorSimulationTest {
         }
     }
 
-    @Property(tries = 400)
+    @Property(tries = 3000)
     void safetyInvariantsHoldAndReadyChannelsGetAssigned(
             @ForAll("setups") Setup setup, @ForAll("steps") List<Step> steps) {
         World w = new World(setup);

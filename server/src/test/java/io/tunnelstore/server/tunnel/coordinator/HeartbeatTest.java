@@ -49,11 +49,14 @@ class HeartbeatTest {
         String a = connect(c, 0, "a");
         beat(c, 0, a);
         String b = connect(c, 1_000, "b");
+        // Nothing moves for a client that has not heartbeated yet.
+        assertThat(beat(c, 1_500, a)).containsExactly(open("BaseData_0", 1), open("BaseData_1", 1),
+                open("BaseData_2", 1), open("BaseData_3", 1));
 
-        // A is asked to give back the two highest channel ids; B gets nothing until A releases them.
+        // B's first heartbeat makes A give back the two highest channel ids; B gets them once A releases them.
+        assertThat(beat(c, 2_000, b)).isEmpty();
         assertThat(beat(c, 2_000, a)).containsExactly(open("BaseData_0", 1), open("BaseData_1", 1),
                 closing("BaseData_2", 2), closing("BaseData_3", 2));
-        assertThat(beat(c, 2_000, b)).isEmpty();
         // CLOSING stays listed to A until it reports CLOSE.
         assertThat(beat(c, 12_000, a, report("BaseData_2", 2, CLOSING))).contains(closing("BaseData_2", 2));
 
@@ -95,7 +98,8 @@ class HeartbeatTest {
         String a = connect(c, 0, "a");
         beat(c, 0, a);
         beat(c, 1_000, a, report("BaseData_1", 7, OPEN));
-        connect(c, 2_000, "b");
+        String b = connect(c, 2_000, "b");
+        assertThat(beat(c, 2_500, b)).isEmpty();
 
         assertThat(beat(c, 3_000, a)).containsExactly(open("BaseData_0", 1), closing("BaseData_1", 8));
     }
@@ -168,12 +172,26 @@ class HeartbeatTest {
         beat(c, 0, b);
         c.shutdown(1_000, b); // BaseData_1 -> a, a now holds both
         assertThat(beat(c, 1_000, a)).containsExactly(open("BaseData_0", 1), open("BaseData_1", 3));
-        String d = connect(c, 2_000, "d"); // a is now over its quota: BaseData_1 becomes CLOSING v4
+        String d = connect(c, 2_000, "d");
+        assertThat(beat(c, 2_500, d)).isEmpty(); // a is now over its quota: BaseData_1 becomes CLOSING v4
 
-        // a's GetCheckpoint for BaseData_0 failed: it reports CLOSE. Not given back to a in the same call.
+        // a's GetCheckpoint for BaseData_0 failed: it reports CLOSE. It goes to d, not straight back to a.
         assertThat(beat(c, 3_000, a, report("BaseData_0", 2, CLOSE))).containsExactly(closing("BaseData_1", 4));
-        assertThat(channel(c, "BaseData_0").status()).isEqualTo(ChannelStatus.WAIT); // unowned, shown as WAIT
+        assertThat(channel(c, "BaseData_0").ownerClientId()).isEqualTo(d);
         assertThat(beat(c, 3_000, d)).containsExactly(open("BaseData_0", 3));
+    }
+
+    @Test
+    void releasedChannelWithoutTakersIsDescribedAsWait() {
+        TunnelCoordinator c = baseTunnel(1);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+        c.shutdown(1, a);
+
+        assertThat(channel(c, "BaseData_0").status()).isEqualTo(ChannelStatus.WAIT);
+        assertThat(channel(c, "BaseData_0").ownerClientId()).isNull();
+        assertThat(channel(c, "BaseData_0").version()).isEqualTo(2);
+        assertThat(c.snapshot().channels().get(0).state().status()).isEqualTo(CLOSE);
     }
 
     @Test
@@ -208,6 +226,18 @@ class HeartbeatTest {
     }
 
     @Test
+    void clientThatConnectsButNeverHeartbeatsDoesNotMakeOthersHandChannelsBack() {
+        TunnelCoordinator c = baseTunnel(2);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+        connect(c, 1_000, "ghost");
+
+        assertThat(beat(c, 10_000, a)).containsExactly(open("BaseData_0", 1), open("BaseData_1", 1));
+        c.tick(1_000 + TIMEOUT + 1);
+        assertThat(c.describe().clients()).hasSize(1);
+    }
+
+    @Test
     void neverListsOneChannelToTwoClients() {
         TunnelCoordinator c = baseTunnel(5);
         String a = connect(c, 0, "a");
@@ -215,9 +245,9 @@ class HeartbeatTest {
         String b = connect(c, 0, "b");
         String d = connect(c, 0, "d");
 
-        List<ChannelAssignment> la = beat(c, 1_000, a);
         List<ChannelAssignment> lb = beat(c, 1_000, b);
         List<ChannelAssignment> ld = beat(c, 1_000, d);
+        List<ChannelAssignment> la = beat(c, 1_000, a);
 
         assertThat(la).hasSize(5).filteredOn(x -> x.status() == CLOSING).hasSize(3);
         assertThat(lb).isEmpty();
