@@ -14,15 +14,21 @@ final class PrimaryKeyValidator {
 
     /** A key that addresses one row: every column present, named and typed as in the schema. */
     static void requireRowKey(TableDescriptor table, PrimaryKey key) {
-        check(table, key, false);
+        check(table, key, false, false);
+    }
+
+    /** A PutRow key: like a row key, but an auto-increment column may hold the AUTO_INCREMENT placeholder. */
+    static void requirePutKey(TableDescriptor table, PrimaryKey key) {
+        check(table, key, false, true);
     }
 
     /** A GetRange bound: like a row key, but any column may be INF_MIN or INF_MAX. */
     static void requireRangeBound(TableDescriptor table, PrimaryKey key) {
-        check(table, key, true);
+        check(table, key, true, false);
     }
 
-    private static void check(TableDescriptor table, PrimaryKey key, boolean allowInfinity) {
+    private static void check(TableDescriptor table, PrimaryKey key, boolean allowInfinity,
+                              boolean allowAutoIncrement) {
         List<PrimaryKeySchema> schema = table.primaryKeySchema();
         if (key.size() != schema.size()) {
             throw TableErrors.invalidPk("Validate PK size fail. Input: %d, Meta: %d.", key.size(), schema.size());
@@ -38,6 +44,13 @@ final class PrimaryKeyValidator {
             boolean infinity = type == ValueType.INF_MIN || type == ValueType.INF_MAX;
             if (infinity && allowInfinity) {
                 continue;
+            }
+            if (type == ValueType.AUTO_INCREMENT) {
+                if (allowAutoIncrement && expected.hasOption()) {
+                    continue;
+                }
+                throw TableErrors.invalidPk("Column %s is not an auto-increment column or the operation is not PutRow.",
+                        expected.getName());
             }
             if (type != valueTypeOf(expected.getType())) {
                 throw TableErrors.invalidPk("Validate PK type fail. Input: %s, Meta: %s (column %s).",

@@ -46,11 +46,13 @@ final class RowService {
     private final TableCatalog catalog;
     private final RowWriter writer;
     private final RowReader reader;
+    private final AutoIncrementAllocator autoIncrement;
     private final LongSupplier clockMillis;
 
     RowService(TableCatalog catalog, StorageEngine storage, LongSupplier clockMillis) {
         this.catalog = catalog;
         this.writer = new RowWriter(storage);
+        this.autoIncrement = new AutoIncrementAllocator(storage);
         this.reader = new RowReader(storage);
         this.clockMillis = clockMillis;
     }
@@ -94,6 +96,14 @@ final class RowService {
         TableDescriptor table = catalog.require(instance, tableName);
         long now = clockMillis.getAsLong();
         RowWrite write = RowWrite.parse(table, type, row, condition, returnContent, now);
+        return commit(table, write, now);
+    }
+
+    /** Fills auto-increment values, then applies the write. */
+    private RowWriter.Outcome commit(TableDescriptor table, RowWrite write, long now) {
+        if (write.needsAutoIncrement()) {
+            write = write.withAutoIncrement(autoIncrement.next(table.tableId(), now * 1000));
+        }
         return writer.apply(table, write, now);
     }
 
@@ -236,7 +246,7 @@ final class RowService {
                     long now = clockMillis.getAsLong();
                     RowWrite write = RowWrite.parse(table.get(), r.getType(), r.getRowChange(), r.getCondition(),
                             r.hasReturnContent() ? r.getReturnContent() : null, now);
-                    RowWriter.Outcome o = writer.apply(table.get(), write, now);
+                    RowWriter.Outcome o = commit(table.get(), write, now);
                     RowInBatchWriteRowResponse.Builder rb = RowInBatchWriteRowResponse.newBuilder()
                             .setIsOk(true)
                             .setConsumed(Capacity.of(o.readUnits(), o.writeUnits()));

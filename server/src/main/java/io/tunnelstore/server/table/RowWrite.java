@@ -42,6 +42,24 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         returnColumns = List.copyOf(returnColumns);
     }
 
+    /** Whether the key holds AUTO_INCREMENT placeholders the server must replace before writing. */
+    boolean needsAutoIncrement() {
+        return primaryKey.hasMarkerValue();
+    }
+
+    /**
+     * This write with every AUTO_INCREMENT placeholder of the key replaced by {@code value} (a table has at most one
+     * auto-increment column).
+     */
+    RowWrite withAutoIncrement(long value) {
+        List<PrimaryKeyColumn> columns = new java.util.ArrayList<>(primaryKey.size());
+        for (PrimaryKeyColumn c : primaryKey.columns()) {
+            columns.add(c.value().type() == ValueType.AUTO_INCREMENT
+                    ? PrimaryKeyColumn.of(c.name(), io.tunnelstore.protocol.model.ColumnValue.ofLong(value)) : c);
+        }
+        return new RowWrite(type, PrimaryKey.of(columns), cells, expectation, returnType, returnColumns, dataSize);
+    }
+
     /**
      * Parses and validates one write of {@code table}.
      *
@@ -71,12 +89,11 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         } catch (PlainBufferException e) {
             throw TableErrors.invalid("Invalid row: %s", e.getMessage());
         }
-        for (PrimaryKeyColumn c : row.primaryKey().columns()) {
-            if (c.value().type() == ValueType.AUTO_INCREMENT) {
-                throw TableErrors.invalid("Auto-increment primary key columns are not supported yet.");
-            }
+        if (type == OperationType.PUT) {
+            PrimaryKeyValidator.requirePutKey(table, row.primaryKey());
+        } else {
+            PrimaryKeyValidator.requireRowKey(table, row.primaryKey());
         }
-        PrimaryKeyValidator.requireRowKey(table, row.primaryKey());
         long size = 0;
         for (PrimaryKeyColumn c : row.primaryKey().columns()) {
             size += c.name().length() + c.value().dataSize();

@@ -16,6 +16,7 @@ import io.tunnelstore.protocol.pb.TableProtos.DescribeTableResponse;
 import io.tunnelstore.protocol.pb.TableProtos.ListTableResponse;
 import io.tunnelstore.protocol.pb.TableProtos.PartitionRange;
 import io.tunnelstore.protocol.pb.TableProtos.PrimaryKeySchema;
+import io.tunnelstore.protocol.pb.TableProtos.PrimaryKeyType;
 import io.tunnelstore.protocol.pb.TableProtos.ReservedThroughputDetails;
 import io.tunnelstore.protocol.pb.TableProtos.StreamDetails;
 import io.tunnelstore.protocol.pb.TableProtos.StreamSpecification;
@@ -157,15 +158,20 @@ final class TableAdminService {
             throw TableErrors.invalid("The number of primary key columns must be in [1, 4], got %d.", n);
         }
         Set<String> names = new HashSet<>();
-        for (PrimaryKeySchema pk : meta.getPrimaryKeyList()) {
+        for (int i = 0; i < n; i++) {
+            PrimaryKeySchema pk = meta.getPrimaryKey(i);
             TableLimits.requireValidName("primary key column", pk.getName());
             if (!names.add(pk.getName())) {
                 throw TableErrors.invalid("Duplicated primary key column name: %s.", pk.getName());
             }
-            if (pk.hasOption()) {
-                throw TableErrors.invalid("Auto-increment primary key columns are not supported yet (column %s).",
+            if (pk.hasOption() && (i == 0 || pk.getType() != PrimaryKeyType.INTEGER)) {
+                throw TableErrors.invalid(
+                        "Auto-increment column %s must be an INTEGER column other than the partition key.",
                         pk.getName());
             }
+        }
+        if (meta.getPrimaryKeyList().stream().filter(PrimaryKeySchema::hasOption).count() > 1) {
+            throw TableErrors.invalid("A table can have at most one auto-increment primary key column.");
         }
         for (DefinedColumnSchema c : meta.getDefinedColumnList()) {
             TableLimits.requireValidName("defined column", c.getName());

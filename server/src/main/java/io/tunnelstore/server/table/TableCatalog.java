@@ -148,7 +148,7 @@ public final class TableCatalog {
     public synchronized TableDescriptor delete(String instance, String tableName) {
         TableDescriptor current = require(instance, tableName);
         // Catalog first: once the descriptor is gone no new request can reach the data being dropped.
-        storage.writeMeta(new MetaBatch().delete(metaKey(current)));
+        storage.writeMeta(new MetaBatch().delete(metaKey(current)).delete(AutoIncrementAllocator.key(current.tableId())));
         tables.remove(key(instance, tableName));
         storage.dropTable(current.tableId());
         log.info("Deleted table {}/{} (id {})", instance, tableName, current.tableId());

@@ -248,6 +248,37 @@ class RowOperationsCompatTest {
     }
 
     @Test
+    void autoIncrementColumnsGetIncreasingServerValues() {
+        com.alicloud.openservices.tablestore.model.TableMeta meta =
+                new com.alicloud.openservices.tablestore.model.TableMeta("autoinc");
+        meta.addPrimaryKeyColumn("shard", PrimaryKeyType.STRING);
+        meta.addPrimaryKeyColumn(new com.alicloud.openservices.tablestore.model.PrimaryKeySchema("id",
+                PrimaryKeyType.INTEGER, com.alicloud.openservices.tablestore.model.PrimaryKeyOption.AUTO_INCREMENT));
+        ots.client.createTable(new com.alicloud.openservices.tablestore.model.CreateTableRequest(meta,
+                new TableOptions(-1, 1)));
+
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RowPutChange put = new RowPutChange("autoinc", pk("shard", "s", "id", PrimaryKeyValue.AUTO_INCREMENT));
+            put.addColumn("n", ColumnValue.fromLong(i));
+            put.setReturnType(ReturnType.RT_PK);
+            PutRowResponse resp = ots.client.putRow(new PutRowRequest(put));
+            ids.add(resp.getRow().getPrimaryKey().getPrimaryKeyColumn("id").getValue().asLong());
+        }
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        assertThat(ids.get(0)).isGreaterThanOrEqualTo(ots.clock.millis() * 1000);
+        assertThat(get("autoinc", pk("shard", "s", "id", ids.get(1)), 1).getLatestColumn("n").getValue().asLong())
+                .isEqualTo(1);
+        assertThat(ots.client.describeTable(new com.alicloud.openservices.tablestore.model.DescribeTableRequest(
+                "autoinc")).getTableMeta().getPrimaryKeyList().get(1).getOption())
+                .isEqualTo(com.alicloud.openservices.tablestore.model.PrimaryKeyOption.AUTO_INCREMENT);
+
+        RowUpdateChange update = new RowUpdateChange("autoinc", pk("shard", "s", "id", PrimaryKeyValue.AUTO_INCREMENT));
+        update.put("n", ColumnValue.fromLong(9));
+        assertOtsError(() -> ots.client.updateRow(new UpdateRowRequest(update)), "OTSInvalidPK", 400);
+    }
+
+    @Test
     void conditionsAndReturnedPrimaryKey() {
         PrimaryKey key = pk("pk", "cond");
         RowPutChange create = new RowPutChange("versions", key);
