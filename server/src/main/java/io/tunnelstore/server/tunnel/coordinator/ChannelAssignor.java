@@ -24,8 +24,10 @@ import java.util.TreeMap;
  *       OPEN channels kept; ties: the client whose heartbeat is being answered, because it learns about the channel
  *       at once, then the smaller client id). CLOSING channels count for nobody: they are in transit.</li>
  *   <li>Only clients that have sent at least one heartbeat since they connected (or since the coordinator was
- *       restored) receive channels, but every live client counts for the quotas. Workers heartbeat right after
- *       connecting, so clients starting together split the channels without a CLOSING round trip.</li>
+ *       restored) receive channels. Every live client counts for the quotas that limit new assignments, so workers
+ *       starting together split the channels without a CLOSING round trip; but only heartbeating clients count for
+ *       the quotas that trigger revocations, so a client that connects and dies at once does not make the others
+ *       hand channels back that nobody would then take until it expires.</li>
  *   <li>A channel that a client handed back in the current call is not given straight back to that same client
  *       when other clients exist (the Go SDK keeps refusing a channel whose GetCheckpoint failed); it stays unowned
  *       and is picked up by another client, or by the same one on its next heartbeat.</li>
@@ -74,38 +76,31 @@ final class ChannelAssignor {
         }
 
         int n = channels.size();
-        int c = clients.size();
-        List<String> byLoad = new ArrayList<>(clients);
         Set<String> handedBack = Set.copyOf(notBackTo.values());
-        byLoad.sort(Comparator.<String>comparingInt(id -> open.get(id).size()).reversed()
-                .thenComparing(handedBack::contains)
-                .thenComparing(id -> !id.equals(caller))
-                .thenComparing(Comparator.naturalOrder()));
-        Map<String, Integer> quota = new HashMap<>();
-        for (int rank = 0; rank < c; rank++) {
-            quota.put(byLoad.get(rank), n / c + (rank < n % c ? 1 : 0));
-        }
+        // Revocations only make room for clients that heartbeat: a client that connected and died at once must not
+        // make others hand channels back. Assignments respect every live client's share.
+        List<String> active = clients.stream().filter(eligible::contains).toList();
+        Map<String, Integer> revokeQuota = quotas(active, n, open, handedBack, caller);
+        Map<String, Integer> assignQuota = quotas(clients, n, open, handedBack, caller);
 
         List<String> revoke = new ArrayList<>();
         Map<String, Integer> need = new HashMap<>();
         for (String client : clients) {
             List<String> held = open.get(client);
-            int q = quota.get(client);
-            if (held.size() > q) {
-                revoke.addAll(held.subList(q, held.size()));
-            }
-            need.put(client, Math.max(0, q - held.size()));
+            int keep = Math.min(held.size(), revokeQuota.getOrDefault(client, held.size()));
+            revoke.addAll(held.subList(keep, held.size()));
+            need.put(client, eligible.contains(client) ? Math.max(0, assignQuota.get(client) - keep) : 0);
         }
 
         SortedMap<String, String> assign = new TreeMap<>();
         for (String channelId : unowned) {
-            String excluded = c > 1 ? notBackTo.get(channelId) : null;
+            String excluded = clients.size() > 1 ? notBackTo.get(channelId) : null;
             String best = null;
             for (String client : clients) {
                 int want = need.get(client);
                 boolean better = best == null || want > need.get(best)
                         || want == need.get(best) && client.equals(caller);
-                if (want > 0 && eligible.contains(client) && !client.equals(excluded) && better) {
+                if (want > 0 && !client.equals(excluded) && better) {
                     best = client;
                 }
             }
@@ -116,5 +111,24 @@ final class ChannelAssignor {
         }
         revoke.sort(Comparator.naturalOrder());
         return new Plan(List.copyOf(revoke), assign);
+    }
+
+    /** floor(n/C) per client; the n mod C extra slots go to the biggest holders (see the class comment). */
+    private static Map<String, Integer> quotas(List<String> clients, int n, Map<String, List<String>> open,
+            Set<String> handedBack, String caller) {
+        Map<String, Integer> quota = new HashMap<>();
+        int c = clients.size();
+        if (c == 0) {
+            return quota;
+        }
+        List<String> byLoad = new ArrayList<>(clients);
+        byLoad.sort(Comparator.<String>comparingInt(id -> open.get(id).size()).reversed()
+                .thenComparing(handedBack::contains)
+                .thenComparing(id -> !id.equals(caller))
+                .thenComparing(Comparator.naturalOrder()));
+        for (int rank = 0; rank < c; rank++) {
+            quota.put(byLoad.get(rank), n / c + (rank < n % c ? 1 : 0));
+        }
+        return quota;
     }
 }

@@ -82,7 +82,7 @@ class CoordinatorSimulationTest {
         }
     }
 
-    @Property(tries = 3000)
+    @Property(tries = 400)
     void safetyInvariantsHoldAndReadyChannelsGetAssigned(
             @ForAll("setups") Setup setup, @ForAll("steps") List<Step> steps) {
         World w = new World(setup);
@@ -91,6 +91,24 @@ class CoordinatorSimulationTest {
             w.checkSafety(step);
         }
         w.checkLiveness();
+    }
+
+    @Property(tries = 100)
+    void sameCallsProduceTheSameStateAndSurviveASnapshotRoundTrip(
+            @ForAll("setups") Setup setup, @ForAll("steps") List<Step> steps) {
+        World first = new World(setup);
+        World second = new World(setup);
+        for (Step step : steps) {
+            first.apply(step);
+            second.apply(step);
+        }
+        byte[] bytes = TunnelSnapshotCodec.encode(first.c.snapshot());
+        assertThat(bytes).isEqualTo(TunnelSnapshotCodec.encode(second.c.snapshot()));
+
+        TunnelCoordinator restored = TunnelCoordinator.restore(TunnelSnapshotCodec.decode(bytes), first.now,
+                ClientIdGenerator.sequential());
+        assertThat(restored.describe().channels()).isEqualTo(first.c.describe().channels());
+        assertThat(restored.stage()).isEqualTo(first.c.stage());
     }
 
     // ------------------------------------------------------------------------------------------------------------
