@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.tunnelstore.protocol.auth.OtsHeaders;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Locale;
@@ -80,11 +81,18 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             write(ctx, immediate, keep);
             return;
         }
+        long startNanos = System.nanoTime();
+        String method = inbound.method();
+        String uri = inbound.uri();
         dispatcher.dispatch(inbound).whenComplete((response, error) -> ctx.executor().execute(() -> {
             // The dispatcher never fails its stage; guard anyway so a connection can never hang.
             OutboundResponse out = response != null ? response : dispatcher.malformedHttp("internal dispatch error");
             if (error != null) {
                 log.error("Dispatcher failed unexpectedly", error);
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("{} {} -> {} in {} ms (request id {})", method, uri, out.status(),
+                        (System.nanoTime() - startNanos) / 1_000_000, out.headers().get(OtsHeaders.REQUEST_ID));
             }
             write(ctx, out, keep);
         }));
