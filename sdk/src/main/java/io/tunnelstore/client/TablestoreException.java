@@ -74,6 +74,16 @@ public class TablestoreException extends RuntimeException {
         return ErrorCode.fromCode(errorCode);
     }
 
+    /**
+     * True if the error says the table or tunnel does not exist: {@code OTSObjectNotExist}, or
+     * {@code OTSParameterInvalid} with a "not exist" message (what the tunnel service answers for unknown or
+     * deleted tunnels and tables, as the public service does).
+     */
+    public boolean isNotFound() {
+        return "OTSObjectNotExist".equals(errorCode)
+                || ("OTSParameterInvalid".equals(errorCode) && serverMessage.contains("not exist"));
+    }
+
     /** The server's error message (empty if none). */
     public String serverMessage() {
         return serverMessage;

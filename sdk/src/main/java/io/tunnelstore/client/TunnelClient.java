@@ -66,7 +66,8 @@ public final class TunnelClient implements AutoCloseable {
      *
      * @return the new tunnel's id (pass it to the tunnel worker)
      * @throws TablestoreException {@code OTSTunnelExist} if the table already has a tunnel of that name;
-     *                             {@code OTSObjectNotExist} if the table does not exist
+     *                             {@code OTSParameterInvalid} for a missing table or a bad argument
+     *                             ({@link TablestoreException#isNotFound()} tells the missing table apart)
      */
     public String createTunnel(CreateTunnelRequest request) {
         return await(createTunnelAsync(request), Action.TUNNEL_CREATE);
@@ -101,7 +102,8 @@ public final class TunnelClient implements AutoCloseable {
     /**
      * The tunnel with its channels, their owners and progress.
      *
-     * @throws TablestoreException {@code OTSObjectNotExist} if there is no such tunnel
+     * @throws TablestoreException {@code OTSParameterInvalid} "tunnel not exist" if there is no such tunnel
+     *                             ({@link TablestoreException#isNotFound()} is true)
      */
     public TunnelDescription describeTunnel(String tableName, String tunnelName) {
         return await(describeTunnelAsync(tableName, tunnelName), Action.TUNNEL_DESCRIBE);
@@ -117,7 +119,8 @@ public final class TunnelClient implements AutoCloseable {
     /**
      * Deletes a tunnel; its checkpoints are lost and connected workers stop.
      *
-     * @throws TablestoreException {@code OTSObjectNotExist} if there is no such tunnel
+     * @throws TablestoreException {@code OTSParameterInvalid} "tunnel not exist" if there is no such tunnel
+     *                             ({@link TablestoreException#isNotFound()} is true)
      */
     public void deleteTunnel(String tableName, String tunnelName) {
         await(deleteTunnelAsync(tableName, tunnelName), Action.TUNNEL_DELETE);

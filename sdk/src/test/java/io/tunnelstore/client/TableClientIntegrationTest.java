@@ -154,6 +154,7 @@ class TableClientIntegrationTest {
                     assertThat(e.errorCode()).isEqualTo("OTSObjectNotExist");
                     assertThat(e.httpStatus()).isEqualTo(404);
                     assertThat(e.remedy()).isEqualTo("create the table/tunnel first, or check its name");
+                    assertThat(e.isNotFound()).isTrue();
                 });
     }
 
