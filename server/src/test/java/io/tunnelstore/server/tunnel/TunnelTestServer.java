@@ -110,6 +110,29 @@ final class TunnelTestServer implements AutoCloseable {
         client.createTable(new CreateTableRequest(meta, new TableOptions(-1, 1)));
     }
 
+    /**
+     * Creates a table with one INTEGER key {@code id} split into partitions at {@code splitIds} (the official Java
+     * SDK cannot send partitions, so the table goes straight into the server's catalog).
+     */
+    void createPartitionedTable(String name, long... splitIds) {
+        io.tunnelstore.protocol.pb.TableProtos.TableMeta meta = io.tunnelstore.protocol.pb.TableProtos.TableMeta
+                .newBuilder().setTableName(name)
+                .addPrimaryKey(io.tunnelstore.protocol.pb.TableProtos.PrimaryKeySchema.newBuilder()
+                        .setName("id").setType(io.tunnelstore.protocol.pb.TableProtos.PrimaryKeyType.INTEGER))
+                .build();
+        java.util.List<io.tunnelstore.server.table.Partition> partitions = new java.util.ArrayList<>();
+        io.tunnelstore.protocol.model.ColumnValue lower = null;
+        for (int i = 0; i <= splitIds.length; i++) {
+            io.tunnelstore.protocol.model.ColumnValue upper = i < splitIds.length
+                    ? io.tunnelstore.protocol.model.ColumnValue.ofLong(splitIds[i]) : null;
+            partitions.add(new io.tunnelstore.server.table.Partition(i, lower, upper, i + 1));
+            lower = upper;
+        }
+        io.tunnelstore.server.table.TableCatalog.shared(server.context().storage()).create(
+                new io.tunnelstore.server.table.TableDescriptor(INSTANCE, 0, meta, -1, 1, 86_400, 0, 0, 0,
+                        clock.millis(), partitions, io.tunnelstore.server.table.StreamSettings.DISABLED));
+    }
+
     DescribeTunnelResponse describe(String table, String tunnel) {
         return tunnels.describeTunnel(new DescribeTunnelRequest(table, tunnel));
     }
