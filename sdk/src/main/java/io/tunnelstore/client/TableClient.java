@@ -1,5 +1,6 @@
 package io.tunnelstore.client;
 
+import io.tunnelstore.client.internal.BatchWriteCall;
 import io.tunnelstore.client.internal.Futures;
 import io.tunnelstore.client.internal.OtsHttpTransport;
 import io.tunnelstore.client.internal.ResponseMapping;
@@ -208,7 +209,9 @@ public final class TableClient implements AutoCloseable {
 
     /**
      * Writes up to {@value #MAX_BATCH_WRITE_ROWS} rows, possibly of several tables, in one request. Rows
-     * succeed or fail individually: the result has one entry per change, in request order.
+     * succeed or fail individually: the result has one entry per change, in request order. Rows that fail
+     * with a transient code (busy, row conflict, table not ready, …) are re-sent alone with back-off within
+     * the {@link RetryPolicy} budget and the call timeout; other row failures are reported as they are.
      *
      * @throws IllegalArgumentException if {@code changes} is empty or too long
      * @throws TablestoreException      if the whole request fails
@@ -223,9 +226,10 @@ public final class TableClient implements AutoCloseable {
             throw new IllegalArgumentException("a batch write needs 1 to " + MAX_BATCH_WRITE_ROWS
                     + " rows, got " + copy.size());
         }
-        TableMessages.BatchPlan plan = TableMessages.batchWrite(copy);
-        return call(Action.BATCH_WRITE_ROW, plan.request(), TableProtos.BatchWriteRowResponse.parser(),
-                r -> TableMessages.batchWriteResult(plan, copy, r));
+        if (closed) {
+            throw new IllegalStateException("TableClient is closed");
+        }
+        return BatchWriteCall.start(transport, verify, copy);
     }
 
     // ------------------------------------------------------------------ range

@@ -200,6 +200,63 @@ class TableClientTest {
     }
 
     @Test
+    void batchWriteResendsOnlyRowsThatFailedWithTransientCodes() throws Exception {
+        List<RowChange> changes = List.of(
+                RowPutChange.of("a", pk(1), List.of(Cell.put("x", ColumnValue.ofLong(1)))),
+                RowDeleteChange.of("b", pk(2)),
+                RowUpdateChange.of("a", pk(3), List.of(Cell.put("x", ColumnValue.ofLong(3)))));
+        server.enqueue(
+                Reply.ok(TableProtos.BatchWriteRowResponse.newBuilder()
+                        .addTables(TableProtos.TableInBatchWriteRowResponse.newBuilder().setTableName("a")
+                                .addRows(TableProtos.RowInBatchWriteRowResponse.newBuilder().setIsOk(true)
+                                        .setConsumed(CU))
+                                .addRows(TableProtos.RowInBatchWriteRowResponse.newBuilder().setIsOk(false)
+                                        .setError(TableProtos.Error.newBuilder().setCode("OTSServerBusy")
+                                                .setMessage("busy"))))
+                        .addTables(TableProtos.TableInBatchWriteRowResponse.newBuilder().setTableName("b")
+                                .addRows(TableProtos.RowInBatchWriteRowResponse.newBuilder().setIsOk(false)
+                                        .setError(TableProtos.Error.newBuilder().setCode("OTSConditionCheckFail")
+                                                .setMessage("Condition check failed."))))
+                        .build()),
+                Reply.ok(TableProtos.BatchWriteRowResponse.newBuilder()
+                        .addTables(TableProtos.TableInBatchWriteRowResponse.newBuilder().setTableName("a")
+                                .addRows(TableProtos.RowInBatchWriteRowResponse.newBuilder().setIsOk(true)
+                                        .setConsumed(CU)))
+                        .build()));
+
+        BatchWriteResult result = client.batchWriteRow(changes);
+
+        assertThat(result.results()).containsExactly(
+                new BatchWriteResult.RowResult(0, changes.get(0), true, null, null, new ConsumedCapacity(1, 2)),
+                new BatchWriteResult.RowResult(1, changes.get(1), false, "OTSConditionCheckFail",
+                        "Condition check failed.", ConsumedCapacity.NONE),
+                new BatchWriteResult.RowResult(2, changes.get(2), true, null, null, new ConsumedCapacity(1, 2)));
+        assertThat(server.requests()).hasSize(2);
+        TableProtos.BatchWriteRowRequest resent =
+                TableProtos.BatchWriteRowRequest.parseFrom(server.requests().get(1).body());
+        assertThat(resent.getTablesCount()).isEqualTo(1);
+        assertThat(resent.getTables(0).getTableName()).isEqualTo("a");
+        assertThat(resent.getTables(0).getRowsList()).extracting(TableProtos.RowInBatchWriteRowRequest::getType)
+                .containsExactly(TableProtos.OperationType.UPDATE);
+    }
+
+    @Test
+    void batchWriteGivesUpOnTransientRowFailuresWhenTheBudgetIsSpent() {
+        TableClient noRetry = TableClient.create(client.config().toBuilder().retryPolicy(RetryPolicy.none()).build());
+        server.enqueue(Reply.ok(TableProtos.BatchWriteRowResponse.newBuilder()
+                .addTables(TableProtos.TableInBatchWriteRowResponse.newBuilder().setTableName("a")
+                        .addRows(TableProtos.RowInBatchWriteRowResponse.newBuilder().setIsOk(false)
+                                .setError(TableProtos.Error.newBuilder().setCode("OTSRowOperationConflict")
+                                        .setMessage("conflict"))))
+                .build()));
+        BatchWriteResult result = noRetry.batchWriteRow(List.of(RowDeleteChange.of("a", pk(1))));
+        noRetry.close();
+        assertThat(result.failed()).extracting(BatchWriteResult.RowResult::errorCode)
+                .containsExactly("OTSRowOperationConflict");
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
     void aBatchResponseThatDoesNotMirrorTheRequestIsAMalformedResponse() {
         server.enqueue(Reply.ok(TableProtos.BatchWriteRowResponse.getDefaultInstance()));
         assertThatThrownBy(() -> client.batchWriteRow(List.of(RowDeleteChange.of("a", pk(1)))))

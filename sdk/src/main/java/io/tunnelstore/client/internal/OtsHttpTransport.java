@@ -102,6 +102,30 @@ public final class OtsHttpTransport implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
     }
 
+    /** The retry decision point of this transport (for callers that retry parts of a call, e.g. batch rows). */
+    public RetryDecider retryDecider() {
+        return retryDecider;
+    }
+
+    /** The monotonic clock of this transport, in nanoseconds. */
+    public long nanoTime() {
+        return nanoTime.getAsLong();
+    }
+
+    /**
+     * A future completed (on the completion executor) after {@code delayMs}; it fails with a
+     * {@link ClientTransportException} if the transport is closed.
+     */
+    public CompletableFuture<Void> delay(long delayMs) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            timer.schedule(() -> completionExecutor.execute(() -> f.complete(null)), delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(new ClientTransportException("the client is closed", null, 0, false, false, e));
+        }
+        return f;
+    }
+
     /** Stops the timer thread. Idempotent. */
     @Override
     public void close() {
