@@ -19,11 +19,16 @@ class SharedPoolsTest {
     private final List<String> threads = new CopyOnWriteArrayList<>();
     private final Semaphore batches = new Semaphore(0);
 
+    /** Waits for one processed batch, moving fake time so that idle polls come due. */
     private void awaitBatch() throws InterruptedException {
-        for (int i = 0; i < 500 && !batches.tryAcquire(10, TimeUnit.MILLISECONDS); i++) {
-            time.runUntilIdle();  // completions come back to the fake loop from pool threads
+        for (int i = 0; i < 500; i++) {
+            time.advance(10);  // runs completions posted by pool threads and due polls
+            if (batches.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+                time.runUntilIdle();
+                return;
+            }
         }
-        time.runUntilIdle();
+        throw new AssertionError("no batch processed");
     }
 
     /** Drives the fake loop until {@code f} completes (pool threads post their results to it). */

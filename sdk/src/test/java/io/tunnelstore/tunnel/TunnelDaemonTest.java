@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Restart on transient failures with back-off, exit on fatal ones, close from another thread. */
 class TunnelDaemonTest {
-    private final FakeTunnelServer server = new FakeTunnelServer("t1", System::nanoTime);
+    private final FakeTunnelServer server = new FakeTunnelServer("t1", () -> System.nanoTime() / 1_000_000);
     private final List<Long> sleeps = new CopyOnWriteArrayList<>();
     private final CountDownLatch connected = new CountDownLatch(1);
     private final TunnelWorkerConfig config = TunnelWorkerConfig.builder()

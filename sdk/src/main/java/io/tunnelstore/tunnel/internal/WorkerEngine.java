@@ -48,6 +48,8 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     private static final Logger log = LoggerFactory.getLogger(WorkerEngine.class);
     /** How long a final ShutdownTunnel may take before the worker stops anyway. */
     private static final long SHUTDOWN_RPC_TIMEOUT_MS = 10_000;
+    /** Delay before reconnecting after sessions that ended without one successful heartbeat in between. */
+    private static final ExponentialBackoff RECONNECT_BACKOFF = new ExponentialBackoff(1_000, 2, 30_000, 0.2);
 
     private final TunnelRpc rpc;
     private final String tunnelId;
@@ -64,6 +66,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     private int session;
     private long lastHeartbeatOkMs;
     private boolean heartbeatInFlight;
+    private int expiriesWithoutHeartbeat;
     private WorkerScheduler.Cancellable heartbeatTimer;
     private WorkerScheduler.Cancellable checkpointTimer;
     private Map<String, ChannelState> channels = new LinkedHashMap<>();
@@ -281,7 +284,16 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         // Best effort: tell the server the old session is over so its channels move without waiting.
         rpc.shutdown(tunnelId, old);
         transitionTo(WorkerState.CONNECTING);
-        connect();
+        // A session that dies again before any heartbeat succeeded must not turn into a reconnect storm.
+        int n = expiriesWithoutHeartbeat++;
+        if (n == 0) {
+            connect();
+        } else {
+            long delay = RECONNECT_BACKOFF.delayMillis(n - 1);
+            log.warn("Tunnel {}: {} sessions in a row ended before a heartbeat succeeded; reconnecting in {} ms",
+                    tunnelId, n + 1, delay);
+            loop.schedule(this::connect, delay);
+        }
     }
 
     // ---------------------------------------------------------------- heartbeat
@@ -338,6 +350,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             return;
         }
         lastHeartbeatOkMs = loop.nowMillis();
+        expiriesWithoutHeartbeat = 0;
         reconcile(ChannelMerge.merge(channels, response));
     }
 

@@ -106,6 +106,25 @@ class SessionTest {
     }
 
     @Test
+    void sessionsThatDieBeforeAnyHeartbeatReconnectWithBackoff() {
+        WorkerEngine w = h.started(h.newWorker());
+        h.server.failNext(Op.HEARTBEAT, TunnelRpcException.RESOURCE_GONE);
+        h.server.failNext(Op.HEARTBEAT, TunnelRpcException.RESOURCE_GONE);
+        h.server.failNext(Op.HEARTBEAT, TunnelRpcException.RESOURCE_GONE);
+        h.time.advance(5_000);  // gone → immediate reconnect (test-2) → its first heartbeat gone again
+        assertThat(h.server.calls(Op.CONNECT)).isEqualTo(2);
+        h.time.advance(799);    // second expiry in a row: reconnect after 1 s ± 20 %, not at once
+        assertThat(h.server.calls(Op.CONNECT)).isEqualTo(2);
+        h.time.advance(401);
+        assertThat(h.server.calls(Op.CONNECT)).isEqualTo(3);
+        h.time.advance(2_401);  // third in a row: 2 s ± 20 %
+        assertThat(h.server.calls(Op.CONNECT)).isEqualTo(4);
+        h.time.advance(5_000);
+        assertThat(w.state()).isEqualTo(WorkerState.RUNNING);
+        assertThat(w.clientId()).isEqualTo("test-4");
+    }
+
+    @Test
     void startTwiceIsRejected() {
         WorkerEngine w = h.started(h.newWorker());
         assertThat(catchThrowable(w::start)).isInstanceOf(IllegalStateException.class)
