@@ -13,8 +13,9 @@ import java.util.Set;
  * @param spec           the storage read spec (attribute columns, versions, visible time window incl. TTL)
  * @param primaryKeyOnly the caller asked only for primary-key columns: rows are read in full (to know they exist)
  *                       but returned without attribute cells
+ * @param filter         the request's row filter applied to the read cells, or null
  */
-record ReadProjection(ReadSpec spec, boolean primaryKeyOnly) {
+record ReadProjection(ReadSpec spec, boolean primaryKeyOnly, RowFilter filter) {
 
     /** The optional request fields a read may carry, as sent. */
     record Request(List<String> columnsToGet, TimeRange timeRange, Integer maxVersions, ByteString filter,
@@ -22,13 +23,12 @@ record ReadProjection(ReadSpec spec, boolean primaryKeyOnly) {
 
     /**
      * @throws io.tunnelstore.protocol.errors.OtsException OTSParameterInvalid when neither max versions nor a time
-     *     range is given, when either is invalid, for too many or invalid column names, or for the features not
-     *     supported yet (filters, column paging, tokens)
+     *     range is given, when either is invalid, for too many or invalid column names, an invalid filter, or for the
+     *     features not supported yet (start_column, end_column, tokens)
      */
     static ReadProjection of(TableDescriptor table, Request r, long nowMillis) {
-        if (r.filter() != null && !r.filter().isEmpty()) {
-            throw TableErrors.invalid("Filters are not supported yet.");
-        }
+        RowFilter filter = r.filter() != null && !r.filter().isEmpty()
+                ? RowFilter.parse(r.filter(), /* allowPagination= */ true) : null;
         if (r.startColumn() != null || r.endColumn() != null || (r.token() != null && !r.token().isEmpty())) {
             throw TableErrors.invalid("Column paging (start_column, end_column, token) is not supported yet.");
         }
@@ -80,6 +80,6 @@ record ReadProjection(ReadSpec spec, boolean primaryKeyOnly) {
         boolean pkOnly = !r.columnsToGet().isEmpty() && attributes.isEmpty();
         // An empty window (TTL beyond the range) still needs a valid spec: it simply matches nothing.
         long maxTs = Math.max(maxExclusive, min);
-        return new ReadProjection(new ReadSpec(Set.copyOf(attributes), versions, min, maxTs), pkOnly);
+        return new ReadProjection(new ReadSpec(Set.copyOf(attributes), versions, min, maxTs), pkOnly, filter);
     }
 }

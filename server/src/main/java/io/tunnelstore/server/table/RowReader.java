@@ -27,15 +27,19 @@ final class RowReader {
         this.storage = storage;
     }
 
-    /** The row under {@code projection}, or empty when it does not exist or has nothing visible. */
+    /**
+     * The row under {@code projection}, or empty when it does not exist, has nothing visible or fails the filter.
+     */
     Optional<PlainRow> get(TableDescriptor table, PrimaryKey key, ReadProjection projection) {
         return storage.readRow(table.tableId(), KeyCodec.encode(key), projection.spec())
-                .map(stored -> toPlainRow(table, stored, projection));
+                .flatMap(stored -> toPlainRow(table, stored, projection));
     }
 
     /**
      * Reads rows of {@code [start, end)} (FORWARD) or {@code (end, start]} downwards (BACKWARD), stopping after
-     * {@code limit} rows or once {@link TableLimits#MAX_RANGE_BYTES} have been read.
+     * {@code limit} returned rows, or once {@link TableLimits#MAX_RANGE_ROWS} rows or
+     * {@link TableLimits#MAX_RANGE_BYTES} have been scanned (rows a filter drops count as scanned, so a page stays
+     * bounded; the page may then hold fewer rows, or none, and still have a next start key).
      */
     Page range(TableDescriptor table, PrimaryKey start, PrimaryKey end, boolean backward, int limit,
                ReadProjection projection) {
@@ -47,30 +51,46 @@ final class RowReader {
                 : new ScanRange(startKey, endKey, false);
         List<PlainRow> rows = new ArrayList<>();
         long bytes = 0;
+        int scanned = 0;
         try (RowScanner scanner = storage.scan(table.tableId(), range, projection.spec())) {
             while (scanner.hasNext()) {
                 StoredRow stored = scanner.next();
-                if (rows.size() >= limit || bytes >= TableLimits.MAX_RANGE_BYTES) {
+                if (rows.size() >= limit || scanned >= TableLimits.MAX_RANGE_ROWS
+                        || bytes >= TableLimits.MAX_RANGE_BYTES) {
                     return new Page(rows, bytes, KeyCodec.decode(stored.rowKey(), table.primaryKeySchema()));
                 }
-                PlainRow row = toPlainRow(table, stored, projection);
-                rows.add(row);
-                bytes += sizeOf(row);
+                scanned++;
+                bytes += storedSize(stored);
+                toPlainRow(table, stored, projection).ifPresent(rows::add);
             }
         }
         return new Page(rows, bytes, null);
     }
 
-    static PlainRow toPlainRow(TableDescriptor table, StoredRow stored, ReadProjection projection) {
+    /** The wire row of a stored row under the projection, or empty when the filter drops it. */
+    static Optional<PlainRow> toPlainRow(TableDescriptor table, StoredRow stored, ReadProjection projection) {
         PrimaryKey key = KeyCodec.decode(stored.rowKey(), table.primaryKeySchema());
-        if (projection.primaryKeyOnly()) {
-            return PlainRow.ofPrimaryKey(key);
-        }
         List<Cell> cells = new ArrayList<>(stored.cells().size());
         for (StoredCell c : stored.cells()) {
             cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
         }
-        return PlainRow.of(key, cells);
+        RowFilter filter = projection.filter();
+        if (filter != null) {
+            if (!filter.matches(cells)) {
+                return Optional.empty();
+            }
+            cells = filter.select(cells);
+        }
+        return Optional.of(projection.primaryKeyOnly() ? PlainRow.ofPrimaryKey(key) : PlainRow.of(key, cells));
+    }
+
+    /** Bytes of a stored row as scanned (key, names, timestamps, values). */
+    static long storedSize(StoredRow stored) {
+        long size = stored.rowKey().length;
+        for (StoredCell c : stored.cells()) {
+            size += c.column().length() + 8 + c.value().length;
+        }
+        return size;
     }
 
     static long sizeOf(PlainRow row) {

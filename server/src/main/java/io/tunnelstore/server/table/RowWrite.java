@@ -27,13 +27,14 @@ import java.util.Set;
  * @param cells       PUT cells (PUT), PUT/DELETE_ONE_VERSION/DELETE_ALL_VERSIONS cells (UPDATE), none (DELETE);
  *                    put timestamps may be null (the server assigns the commit time)
  * @param expectation row-existence condition
+ * @param columnCondition filter the current row must pass (evaluated on its live cells), or null
  * @param returnType  what to send back: nothing, the primary key (RT_PK) or the primary key and the values after
  *                    the write of {@code returnColumns} (RT_AFTER_MODIFY, UpdateRow)
  * @param returnColumns columns returned with RT_AFTER_MODIFY
  * @param dataSize    bytes of key and values, for the consumed write capacity
  */
 record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, RowExistenceExpectation expectation,
-                ReturnType returnType, List<String> returnColumns, long dataSize) {
+                RowFilter columnCondition, ReturnType returnType, List<String> returnColumns, long dataSize) {
 
     RowWrite {
         Objects.requireNonNull(type, "type");
@@ -57,7 +58,8 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
             columns.add(c.value().type() == ValueType.AUTO_INCREMENT
                     ? PrimaryKeyColumn.of(c.name(), io.tunnelstore.protocol.model.ColumnValue.ofLong(value)) : c);
         }
-        return new RowWrite(type, PrimaryKey.of(columns), cells, expectation, returnType, returnColumns, dataSize);
+        return new RowWrite(type, PrimaryKey.of(columns), cells, expectation, columnCondition, returnType,
+                returnColumns, dataSize);
     }
 
     /**
@@ -68,9 +70,8 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
      */
     static RowWrite parse(TableDescriptor table, OperationType type, ByteString rowBytes, Condition condition,
                           ReturnContent returnContent, long nowMillis) {
-        if (condition.hasColumnCondition() && !condition.getColumnCondition().isEmpty()) {
-            throw TableErrors.invalid("Column conditions are not supported yet.");
-        }
+        RowFilter columnCondition = condition.hasColumnCondition() && !condition.getColumnCondition().isEmpty()
+                ? RowFilter.parse(condition.getColumnCondition(), /* allowPagination= */ false) : null;
         ReturnType returnType = returnContent == null || !returnContent.hasReturnType()
                 ? ReturnType.RT_NONE : returnContent.getReturnType();
         if (returnType == ReturnType.RT_AFTER_MODIFY && type != OperationType.UPDATE) {
@@ -170,7 +171,7 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
                         c.timestamp(), c.name(), table.deviationSeconds(), nowMillis);
             }
         }
-        return new RowWrite(type, row.primaryKey(), row.cells(), condition.getRowExistence(), returnType,
-                returnColumns, size);
+        return new RowWrite(type, row.primaryKey(), row.cells(), condition.getRowExistence(), columnCondition,
+                returnType, returnColumns, size);
     }
 }

@@ -59,7 +59,7 @@ final class RowWriter {
             default -> null;
         };
         int readUnits = write.expectation() == io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation.IGNORE
-                ? 0 : 1;
+                && write.columnCondition() == null ? 0 : 1;
         return new Outcome(returned, readUnits, Capacity.units(write.dataSize()));
     }
 
@@ -81,6 +81,13 @@ final class RowWriter {
                 }
             }
             case IGNORE -> { }
+        }
+        if (write.columnCondition() != null) {
+            List<Cell> liveCells = new ArrayList<>(live.size());
+            live.forEach(c -> liveCells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp())));
+            if (!write.columnCondition().matches(liveCells)) {
+                throw TableErrors.conditionFailed();
+            }
         }
 
         RowMutation mutation = new RowMutation();

@@ -11,6 +11,7 @@ import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PlainRow;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
+import io.tunnelstore.protocol.pb.FilterProtos;
 import io.tunnelstore.protocol.pb.TableProtos.BatchGetRowRequest;
 import io.tunnelstore.protocol.pb.TableProtos.BatchWriteRowRequest;
 import io.tunnelstore.protocol.pb.TableProtos.CapacityUnit;
@@ -206,13 +207,26 @@ class RowServiceLimitsTest {
     }
 
     @Test
-    void unsupportedFeaturesSayNotSupportedYet() {
-        assertInvalid(() -> rows.getRow(INSTANCE, GetRowRequest.newBuilder().setTableName("t").setMaxVersions(1)
-                .setPrimaryKey(ByteString.copyFrom(PlainBufferCodec.encodePrimaryKey(key(1))))
-                .setFilter(ByteString.copyFromUtf8("x")).build()), "not supported yet");
+    void badOrUnsupportedFiltersAreRejected() throws Exception {
+        GetRowRequest.Builder get = GetRowRequest.newBuilder().setTableName("t").setMaxVersions(1)
+                .setPrimaryKey(ByteString.copyFrom(PlainBufferCodec.encodePrimaryKey(key(1))));
+        assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setFilter(ByteString.copyFromUtf8("x")).build()),
+                "Malformed filter");
+        assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setStartColumn("a").build()), "not supported yet");
+        ByteString pagination = FilterProtos.Filter.newBuilder().setType(FilterProtos.FilterType.FT_COLUMN_PAGINATION)
+                .setFilter(FilterProtos.ColumnPaginationFilter.newBuilder().setOffset(0).setLimit(1).build()
+                        .toByteString())
+                .build().toByteString();
         assertInvalid(() -> rows.putRow(INSTANCE, PutRowRequest.newBuilder().setTableName("t")
                 .setRow(bytes(PlainRow.of(key(1), List.of(Cell.put("c", ColumnValue.ofLong(1))))))
                 .setCondition(Condition.newBuilder().setRowExistence(RowExistenceExpectation.IGNORE)
-                        .setColumnCondition(ByteString.copyFromUtf8("x"))).build()), "not supported yet");
+                        .setColumnCondition(pagination)).build()), "only allowed as the filter of a read");
+        ByteString lonelyAnd = FilterProtos.Filter.newBuilder().setType(FilterProtos.FilterType.FT_COMPOSITE_COLUMN_VALUE)
+                .setFilter(FilterProtos.CompositeColumnValueFilter.newBuilder()
+                        .setCombinator(FilterProtos.LogicalOperator.LO_AND).addSubFilters(
+                                FilterProtos.Filter.parseFrom(pagination)).build().toByteString())
+                .build().toByteString();
+        assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setFilter(lonelyAnd).build()),
+                "only allowed as the filter of a read");
     }
 }
