@@ -1,5 +1,6 @@
 package io.tunnelstore.tunnel.internal;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,20 +27,24 @@ public final class ExecutorWorkerScheduler implements WorkerScheduler {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
     }
 
+    /** Runs {@code task} on the loop; after {@link #shutdown()} tasks are dropped (the worker has stopped). */
     @Override
     public void execute(Runnable task) {
-        if (!executor.isShutdown()) {
+        try {
             executor.execute(task);
+        } catch (RejectedExecutionException stopped) {
+            // late RPC completion after the worker stopped: nothing left to update
         }
     }
 
     @Override
     public Cancellable schedule(Runnable task, long delayMillis) {
-        if (executor.isShutdown()) {
+        try {
+            ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException stopped) {
             return () -> { };
         }
-        ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
-        return () -> f.cancel(false);
     }
 
     @Override

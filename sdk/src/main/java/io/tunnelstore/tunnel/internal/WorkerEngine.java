@@ -132,6 +132,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         synchronized (this) {
             if (state == WorkerState.NEW) {
                 state = WorkerState.STOPPED;
+                loop.shutdown();
                 termination.complete(null);
                 return termination;
             }
