@@ -115,6 +115,22 @@ public final class TunnelModule implements ServerModule {
         ticker.tick(clock.millis());
     }
 
+    TunnelAdmin admin() {
+        return admin;
+    }
+
+    TunnelSessions sessions() {
+        return sessions;
+    }
+
+    RecordReader reader() {
+        return reader;
+    }
+
+    TunnelRegistry registry() {
+        return registry;
+    }
+
     private void tickSafely() {
         try {
             tick();
