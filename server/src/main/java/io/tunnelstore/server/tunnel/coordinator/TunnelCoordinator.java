@@ -257,6 +257,7 @@ public final class TunnelCoordinator {
      * and advance the stage); OPEN/CLOSING with a higher version only raise the server version so that later server
      * changes still win the client's version merge. Everything else is ignored.
      *
+     * @param reported the request's channel list (Go omits it when empty; null is treated as empty)
      * @return the caller's OPEN and CLOSING channels sorted by id; RESOURCE_GONE for an unknown or expired client;
      *     TUNNEL_EXPIRED for an expired or disabled tunnel
      */
@@ -273,7 +274,7 @@ public final class TunnelCoordinator {
         clients.put(clientId, session.heartbeatAt(nowMillis));
         heartbeated.add(clientId);
         Map<String, String> handedBack = new HashMap<>();
-        for (ChannelReport report : reported) {
+        for (ChannelReport report : reported == null ? List.<ChannelReport>of() : reported) {
             if (applyReport(clientId, report)) {
                 handedBack.put(report.channelId(), clientId);
             }
