@@ -246,6 +246,8 @@ public final class TableClient implements AutoCloseable {
     public CompletableFuture<RangePage> getRangeAsync(String tableName, PrimaryKey start, PrimaryKey end,
                                                       ScanOptions options) {
         TableNames.validate(tableName);
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(end, "end");
         Objects.requireNonNull(options, "options");
         int limit = options.pageSize();
         if (options.limit() > 0 && (limit == 0 || options.limit() < limit)) {

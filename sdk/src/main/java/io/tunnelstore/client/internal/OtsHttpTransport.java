@@ -188,7 +188,13 @@ public final class OtsHttpTransport implements AutoCloseable {
                 result.completeExceptionally(closed(e));
                 return;
             }
-            result.whenComplete((v, e) -> deadline.cancel(false));
+            result.whenComplete((v, e) -> {
+                deadline.cancel(false);
+                CompletableFuture<?> f = inFlight;
+                if (result.isCancelled() && f != null) {
+                    f.cancel(true); // the caller gave up (e.g. interrupted): stop the exchange too
+                }
+            });
             attempt();
         }
 
@@ -243,6 +249,10 @@ public final class OtsHttpTransport implements AutoCloseable {
                         return;
                     } catch (TablestoreException e) {
                         failure = e;
+                    } catch (RuntimeException e) {
+                        // a bug or an unexpected response shape: fail now instead of waiting for the deadline
+                        failure = new ClientTransportException(action.path() + ": could not handle the response: "
+                                + e, null, response.statusCode(), false, false, e);
                     }
                 }
                 onFailure(failure);
