@@ -33,6 +33,12 @@ record KeyRange(byte[] startInclusive, byte[] endExclusive) {
         return endExclusive.length == 0 ? null : endExclusive.clone();
     }
 
+    /** Whether {@code key} lies in the range (unsigned byte order). */
+    boolean contains(byte[] key) {
+        return Arrays.compareUnsigned(key, startInclusive) >= 0
+                && (endExclusive.length == 0 || Arrays.compareUnsigned(key, endExclusive) < 0);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof KeyRange r && Arrays.equals(r.startInclusive, startInclusive)

@@ -89,6 +89,10 @@ final class RecordReader {
             if (!(position instanceof ChannelPosition.Base from)) {
                 throw TunnelErrors.invalid("token of channel %s is not a base-data token", channelId);
             }
+            byte[] next = from.nextRowKey();
+            if (next.length > 0 && !base.get().range().contains(next)) {
+                throw TunnelErrors.invalid("token of channel %s points outside the channel's key range", channelId);
+            }
             ReadBatch batch = baseReader.read(table, base.get().range(), from, config.maxRecordsPerRead(),
                     config.maxBytesPerRead(), clock.millis());
             return CompletableFuture.completedFuture(respond(rt, channelId, batch));

@@ -146,18 +146,19 @@ final class TunnelAdmin {
     }
 
     CompletionStage<DeleteTunnelResponse> delete(String instance, DeleteTunnelRequest request) {
-        TunnelRuntime rt;
+        CompletionStage<Void> removed;
         synchronized (this) {
-            rt = registry.findByName(instance, request.getTableName(), request.getTunnelName())
+            TunnelRuntime rt = registry.findByName(instance, request.getTableName(), request.getTunnelName())
                     .orElseThrow(() -> TunnelErrors.tunnelNotExist(request.getTunnelName()));
             if (request.hasTunnelId() && !request.getTunnelId().isEmpty()
                     && !request.getTunnelId().equals(rt.tunnelId())) {
                 throw TunnelErrors.tunnelNotExist(request.getTunnelId());
             }
+            LOG.info("Deleting tunnel {} ({}) of {}/{}", request.getTunnelName(), rt.tunnelId(), instance,
+                    request.getTableName());
+            removed = registry.remove(rt); // only enqueues: the record goes after the calls already queued
         }
-        LOG.info("Deleting tunnel {} ({}) of {}/{}", request.getTunnelName(), rt.tunnelId(), instance,
-                request.getTableName());
-        return registry.remove(rt).thenApply(v -> DeleteTunnelResponse.getDefaultInstance());
+        return removed.thenApply(v -> DeleteTunnelResponse.getDefaultInstance());
     }
 
     CompletionStage<ListTunnelResponse> list(String instance, ListTunnelRequest request) {
