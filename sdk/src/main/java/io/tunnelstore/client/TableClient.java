@@ -163,6 +163,21 @@ public final class TableClient implements AutoCloseable {
     }
 
     /**
+     * Writes a whole row and returns its full primary key as stored — with the server-assigned values of
+     * auto-increment columns (written as {@code ColumnValue.AUTO_INCREMENT}).
+     *
+     * @throws TablestoreException {@code OTSConditionCheckFail} if the condition is not met
+     */
+    public PrimaryKey putRowReturningPrimaryKey(RowPutChange change) {
+        return await(putRowReturningPrimaryKeyAsync(change), Action.PUT_ROW);
+    }
+
+    public CompletableFuture<PrimaryKey> putRowReturningPrimaryKeyAsync(RowPutChange change) {
+        return call(Action.PUT_ROW, TableMessages.putRowReturningPrimaryKey(change),
+                TableProtos.PutRowResponse.parser(), r -> TableMessages.writtenPrimaryKey(change, r));
+    }
+
+    /**
      * Changes some columns of a row.
      *
      * @throws TablestoreException {@code OTSConditionCheckFail} if the condition is not met

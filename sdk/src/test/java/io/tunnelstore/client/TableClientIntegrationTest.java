@@ -159,6 +159,25 @@ class TableClientIntegrationTest {
     }
 
     @Test
+    void autoIncrementKeysAreReturnedAndIncrease() {
+        client.createTable(CreateTableRequest.builder("seq").addPrimaryKey("part", PrimaryKeyType.STRING)
+                .addPrimaryKey(PrimaryKeySchema.autoIncrement("n")).build());
+        PrimaryKey placeholder = PrimaryKey.of(PrimaryKeyColumn.of("part", ColumnValue.ofString("p")),
+                PrimaryKeyColumn.of("n", ColumnValue.AUTO_INCREMENT));
+
+        PrimaryKey first = client.putRowReturningPrimaryKey(
+                RowPutChange.of("seq", placeholder, List.of(Cell.put("v", ColumnValue.ofString("one")))));
+        PrimaryKey second = client.putRowReturningPrimaryKey(
+                RowPutChange.of("seq", placeholder, List.of(Cell.put("v", ColumnValue.ofString("two")))));
+
+        assertThat(first.get(0)).isEqualTo(PrimaryKeyColumn.of("part", ColumnValue.ofString("p")));
+        assertThat(second.get(1).value().asLong()).isGreaterThan(first.get(1).value().asLong());
+        assertThat(client.getRow("seq", second).orElseThrow().latest("v")).contains(ColumnValue.ofString("two"));
+        assertThat(client.describeTable("seq").primaryKey()).containsExactly(
+                PrimaryKeySchema.of("part", PrimaryKeyType.STRING), PrimaryKeySchema.autoIncrement("n"));
+    }
+
+    @Test
     void wrongSecretIsRejectedWithAuthFailed() {
         TableClient bad = TableClient.builder().endpoint(server.endpoint()).instanceName("tunnelstore")
                 .credentials(AK, "wrong").build();

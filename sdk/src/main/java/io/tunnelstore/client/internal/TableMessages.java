@@ -140,6 +140,28 @@ public final class TableMessages {
                 .setCondition(condition(c.condition())).build();
     }
 
+    /** A PutRow request asking for the written primary key back (RT_PK), for auto-increment columns. */
+    public static TableProtos.PutRowRequest putRowReturningPrimaryKey(RowPutChange c) {
+        return putRow(c).toBuilder().setReturnContent(TableProtos.ReturnContent.newBuilder()
+                .setReturnType(TableProtos.ReturnType.RT_PK)).build();
+    }
+
+    /**
+     * The primary key a PutRow with RT_PK wrote: the returned row's key, or the request's key when the server
+     * returned none and the request had no auto-increment placeholder.
+     *
+     * @throws IllegalArgumentException if the server returned no key for an auto-increment placeholder
+     */
+    public static PrimaryKey writtenPrimaryKey(RowPutChange c, TableProtos.PutRowResponse r) {
+        if (r.hasRow() && !r.getRow().isEmpty()) {
+            return PlainBufferCodec.decodeSingleRow(r.getRow().toByteArray()).primaryKey();
+        }
+        if (c.primaryKey().hasMarkerValue()) {
+            throw new IllegalArgumentException("PutRow response carries no primary key for an auto-increment write");
+        }
+        return c.primaryKey();
+    }
+
     public static TableProtos.UpdateRowRequest updateRow(RowUpdateChange c) {
         return TableProtos.UpdateRowRequest.newBuilder().setTableName(c.tableName()).setRowChange(rowBytes(c))
                 .setCondition(condition(c.condition())).build();
