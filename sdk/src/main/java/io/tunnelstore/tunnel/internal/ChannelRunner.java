@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
 final class ChannelRunner {
     private static final Logger log = LoggerFactory.getLogger(ChannelRunner.class);
 
+    /** Local retries of a failed read before the channel is handed back (delays 100 ms, 400 ms, 1.6 s). */
+    static final int READ_RETRIES = 3;
+    private static final ExponentialBackoff READ_RETRY_BACKOFF = new ExponentialBackoff(100, 4, 1_600, 0);
+
     private record Batch(long ordinal, List<StreamRecord> records, String nextToken, String traceId,
             boolean holdsPermit, int attempts) {
         boolean finished() {
@@ -79,6 +83,7 @@ final class ChannelRunner {
     private String readToken;
     private boolean endOfData;
     private boolean readInFlight;
+    private int readFailures;
     private boolean waitingForPermit;
     private WorkerScheduler.Cancellable readTimer;
     private WorkerScheduler.Cancellable retryTimer;
@@ -337,12 +342,24 @@ final class ChannelRunner {
         }
         if (err != null) {
             host.limiter().release();
-            log.warn("ReadRecords of channel {} failed; releasing the channel", channelId,
-                    TunnelRpcException.from(err));
+            TunnelRpcException e = TunnelRpcException.from(err);
+            if (!e.isFatal() && readFailures < READ_RETRIES) {
+                // Transient (server busy, network): retry here; handing the channel back costs heartbeats.
+                long delay = READ_RETRY_BACKOFF.delayMillis(readFailures++);
+                log.warn("ReadRecords of channel {} failed ({}); retry {} of {} in {} ms", channelId,
+                        e.errorCode(), readFailures, READ_RETRIES, delay, e);
+                readTimer = host.loop().schedule(() -> {
+                    readTimer = null;
+                    pump();
+                }, delay);
+                return;
+            }
+            log.warn("ReadRecords of channel {} failed ({}); releasing the channel", channelId, e.errorCode(), e);
             closeReason = CloseReason.FAILED;
             beginDrain(/* shutdown= */ false);
             return;
         }
+        readFailures = 0;
         readToken = result.nextToken();
         endOfData = result.finished();
         boolean empty = result.records().isEmpty();

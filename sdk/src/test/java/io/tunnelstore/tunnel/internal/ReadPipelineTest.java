@@ -85,4 +85,27 @@ class ReadPipelineTest {
         // everything arrives without the clock moving: may_more_record=true means "read again now"
         assertThat(h.processors.processed("s1")).hasSize(50);
     }
+
+    @Test
+    void transientReadErrorsAreRetriedLocallyThenTheChannelIsReleased() {
+        h.server.addStreamChannel("s1");
+        h.server.append("s1", 2);
+        h.server.failNext(FakeTunnelServer.Op.READ, TunnelRpcException.SERVER_UNAVAILABLE);
+        h.server.failNext(FakeTunnelServer.Op.READ, TunnelRpcException.TRANSPORT_ERROR);
+        WorkerEngine w = h.started(h.newWorker());
+        assertThat(h.processors.processed("s1")).isEmpty();
+        h.time.advance(99);
+        assertThat(h.server.reads("s1")).isEqualTo(1);
+        h.time.advance(1);      // first retry after 100 ms
+        h.time.advance(400);    // second after another 400 ms: succeeds
+        assertThat(h.processors.processed("s1")).containsExactly(0L, 1L);
+        assertThat(w.runnerState("s1")).isEqualTo(ChannelRunnerState.RUNNING);
+
+        for (int i = 0; i < 4; i++) {
+            h.server.failNext(FakeTunnelServer.Op.READ, TunnelRpcException.SERVER_UNAVAILABLE);
+        }
+        h.time.advance(4_000);  // the idle poll fails, 3 retries fail: handed back
+        assertThat(w.runnerState("s1")).isEqualTo(ChannelRunnerState.RELEASED);
+        assertThat(w.reportedChannels()).extracting(ChannelState::status).containsExactly(ChannelStatus.CLOSE);
+    }
 }
