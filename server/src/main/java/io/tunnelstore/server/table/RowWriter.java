@@ -2,10 +2,11 @@ package io.tunnelstore.server.table;
 
 import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
-import io.tunnelstore.protocol.model.ValueType;
 import io.tunnelstore.protocol.model.PlainRow;
+import io.tunnelstore.protocol.model.ValueType;
 import io.tunnelstore.protocol.pb.TableProtos.ActionType;
 import io.tunnelstore.protocol.pb.TableProtos.ReturnType;
+import io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
 import io.tunnelstore.storage.RowDecider;
 import io.tunnelstore.storage.RowMutation;
@@ -33,7 +34,7 @@ import java.util.TreeSet;
  */
 final class RowWriter {
 
-    /** Result of one write: the row to return (RT_PK) or null, and the capacity consumed. */
+    /** Result of one write: the row to return (RT_PK, RT_AFTER_MODIFY) or null, and the capacity consumed. */
     record Outcome(byte[] returnedRow, int readUnits, int writeUnits) {}
 
     private final StorageEngine storage;
@@ -58,13 +59,18 @@ final class RowWriter {
             case RT_AFTER_MODIFY -> PlainBufferCodec.encodeRow(afterModify);
             default -> null;
         };
-        int readUnits = write.expectation() == io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation.IGNORE
-                && write.columnCondition() == null ? 0 : 1;
+        // checking a condition reads the row: one read unit, as the public service charges
+        int readUnits = write.expectation() == RowExistenceExpectation.IGNORE && write.columnCondition() == null
+                ? 0 : 1;
         return new Outcome(returned, readUnits, Capacity.units(write.dataSize()));
     }
 
-    private static RowDecider.Decision<PlainRow> decide(TableDescriptor table, RowWrite write, Optional<StoredRow> current,
-                                                    long nowMillis) {
+    /**
+     * The decision for one row, under the row lock: condition checks, mutation, change record, and the
+     * RT_AFTER_MODIFY row as the result. Throws (and writes nothing) when a condition fails.
+     */
+    private static RowDecider.Decision<PlainRow> decide(TableDescriptor table, RowWrite write,
+                                                        Optional<StoredRow> current, long nowMillis) {
         long minVisible = table.minVisibleTimestamp(nowMillis);
         List<StoredCell> live = current.map(r -> r.cells().stream().filter(c -> c.timestamp() >= minVisible).toList())
                 .orElse(List.of());
