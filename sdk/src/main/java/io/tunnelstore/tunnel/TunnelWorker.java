@@ -83,11 +83,6 @@ public final class TunnelWorker implements AutoCloseable {
         this.engine = new WorkerEngine(rpc, tunnelId, config, loop, registry);
     }
 
-    /** A worker over {@code rpc} with its own loop thread, registered for close at JVM exit. */
-    static TunnelWorker over(TunnelRpc rpc, String tunnelId, TunnelWorkerConfig config) {
-        return new TunnelWorker(rpc, tunnelId, config, new ExecutorWorkerScheduler(tunnelId), WorkerRegistry.GLOBAL);
-    }
-
     /**
      * Starts connecting and consuming; returns immediately.
      *

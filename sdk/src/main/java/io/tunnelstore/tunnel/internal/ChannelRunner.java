@@ -6,7 +6,6 @@ import io.tunnelstore.tunnel.ChannelProcessor;
 import io.tunnelstore.tunnel.Checkpointer;
 import io.tunnelstore.tunnel.StreamRecord;
 import io.tunnelstore.tunnel.TunnelWorkerException;
-import io.tunnelstore.tunnel.WorkerListener;
 import io.tunnelstore.tunnel.WorkerListener.CloseReason;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -625,10 +624,5 @@ final class ChannelRunner {
         } catch (RuntimeException e) {
             log.error("WorkerListener threw", e);
         }
-    }
-
-    /** For diagnostics. */
-    WorkerListener listener() {
-        return host.listener();
     }
 }

@@ -91,8 +91,14 @@ public final class ManualScheduler implements WorkerScheduler {
             if (++guard > 2_000_000) {
                 throw new IllegalStateException("task storm: more than 2M tasks without time passing");
             }
-            if (!t.cancelled[0]) {
-                t.run.run();
+            try {
+                if (!t.cancelled[0]) {
+                    t.run.run();
+                }
+            } finally {
+                synchronized (this) {
+                    runner = null;
+                }
             }
         }
     }
