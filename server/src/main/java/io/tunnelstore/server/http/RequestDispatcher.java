@@ -7,14 +7,18 @@ import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.protocol.errors.OtsException;
 import io.tunnelstore.server.auth.CredentialStore;
+import io.tunnelstore.protocol.pb.TableProtos;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +45,75 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #dispatch} may be called from any thread (the event loop calls it); it never blocks. The
  * returned stage always completes normally, exactly once, on a worker or scheduler thread.
+ *
+ * <p>Observation: every API request of a known action is reported once, when its response is ready, to the
+ * {@link RequestObserver}s added for the dispatcher's registry with {@link #addObserver} (metrics).
  */
 public final class RequestDispatcher {
+
+    /**
+     * Told about every API request of a known action once its response is ready: the action, its outcome
+     * ({@value #OUTCOME_OK} or the error code sent, e.g. {@code OTSParameterInvalid}) and the time from dispatch to
+     * response in nanoseconds. Called on the thread that completed the response; must be fast and must not block.
+     * An exception it throws is logged and ignored.
+     */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void completed(Action action, String outcome, long latencyNanos);
+    }
+
+    /** The outcome reported to {@link RequestObserver}s for a successful request. */
+    public static final String OUTCOME_OK = "OK";
+
+    /**
+     * Observers per registry. Modules see the {@link OperationRegistry} (in {@code register}) but never the dispatcher,
+     * which the server creates afterwards, so the registry is the meeting point; weak keys let a closed server's
+     * registry (and its observers) be collected.
+     */
+    private static final Map<OperationRegistry, List<RequestObserver>> OBSERVERS =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * Adds an observer of the API requests of every dispatcher built on {@code registry} (also of one built before
+     * the call). Thread-safe; observers cannot be removed (they live as long as the registry).
+     */
+    public static void addObserver(OperationRegistry registry, RequestObserver observer) {
+        Objects.requireNonNull(observer, "observer");
+        observersOf(Objects.requireNonNull(registry, "registry")).add(observer);
+    }
+
+    private static List<RequestObserver> observersOf(OperationRegistry registry) {
+        return OBSERVERS.computeIfAbsent(registry, r -> new CopyOnWriteArrayList<>());
+    }
+
+    /**
+     * Runs the handler registered for {@code ctx.action()} in-process, for server-side readers of the API (the web
+     * console and metrics read tunnels through DescribeTunnel instead of reaching into the tunnel service). No HTTP,
+     * no signature check and no observer: the caller vouches for {@code ctx.principal()}. The request is
+     * re-parsed by the handler's parser, so required fields are enforced as on the wire.
+     *
+     * @return the handler's stage; it fails with the handler's exception, or with {@code OtsException
+     *         OTSParameterInvalid} when the action has no handler or the request does not parse
+     */
+    public static CompletionStage<Message> callLocally(OperationRegistry registry, RequestContext ctx,
+                                                       Message request) {
+        OperationRegistry.Registration<?> registration = registry.operation(ctx.action());
+        if (registration == null) {
+            return CompletableFuture.failedFuture(new OtsException(ErrorCode.PARAMETER_INVALID,
+                    "Unsupported operation: " + ctx.action().path()));
+        }
+        try {
+            CompletionStage<? extends Message> stage = registration.invoke(ctx, request.toByteArray());
+            return stage == null
+                    ? CompletableFuture.failedFuture(new IllegalStateException("handler returned a null stage"))
+                    : stage.thenApply(m -> (Message) m);
+        } catch (InvalidProtocolBufferException e) {
+            return CompletableFuture.failedFuture(new OtsException(ErrorCode.PARAMETER_INVALID,
+                    "Invalid " + ctx.action().path() + " request: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
     private static final long MAX_INFLATED_BYTES = 5L * 1024 * 1024;
@@ -54,6 +126,7 @@ public final class RequestDispatcher {
     private final Duration handlerTimeout;
     private final long requestIdSalt = UUID.randomUUID().getLeastSignificantBits();
     private final AtomicLong requestCounter = new AtomicLong();
+    private final List<RequestObserver> observers;
 
     /**
      * @param registry       handlers and routes
@@ -74,6 +147,7 @@ public final class RequestDispatcher {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.handlerTimeout = Objects.requireNonNull(handlerTimeout, "handlerTimeout");
+        this.observers = observersOf(registry);
     }
 
     /** Handles one request; see the class comment. Never throws, the stage never completes exceptionally. */
@@ -98,6 +172,7 @@ public final class RequestDispatcher {
             return CompletableFuture.completedFuture(unsupported(requestId, actionPath, null));
         }
         CompletableFuture<OutboundResponse> result = new CompletableFuture<>();
+        CompletionStage<OutboundResponse> observed = observe(action.get(), result);
         try {
             workers.execute(() -> processApi(requestId, action.get(), request, result));
         } catch (RejectedExecutionException e) {
@@ -105,7 +180,7 @@ public final class RequestDispatcher {
             result.complete(OtsResponses.error(requestId, null, null, clock.millis(), ErrorCode.SERVER_BUSY,
                     "The server is busy, retry later."));
         }
-        return result;
+        return observed;
     }
 
     /** The 413 answer for a request whose body exceeds the limit (the body was not read; nothing is verified). */
@@ -205,6 +280,42 @@ public final class RequestDispatcher {
             current = current.getCause();
         }
         return current;
+    }
+
+    /**
+     * {@code result}, reported to the observers before it is handed on, so that a client that got its response
+     * always finds the request counted.
+     */
+    private CompletionStage<OutboundResponse> observe(Action action, CompletableFuture<OutboundResponse> result) {
+        if (observers.isEmpty()) {
+            return result;
+        }
+        long startNanos = System.nanoTime();
+        return result.thenApply(response -> {
+            long latency = System.nanoTime() - startNanos;
+            String outcome = outcomeOf(response);
+            for (RequestObserver observer : observers) {
+                try {
+                    observer.completed(action, outcome, latency);
+                } catch (RuntimeException e) {
+                    log.warn("Request observer {} failed", observer, e);
+                }
+            }
+            return response;
+        });
+    }
+
+    /** {@value #OUTCOME_OK}, or the code of the protobuf {@code Error} body of an error response. */
+    private static String outcomeOf(OutboundResponse response) {
+        if (response.status() == 200) {
+            return OUTCOME_OK;
+        }
+        try {
+            String code = TableProtos.Error.parseFrom(response.body()).getCode();
+            return code.isEmpty() ? "HTTP" + response.status() : code;
+        } catch (InvalidProtocolBufferException e) {
+            return "HTTP" + response.status();
+        }
     }
 
     // ---------------------------------------------------------------- non-API routes

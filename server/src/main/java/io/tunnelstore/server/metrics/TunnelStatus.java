@@ -1,0 +1,94 @@
+package io.tunnelstore.server.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One tunnel as monitoring sees it at {@code sampledAtMillis}: DescribeTunnel's data plus derived lag. Immutable.
+ *
+ * @param instance         instance name
+ * @param tableName        table the tunnel reads
+ * @param tunnelName       tunnel name
+ * @param tunnelId         tunnel id
+ * @param type             {@code BaseData}, {@code Stream} or {@code BaseAndStream}
+ * @param stage            {@code InitBaseDataAndStreamShard}, {@code ProcessBaseData} or {@code ProcessStream}
+ * @param expired          whether the tunnel expired (it cannot be consumed any more)
+ * @param createTimeMillis creation time
+ * @param rpoMillis        consume point of the slowest channel that has one (ms), 0 when none
+ * @param sampledAtMillis  server time when the data was read
+ * @param channels         channels sorted by id
+ */
+public record TunnelStatus(String instance, String tableName, String tunnelName, String tunnelId, String type,
+                           String stage, boolean expired, long createTimeMillis, long rpoMillis,
+                           long sampledAtMillis, List<ChannelStatusView> channels) {
+    public TunnelStatus {
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(tableName, "tableName");
+        Objects.requireNonNull(tunnelName, "tunnelName");
+        Objects.requireNonNull(tunnelId, "tunnelId");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(stage, "stage");
+        channels = List.copyOf(channels);
+    }
+
+    /** Channel counts by status (only statuses that occur), in status-name order. */
+    public Map<String, Integer> channelCountsByStatus() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (ChannelStatusView c : channels) {
+            counts.merge(c.status(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /**
+     * Share of base-data channels that are TERMINATED (read to the end and checkpointed), 0.0 to 1.0; empty for a
+     * tunnel without base-data channels. A tunnel past {@code ProcessBaseData} reports 1.0.
+     */
+    public OptionalDouble baseProgress() {
+        long base = channels.stream().filter(ChannelStatusView::isBaseData).count();
+        if (base == 0) {
+            return OptionalDouble.empty();
+        }
+        long done = channels.stream().filter(c -> c.isBaseData() && "TERMINATED".equals(c.status())).count();
+        return OptionalDouble.of((double) done / base);
+    }
+
+    /** Records handed out over all channels. */
+    public long consumedCount() {
+        return channels.stream().mapToLong(ChannelStatusView::consumedCount).sum();
+    }
+
+    /** Sum of the channels' known {@link ChannelStatusView#lagRecords()}; empty when no channel's lag is known. */
+    public OptionalLong lagRecords() {
+        long[] known = channels.stream().map(ChannelStatusView::lagRecords).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).toArray();
+        return known.length == 0 ? OptionalLong.empty() : OptionalLong.of(java.util.Arrays.stream(known).sum());
+    }
+
+    /** Largest known {@link ChannelStatusView#lagMillis()}; empty when no channel's lag is known. */
+    public OptionalLong lagMillis() {
+        return channels.stream().map(ChannelStatusView::lagMillis).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).max().stream().boxed().findFirst()
+                .map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * Clients that hold at least one channel (DescribeTunnel names channel owners only, so a connected client that
+     * holds no channel is not counted).
+     */
+    public Set<String> clients() {
+        Set<String> ids = new TreeSet<>();
+        for (ChannelStatusView c : channels) {
+            if (!c.ownerClientId().isEmpty()) {
+                ids.add(c.ownerClientId());
+            }
+        }
+        return ids;
+    }
+}
