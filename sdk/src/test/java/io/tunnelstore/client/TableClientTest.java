@@ -297,6 +297,36 @@ class TableClientTest {
     }
 
     @Test
+    void aRunningClientSignsWithRefreshedCredentialsAfterARefresh() {
+        server.close();
+        try (MockOtsServer twoKeys = new MockOtsServer(Map.of("STS.one", "s1", "STS.two", "s2"))) {
+            ManualScheduledExecutor scheduler = new ManualScheduledExecutor();
+            List<Credentials> issued = new ArrayList<>(List.of(Credentials.of("STS.one", "s1", "t1"),
+                    Credentials.of("STS.two", "s2", "t2")));
+            try (RefreshingCredentialsProvider sts = RefreshingCredentialsProvider.builder(() -> issued.remove(0))
+                    .scheduler(scheduler).build();
+                 TableClient c = TableClient.builder().endpoint(twoKeys.endpoint()).instanceName("demo")
+                         .credentialsProvider(sts).build()) {
+                TableProtos.ListTableResponse tables =
+                        TableProtos.ListTableResponse.newBuilder().addTableNames("t").build();
+                twoKeys.enqueue(Reply.ok(tables), Reply.ok(tables));
+
+                assertThat(c.listTables()).containsExactly("t");
+                scheduler.runNext(); // the scheduled 30-minute refresh fires
+                assertThat(c.listTables()).containsExactly("t");
+
+                assertThat(twoKeys.requests()).extracting(MockOtsServer.Recorded::accessKeyId)
+                        .containsExactly("STS.one", "STS.two");
+                assertThat(twoKeys.requests()).extracting(r -> r.headers().get("x-ots-ststoken"))
+                        .containsExactly("t1", "t2");
+                assertThat(twoKeys.requests()).allMatch(MockOtsServer.Recorded::signatureValid);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void closedClientRejectsCalls() {
         client.close();
         assertThatThrownBy(() -> client.listTables()).isInstanceOf(IllegalStateException.class)
