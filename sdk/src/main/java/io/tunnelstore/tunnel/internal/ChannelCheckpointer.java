@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * Commits one channel's positions with the sequence-number protocol (PROTOCOL.md §6.3): the next Checkpoint
  * carries the last committed sequence + 1. At most one Checkpoint call is in flight; requests arriving meanwhile
  * are coalesced into the newest one (every requester is told the outcome). On
- * {@code OTSSequenceNumberNotMatch} the sequence is re-read with GetCheckpoint and the <em>same</em> checkpoint is
- * sent once more (the official SDKs silently dropped it); a second mismatch means another client owns the channel
- * and the commit fails. Failures are reported to the listener and to the returned future, never swallowed.
+ * {@code OTSSequenceNumberNotMatch} the sequence is re-read with GetCheckpoint and, if the server still holds one
+ * of our own positions, the <em>same</em> checkpoint is sent once more (the official SDKs silently dropped it); if
+ * another client's position is there, or a second mismatch follows, the commit fails (that client owns the channel;
+ * going on would move its checkpoint backwards). Failures are reported to the listener and to the returned future, never swallowed.
  *
  * <p>Not thread-safe: used only on the worker loop; RPC completions hop back onto the loop.
  */
@@ -30,6 +31,8 @@ final class ChannelCheckpointer {
 
     private long nextSequence;
     private String committed;
+    /** Last token whose Checkpoint call failed: the server may have stored it anyway (lost answer). */
+    private String lastFailedToken;
     private String inFlightToken;
     private List<CompletableFuture<Void>> inFlightWaiters = new ArrayList<>();
     private String pendingToken;
@@ -93,14 +96,23 @@ final class ChannelCheckpointer {
         }
         TunnelRpcException e = TunnelRpcException.from(err);
         if (resyncAllowed && TunnelRpcException.SEQUENCE_NUMBER_NOT_MATCH.equals(e.errorCode())) {
-            log.warn("Checkpoint of channel {} rejected (sequence {}), re-reading the sequence and re-sending",
-                    channelId, seq, e);
             rpc.getCheckpoint(tunnelId, clientId, channelId).whenComplete((cp, err2) -> loop.execute(() -> {
                 if (err2 != null) {
                     fail(token, TunnelRpcException.from(err2));
-                } else {
-                    nextSequence = cp.sequence() + 1;
+                    return;
+                }
+                nextSequence = cp.sequence() + 1;
+                // Re-send only if the server still holds a position of ours (typically a commit whose answer
+                // was lost). Any other token means another client committed meanwhile: it owns the channel now,
+                // and re-sending would move its checkpoint backwards.
+                if (cp.token().equals(committed) || cp.token().equals(token)
+                        || cp.token().equals(lastFailedToken)) {
+                    log.warn("Checkpoint of channel {} rejected (sequence {}); re-sent with sequence {}",
+                            channelId, seq, nextSequence);
                     send(token, /* resyncAllowed= */ false);
+                } else {
+                    fail(token, new TunnelRpcException(TunnelRpcException.SEQUENCE_NUMBER_NOT_MATCH,
+                            "channel " + channelId + " was checkpointed by another client", e));
                 }
             }));
             return;
@@ -109,6 +121,7 @@ final class ChannelCheckpointer {
     }
 
     private void fail(String token, TunnelRpcException e) {
+        lastFailedToken = token;
         log.warn("Checkpoint of channel {} at {} failed", channelId, token, e);
         TunnelWorkerException failure = new TunnelWorkerException(e.errorCode(), e.isFatal(),
                 "checkpoint of channel " + channelId + " failed: " + e.getMessage(), e);

@@ -155,9 +155,13 @@ final class ChannelRunner {
         }
     }
 
-    /** Periodic checkpoint: commit the processed position if it moved. */
+    /** Periodic checkpoint: commit the processed position if it moved, or retry one that failed. */
     void flushCheckpoint() {
-        if (state == ChannelRunnerState.RUNNING && processedOrdinal > requestedOrdinal) {
+        if (state != ChannelRunnerState.RUNNING) {
+            return;
+        }
+        boolean unconfirmed = !checkpointer.busy() && !requestedPosition.equals(checkpointer.committed());
+        if (processedOrdinal > requestedOrdinal || unconfirmed) {
             commitLatest();
         }
     }

@@ -27,18 +27,33 @@ class CheckpointTest {
     }
 
     @Test
-    void sequenceMismatchResyncsAndResendsTheSameCheckpoint() {
+    void lostCheckpointAnswerIsRecoveredByResyncAndResend() {
         h.server.addStreamChannel("c1");
         h.server.append("c1", 4);
         h.started(h.newWorker());
-        // someone else committed meanwhile: the server's sequence is now 1
+        h.server.loseNextCheckpointAnswer();
+        h.time.advance(5_000);  // stored as sequence 1, but the worker saw a transport error
+        assertThat(h.listenerEvents()).contains("checkpointFailed:c1");
+        h.server.append("c1", 2);
+        h.time.advance(5_000);  // sends 6 with sequence 1 again → mismatch → server holds our 4 → re-sent as 2
+        assertThat(h.server.commits()).extracting(Commit::position, Commit::sequence)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(4L, 1L), org.assertj.core.groups.Tuple.tuple(6L, 2L));
+        assertThat(h.server.calls(Op.GET_CHECKPOINT)).isEqualTo(2);  // start + resync
+    }
+
+    @Test
+    void checkpointOfAnotherClientIsNotOverwrittenByTheResync() {
+        h.server.addStreamChannel("c1");
+        h.server.append("c1", 4);
+        h.started(h.newWorker());
+        // another client committed meanwhile: the server's sequence is now 1 and the position is not ours
         h.server.checkpoint(WorkerHarness.TUNNEL, "other", "c1", FakeTunnelServer.token(true, 2), 1);
         h.time.advance(5_000);
-        assertThat(h.server.commits()).extracting(Commit::clientId, Commit::position, Commit::sequence)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("other", 2L, 1L),
-                        org.assertj.core.groups.Tuple.tuple("test-1", 4L, 2L));
-        assertThat(h.server.calls(Op.GET_CHECKPOINT)).isEqualTo(2);  // start + resync
-        assertThat(h.listenerEvents()).doesNotContain("checkpointFailed:c1");
+        assertThat(h.server.commits()).extracting(Commit::clientId).containsExactly("other");
+        assertThat(h.listenerEvents()).contains("checkpointFailed:c1");
+        // still ours per the server's heartbeats: the next interval commits our position with the right sequence
+        h.time.advance(5_000);
+        assertThat(h.server.commits()).last().isEqualTo(new Commit("c1", "test-1", 4, false, 2));
     }
 
     @Test

@@ -84,6 +84,7 @@ public final class FakeTunnelServer implements TunnelRpc {
     private final Map<String, Integer> readsPerChannel = new LinkedHashMap<>();
     private final List<Runnable> heldReads = new ArrayList<>();
     private boolean holdReads;
+    private boolean loseNextCheckpointAnswer;
     private int batchSize = 10;
     private int clientCounter;
     private String tunnelError;
@@ -135,6 +136,11 @@ public final class FakeTunnelServer implements TunnelRpc {
     /** The next call of {@code op} fails with {@code code}. */
     public synchronized void failNext(Op op, String code) {
         failures.computeIfAbsent(op, k -> new ArrayDeque<>()).addLast(code);
+    }
+
+    /** The next accepted checkpoint is stored, but its caller gets a transport error (a lost answer). */
+    public synchronized void loseNextCheckpointAnswer() {
+        loseNextCheckpointAnswer = true;
     }
 
     /** The next heartbeat returns exactly {@code response} (the simulation is bypassed for it). */
@@ -325,6 +331,10 @@ public final class FakeTunnelServer implements TunnelRpc {
         c.checkpoint = token;
         boolean fin = CheckpointState.FINISHED.equals(token);
         commits.add(new Commit(channelId, clientId, fin ? -1 : position(token), fin, sequence));
+        if (loseNextCheckpointAnswer) {
+            loseNextCheckpointAnswer = false;
+            return failed(TunnelRpcException.TRANSPORT_ERROR);
+        }
         return CompletableFuture.completedFuture(null);
     }
 
