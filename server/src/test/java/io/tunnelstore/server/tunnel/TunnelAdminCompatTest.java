@@ -166,6 +166,42 @@ class TunnelAdminCompatTest {
                 "OTSParameterInvalid", 400);
     }
 
+    /** A raw signed call with a protobuf body, Go-SDK style (canonical header names). */
+    private io.tunnelstore.server.RawHttpClient.Response raw(String action, com.google.protobuf.Message body)
+            throws Exception {
+        byte[] bytes = body.toByteArray();
+        try (io.tunnelstore.server.RawHttpClient http = new io.tunnelstore.server.RawHttpClient(
+                java.net.URI.create(ots.endpoint()).getPort())) {
+            return http.exchange("POST", "/" + action, io.tunnelstore.server.SignedRequests.v2(action,
+                    TunnelTestServer.INSTANCE, TunnelTestServer.AK, TunnelTestServer.SK, bytes,
+                    io.tunnelstore.server.SignedRequests::goCanonical), bytes);
+        }
+    }
+
+    @Test
+    void goOnlyCallsListEveryTableWhenTheNameIsEmptyAndAnswerRpoWithEmptyJson() throws Exception {
+        String id = ots.tunnels.createTunnel(new CreateTunnelRequest("admin", "go-visible", TunnelType.Stream))
+                .getTunnelId();
+        ots.tunnels.createTunnel(new CreateTunnelRequest("other", "go-visible-too", TunnelType.Stream));
+        io.tunnelstore.server.RawHttpClient.Response list = raw("tunnel/list",
+                io.tunnelstore.protocol.pb.TunnelProtos.ListTunnelRequest.newBuilder().setTableName("").build());
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(io.tunnelstore.protocol.pb.TunnelProtos.ListTunnelResponse.parseFrom(list.body()).getTunnelsList())
+                .extracting(io.tunnelstore.protocol.pb.TunnelProtos.TunnelInfo::getTunnelName)
+                .contains("go-visible", "go-visible-too");
+
+        io.tunnelstore.server.RawHttpClient.Response rpo = raw("tunnel/getrpo",
+                io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest.newBuilder().setTunnelId(id).build());
+        assertThat(rpo.status()).isEqualTo(200);
+        io.tunnelstore.protocol.pb.TunnelProtos.GetRpoResponse r =
+                io.tunnelstore.protocol.pb.TunnelProtos.GetRpoResponse.parseFrom(rpo.body());
+        assertThat(r.getRpoInfos().toStringUtf8()).isEqualTo("{}");
+        assertThat(r.getTunnelRpoInfos().toStringUtf8()).isEqualTo("{}");
+        assertThat(r.getTunnelId()).isEqualTo(id);
+        assertThat(raw("tunnel/getrpobyoffset", io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest.newBuilder()
+                .setTunnelId("nope").build()).status()).isEqualTo(400);
+    }
+
     @Test
     void rawWorkerCallsReadTheChangeLogWithTokensAndSequences() {
         String id = ots.tunnels.createTunnel(new CreateTunnelRequest("raw", "tail", TunnelType.Stream)).getTunnelId();
