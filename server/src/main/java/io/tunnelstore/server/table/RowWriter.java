@@ -1,9 +1,7 @@
 package io.tunnelstore.server.table;
 
 import io.tunnelstore.protocol.model.Cell;
-import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PlainRow;
-import io.tunnelstore.protocol.model.ValueType;
 import io.tunnelstore.protocol.pb.TableProtos.ActionType;
 import io.tunnelstore.protocol.pb.TableProtos.ReturnType;
 import io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation;
@@ -14,14 +12,10 @@ import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StoredCell;
 import io.tunnelstore.storage.StoredRow;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Applies validated {@link RowWrite}s: checks the row-existence condition against the current row, computes the
@@ -96,80 +90,34 @@ final class RowWriter {
             }
         }
 
-        RowMutation mutation = new RowMutation();
-        List<Cell> logged = new ArrayList<>(write.cells().size());
-        // Versions each column will hold after the write; used to drop versions beyond max versions.
-        Map<String, TreeSet<Long>> versions = new HashMap<>();
-        current.ifPresent(r -> r.cells().forEach(
-                c -> versions.computeIfAbsent(c.column(), k -> new TreeSet<>(Comparator.reverseOrder()))
-                        .add(c.timestamp())));
-        Set<String> written = new LinkedHashSet<>();
-        ActionType action;
-        switch (write.type()) {
+        RowChangePlan plan = new RowChangePlan(current, live, nowMillis);
+        ActionType action = switch (write.type()) {
             case PUT -> {
-                action = ActionType.PUT_ROW;
                 if (current.isPresent()) {
-                    mutation.deleteRow(); // PutRow replaces the whole row
-                    versions.clear();
+                    plan.deleteRow(); // PutRow replaces the whole row
                 }
-                for (Cell c : write.cells()) {
-                    putCell(mutation, c, nowMillis, logged, versions, written);
-                }
+                write.cells().forEach(plan::put);
+                yield ActionType.PUT_ROW;
             }
             case UPDATE -> {
-                action = ActionType.UPDATE_ROW;
                 for (Cell c : write.cells()) {
                     switch (c.type()) {
-                        case PUT -> putCell(mutation, c, nowMillis, logged, versions, written);
-                        case INCREMENT -> {
-                            long base = latest(live, c.name()).map(stored -> {
-                                ColumnValue v = CellValueCodec.decode(stored.value());
-                                if (v.type() != ValueType.INTEGER) {
-                                    throw TableErrors.invalid("Column %s holds a %s value and cannot be incremented.",
-                                            c.name(), v.type());
-                                }
-                                return v.asLong();
-                            }).orElse(0L);
-                            long sum;
-                            try {
-                                sum = Math.addExact(base, c.value().asLong());
-                            } catch (ArithmeticException e) {
-                                throw TableErrors.invalid("Incrementing column %s overflows a 64-bit integer.", c.name());
-                            }
-                            // the change log records the result as a plain put (stream readers reject INCREMENT)
-                            putCell(mutation, Cell.put(c.name(), ColumnValue.ofLong(sum), nowMillis), nowMillis,
-                                    logged, versions, written);
-                        }
-                        case DELETE_ONE_VERSION -> {
-                            mutation.deleteVersion(c.name(), c.timestamp());
-                            TreeSet<Long> v = versions.get(c.name());
-                            if (v != null) {
-                                v.remove(c.timestamp());
-                            }
-                            logged.add(c);
-                        }
-                        case DELETE_ALL_VERSIONS -> {
-                            mutation.deleteColumn(c.name());
-                            versions.remove(c.name());
-                            logged.add(c);
-                        }
-                        default -> throw new IllegalStateException("unexpected cell type " + c.type());
+                        case PUT -> plan.put(c);
+                        case INCREMENT -> plan.increment(c);
+                        case DELETE_ONE_VERSION -> plan.deleteVersion(c);
+                        case DELETE_ALL_VERSIONS -> plan.deleteColumn(c);
                     }
                 }
+                yield ActionType.UPDATE_ROW;
             }
             case DELETE -> {
-                action = ActionType.DELETE_ROW;
-                mutation.deleteRow();
+                plan.deleteRow();
+                yield ActionType.DELETE_ROW;
             }
-            default -> throw new IllegalStateException("unexpected operation " + write.type());
-        }
-        for (String column : written) {
-            TreeSet<Long> v = versions.get(column);
-            if (v != null && v.size() > table.maxVersions()) {
-                // keep the newest maxVersions versions (the set is ordered newest first)
-                v.stream().skip(table.maxVersions()).forEach(ts -> mutation.deleteVersion(column, ts));
-            }
-        }
+        };
+        plan.trimVersions(table.maxVersions());
+        RowMutation mutation = plan.mutation();
+        List<Cell> logged = plan.loggedCells();
 
         PlainRow afterModify = write.returnType() == ReturnType.RT_AFTER_MODIFY
                 ? afterModify(write, live, logged) : null;
@@ -182,11 +130,6 @@ final class RowWriter {
                 nowMillis * 1000);
         long shardId = table.partitionFor(write.primaryKey().get(0).value()).shardId();
         return new RowDecider.Decision<>(mutation, shardId, ChangeRecordCodec.encode(record), afterModify);
-    }
-
-    /** Newest live version of a column (stored cells are newest first). */
-    private static Optional<StoredCell> latest(List<StoredCell> live, String column) {
-        return live.stream().filter(c -> c.column().equals(column)).findFirst();
     }
 
     /**
@@ -213,15 +156,6 @@ final class RowWriter {
             versions.keySet().stream().max(Long::compare).ifPresent(ts -> cells.add(versions.get(ts)));
         }
         return PlainRow.of(write.primaryKey(), cells);
-    }
-
-    private static void putCell(RowMutation mutation, Cell c, long nowMillis, List<Cell> logged,
-                                Map<String, TreeSet<Long>> versions, Set<String> written) {
-        long ts = c.timestamp() != null ? c.timestamp() : nowMillis;
-        mutation.put(c.name(), ts, CellValueCodec.encode(c.value()));
-        logged.add(Cell.put(c.name(), c.value(), ts));
-        versions.computeIfAbsent(c.name(), k -> new TreeSet<>(Comparator.reverseOrder())).add(ts);
-        written.add(c.name());
     }
 
     /** Latest live values of the stream's origin columns before the write; null when none applies. */
