@@ -14,8 +14,9 @@ import java.util.zip.CRC32C;
  * <p>A position is either <em>resolved</em> ({@code nextSequence >= 1}: the change-log sequence number of the next
  * record to return; sequence numbers are dense, so a gap before the oldest retained record means data was trimmed)
  * or <em>unresolved</em> ({@code nextSequence == 0}: "the first record committed at or after
- * {@code notBeforeMicros}"), which is what an iterator into an empty shard is: the storage engine does not say which
- * sequence number the next record of an empty shard gets, so pinning one would be a guess.
+ * {@code notBeforeMicros}"), which is what an iterator is while no retained record was committed at or after that
+ * time (an empty shard, or a time after the last record): the storage engine does not say which sequence number the
+ * next record of an empty shard gets, so pinning one would be a guess.
  *
  * <p>Wire form: URL-safe Base64 (no padding) of {@code byte version (1), int64 tableId, int64 shardId,
  * int64 nextSequence, int64 notBeforeMicros, int16 n + n bytes UTF-8 stream id, int32 CRC-32C of the preceding

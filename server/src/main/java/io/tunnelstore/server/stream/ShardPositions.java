@@ -22,10 +22,10 @@ final class ShardPositions {
     }
 
     /**
-     * {@code position} itself when it is resolved or the shard is empty (an iterator into an empty shard stays
-     * unresolved until a record arrives), else the position of the first record committed at or after its
-     * {@code notBeforeMicros} (after the last record when all are older). A time older than the oldest retained
-     * record resolves to the oldest retained record.
+     * {@code position} itself when it is resolved or no retained record was committed at or after its
+     * {@code notBeforeMicros} (an empty shard, or a time after the last record: the position stays a time until
+     * such a record arrives), else the position of the first record committed at or after that time. A time older
+     * than the oldest retained record resolves to the oldest retained record.
      */
     ShardIterator resolve(ShardIterator position, LogBounds bounds) {
         if (position.resolved() || bounds.isEmpty()) {
@@ -42,6 +42,6 @@ final class ShardPositions {
                 lo = at.get(0).sequence() + 1;
             }
         }
-        return position.at(lo);
+        return lo > bounds.lastSequence() ? position : position.at(lo);
     }
 }

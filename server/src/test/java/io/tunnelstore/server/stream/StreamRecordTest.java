@@ -206,9 +206,11 @@ class StreamRecordTest {
         later.setTimestamp(nowMicros() + 1);
         GetStreamRecordResponse none = read(ots.client.getShardIterator(later).getShardIterator(), 0);
         assertThat(none.getRecords()).isEmpty();
-        put("timed", 4, "v", ColumnValue.fromLong(4), ts);
+        put("timed", 4, "v", ColumnValue.fromLong(4), ts); // committed before the requested time: not returned
+        ots.clock.advance(Duration.ofMillis(1));
+        put("timed", 5, "v", ColumnValue.fromLong(5), ts);
         assertThat(read(none.getNextShardIterator(), 0).getRecords())
-                .extracting(r -> r.getSequenceInfo().getRowIndex()).containsExactly(4);
+                .extracting(r -> r.getSequenceInfo().getRowIndex()).containsExactly(5);
     }
 
     @Test
