@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -160,16 +161,25 @@ final class RecordReader {
             if (t != null) {
                 t.cancel(false);
             }
-            pool.execute(() -> {
-                try {
-                    result.complete(readStream(def, from));
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            });
+            try {
+                pool.execute(() -> {
+                    try {
+                        result.complete(readStream(def, from));
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // never throw into the committing thread or the scheduler: the module is closing
+                result.completeExceptionally(TunnelErrors.shuttingDown());
+            }
         };
         waiter.set(waiters.await(def.tableId(), from.shardId(), fire));
-        timer.set(scheduler.schedule(fire, config.longPollWait().toMillis(), TimeUnit.MILLISECONDS));
+        try {
+            timer.set(scheduler.schedule(fire, config.longPollWait().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            fire.run(); // server stopping: answer now instead of waiting
+        }
         // An append between the first read and the registration above would otherwise be missed until the timeout.
         LogBounds bounds = storage.logBounds(def.tableId(), from.shardId());
         if (!bounds.isEmpty() && bounds.lastSequence() >= from.nextSequence()) {

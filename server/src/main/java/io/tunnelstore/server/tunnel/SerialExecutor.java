@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * coordinator single-threaded without dedicating a thread to each tunnel.
  *
  * <p>Thread-safe. A task that throws does not stop the queue; {@link #call} reports the failure through its
- * future. Tasks must not block for long (they hold the tunnel's queue).
+ * future. Once the pool rejects work (service closing), queued tasks are dropped and {@link #call} fails with
+ * OTSTunnelServerUnavailable instead of never completing. Tasks must not block for long (they hold the tunnel's queue).
  */
 final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
@@ -37,19 +39,32 @@ final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        pool.execute(this::drain);
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // the module is closing: nothing queued here will ever run, so fail it all rather than hang callers
+            synchronized (queue) {
+                queue.clear();
+                running = false;
+            }
+            throw e;
+        }
     }
 
     /** Runs {@code task} on this queue; the future completes with its value or its exception. */
     <T> CompletionStage<T> call(Supplier<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        execute(() -> {
-            try {
-                result.complete(task.get());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
+        try {
+            execute(() -> {
+                try {
+                    result.complete(task.get());
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(TunnelErrors.shuttingDown());
+        }
         return result;
     }
 
@@ -70,6 +85,14 @@ final class SerialExecutor implements Executor {
                 LOG.error("tunnel task failed", e);
             }
         }
-        pool.execute(this::drain);
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Tunnel queue abandoned: the service is shutting down");
+            synchronized (queue) {
+                queue.clear();
+                running = false;
+            }
+        }
     }
 }

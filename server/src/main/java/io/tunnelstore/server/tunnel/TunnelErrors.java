@@ -33,6 +33,11 @@ final class TunnelErrors {
         return OtsException.of(ErrorCode.TUNNEL_EXPIRED, "tunnel %s is expired", tunnelId);
     }
 
+    /** The service is stopping; clients retry (both SDKs treat this code as temporary). */
+    static OtsException shuttingDown() {
+        return OtsException.of(ErrorCode.TUNNEL_SERVER_UNAVAILABLE, "tunnel service is shutting down");
+    }
+
     /** The wire error for a coordinator refusal. */
     static OtsException of(Rejection rejection) {
         ErrorCode code = ErrorCode.fromCode(rejection.error().wireCode())

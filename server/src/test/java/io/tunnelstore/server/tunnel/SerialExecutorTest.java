@@ -54,4 +54,15 @@ class SerialExecutorTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void afterThePoolStopsCallsFailWithServerUnavailableInsteadOfHanging() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        pool.shutdown();
+        SerialExecutor serial = new SerialExecutor(pool);
+        CompletableFuture<String> f = serial.call(() -> "never").toCompletableFuture();
+        assertThat(f).isCompletedExceptionally();
+        assertThat(f.handle((v, e) -> ((io.tunnelstore.protocol.errors.OtsException) e).errorCode()).join())
+                .isEqualTo(io.tunnelstore.protocol.errors.ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
+    }
 }
