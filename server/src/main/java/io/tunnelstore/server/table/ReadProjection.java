@@ -14,8 +14,22 @@ import java.util.Set;
  * @param primaryKeyOnly the caller asked only for primary-key columns: rows are read in full (to know they exist)
  *                       but returned without attribute cells
  * @param filter         the request's row filter applied to the read cells, or null
+ * @param startColumn    first column name returned (inclusive), or null
+ * @param endColumn      column name where the returned columns end (exclusive), or null
  */
-record ReadProjection(ReadSpec spec, boolean primaryKeyOnly, RowFilter filter) {
+record ReadProjection(ReadSpec spec, boolean primaryKeyOnly, RowFilter filter, String startColumn, String endColumn) {
+
+    /** Whether a column is inside the requested {@code [start_column, end_column)} window. */
+    boolean inColumnWindow(String column) {
+        return (startColumn == null || column.compareTo(startColumn) >= 0)
+                && (endColumn == null || column.compareTo(endColumn) < 0);
+    }
+
+    /** Whether the request restricts columns by a name window. */
+    boolean hasColumnWindow() {
+        return startColumn != null || endColumn != null;
+    }
+
 
     /** The optional request fields a read may carry, as sent. */
     record Request(List<String> columnsToGet, TimeRange timeRange, Integer maxVersions, ByteString filter,
@@ -24,13 +38,18 @@ record ReadProjection(ReadSpec spec, boolean primaryKeyOnly, RowFilter filter) {
     /**
      * @throws io.tunnelstore.protocol.errors.OtsException OTSParameterInvalid when neither max versions nor a time
      *     range is given, when either is invalid, for too many or invalid column names, an invalid filter, or for the
-     *     features not supported yet (start_column, end_column, tokens)
+     *     tokens (the server never hands out column-paging tokens, since it never truncates a row)
      */
     static ReadProjection of(TableDescriptor table, Request r, long nowMillis) {
         RowFilter filter = r.filter() != null && !r.filter().isEmpty()
                 ? RowFilter.parse(r.filter(), /* allowPagination= */ true) : null;
-        if (r.startColumn() != null || r.endColumn() != null || (r.token() != null && !r.token().isEmpty())) {
-            throw TableErrors.invalid("Column paging (start_column, end_column, token) is not supported yet.");
+        if (r.token() != null && !r.token().isEmpty()) {
+            // we never return next_token (rows are never cut), so no valid token can exist
+            throw TableErrors.invalid("Unknown column paging token.");
+        }
+        if (r.startColumn() != null && r.endColumn() != null && r.startColumn().compareTo(r.endColumn()) >= 0) {
+            throw TableErrors.invalid("start_column %s must be less than end_column %s.", r.startColumn(),
+                    r.endColumn());
         }
         if (r.columnsToGet().size() > TableLimits.MAX_COLUMNS_TO_GET) {
             throw TableErrors.invalid("The number of columns to get %d exceeds the limit of %d.",
@@ -80,6 +99,7 @@ record ReadProjection(ReadSpec spec, boolean primaryKeyOnly, RowFilter filter) {
         boolean pkOnly = !r.columnsToGet().isEmpty() && attributes.isEmpty();
         // An empty window (TTL beyond the range) still needs a valid spec: it simply matches nothing.
         long maxTs = Math.max(maxExclusive, min);
-        return new ReadProjection(new ReadSpec(Set.copyOf(attributes), versions, min, maxTs), pkOnly, filter);
+        return new ReadProjection(new ReadSpec(Set.copyOf(attributes), versions, min, maxTs), pkOnly, filter,
+                r.startColumn(), r.endColumn());
     }
 }

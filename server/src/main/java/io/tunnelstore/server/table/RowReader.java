@@ -72,7 +72,12 @@ final class RowReader {
         PrimaryKey key = KeyCodec.decode(stored.rowKey(), table.primaryKeySchema());
         List<Cell> cells = new ArrayList<>(stored.cells().size());
         for (StoredCell c : stored.cells()) {
-            cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
+            if (projection.inColumnWindow(c.column())) {
+                cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
+            }
+        }
+        if (cells.isEmpty() && projection.hasColumnWindow() && !projection.primaryKeyOnly()) {
+            return Optional.empty(); // like columns_to_get: a row without requested columns is not returned
         }
         RowFilter filter = projection.filter();
         if (filter != null) {

@@ -149,6 +149,27 @@ class FilterCompatTest {
     }
 
     @Test
+    void startAndEndColumnSelectANameWindow() {
+        SingleRowQueryCriteria c = new SingleRowQueryCriteria("people", pk("id", 1));
+        c.setMaxVersions(1);
+        c.setStartColumn("b");
+        c.setEndColumn("tag");
+        Row row = ots.client.getRow(new GetRowRequest(c)).getRow();
+        assertThat(row.getColumns()).extracting(Column::getName).containsExactly("name");
+
+        RangeRowQueryCriteria r = new RangeRowQueryCriteria("people");
+        r.setInclusiveStartPrimaryKey(pk("id", PrimaryKeyValue.INF_MIN));
+        r.setExclusiveEndPrimaryKey(pk("id", PrimaryKeyValue.INF_MAX));
+        r.setMaxVersions(1);
+        r.setStartColumn("score");
+        List<Row> rows = ots.client.getRange(new GetRangeRequest(r)).getRows();
+        // only rows having a column >= "score" come back, with just those columns
+        assertThat(rows).extracting(x -> x.getPrimaryKey().getPrimaryKeyColumn("id").getValue().asLong())
+                .containsExactly(1L, 3L, 4L);
+        assertThat(rows.get(2).getColumns()).extracting(Column::getName).containsExactly("score");
+    }
+
+    @Test
     void columnConditionsGuardWrites() {
         RowUpdateChange ok = new RowUpdateChange("people", pk("id", 2));
         ok.put("city", ColumnValue.fromString("Oslo"), ts);

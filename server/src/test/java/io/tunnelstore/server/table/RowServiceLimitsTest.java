@@ -212,7 +212,10 @@ class RowServiceLimitsTest {
                 .setPrimaryKey(ByteString.copyFrom(PlainBufferCodec.encodePrimaryKey(key(1))));
         assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setFilter(ByteString.copyFromUtf8("x")).build()),
                 "Malformed filter");
-        assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setStartColumn("a").build()), "not supported yet");
+        assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setToken(ByteString.copyFromUtf8("t")).build()),
+                "Unknown column paging token");
+        assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setStartColumn("b").setEndColumn("a").build()),
+                "must be less than");
         ByteString pagination = FilterProtos.Filter.newBuilder().setType(FilterProtos.FilterType.FT_COLUMN_PAGINATION)
                 .setFilter(FilterProtos.ColumnPaginationFilter.newBuilder().setOffset(0).setLimit(1).build()
                         .toByteString())
