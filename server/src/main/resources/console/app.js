@@ -1,0 +1,421 @@
+// Tunnelstore web console: a small single-page app over /console/api (no framework, no build step).
+// Views are picked by the URL hash and re-rendered from fresh data every 2 seconds.
+'use strict';
+
+(function () {
+  const REFRESH_MS = 2000;
+  const API = 'api/';
+  const $ = (id) => document.getElementById(id);
+  let timer = null;
+  let generation = 0;
+
+  // ------------------------------------------------------------------ DOM helpers (never innerHTML with data)
+
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k === 'text') el.textContent = v;
+      else if (k.startsWith('data-')) el.setAttribute(k, v);
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    append(el, children);
+    return el;
+  }
+
+  function append(el, children) {
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+  }
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  function s(tag, attrs, text) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  // ------------------------------------------------------------------ formatting
+
+  const nf = new Intl.NumberFormat('en-US');
+  function num(v) { return v === null || v === undefined ? '–' : nf.format(v); }
+  function duration(ms) {
+    if (ms === null || ms === undefined) return '–';
+    if (ms < 1000) return ms + ' ms';
+    let sec = Math.round(ms / 1000);
+    const d = Math.floor(sec / 86400); sec %= 86400;
+    const hh = Math.floor(sec / 3600); sec %= 3600;
+    const mm = Math.floor(sec / 60); sec %= 60;
+    if (d) return d + 'd ' + hh + 'h';
+    if (hh) return hh + 'h ' + mm + 'm';
+    if (mm) return mm + 'm ' + sec + 's';
+    return sec + 's';
+  }
+  function clock(ms) {
+    if (!ms) return '–';
+    return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+  }
+  function dateTime(ms) {
+    if (!ms) return '–';
+    const d = new Date(ms);
+    return d.toLocaleDateString('en-CA') + ' ' + d.toLocaleTimeString('en-GB', { hour12: false });
+  }
+  function pill(text, cls) { return h('span', { class: 'pill s-' + (cls || text), text: text }); }
+  function lagCell(records, ms) {
+    if (records === null && ms === null) return h('span', { class: 'muted', text: '–' });
+    const high = ms !== null && ms > 60000;
+    return h('span', { class: high ? 'lag-high' : '' },
+      num(records) + ' rec', h('span', { class: 'muted', text: ' · ' }), duration(ms));
+  }
+  function progress(percent) {
+    if (percent === null || percent === undefined) return h('span', { class: 'muted', text: '–' });
+    const bar = h('span');
+    bar.style.width = Math.max(0, Math.min(100, percent)) + '%';
+    return h('span', {}, h('span', { class: 'progress', title: percent + '%' }, bar),
+      h('span', { class: 'progress-label', text: percent + '%' }));
+  }
+  function enc(v) { return encodeURIComponent(v); }
+
+  // ------------------------------------------------------------------ API
+
+  class Unauthorized extends Error {}
+
+  async function api(path) {
+    const r = await fetch(API + path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    if (r.status === 401) throw new Unauthorized('login required');
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
+    return body;
+  }
+
+  // ------------------------------------------------------------------ shell
+
+  function showLogin(message) {
+    stopTimer();
+    $('view').hidden = true;
+    $('who').hidden = true;
+    $('footer').hidden = true;
+    $('crumbs').replaceChildren();
+    $('login').hidden = false;
+    const err = $('login-error');
+    err.hidden = !message;
+    err.textContent = message || '';
+    $('accessKeyId').focus();
+  }
+
+  function crumbs(items) {
+    const out = [];
+    items.forEach((item, i) => {
+      if (i > 0) out.push(h('span', { class: 'sep', text: '/' }));
+      out.push(item.href && i < items.length - 1 ? h('a', { href: item.href, text: item.text })
+        : h('span', { class: 'here', text: item.text }));
+    });
+    $('crumbs').replaceChildren(...out);
+  }
+
+  function setLive(ok, text) {
+    $('status-dot').className = 'dot' + (ok ? '' : ' stale');
+    $('status-text').textContent = text;
+  }
+
+  function stopTimer() {
+    if (timer) { clearTimeout(timer); timer = null; }
+  }
+
+  async function render() {
+    stopTimer();
+    const mine = ++generation;
+    try {
+      const session = await api('session');
+      $('login').hidden = true;
+      $('who').hidden = false;
+      $('footer').hidden = false;
+      $('who-key').textContent = session.accessKeyId;
+      const view = await route(session);
+      if (mine !== generation) return;
+      $('view').replaceChildren(...view);
+      $('view').hidden = false;
+      setLive(true, 'Live · updated ' + clock(Date.now()));
+    } catch (e) {
+      if (mine !== generation) return;
+      if (e instanceof Unauthorized) { showLogin(''); return; }
+      setLive(false, 'Update failed: ' + e.message);
+      if ($('view').hidden) {
+        $('view').replaceChildren(h('div', { class: 'card' }, h('p', { class: 'form-error', text: e.message })));
+        $('view').hidden = false;
+      }
+    }
+    if (mine === generation) timer = setTimeout(render, REFRESH_MS);
+  }
+
+  function route(session) {
+    const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === 'i' && parts.length === 2) return instanceView(parts[1]);
+    if (parts[0] === 'i' && parts[2] === 'clients') return clientsView(parts[1]);
+    if (parts[0] === 'i' && parts[2] === 'tunnels' && parts[3]) return tunnelView(parts[1], parts[3]);
+    if (session.instances.length === 1 && parts.length === 0) {
+      location.replace('#/i/' + enc(session.instances[0]));
+      return instanceView(session.instances[0]);
+    }
+    return instancesView();
+  }
+
+  // ------------------------------------------------------------------ views
+
+  async function instancesView() {
+    crumbs([{ text: 'Instances' }]);
+    const data = await api('instances');
+    return [
+      h('div', { class: 'page-head' }, h('div', {}, h('h1', { text: 'Instances' }),
+        h('div', { class: 'sub', text: 'Instances your access key is valid in.' }))),
+      h('div', { class: 'instances' }, data.instances.map((i) =>
+        h('a', { class: 'card instance-card', href: '#/i/' + enc(i.name), 'data-instance': i.name },
+          h('h2', { text: i.name }),
+          h('div', { class: 'stats' },
+            h('div', {}, h('strong', { text: num(i.tables) }), h('span', { class: 'muted', text: 'tables' })),
+            h('div', {}, h('strong', { text: num(i.tunnels) }), h('span', { class: 'muted', text: 'tunnels' })),
+            h('div', {}, h('strong', { text: num(i.clients) }), h('span', { class: 'muted', text: 'clients' })))))),
+    ];
+  }
+
+  async function instanceView(instance) {
+    crumbs([{ text: 'Instances', href: '#/' }, { text: instance }]);
+    const base = 'instances/' + enc(instance);
+    const [tables, tunnels] = await Promise.all([api(base + '/tables'), api(base + '/tunnels')]);
+    const totalLag = tunnels.tunnels.reduce((a, t) => a + (t.lagRecords || 0), 0);
+    const clients = tunnels.tunnels.reduce((a, t) => a + t.clients, 0);
+    return [
+      h('div', { class: 'page-head' },
+        h('div', {}, h('h1', { text: instance }), h('div', { class: 'sub', text: 'Tables and their tunnels' })),
+        h('a', { href: '#/i/' + enc(instance) + '/clients', text: 'Connected clients →' })),
+      h('div', { class: 'tiles' },
+        tile('Tables', num(tables.tables.length)),
+        tile('Tunnels', num(tunnels.tunnels.length)),
+        tile('Clients holding channels', num(clients)),
+        tile('Records behind', num(totalLag), 'over all stream channels')),
+      h('div', { class: 'card section' },
+        h('h2', {}, 'Tunnels', h('span', { class: 'count', text: String(tunnels.tunnels.length) })),
+        tunnelsTable(instance, tunnels.tunnels)),
+      h('div', { class: 'card section' },
+        h('h2', {}, 'Tables', h('span', { class: 'count', text: String(tables.tables.length) })),
+        tablesTable(tables.tables)),
+    ];
+  }
+
+  function tile(label, value, hint) {
+    return h('div', { class: 'tile' }, h('div', { class: 'label', text: label }),
+      h('div', { class: 'value', text: value }), hint ? h('div', { class: 'hint', text: hint }) : null);
+  }
+
+  function tablesTable(tables) {
+    if (!tables.length) return h('div', { class: 'empty', text: 'No tables yet.' });
+    return h('table', { class: 'grid' },
+      h('thead', {}, h('tr', {}, ['Table', 'Primary key', 'Stream', 'Partitions', 'TTL', 'Versions', 'Tunnels']
+        .map((c, i) => h('th', { class: i >= 3 ? 'num' : '', text: c })))),
+      h('tbody', {}, tables.map((t) => h('tr', { 'data-table': t.name },
+        h('td', {}, h('strong', { text: t.name })),
+        h('td', { class: 'mono' }, t.primaryKey.map((c) => c.name + ' ' + c.type.toLowerCase()
+          + (c.autoIncrement ? ' auto' : '')).join(', ')),
+        h('td', {}, t.stream.enabled ? pill('enabled · ' + t.stream.expirationHours + ' h', 'ok')
+          : pill('off', 'WAIT')),
+        h('td', { class: 'num', text: num(t.partitions) }),
+        h('td', { class: 'num', text: t.timeToLiveSeconds < 0 ? 'forever' : duration(t.timeToLiveSeconds * 1000) }),
+        h('td', { class: 'num', text: num(t.maxVersions) }),
+        h('td', { class: 'num', text: num(t.tunnels) })))));
+  }
+
+  function channelSummary(byStatus) {
+    const entries = Object.entries(byStatus);
+    if (!entries.length) return h('span', { class: 'muted', text: 'none yet' });
+    return h('span', {}, entries.map(([st, n]) => pill(n + ' ' + st, st)));
+  }
+
+  function tunnelsTable(instance, tunnels) {
+    if (!tunnels.length) return h('div', { class: 'empty', text: 'No tunnels yet.' });
+    return h('table', { class: 'grid' },
+      h('thead', {}, h('tr', {}, ['Tunnel', 'Table', 'Type', 'Stage', 'Channels', 'Base data', 'Consumed', 'Lag']
+        .map((c, i) => h('th', { class: i >= 6 ? 'num' : '', text: c })))),
+      h('tbody', {}, tunnels.map((t) => h('tr', { 'data-tunnel-id': t.tunnelId },
+        h('td', {}, h('a', { href: '#/i/' + enc(instance) + '/tunnels/' + enc(t.tunnelId), text: t.tunnelName })),
+        h('td', { text: t.tableName }),
+        h('td', { class: 'type', text: t.type }),
+        h('td', {}, pill(t.stage), t.expired ? pill('expired', 'expired') : null),
+        h('td', {}, channelSummary(t.channelsByStatus)),
+        h('td', {}, progress(t.baseProgressPercent)),
+        h('td', { class: 'num', text: num(t.consumed) }),
+        h('td', { class: 'num' }, lagCell(t.lagRecords, t.lagMillis))))));
+  }
+
+  async function tunnelView(instance, tunnelId) {
+    const base = 'instances/' + enc(instance) + '/tunnels/' + enc(tunnelId);
+    const [t, hist] = await Promise.all([api(base), api(base + '/history')]);
+    crumbs([{ text: 'Instances', href: '#/' }, { text: instance, href: '#/i/' + enc(instance) },
+      { text: t.tunnelName }]);
+    const points = hist.points;
+    return [
+      h('div', { class: 'page-head' },
+        h('div', {},
+          h('h1', {}, t.tunnelName + ' ', h('span', { class: 'pill s-' + t.stage, 'data-testid': 'tunnel-stage',
+            text: t.stage }), t.expired ? pill('expired', 'expired') : null),
+          h('div', { class: 'sub' }, t.type + ' tunnel on table ', h('strong', { text: t.tableName }),
+            ' · id ', h('code', { text: t.tunnelId }))),
+        h('dl', { class: 'kv' },
+          h('dt', { text: 'Created' }), h('dd', { text: dateTime(t.createTime) }),
+          h('dt', { text: 'Consume point (RPO)' }), h('dd', { text: dateTime(t.rpo) }))),
+      h('div', { class: 'tiles' },
+        tile('Channels', num(t.channelCount), Object.entries(t.channelsByStatus).map(([k, v]) => v + ' ' + k)
+          .join(' · ') || 'none yet'),
+        tile('Base data', t.baseProgressPercent === null ? '–' : t.baseProgressPercent + '%',
+          t.baseProgressPercent === null ? 'no base-data channels' : 'of base channels finished'),
+        tile('Consumed', num(t.consumed), 'records handed out'),
+        tile('Records behind', num(t.lagRecords), 'after the checkpoints'),
+        tile('Time behind', duration(t.lagMillis), 'oldest unconsumed change'),
+        tile('Clients', num(t.clients), 'holding channels')),
+      h('div', { class: 'charts section' },
+        chart('Throughput (records/s)', [
+          { name: 'consumed', color: '#0f766e', points: points.map((p) => [p.t, p.consumedPerSecond]) },
+          { name: 'written to the table', color: '#6366f1', points: points.map((p) => [p.t, p.writesPerSecond]) },
+        ]),
+        chart('Records behind', [
+          { name: 'records', color: '#d97706', points: points.map((p) => [p.t, p.lagRecords]) },
+        ]),
+        chart('Time behind (seconds)', [
+          { name: 'seconds', color: '#dc2626', points: points.map((p) => [p.t,
+            p.lagMillis === null ? null : p.lagMillis / 1000]) },
+        ])),
+      h('div', { class: 'card section' },
+        h('h2', {}, 'Channels', h('span', { class: 'count', text: String(t.channels.length) })),
+        channelsTable(t.channels)),
+    ];
+  }
+
+  function channelsTable(channels) {
+    if (!channels.length) {
+      return h('div', { class: 'empty', text: 'No channels yet (the tunnel is being initialised).' });
+    }
+    return h('table', { class: 'grid', id: 'channels' },
+      h('thead', {}, h('tr', {}, ['Channel', 'Type', 'Status', 'Owner client', 'RPO', 'Consumed', 'Lag']
+        .map((c, i) => h('th', { class: i >= 5 ? 'num' : '', text: c })))),
+      h('tbody', {}, channels.map((c) => h('tr', { 'data-channel-id': c.channelId },
+        h('td', { class: 'mono channel-id', text: c.channelId }),
+        h('td', { class: 'type', text: c.type }),
+        h('td', {}, h('span', { class: 'pill channel-status s-' + c.status, text: c.status })),
+        h('td', { class: 'mono', text: c.owner || '–' }),
+        h('td', { text: clock(c.rpo) }),
+        h('td', { class: 'num', text: num(c.consumed) }),
+        h('td', { class: 'num' }, lagCell(c.lagRecords, c.lagMillis))))));
+  }
+
+  async function clientsView(instance) {
+    crumbs([{ text: 'Instances', href: '#/' }, { text: instance, href: '#/i/' + enc(instance) },
+      { text: 'Clients' }]);
+    const data = await api('instances/' + enc(instance) + '/clients');
+    const body = data.clients.length === 0
+      ? h('div', { class: 'empty', text: 'No client holds a channel right now.' })
+      : h('table', { class: 'grid' },
+        h('thead', {}, h('tr', {}, ['Client', 'Tunnel', 'Table', 'Channels'].map((c) => h('th', { text: c })))),
+        h('tbody', {}, data.clients.flatMap((c) => c.tunnels.map((t, i) => h('tr', { 'data-client-id': c.clientId },
+          h('td', { class: 'mono', text: i === 0 ? c.clientId : '' }),
+          h('td', {}, h('a', { href: '#/i/' + enc(instance) + '/tunnels/' + enc(t.tunnelId), text: t.tunnelName })),
+          h('td', { text: t.tableName }),
+          h('td', { class: 'mono', text: t.channels.join(', ') }))))));
+    return [
+      h('div', { class: 'page-head' }, h('div', {}, h('h1', { text: 'Connected clients' }),
+        h('div', { class: 'sub', text: 'Tunnel workers that hold at least one channel in ' + instance }))),
+      h('div', { class: 'card' }, body),
+    ];
+  }
+
+  // ------------------------------------------------------------------ charts (inline SVG)
+
+  function chart(title, series) {
+    const W = 460, H = 170, L = 44, R = 10, T = 10, B = 24;
+    const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title });
+    const all = series.flatMap((se) => se.points.filter((p) => p[1] !== null && p[1] !== undefined));
+    const ts = series.flatMap((se) => se.points.map((p) => p[0]));
+    svg.appendChild(s('line', { class: 'axis', x1: L, y1: H - B, x2: W - R, y2: H - B }));
+    if (all.length === 0 || ts.length === 0) {
+      svg.appendChild(s('text', { class: 'nodata', x: W / 2, y: H / 2, 'text-anchor': 'middle' },
+        'Collecting samples…'));
+    } else {
+      const t0 = Math.min(...ts), t1 = Math.max(...ts, t0 + 1);
+      const vmax = niceMax(Math.max(...all.map((p) => p[1]), 0));
+      const x = (t) => L + (W - L - R) * (t - t0) / (t1 - t0);
+      const y = (v) => H - B - (H - B - T) * v / vmax;
+      for (let i = 0; i <= 4; i++) {
+        const v = vmax * i / 4;
+        svg.appendChild(s('line', { class: 'gridline', x1: L, y1: y(v), x2: W - R, y2: y(v) }));
+        svg.appendChild(s('text', { class: 'tick', x: L - 6, y: y(v) + 3, 'text-anchor': 'end' }, short(v)));
+      }
+      svg.appendChild(s('text', { class: 'tick', x: L, y: H - 6 }, clock(t0)));
+      svg.appendChild(s('text', { class: 'tick', x: W - R, y: H - 6, 'text-anchor': 'end' }, clock(t1)));
+      for (const se of series) {
+        let d = '';
+        let pen = false;
+        for (const [t, v] of se.points) {
+          if (v === null || v === undefined) { pen = false; continue; }
+          d += (pen ? 'L' : 'M') + x(t).toFixed(1) + ' ' + y(v).toFixed(1) + ' ';
+          pen = true;
+        }
+        if (d) {
+          svg.appendChild(s('path', { d: d.trim(), fill: 'none', stroke: se.color, 'stroke-width': 2,
+            'stroke-linejoin': 'round', 'stroke-linecap': 'round' }));
+        }
+      }
+    }
+    const legend = h('div', { class: 'legend' }, series.map((se) => {
+      const swatch = h('i');
+      swatch.style.background = se.color;
+      return h('span', {}, swatch, se.name);
+    }));
+    return h('div', { class: 'card chart' }, h('h3', { text: title }), svg, legend);
+  }
+
+  function niceMax(v) {
+    if (v <= 0) return 1;
+    const p = Math.pow(10, Math.floor(Math.log10(v)));
+    for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
+    return 10 * p;
+  }
+
+  function short(v) {
+    if (v >= 1e6) return (v / 1e6).toFixed(1).replace(/\.0$/, '') + 'M';
+    if (v >= 1e3) return (v / 1e3).toFixed(1).replace(/\.0$/, '') + 'k';
+    return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  $('login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const form = new URLSearchParams(new FormData($('login-form')));
+    $('login-submit').disabled = true;
+    try {
+      const r = await fetch(API + 'login', { method: 'POST', credentials: 'same-origin', body: form });
+      if (!r.ok) {
+        const body = await r.json().catch(() => ({}));
+        showLogin(body.error || ('Login failed (HTTP ' + r.status + ')'));
+        return;
+      }
+      $('accessKeySecret').value = '';
+      render();
+    } catch (e) {
+      showLogin('Cannot reach the server: ' + e.message);
+    } finally {
+      $('login-submit').disabled = false;
+    }
+  });
+
+  $('logout').addEventListener('click', async () => {
+    await fetch(API + 'logout', { method: 'POST', credentials: 'same-origin' }).catch(() => null);
+    location.hash = '#/';
+    showLogin('');
+  });
+
+  window.addEventListener('hashchange', render);
+  render();
+})();

@@ -1,0 +1,230 @@
+package io.tunnelstore.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alicloud.openservices.tablestore.model.tunnel.CreateTunnelRequest;
+import com.alicloud.openservices.tablestore.model.tunnel.DescribeTunnelRequest;
+import com.alicloud.openservices.tablestore.model.tunnel.TunnelType;
+import io.tunnelstore.server.auth.AccessKey;
+import io.tunnelstore.server.metrics.MonitoringServer;
+import io.tunnelstore.server.table.TableCatalog;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The console's JSON API over HTTP: authentication, sessions, and exact contents for a known table and tunnel. */
+class ConsoleApiTest {
+
+    private static final String I = MonitoringServer.INSTANCE;
+
+    @TempDir
+    Path dataDir;
+
+    private MonitoringServer ots;
+    private final AtomicReference<ConsoleModule> console = new AtomicReference<>();
+
+    @BeforeEach
+    void start() {
+        ots = new MonitoringServer(dataDir, ctx -> {
+            // a long sample interval: the test samples explicitly with sampleNow()
+            ConsoleModule m = new ConsoleModule(ctx, ConsoleSettings.defaults()
+                    .withSampleInterval(Duration.ofMinutes(10)).withSessionIdleTimeout(Duration.ofMinutes(30)));
+            console.set(m);
+            return m;
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        if (ots != null) {
+            ots.close();
+        }
+    }
+
+    @Test
+    void everyApiEndpointNeedsALogin() throws Exception {
+        for (String path : new String[] {"session", "instances", "instances/" + I + "/tables",
+                "instances/" + I + "/tunnels", "instances/" + I + "/tunnels/x", "instances/" + I + "/clients",
+                "nonsense"}) {
+            HttpResponse<String> r = ots.get("/console/api/" + path);
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(r.body()).as(path)
+                    .isEqualTo("{\"error\":\"Log in first (session cookie or HTTP Basic access key id and secret).\"}");
+        }
+        assertThat(get("/console/api/session", "tunnelstore_console=forged").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void loginRefusesWrongCredentials() throws Exception {
+        HttpResponse<String> wrongSecret = login(MonitoringServer.AK, "not-the-secret");
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        assertThat(wrongSecret.headers().firstValue("set-cookie")).isEmpty();
+        assertThat(login("unknown-ak", MonitoringServer.SK).statusCode()).isEqualTo(401);
+        assertThat(login("", "").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void sessionCookieGivesAccessUntilLogoutOrIdleTimeout() throws Exception {
+        HttpResponse<String> ok = login(MonitoringServer.AK, MonitoringServer.SK);
+        long now = ots.clock.millis();
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("{\"accessKeyId\":\"monitor-ak\",\"instances\":[\"monitored\"],\"expiresAt\":"
+                + (now + Duration.ofMinutes(30).toMillis()) + "}");
+        String setCookie = ok.headers().firstValue("set-cookie").orElseThrow();
+        assertThat(setCookie).matches("tunnelstore_console=[A-Za-z0-9_-]{43}; Path=/console; HttpOnly; "
+                + "SameSite=Strict; Max-Age=1800");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        HttpResponse<String> session = get("/console/api/session", cookie);
+        assertThat(session.statusCode()).isEqualTo(200);
+        assertThat(session.headers().firstValue("cache-control")).hasValue("no-store");
+        assertThat(get("/console/api/instances", cookie).body())
+                .isEqualTo("{\"instances\":[{\"name\":\"monitored\",\"tables\":0,\"tunnels\":0,\"clients\":0}]}");
+
+        // idle for 29 minutes keeps the session (each use restarts the idle timer), 30 idle minutes end it
+        ots.advance(Duration.ofMinutes(29));
+        assertThat(get("/console/api/session", cookie).statusCode()).isEqualTo(200);
+        ots.advance(Duration.ofMinutes(29));
+        assertThat(get("/console/api/session", cookie).statusCode()).isEqualTo(200);
+        ots.advance(Duration.ofMinutes(30));
+        assertThat(get("/console/api/session", cookie).statusCode()).isEqualTo(401);
+
+        String second = cookieOf(login(MonitoringServer.AK, MonitoringServer.SK));
+        assertThat(get("/console/api/session", second).statusCode()).isEqualTo(200);
+        HttpResponse<String> logout = ots.send(HttpRequest.newBuilder().header("cookie", second)
+                .POST(HttpRequest.BodyPublishers.noBody()), "/console/api/logout");
+        assertThat(logout.statusCode()).isEqualTo(200);
+        assertThat(logout.headers().firstValue("set-cookie")).hasValue(
+                "tunnelstore_console=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0");
+        assertThat(get("/console/api/session", second).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void deletingTheAccessKeyEndsItsSessions() throws Exception {
+        var credentials = ots.server.context().credentialStore();
+        credentials.putAccessKey(I, new AccessKey("viewer", "viewer-secret", false, ots.clock.millis()));
+        String cookie = cookieOf(login("viewer", "viewer-secret"));
+        assertThat(get("/console/api/session", cookie).statusCode()).isEqualTo(200);
+
+        credentials.deleteAccessKey(I, "viewer");
+
+        assertThat(get("/console/api/session", cookie).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void httpBasicAuthenticationWorksWithoutASession() throws Exception {
+        String good = "Basic " + Base64.getEncoder().encodeToString(
+                (MonitoringServer.AK + ":" + MonitoringServer.SK).getBytes(StandardCharsets.UTF_8));
+        String bad = "Basic " + Base64.getEncoder().encodeToString(
+                (MonitoringServer.AK + ":wrong").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> ok = ots.send(HttpRequest.newBuilder().header("authorization", good).GET(),
+                "/console/api/session");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("{\"accessKeyId\":\"monitor-ak\",\"instances\":[\"monitored\"],"
+                + "\"expiresAt\":null}");
+        assertThat(ots.send(HttpRequest.newBuilder().header("authorization", bad).GET(), "/console/api/session")
+                .statusCode()).isEqualTo(401);
+        assertThat(ots.send(HttpRequest.newBuilder().header("authorization", "Basic !!!").GET(),
+                "/console/api/session").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void tablesTunnelsChannelsClientsAndHistoryAreReportedExactly() throws Exception {
+        String cookie = cookieOf(login(MonitoringServer.AK, MonitoringServer.SK));
+        ots.createTable("orders");
+        long createdAt = ots.clock.millis();
+        String tunnelId = ots.tunnels.createTunnel(new CreateTunnelRequest("orders", "sync", TunnelType.Stream))
+                .getTunnelId();
+        String channelId = ots.tunnels.describeTunnel(new DescribeTunnelRequest("orders", "sync")).getChannelInfos()
+                .get(0).getChannelId();
+        console.get().sampleNow();
+        for (long id = 1; id <= 7; id++) {
+            ots.put("orders", id, "v" + id);
+        }
+        ots.advance(Duration.ofSeconds(10));
+        console.get().sampleNow();
+        ots.advance(Duration.ofSeconds(80));
+        long now = ots.clock.millis();
+        String streamId = TableCatalog.shared(ots.server.context().storage()).require(I, "orders").stream()
+                .streamId();
+
+        assertThat(get("/console/api/instances/" + I + "/tables", cookie).body()).isEqualTo(
+                "{\"instance\":\"monitored\",\"tables\":[{\"name\":\"orders\",\"tableId\":1,"
+                        + "\"primaryKey\":[{\"name\":\"id\",\"type\":\"INTEGER\",\"autoIncrement\":false}],"
+                        + "\"definedColumns\":[],\"timeToLiveSeconds\":-1,\"maxVersions\":1,\"partitions\":1,"
+                        + "\"stream\":{\"enabled\":true,\"streamId\":\"" + streamId + "\",\"expirationHours\":168},"
+                        + "\"tunnels\":1}]}");
+
+        String summary = "{\"tunnelId\":\"" + tunnelId + "\",\"tunnelName\":\"sync\",\"tableName\":\"orders\","
+                + "\"type\":\"Stream\",\"stage\":\"ProcessStream\",\"expired\":false,\"createTime\":" + createdAt
+                + ",\"rpo\":null,\"channelCount\":1,\"channelsByStatus\":{\"WAIT\":1},\"baseProgressPercent\":null,"
+                + "\"consumed\":0,\"lagRecords\":7,\"lagMillis\":90000,\"clients\":0";
+        assertThat(get("/console/api/instances/" + I + "/tunnels", cookie).body())
+                .isEqualTo("{\"instance\":\"monitored\",\"tunnels\":[" + summary + "}]}");
+        assertThat(get("/console/api/instances/" + I + "/tunnels?table=other", cookie).body())
+                .isEqualTo("{\"instance\":\"monitored\",\"tunnels\":[]}");
+        assertThat(get("/console/api/instances/" + I + "/tunnels/" + tunnelId, cookie).body()).isEqualTo(
+                summary + ",\"channels\":[{\"channelId\":\"" + channelId + "\",\"type\":\"Stream\","
+                        + "\"status\":\"WAIT\",\"owner\":null,\"rpo\":null,\"consumed\":0,\"lagRecords\":7,"
+                        + "\"lagMillis\":90000}],\"sampledAt\":" + now + "}");
+        // two samples 10 s apart, 7 change-log records in between: 0.7 writes/s, nothing consumed
+        assertThat(get("/console/api/instances/" + I + "/tunnels/" + tunnelId + "/history", cookie).body())
+                .isEqualTo("{\"tunnelId\":\"" + tunnelId + "\",\"intervalMillis\":600000,\"points\":["
+                        + "{\"t\":" + createdAt + ",\"consumed\":0,\"consumedPerSecond\":null,"
+                        + "\"writesPerSecond\":null,\"lagRecords\":0,\"lagMillis\":0},"
+                        + "{\"t\":" + (createdAt + 10_000) + ",\"consumed\":0,\"consumedPerSecond\":0.0,"
+                        + "\"writesPerSecond\":0.7,\"lagRecords\":7,\"lagMillis\":10000}]}");
+        assertThat(get("/console/api/instances/" + I + "/clients", cookie).body())
+                .isEqualTo("{\"instance\":\"monitored\",\"clients\":[]}");
+        assertThat(get("/console/api/instances", cookie).body())
+                .isEqualTo("{\"instances\":[{\"name\":\"monitored\",\"tables\":1,\"tunnels\":1,\"clients\":0}]}");
+
+        HttpResponse<String> missing = get("/console/api/instances/" + I + "/tunnels/no-such-id", cookie);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).isEqualTo("{\"error\":\"No such tunnel: no-such-id\"}");
+        assertThat(get("/console/api/instances/other/tables", cookie).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void servesThePageAndItsAssetsOnly() throws Exception {
+        HttpResponse<String> redirect = ots.get("/console");
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(redirect.headers().firstValue("location")).hasValue("/console/");
+        HttpResponse<String> page = ots.get("/console/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("content-security-policy")).hasValue(ConsoleAssets.CSP);
+        assertThat(page.body()).contains("<title>Tunnelstore Console</title>", "assets/app.js");
+        assertThat(ots.get("/console/assets/app.js").headers().firstValue("content-type"))
+                .hasValue("text/javascript; charset=utf-8");
+        assertThat(ots.get("/console/assets/app.css").statusCode()).isEqualTo(200);
+        assertThat(ots.get("/console/assets/../../metrics").statusCode()).isEqualTo(404);
+        assertThat(ots.get("/console/assets/ConsoleModule.class").statusCode()).isEqualTo(404);
+        assertThat(ots.get("/consoleX").statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<String> login(String accessKeyId, String secret) throws Exception {
+        String form = "accessKeyId=" + java.net.URLEncoder.encode(accessKeyId, StandardCharsets.UTF_8)
+                + "&accessKeySecret=" + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        return ots.send(HttpRequest.newBuilder().header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)), "/console/api/login");
+    }
+
+    private static String cookieOf(HttpResponse<String> loginResponse) {
+        assertThat(loginResponse.statusCode()).isEqualTo(200);
+        String setCookie = loginResponse.headers().firstValue("set-cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    private HttpResponse<String> get(String path, String cookie) throws Exception {
+        return ots.send(HttpRequest.newBuilder().header("cookie", cookie).GET(), path);
+    }
+}
