@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The periodic task of the Tunnel Service, run for every tunnel on its queue: expires clients that stopped
- * heartbeating (their channels move to live clients) and applies the retention rules of the seed:
+ * heartbeating (their channels move to live clients), deletes the tunnels of dropped tables, and applies the
+ * retention rules of the seed:
  * <ul>
  *   <li>a BaseAndStream tunnel whose base phase has lasted longer than the table's stream retention is expired
  *       (its stream start position may already be trimmed): workers get OTSTunnelExpired;</li>
@@ -40,6 +41,14 @@ final class TunnelLifecycleTicker {
     /** Enqueues one tick on every tunnel's queue. */
     void tick(long nowMillis) {
         for (TunnelRuntime rt : registry.all()) {
+            if (catalog.findById(rt.definition().tableId()).isEmpty()) {
+                // the table was dropped (or re-created under a new id): its tunnels go with it, as in Tablestore;
+                // their workers get "tunnel not exist" and stop
+                LOG.info("Deleting tunnel {} ({}): table {} no longer exists", rt.definition().tunnelName(),
+                        rt.tunnelId(), rt.definition().tableName());
+                registry.remove(rt);
+                continue;
+            }
             rt.call(c -> {
                 c.tick(nowMillis);
                 applyRetention(rt.definition(), c, nowMillis);

@@ -83,10 +83,20 @@ final class InProcessTunnels implements AutoCloseable {
 
     /** Puts row {@code id} with column {@code v} and appends its PUT_ROW change record, like the table module. */
     long put(TableDescriptor table, long id, long v) {
+        return write(table, TableProtos.ActionType.PUT_ROW, id, v, null);
+    }
+
+    /**
+     * Writes {@code v} to row {@code id} and appends a change record of {@code type}; {@code oldV}, when not null,
+     * becomes the record's origin row (the previous value of the origin column {@code v}).
+     */
+    long write(TableDescriptor table, TableProtos.ActionType type, long id, long v, Long oldV) {
         PrimaryKey pk = PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofLong(id)));
         long ts = clock.millis();
-        ChangeRecord change = new ChangeRecord(TableProtos.ActionType.PUT_ROW,
-                PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofLong(v), ts))), null, ts * 1000);
+        PlainRow origin = oldV == null ? null
+                : PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofLong(oldV), ts - 1)));
+        ChangeRecord change = new ChangeRecord(type,
+                PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofLong(v), ts))), origin, ts * 1000);
         return storage.mutateRow(table.tableId(), KeyCodec.encode(pk), current -> new RowDecider.Decision<>(
                 new RowMutation().put("v", ts, CellValueCodec.encode(ColumnValue.ofLong(v))), 1,
                 ChangeRecordCodec.encode(change), null)).sequence();

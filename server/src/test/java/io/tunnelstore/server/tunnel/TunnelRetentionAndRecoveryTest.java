@@ -208,4 +208,44 @@ class TunnelRetentionAndRecoveryTest {
         assertThat(ids(r)).containsExactly(2L, 3L);
         assertThat(r.getNextToken()).isEqualTo("finished");
     }
+
+    @Test
+    void streamRecordsCarryTheirActionTypeSequenceInfoAndOriginRow() {
+        TableDescriptor table = t.createTable("origins", 24);
+        String tunnel = t.create("origins", "s", TunnelType.Stream, null);
+        t.put(table, 1, 10);
+        t.write(table, io.tunnelstore.protocol.pb.TableProtos.ActionType.UPDATE_ROW, 1, 11, 10L);
+        String client = t.connect(tunnel);
+        t.heartbeat(tunnel, client);
+        ReadRecordsResponse r = t.read(tunnel, client, "Stream_1",
+                t.getCheckpoint(tunnel, client, "Stream_1").getCheckpoint());
+
+        assertThat(r.getRecordsList()).extracting(TunnelProtos.Record::getActionType)
+                .containsExactly(TunnelProtos.ActionType.PUT_ROW, TunnelProtos.ActionType.UPDATE_ROW);
+        assertThat(r.getRecords(0).hasOriginRecord()).isFalse();
+        PlainRow update = PlainBufferCodec.decodeSingleRow(r.getRecords(1).getRecord().toByteArray());
+        assertThat(update.cells()).singleElement().satisfies(c -> assertThat(c.value().asLong()).isEqualTo(11));
+        assertThat(update.sequenceInfo().timestamp()).isEqualTo(t.clock.millis() * 1000);
+        assertThat(update.sequenceInfo().rowIndex()).isEqualTo(2); // log sequence: orders records like the log
+        PlainRow origin = PlainBufferCodec.decodeSingleRow(r.getRecords(1).getOriginRecord().toByteArray());
+        assertThat(origin.cells()).singleElement().satisfies(c -> assertThat(c.value().asLong()).isEqualTo(10));
+    }
+
+    @Test
+    void theTunnelsOfADroppedTableAreDeletedByTheTick() {
+        t.createTable("dropped", 24);
+        String tunnel = t.create("dropped", "s", TunnelType.Stream, null);
+        String client = t.connect(tunnel);
+        io.tunnelstore.server.table.TableCatalog.shared(t.storage).delete(InProcessTunnels.INSTANCE, "dropped");
+
+        t.module.tick();
+
+        assertThatThrownBy(() -> t.heartbeat(tunnel, client)).isInstanceOfSatisfying(OtsException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.PARAMETER_INVALID);
+            assertThat(e.getMessage()).contains("tunnel not exist");
+        });
+        // the record is deleted on the tunnel's queue, after the calls queued before the tick
+        TunnelTestServer.await("tunnel record deleted", Duration.ofSeconds(5),
+                () -> t.storage.getMeta("tunnel/" + InProcessTunnels.INSTANCE + "/" + tunnel).isEmpty());
+    }
 }
