@@ -1,0 +1,47 @@
+package io.tunnelstore.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Command line of the harness: {@code BenchMain [--full] [--work-dir DIR] [--only s1,s2]}. Prints the results table
+ * and writes {@code results.json} and {@code results.txt} into the work directory (default: a new temporary one).
+ * {@code -Dbench.full=true} is the same as {@code --full}. Exits 1 when a completeness check failed or a scenario
+ * errored.
+ */
+public final class BenchMain {
+    private BenchMain() {}
+
+    public static void main(String[] args) throws Exception {
+        boolean full = Boolean.getBoolean("bench.full");
+        Path workDir = null;
+        List<String> only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--full" -> full = true;
+                case "--quick" -> full = false;
+                case "--work-dir" -> workDir = Path.of(args[++i]);
+                case "--only" -> only = Arrays.asList(args[++i].split(","));
+                default -> {
+                    System.err.println("usage: BenchMain [--full|--quick] [--work-dir DIR] [--only "
+                            + String.join(",", BenchConfig.ALL_SCENARIOS) + "]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (workDir == null) {
+            workDir = Files.createTempDirectory("tunnelstore-bench-");
+        }
+        BenchConfig config = full ? BenchConfig.full(workDir) : BenchConfig.quick(workDir);
+        if (only != null) {
+            config = config.withScenarios(only);
+        }
+        BenchReport report = Bench.run(config);
+        System.out.println(report.toTable());
+        System.out.println("results: " + workDir.resolve("results.json"));
+        boolean ok = report.errors().isEmpty() && report.checks().stream().allMatch(BenchReport.Check::passed);
+        System.exit(ok ? 0 : 1);
+    }
+}

@@ -1,0 +1,152 @@
+package io.tunnelstore.bench;
+
+import io.tunnelstore.client.CreateTunnelRequest;
+import io.tunnelstore.client.TableClient;
+import io.tunnelstore.client.TunnelClient;
+import io.tunnelstore.client.TunnelType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Scenario 2: full-data hand-over. A BaseData tunnel over N rows (100-byte payloads) consumed with a no-op callback by
+ * our worker and by the official worker (each on its own tunnel over the same table, one after the other), against a
+ * raw in-process RocksDB scan of the same rows (the server's data directory opened read-only after the server
+ * stopped). Rates count from the first delivered record to the last, so worker warm-up is reported separately.
+ * Then rows/s of our worker as the number of base channels grows (tables created with split points).
+ *
+ * <p>The tables are loaded through a server without per-commit fsync (load speed is not what is measured here).
+ */
+final class HandoverScenario {
+    static final String NAME = "handover";
+    static final int PAYLOAD = 100;
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private HandoverScenario() {}
+
+    static void run(BenchConfig config, BenchReport report) throws Exception {
+        Path dir = config.workDir().resolve("handover");
+        Path data = dir.resolve("server-data");
+        int rows = config.handoverRows();
+        double ours;
+        double official;
+        try (BenchServer server = BenchServer.start(data, false, "4g");
+                TableClient tables = TableClient.create(BenchTables.clientConfig(server.endpoint()));
+                TunnelClient tunnels = TunnelClient.create(BenchTables.clientConfig(server.endpoint()))) {
+            BenchTables.create(server.endpoint(), "handover", 1, rows, 0);
+            long loaded = BenchTables.load(tables, "handover", 0, rows, PAYLOAD, 4, Long.MAX_VALUE);
+            report.check(NAME, "handover table rows loaded", rows, loaded);
+            ours = consume(report, server, tunnels, "handover", "ours", rows, true, "our worker");
+            official = consume(report, server, tunnels, "handover", "official", rows, false, "official worker");
+        }
+        ScanResult raw = rawScan(data);
+        report.check(NAME, "raw scan saw every row (one cell per row)", rows, raw.cells);
+        double rawRate = raw.cells / raw.seconds;
+        report.add(NAME, "our worker, " + rows + " rows", "rows/s vs raw scan", ours, "rows/s",
+                "raw RocksDB scan in-process", rawRate);
+        report.add(NAME, "our worker, " + rows + " rows", "rows/s vs official", ours, "rows/s",
+                "official worker", official);
+        channelScaling(config, report, dir);
+    }
+
+    /** Consumes a new BaseData tunnel over {@code table} with one worker; reports and returns rows/s. */
+    static double consume(BenchReport report, BenchServer server, TunnelClient tunnels, String table,
+            String tunnelName, int rows, boolean ourWorker, String label) throws Exception {
+        String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
+        int channels = tunnels.describeTunnel(table, tunnelName).channels().size();
+        CountingSink sink = new CountingSink(rows);
+        long started = System.nanoTime();
+        boolean complete;
+        ResourceSampler.Usage usage;
+        try (ResourceSampler sampler = new ResourceSampler(server.pid());
+                TunnelConsumer consumer = ourWorker
+                        ? TunnelConsumer.ours(server.endpoint(), tunnelId, sink, HEARTBEAT, TIMEOUT)
+                        : TunnelConsumer.official(server.endpoint(), tunnelId, sink, HEARTBEAT, TIMEOUT)) {
+            complete = sink.awaitAll(Duration.ofSeconds(120 + rows / 1_000));
+            usage = sampler.usage();
+        }
+        String subject = label + ", " + rows + " rows, " + channels + " ch";
+        report.check(NAME, table + "/" + tunnelName + " distinct rows delivered", rows, sink.distinct());
+        report.check(NAME, table + "/" + tunnelName + " completed within the time limit", 1, complete ? 1 : 0);
+        double seconds = Math.max(1e-9, (sink.lastNanos() - sink.firstNanos()) / 1e9);
+        double rate = sink.distinct() / seconds;
+        report.add(NAME, subject, "rows/s", rate, "rows/s");
+        report.add(NAME, subject, "start to first record", (sink.firstNanos() - started) / 1e9, "s");
+        report.add(NAME, subject, "duplicates", sink.duplicates(), "records");
+        addUsage(report, NAME, subject, usage);
+        return rate;
+    }
+
+    static void addUsage(BenchReport report, String scenario, String subject, ResourceSampler.Usage usage) {
+        report.add("resources", scenario + ": " + subject, "server peak RSS", usage.serverPeakRssMb(), "MB");
+        report.add("resources", scenario + ": " + subject, "server CPU", usage.serverCpuPercent(), "% of 1 core");
+        report.add("resources", scenario + ": " + subject, "worker JVM peak heap", usage.workerPeakHeapMb(), "MB");
+    }
+
+    private static void channelScaling(BenchConfig config, BenchReport report, Path dir) throws Exception {
+        int rows = config.channelRowsPerCase();
+        try (BenchServer server = BenchServer.start(dir.resolve("channels-data"), false, "4g");
+                TableClient tables = TableClient.create(BenchTables.clientConfig(server.endpoint()));
+                TunnelClient tunnels = TunnelClient.create(BenchTables.clientConfig(server.endpoint()))) {
+            for (int partitions : config.channelCounts()) {
+                String table = "channels_" + partitions;
+                BenchTables.create(server.endpoint(), table, partitions, rows, 0);
+                long loaded = BenchTables.load(tables, table, 0, rows, PAYLOAD, 4, Long.MAX_VALUE);
+                report.check(NAME, table + " rows loaded", rows, loaded);
+                consume(report, server, tunnels, table, "ours", rows, true, "our worker");
+            }
+        }
+    }
+
+    record ScanResult(long cells, long bytes, double seconds) {}
+
+    /** Iterates every key and value of the {@code rows} column family of a stopped server's data directory. */
+    static ScanResult rawScan(Path dataDir) throws Exception {
+        RocksDB.loadLibrary();
+        List<byte[]> families;
+        try (Options o = new Options()) {
+            families = RocksDB.listColumnFamilies(o, dataDir.toString());
+        }
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (byte[] f : families) {
+            descriptors.add(new ColumnFamilyDescriptor(f));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions options = new DBOptions();
+                RocksDB db = RocksDB.openReadOnly(options, dataDir.toString(), descriptors, handles);
+                ReadOptions read = new ReadOptions()) {
+            ColumnFamilyHandle rowsCf = null;
+            for (int i = 0; i < families.size(); i++) {
+                if ("rows".equals(new String(families.get(i), StandardCharsets.UTF_8))) {
+                    rowsCf = handles.get(i);
+                }
+            }
+            if (rowsCf == null) {
+                throw new IllegalStateException("no 'rows' column family in " + dataDir);
+            }
+            long cells = 0;
+            long bytes = 0;
+            long t0 = System.nanoTime();
+            try (RocksIterator it = db.newIterator(rowsCf, read)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    bytes += it.key().length + it.value().length; // copy both into Java, as a consumer must
+                    cells++;
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new ScanResult(cells, bytes, seconds);
+        } finally {
+            handles.forEach(ColumnFamilyHandle::close);
+        }
+    }
+}

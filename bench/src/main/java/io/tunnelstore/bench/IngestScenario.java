@@ -1,0 +1,113 @@
+package io.tunnelstore.bench;
+
+import io.tunnelstore.client.TableClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Scenario 1: rows/s and MB/s through our SDK's BatchWriteRow (batches of 200) into a server with synchronous WAL
+ * writes, for 100-byte and 1-KB payloads and 1 and 8 client threads, against raw RocksDB WriteBatches of 200 puts with
+ * {@code sync=true} in the harness process (the same durability: each acknowledged batch survives kill -9).
+ */
+final class IngestScenario {
+    static final String NAME = "ingest";
+    private static final int[] PAYLOADS = {100, 1024};
+    private static final int[] THREADS = {1, 8};
+
+    private IngestScenario() {}
+
+    static void run(BenchConfig config, BenchReport report) throws Exception {
+        Path dir = config.workDir().resolve("ingest");
+        try (BenchServer server = BenchServer.start(dir.resolve("server-data"), true, "2g");
+                TableClient client = TableClient.create(BenchTables.clientConfig(server.endpoint()))) {
+            for (int payload : PAYLOADS) {
+                for (int threads : THREADS) {
+                    String table = "ingest_" + payload + "_" + threads;
+                    BenchTables.create(server.endpoint(), table, 1, 0, 0);
+                    long t0 = System.nanoTime();
+                    long rows = BenchTables.load(client, table, 0, config.ingestMaxRows(), payload, threads,
+                            t0 + config.ingestMaxTime().toNanos());
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    Rate raw = rawRocksDb(dir.resolve("raw-" + payload + "-" + threads), payload, threads,
+                            config.ingestMaxRows(), config.ingestMaxTime().toNanos());
+                    String subject = "our SDK BatchWriteRow " + payload + " B x" + threads + " threads";
+                    double rowsPerSec = rows / seconds;
+                    report.add(NAME, subject, "rows/s", rowsPerSec, "rows/s", "raw RocksDB sync batch", raw.rowsPerSec);
+                    report.add(NAME, subject, "MB/s", rowsPerSec * payload / 1e6, "MB/s", "raw RocksDB sync batch",
+                            raw.rowsPerSec * payload / 1e6);
+                    // writers take whole batches in id order, so [0, rows) was written: its two ends must read back
+                    int readable = (client.getRow(table, BenchTables.key(0)).isPresent() ? 1 : 0)
+                            + (client.getRow(table, BenchTables.key(rows - 1)).isPresent() ? 1 : 0);
+                    report.check(NAME, table + " first and last written rows read back", 2, readable);
+                    report.check(NAME, table + " raw baseline wrote as many rows as the cap allowed", 1,
+                            raw.rows > 0 ? 1 : 0);
+                }
+            }
+        }
+    }
+
+    record Rate(long rows, double rowsPerSec) {}
+
+    /** Raw RocksDB: {@code threads} writers of 200-put batches, WAL fsync per batch, same row count and time cap. */
+    static Rate rawRocksDb(Path dir, int payload, int threads, int maxRows, long maxNanos) throws Exception {
+        RocksDB.loadLibrary();
+        java.nio.file.Files.createDirectories(dir);
+        try (Options options = new Options().setCreateIfMissing(true)
+                        .setCompressionType(org.rocksdb.CompressionType.LZ4_COMPRESSION);
+                RocksDB db = RocksDB.open(options, dir.toString());
+                WriteOptions sync = new WriteOptions().setSync(true)) {
+            AtomicLong next = new AtomicLong();
+            AtomicLong written = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            long t0 = System.nanoTime();
+            long deadline = t0 + maxNanos;
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        while (System.nanoTime() < deadline) {
+                            long start = next.getAndAdd(BenchTables.BATCH_ROWS);
+                            if (start >= maxRows) {
+                                return null;
+                            }
+                            long end = Math.min(maxRows, start + BenchTables.BATCH_ROWS);
+                            try (WriteBatch batch = new WriteBatch()) {
+                                for (long id = start; id < end; id++) {
+                                    batch.put(rawKey(id), BenchTables.payload(id, payload));
+                                }
+                                db.write(sync, batch);
+                            }
+                            written.addAndGet(end - start);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Rate(written.get(), written.get() / seconds);
+        }
+    }
+
+    static byte[] rawKey(long id) {
+        byte[] k = new byte[9];
+        k[0] = 'r';
+        for (int i = 0; i < 8; i++) {
+            k[8 - i] = (byte) (id >>> (8 * i));
+        }
+        return k;
+    }
+}

@@ -1,0 +1,58 @@
+package io.tunnelstore.bench;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Remembers when each id was first delivered (and counts repeats), and waits until a given set of ids has arrived.
+ * Thread-safe.
+ */
+final class LatencySink implements DeliverySink {
+    private final ConcurrentHashMap<Long, Long> firstDelivery = new ConcurrentHashMap<>();
+    private final AtomicLong total = new AtomicLong();
+
+    @Override
+    public void batch(String channelId, long[] ids, long nanos) {
+        for (long id : ids) {
+            total.incrementAndGet();
+            firstDelivery.putIfAbsent(id, nanos);
+        }
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /** The nanoTime of the first delivery of {@code id}, or null. */
+    Long deliveredAt(long id) {
+        return firstDelivery.get(id);
+    }
+
+    long total() {
+        return total.get();
+    }
+
+    int distinct() {
+        return firstDelivery.size();
+    }
+
+    /** Waits until every id in {@code [from, to)} was delivered; false on timeout. */
+    synchronized boolean awaitRange(long from, long to, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long next = from;
+        while (true) {
+            while (next < to && firstDelivery.containsKey(next)) {
+                next++;
+            }
+            if (next >= to) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+        }
+    }
+}

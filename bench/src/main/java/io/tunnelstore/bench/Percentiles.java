@@ -1,0 +1,26 @@
+package io.tunnelstore.bench;
+
+import java.util.Arrays;
+
+/** Nearest-rank percentiles of a sample of longs. */
+final class Percentiles {
+    private final long[] sorted;
+
+    Percentiles(long[] values) {
+        this.sorted = values.clone();
+        Arrays.sort(sorted);
+    }
+
+    int count() {
+        return sorted.length;
+    }
+
+    /** The nearest-rank {@code p}-th percentile ({@code 0 < p <= 100}); 0 for an empty sample. */
+    long at(double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}

@@ -1,0 +1,67 @@
+package io.tunnelstore.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Samples, every 200 ms while open, the server child's RSS (peak) and the harness JVM's heap in use (peak: the
+ * workers run in the harness), and takes the server's CPU seconds at open and close. Thread-safe to close once.
+ */
+final class ResourceSampler implements AutoCloseable {
+    /** What one window of sampling saw. */
+    record Usage(double serverPeakRssMb, double serverCpuSeconds, double wallSeconds, double workerPeakHeapMb) {
+        double serverCpuPercent() {
+            return wallSeconds <= 0 ? 0 : 100.0 * serverCpuSeconds / wallSeconds;
+        }
+    }
+
+    private final long serverPid;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-resource-sampler");
+        t.setDaemon(true);
+        return t;
+    });
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final long startNanos = System.nanoTime();
+    private final double startCpu;
+    private volatile long peakRss;
+    private volatile long peakHeap;
+    private Usage usage;
+
+    ResourceSampler(long serverPid) {
+        this.serverPid = serverPid;
+        this.startCpu = ProcStats.cpuSeconds(serverPid);
+        timer.scheduleAtFixedRate(this::sample, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    private void sample() {
+        long rss = ProcStats.rssBytes(serverPid);
+        if (rss > peakRss) {
+            peakRss = rss;
+        }
+        long heap = memory.getHeapMemoryUsage().getUsed();
+        if (heap > peakHeap) {
+            peakHeap = heap;
+        }
+    }
+
+    /** Stops sampling and returns the window's usage. */
+    Usage usage() {
+        close();
+        return usage;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (usage != null) {
+            return;
+        }
+        timer.shutdownNow();
+        sample();
+        double cpu = ProcStats.cpuSeconds(serverPid) - startCpu;
+        usage = new Usage(peakRss / 1048576.0, cpu, (System.nanoTime() - startNanos) / 1e9, peakHeap / 1048576.0);
+    }
+}
