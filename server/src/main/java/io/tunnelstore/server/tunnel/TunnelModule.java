@@ -13,7 +13,12 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -113,6 +118,24 @@ public final class TunnelModule implements ServerModule {
     /** Runs one lifecycle tick now (tests with an injected clock call this instead of waiting for the timer). */
     public void tick() {
         ticker.tick(clock.millis());
+    }
+
+    /**
+     * Every tunnel of {@code instance} (by table, then name) with its coordinator description; for the console and
+     * metrics. Each description is taken on its tunnel's queue; tunnels deleted meanwhile are left out. Thread-safe.
+     */
+    public CompletionStage<List<TunnelView>> tunnels(String instance) {
+        List<CompletableFuture<TunnelView>> views = new ArrayList<>();
+        for (TunnelRuntime rt : registry.list(instance, null)) {
+            TunnelDefinition d = rt.definition();
+            views.add(rt.call(TunnelCoordinator::describe)
+                    .thenApply(desc -> new TunnelView(d.instanceName(), d.tableName(), d.tunnelName(), d.tunnelId(),
+                            d.type(), d.createTimeMillis(), desc))
+                    .toCompletableFuture()
+                    .exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(v ->
+                views.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
     }
 
     TunnelAdmin admin() {

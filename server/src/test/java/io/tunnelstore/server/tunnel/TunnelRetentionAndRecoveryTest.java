@@ -79,6 +79,13 @@ class TunnelRetentionAndRecoveryTest {
             assertThat(e.lostFromToken()).isEqualTo(token);
             assertThat(e.note()).contains("records 1..5 of shard 1 were trimmed");
         });
+        // the console view carries the loss too
+        List<TunnelView> views = InProcessTunnels.join(t.module.tunnels(InProcessTunnels.INSTANCE));
+        assertThat(views).singleElement().satisfies(v -> {
+            assertThat(v.tunnelName()).isEqualTo("s");
+            assertThat(v.tableName()).isEqualTo("trimmed");
+            assertThat(v.description().lossEvents()).hasSize(1);
+        });
         // the reset moved the stored checkpoint forward and bumped its sequence
         TunnelProtos.GetCheckpointResponse cp = t.getCheckpoint(tunnel, client, "Stream_1");
         assertThat(cp.getCheckpoint()).isEqualTo(d.lossEvents().get(0).resumedAtToken());

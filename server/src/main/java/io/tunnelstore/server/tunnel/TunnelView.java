@@ -1,0 +1,26 @@
+package io.tunnelstore.server.tunnel;
+
+import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
+import io.tunnelstore.server.tunnel.coordinator.TunnelType;
+import java.util.Objects;
+
+/**
+ * Read-only view of one tunnel for the console and metrics: identity plus the coordinator's full description
+ * (stage, expiry, channels with owners, counts and consume points, live clients, recorded data losses — more than
+ * the wire DescribeTunnel can carry). Immutable.
+ *
+ * @param instanceName     instance
+ * @param tableName        table
+ * @param tunnelName       tunnel name
+ * @param tunnelId         tunnel id
+ * @param type             tunnel type
+ * @param createTimeMillis creation time
+ * @param description      coordinator state at the time of the call
+ */
+public record TunnelView(String instanceName, String tableName, String tunnelName, String tunnelId, TunnelType type,
+                         long createTimeMillis, TunnelDescription description) {
+    public TunnelView {
+        Objects.requireNonNull(tunnelId, "tunnelId");
+        Objects.requireNonNull(description, "description");
+    }
+}
