@@ -120,7 +120,9 @@ final class RecordReader {
     /** Moves a position that fell behind retention to the oldest kept record, recording the loss. */
     private ChannelPosition.Stream skipTrimmed(TunnelRuntime rt, String channelId, TableDescriptor table,
                                                ChannelPosition.Stream from) {
-        Optional<ChannelPosition.Stream> resumed = streamReader.trimmedResumePosition(table.tableId(), from);
+        long horizonMicros = (clock.millis() - table.stream().expirationMillis()) * 1000;
+        Optional<ChannelPosition.Stream> resumed = streamReader.trimmedResumePosition(table.tableId(), from,
+                horizonMicros);
         if (resumed.isEmpty()) {
             return from;
         }

@@ -33,11 +33,22 @@ final class StreamChannelReader {
     /**
      * If records at and after {@code from} were trimmed away by retention, the position of the oldest kept record
      * (the caller records the loss); empty when nothing was lost.
+     *
+     * <p>A gap below the oldest kept record is only a loss if a record newer than the channel's consume point can
+     * have been trimmed, i.e. the consume point is older than the trim horizon ({@code now - retention}). This rules
+     * out the false alarm of a position minted on a shard whose log was empty (fully trimmed) at tunnel creation:
+     * its gap holds only records committed before the tunnel existed.
+     *
+     * @param trimHorizonMicros records committed before this may have been trimmed ({@code now - retention}, µs)
      */
-    Optional<ChannelPosition.Stream> trimmedResumePosition(long tableId, ChannelPosition.Stream from) {
+    Optional<ChannelPosition.Stream> trimmedResumePosition(long tableId, ChannelPosition.Stream from,
+                                                           long trimHorizonMicros) {
         LogBounds bounds = storage.logBounds(tableId, from.shardId());
         if (bounds.isEmpty() || from.nextSequence() >= bounds.firstSequence()) {
             return Optional.empty();
+        }
+        if (from.consumedUpToMicros() > 0 && from.consumedUpToMicros() >= trimHorizonMicros) {
+            return Optional.empty(); // the gap predates the consume point: nothing the channel wanted is gone
         }
         return Optional.of(new ChannelPosition.Stream(from.shardId(), bounds.firstSequence(),
                 from.consumedUpToMicros(), from.totalCount()));

@@ -31,7 +31,9 @@ final class StreamStartResolver {
                     t.startMicros(), 0);
         }
         if (start instanceof StreamStart.Earliest) {
-            return new ChannelPosition.Stream(shardId, bounds.isEmpty() ? 1 : bounds.firstSequence(), 0, 0);
+            // consume point 0 = "everything retained is wanted"; on an empty shard, only what comes after now
+            return new ChannelPosition.Stream(shardId, bounds.isEmpty() ? 1 : bounds.firstSequence(),
+                    bounds.isEmpty() ? nowMicros : 0, 0);
         }
         return new ChannelPosition.Stream(shardId, bounds.isEmpty() ? 1 : bounds.lastSequence() + 1, nowMicros, 0);
     }
