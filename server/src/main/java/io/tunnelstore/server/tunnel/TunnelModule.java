@@ -63,8 +63,17 @@ public final class TunnelModule implements ServerModule {
         this(context, TunnelServiceConfig.defaults());
     }
 
-    /** The module with explicit settings; uses the engine's shared {@link TableCatalog}. */
+    /**
+     * The module with explicit settings; uses the engine's shared {@link TableCatalog}.
+     *
+     * @throws IllegalArgumentException when the long-poll wait is not shorter than the server's handler timeout
+     *     (a long poll would then be answered with OTSTimeout)
+     */
     public TunnelModule(ServerContext context, TunnelServiceConfig config) {
+        if (config.longPollWait().compareTo(context.config().handlerTimeout()) >= 0) {
+            throw new IllegalArgumentException("longPollWait " + config.longPollWait()
+                    + " must be shorter than the server's handlerTimeout " + context.config().handlerTimeout());
+        }
         this.clock = context.clock();
         this.scheduler = context.scheduler();
         this.config = config;
