@@ -1,0 +1,183 @@
+package io.tunnelstore.it;
+
+import io.tunnelstore.client.ChannelInfo;
+import io.tunnelstore.client.ClientConfig;
+import io.tunnelstore.client.RowDeleteChange;
+import io.tunnelstore.client.RowPutChange;
+import io.tunnelstore.client.RowUpdateChange;
+import io.tunnelstore.client.TableClient;
+import io.tunnelstore.client.TunnelClient;
+import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.model.Cell;
+import io.tunnelstore.protocol.model.ColumnValue;
+import io.tunnelstore.protocol.model.PrimaryKey;
+import io.tunnelstore.protocol.model.PrimaryKeyColumn;
+import io.tunnelstore.protocol.pb.TableProtos;
+import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.ServerModule;
+import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.http.RequestDispatcher;
+import io.tunnelstore.server.table.Partition;
+import io.tunnelstore.server.table.StreamSettings;
+import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.table.TableDescriptor;
+import io.tunnelstore.server.table.TableModule;
+import io.tunnelstore.server.tunnel.TunnelModule;
+import io.tunnelstore.server.tunnel.TunnelServiceConfig;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The real server in-process for the SDK integration tests: {@link TableModule} + {@link TunnelModule} over a
+ * temporary data directory on a loopback port, a request counter per API action (a {@link ServerModule} that
+ * observes the dispatcher), and our SDK's {@link TableClient} / {@link TunnelClient} pointed at it.
+ * {@link #restart()} closes the server and starts it again on the same directory and port, so clients (and workers)
+ * built before keep talking to the new incarnation.
+ */
+final class ItServer implements AutoCloseable {
+    static final String INSTANCE = "tunnelstore";
+    static final String AK = "it-admin-key";
+    static final String SK = "it-admin-secret";
+
+    /** Short long-poll and tick so failovers and idle reads are quick; small reads to get several batches. */
+    static final TunnelServiceConfig FAST = TunnelServiceConfig.builder()
+            .longPollWait(Duration.ofSeconds(1))
+            .tickInterval(Duration.ofMillis(200))
+            .build();
+
+    private final Path dataDir;
+    private final TunnelServiceConfig tunnelConfig;
+    private final Map<Action, AtomicLong> requests = new EnumMap<>(Action.class);
+    private final Clock clock = Clock.systemUTC();
+    private int port;
+    private volatile TunnelstoreServer server;
+    final TableClient tables;
+    final TunnelClient tunnels;
+
+    ItServer(Path dataDir) {
+        this(dataDir, FAST);
+    }
+
+    ItServer(Path dataDir, TunnelServiceConfig tunnelConfig) {
+        this.dataDir = dataDir;
+        this.tunnelConfig = tunnelConfig;
+        for (Action a : Action.values()) {
+            requests.put(a, new AtomicLong());
+        }
+        start();
+        tables = TableClient.create(clientConfig());
+        tunnels = TunnelClient.create(clientConfig());
+    }
+
+    private void start() {
+        TunnelstoreServer s = TunnelstoreServer.builder(ServerConfig.builder().port(port).dataDir(dataDir)
+                        .adminKey(AK, SK).clock(clock).syncWrites(false).workerThreads(8).build())
+                .module(TableModule::new)
+                .module(ctx -> new TunnelModule(ctx, tunnelConfig))
+                .module(ctx -> registry -> RequestDispatcher.addObserver(registry,
+                        (action, outcome, nanos) -> requests.get(action).incrementAndGet()))
+                .console(new PrintStream(OutputStream.nullOutputStream()))
+                .build();
+        s.start();
+        port = s.port();
+        server = s;
+    }
+
+    /** Settings for more SDK clients of this server (admin key). */
+    ClientConfig clientConfig() {
+        return ClientConfig.builder().endpoint(endpoint()).instanceName(INSTANCE).credentials(AK, SK)
+                .callTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    TunnelstoreServer server() {
+        return server;
+    }
+
+    /** Requests of {@code action} answered so far (any outcome), across restarts. */
+    long requests(Action action) {
+        return requests.get(action).get();
+    }
+
+    /** Closes the server and starts it again on the same data directory and port. */
+    void restart() {
+        server.close();
+        start();
+    }
+
+    /**
+     * Creates a table with one INTEGER key {@code id} split into partitions at {@code splitIds} (one stream channel
+     * per partition). Our SDK cannot send partitions (neither can the official one), so the table goes straight into
+     * the server's catalog; tunnels enable its stream.
+     */
+    void createPartitionedTable(String name, long... splitIds) {
+        TableProtos.TableMeta meta = TableProtos.TableMeta.newBuilder().setTableName(name)
+                .addPrimaryKey(TableProtos.PrimaryKeySchema.newBuilder().setName("id")
+                        .setType(TableProtos.PrimaryKeyType.INTEGER))
+                .build();
+        List<Partition> partitions = new ArrayList<>();
+        ColumnValue lower = null;
+        for (int i = 0; i <= splitIds.length; i++) {
+            ColumnValue upper = i < splitIds.length ? ColumnValue.ofLong(splitIds[i]) : null;
+            partitions.add(new Partition(i, lower, upper, i + 1));
+            lower = upper;
+        }
+        TableCatalog.shared(server.context().storage()).create(new TableDescriptor(INSTANCE, 0, meta, -1, 1,
+                86_400, 0, 0, 0, clock.millis(), partitions, StreamSettings.DISABLED));
+    }
+
+    static PrimaryKey pk(long id) {
+        return PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofLong(id)));
+    }
+
+    void put(String table, long id, Cell... cells) {
+        tables.putRow(RowPutChange.of(table, pk(id), List.of(cells)));
+    }
+
+    void update(String table, long id, Cell... cells) {
+        tables.updateRow(RowUpdateChange.of(table, pk(id), List.of(cells)));
+    }
+
+    void delete(String table, long id) {
+        tables.deleteRow(RowDeleteChange.of(table, pk(id)));
+    }
+
+    List<ChannelInfo> channels(String table, String tunnel) {
+        return tunnels.describeTunnel(table, tunnel).channels();
+    }
+
+    /** Waits until {@code condition} holds, checking every 50 ms; fails naming {@code what} after {@code timeout}. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        tunnels.close();
+        tables.close();
+        server.close();
+    }
+}
