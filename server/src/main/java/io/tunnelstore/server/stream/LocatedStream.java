@@ -14,6 +14,8 @@ import java.util.Optional;
  * stream is disabled), so a reader that reaches the end of a shard has read all of it. A stream exists as long as
  * its table's descriptor names it; re-enabling gives the table a new stream id and the old stream disappears.
  *
+ * <p>Immutable (a snapshot: later catalog changes are not reflected).
+ *
  * @param table the table (a snapshot of its descriptor)
  */
 record LocatedStream(TableDescriptor table) {

@@ -22,6 +22,8 @@ import java.util.zip.CRC32C;
  * int64 nextSequence, int64 notBeforeMicros, int16 n + n bytes UTF-8 stream id, int32 CRC-32C of the preceding
  * bytes}. Clients treat it as opaque; the checksum turns a garbled iterator into a clear error.
  *
+ * <p>Immutable.
+ *
  * @param tableId         id of the stream's table
  * @param streamId        id of the stream (a table gets a new stream id every time its stream is re-enabled)
  * @param shardId         change-log shard
