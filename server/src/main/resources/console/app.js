@@ -45,6 +45,7 @@
   function num(v) { return v === null || v === undefined ? '–' : nf.format(v); }
   function duration(ms) {
     if (ms === null || ms === undefined) return '–';
+    if (ms === 0) return '0s';
     if (ms < 1000) return ms + ' ms';
     let sec = Math.round(ms / 1000);
     const d = Math.floor(sec / 86400); sec %= 86400;
@@ -378,7 +379,7 @@
   function niceMax(v) {
     if (v <= 0) return 1;
     const p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
+    for (const m of [1, 2, 4, 6, 8, 10]) if (v <= m * p) return m * p;
     return 10 * p;
   }
 
