@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Tunnelstore: a self-hostable Tablestore-compatible table store with the Tunnel Service.",
-        subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, DemoCommand.class, TableCommand.class, TunnelCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     private Main() {}

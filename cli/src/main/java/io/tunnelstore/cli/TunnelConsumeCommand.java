@@ -7,13 +7,15 @@ import io.tunnelstore.client.TunnelType;
 import io.tunnelstore.tunnel.ChannelContext;
 import io.tunnelstore.tunnel.ChannelProcessor;
 import io.tunnelstore.tunnel.StreamRecord;
-import io.tunnelstore.tunnel.TunnelDaemon;
+import io.tunnelstore.tunnel.TunnelWorker;
+import io.tunnelstore.tunnel.TunnelWorkerException;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -22,8 +24,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tunnelstore tunnel consume TABLE TUNNEL}: runs a tunnel worker (under a {@link TunnelDaemon}, so transient
- * failures reconnect) and prints every record it receives. Stops after {@code --max-records}, after
+ * {@code tunnelstore tunnel consume TABLE TUNNEL}: runs a tunnel worker (restarted after transient failures, like
+ * a {@code TunnelDaemon}) and prints every record it receives. Stops after {@code --max-records}, after
  * {@code --timeout}, when a BaseData tunnel has delivered all its channels, or on Ctrl-C; each stop is graceful:
  * the worker commits what was printed and hands its channels back.
  */
@@ -102,29 +104,22 @@ final class TunnelConsumeCommand extends ClientCommand {
                         }
                     })
                     .build();
-            TunnelDaemon daemon = new TunnelDaemon(client, tunnelId, config);
-            AtomicReference<RuntimeException> failure = new AtomicReference<>();
-            Thread consumer = new Thread(() -> {
-                try {
-                    daemon.run();
-                } catch (RuntimeException e) {
-                    failure.set(e);
-                }
-            }, "tunnelstore-consume");
+            WorkerLoop loop = new WorkerLoop(client, tunnelId, config);
+            Thread consumer = new Thread(loop::run, "tunnelstore-consume");
             // Ctrl-C (SIGINT) runs shutdown hooks: stop the worker gracefully so what was printed is committed.
-            Thread hook = new Thread(() -> stop(daemon, consumer), "tunnelstore-consume-stop");
+            Thread hook = new Thread(() -> loop.stop(consumer), "tunnelstore-consume-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             consumer.start();
             try {
                 String reason = awaitEnd(client, consumer, limitReached, endedChannels, baseOnly);
-                stop(daemon, consumer);
-                if (failure.get() != null) {
-                    throw failure.get();
+                loop.stop(consumer);
+                if (loop.failure.get() != null) {
+                    throw loop.failure.get();
                 }
                 err().printf("%s: %d records (%s)%n", spec.qualifiedName(), printer.printed(), reason);
                 err().flush();
             } finally {
-                stop(daemon, consumer);
+                loop.stop(consumer);
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException e) {
@@ -190,12 +185,81 @@ final class TunnelConsumeCommand extends ClientCommand {
         return true;
     }
 
-    private static void stop(TunnelDaemon daemon, Thread consumer) {
-        daemon.close();
-        try {
-            consumer.join(TimeUnit.SECONDS.toMillis(35));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Runs tunnel workers until stopped, like {@link io.tunnelstore.tunnel.TunnelDaemon} (a transient failure starts
+     * a new worker after a back-off of 1 s doubling to 30 s; a fatal one ends the loop), but keeps hold of the
+     * current worker so that {@link #stop} can bound the graceful close with {@link #CLOSE_TIMEOUT}.
+     */
+    private final class WorkerLoop {
+        static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+        final TunnelClient client;
+        final String tunnelId;
+        final TunnelWorkerConfig config;
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        volatile TunnelWorker current;
+
+        WorkerLoop(TunnelClient client, String tunnelId, TunnelWorkerConfig config) {
+            this.client = client;
+            this.tunnelId = tunnelId;
+            this.config = config;
+        }
+
+        void run() {
+            long backoffMillis = 1_000;
+            while (stopped.getCount() > 0) {
+                TunnelWorker worker = new TunnelWorker(client, tunnelId, config);
+                current = worker;
+                if (stopped.getCount() == 0) {
+                    return;
+                }
+                try {
+                    worker.start();
+                    worker.termination().get();
+                    return; // stopped from outside
+                } catch (ExecutionException e) {
+                    if (stopped.getCount() == 0) {
+                        return;
+                    }
+                    Throwable cause = e.getCause();
+                    if (!(cause instanceof TunnelWorkerException twe) || twe.isFatal()) {
+                        failure.set(cause instanceof RuntimeException re ? re
+                                : new IllegalStateException("tunnel worker failed: " + cause, cause));
+                        return;
+                    }
+                    err().printf("%s: worker stopped (%s: %s); restarting in %d ms%n", spec.qualifiedName(),
+                            twe.errorCode(), twe.getMessage(), backoffMillis);
+                    err().flush();
+                } catch (IllegalStateException e) {
+                    return; // closed while starting
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                try {
+                    if (stopped.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMillis = Math.min(30_000, backoffMillis * 2);
+            }
+        }
+
+        /** Stops the current worker (gracefully, then forcibly after the close timeout) and waits for the loop. */
+        void stop(Thread loopThread) {
+            stopped.countDown();
+            TunnelWorker w = current;
+            if (w != null) {
+                w.close(CLOSE_TIMEOUT);
+            }
+            try {
+                loopThread.join(CLOSE_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -45,8 +45,26 @@ final class TunnelWatchCommand extends ClientCommand {
             description = "Stop after N snapshots; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
     long iterations;
 
-    @Option(names = "--plain", description = "Print successive snapshots even on a terminal (no redraw in place).")
-    boolean plain;
+    /** Whether the view is redrawn in place. */
+    enum Redraw { AUTO, ALWAYS, NEVER }
+
+    @Option(names = "--redraw", defaultValue = "auto", paramLabel = "auto|always|never",
+            converter = RedrawConverter.class,
+            description = "Redraw the view in place with ANSI cursor movement: auto (on a terminal), always or "
+                    + "never (successive snapshots) (default: ${DEFAULT-VALUE}).")
+    Redraw redraw;
+
+    static final class RedrawConverter implements picocli.CommandLine.ITypeConverter<Redraw> {
+        @Override
+        public Redraw convert(String value) {
+            try {
+                return Redraw.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected auto, always or never, got '" + value + "'");
+            }
+        }
+    }
 
     LongSupplier nanoTime = System::nanoTime;
     Clock clock = Clock.systemUTC();
@@ -60,7 +78,7 @@ final class TunnelWatchCommand extends ClientCommand {
         if (interval.isNegative() || interval.isZero()) {
             throw new ParameterException(spec.commandLine(), "--interval must be positive");
         }
-        boolean inPlace = !json() && !plain && Terminal.isInteractive();
+        boolean inPlace = !json() && (redraw == Redraw.ALWAYS || (redraw == Redraw.AUTO && Terminal.isInteractive()));
         PrintWriter out = out();
         try (TunnelClient client = TunnelClient.create(clientConfig())) {
             TunnelProgress previous = null;
