@@ -270,6 +270,12 @@ class StreamRecordTest {
         GetStreamRecordRequest otherTable = new GetStreamRecordRequest(it);
         otherTable.setTableName("changes");
         assertOtsError(() -> ots.client.getStreamRecord(otherTable), "OTSParameterInvalid", 400);
+        com.alicloud.openservices.tablestore.SyncClient other = ots.client("other");
+        try {
+            assertOtsError(() -> other.getStreamRecord(new GetStreamRecordRequest(it)), "OTSObjectNotExist", 404);
+        } finally {
+            other.shutdown();
+        }
         GetStreamRecordRequest sameTable = new GetStreamRecordRequest(it);
         sameTable.setTableName("checked");
         assertThat(ots.client.getStreamRecord(sameTable).getRecords()).isEmpty();
