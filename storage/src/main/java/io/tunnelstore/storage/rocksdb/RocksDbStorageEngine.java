@@ -7,6 +7,8 @@ import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.MetaEntry;
 import io.tunnelstore.storage.MutationResult;
 import io.tunnelstore.storage.ReadSpec;
+import io.tunnelstore.storage.RowBatchEntry;
+import io.tunnelstore.storage.RowBatchOutcome;
 import io.tunnelstore.storage.RowDecider;
 import io.tunnelstore.storage.RowScanner;
 import io.tunnelstore.storage.ScanRange;
@@ -344,6 +346,117 @@ public final class RocksDbStorageEngine implements StorageEngine {
             }
         } finally {
             gate.exit();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Implementation: the batch is cut into segments without repeated keys. For each segment the rows' lock
+     * stripes are taken in ascending order, every row is read and decided, and only then are all the segment's
+     * commits queued at once, so the committer merges them into as few WriteBatches (and WAL syncs) as it can; the
+     * stripes are released once every commit of the segment is durable.
+     */
+    @Override
+    public <T> List<RowBatchOutcome<T>> mutateRows(long tableId, List<RowBatchEntry<T>> entries) {
+        Objects.requireNonNull(entries, "entries");
+        committer.refuseCommitterThread();
+        List<RowBatchOutcome<T>> outcomes = new ArrayList<>(entries.size());
+        gate.enter();
+        try {
+            int start = 0;
+            while (start < entries.size()) {
+                int end = segmentEnd(entries, start);
+                mutateSegment(tableId, entries.subList(start, end), outcomes);
+                start = end;
+            }
+            return outcomes;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** End (exclusive) of the longest run from {@code start} in which no row key repeats. */
+    private static <T> int segmentEnd(List<RowBatchEntry<T>> entries, int start) {
+        Set<java.nio.ByteBuffer> keys = new HashSet<>();
+        int i = start;
+        while (i < entries.size() && keys.add(java.nio.ByteBuffer.wrap(entries.get(i).rowKey()))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** A decided row of a segment waiting to be queued. */
+    private record PlannedRow<T>(T result, WriteOps ops, LogAppend append) {}
+
+    private <T> void mutateSegment(long tableId, List<RowBatchEntry<T>> segment, List<RowBatchOutcome<T>> outcomes) {
+        int[] stripes = new int[segment.size()];
+        for (int i = 0; i < segment.size(); i++) {
+            stripes[i] = rowLocks.stripeOf(tableId, segment.get(i).rowKey());
+        }
+        int[] order = Arrays.stream(stripes).distinct().sorted().toArray();
+        int locked = 0;
+        try {
+            for (int stripe : order) {
+                rowLocks.stripe(stripe).lock();
+                locked++;
+            }
+            // 1. read and decide every row (all are locked, so what they read stays current until their commit)
+            List<Object> planned = new ArrayList<>(segment.size()); // PlannedRow or RuntimeException
+            for (RowBatchEntry<T> entry : segment) {
+                byte[] key = entry.rowKey();
+                byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
+                try {
+                    List<StoredCell> current = readAllCells(rowPrefix);
+                    RowDecider.Decision<T> decision = entry.decider().decide(
+                            current.isEmpty() ? Optional.empty() : Optional.of(new StoredRow(key.clone(), current)));
+                    Objects.requireNonNull(decision, "decider returned null");
+                    WriteOps ops = new WriteOps();
+                    if (decision.mutation() != null) {
+                        MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+                    }
+                    LogAppend append = decision.logRecord() == null
+                            ? null
+                            : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
+                    planned.add(new PlannedRow<>(decision.result(), ops, append));
+                } catch (StorageException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    planned.add(e);
+                }
+            }
+            // 2. queue every commit back to back, so that they share WriteBatches and WAL syncs
+            List<Submitted> submitted = new ArrayList<>(segment.size());
+            for (Object p : planned) {
+                if (p instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
+                    submitted.add(submit(row.ops(), row.append()));
+                } else {
+                    submitted.add(null);
+                }
+            }
+            // 3. wait until all are durable, then report in order
+            for (int i = 0; i < planned.size(); i++) {
+                Object p = planned.get(i);
+                Submitted s = submitted.get(i);
+                if (p instanceof RuntimeException failure) {
+                    outcomes.add(RowBatchOutcome.failed(failure));
+                    continue;
+                }
+                @SuppressWarnings("unchecked")
+                PlannedRow<T> row = (PlannedRow<T>) p;
+                if (s == null) {
+                    outcomes.add(RowBatchOutcome.succeeded(
+                            new MutationResult<>(row.result(), -1, nextCommitTimeMicros())));
+                } else {
+                    await(s.done());
+                    outcomes.add(RowBatchOutcome.succeeded(
+                            new MutationResult<>(row.result(), s.sequence(), s.commitTimeMicros())));
+                }
+            }
+        } finally {
+            for (int i = locked - 1; i >= 0; i--) {
+                rowLocks.stripe(order[i]).unlock();
+            }
         }
     }
 
