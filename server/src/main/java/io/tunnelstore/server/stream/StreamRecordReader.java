@@ -29,8 +29,7 @@ import java.util.Objects;
  * (disabled) and the shard has been read to its end. {@code may_more_record} says whether more records were already
  * there.
  *
- * <p>An iterator whose next record was trimmed by retention fails with {@code OTSTrimmedDataAccess} (see
- * {@link StreamErrors#TRIMMED_CARRIER}); the client gets a new iterator with GetShardIterator. While a shard is
+ * <p>An iterator whose next record was trimmed by retention fails with {@code OTSTrimmedDataAccess} (400); the client gets a new iterator with GetShardIterator. While a shard is
  * completely empty that cannot be told apart from "caught up", so the error then comes with the next record.
  *
  * <p>Thread-safe; blocks on storage I/O.
@@ -59,7 +58,7 @@ final class StreamRecordReader {
      *
      * @throws io.tunnelstore.protocol.errors.OtsException OTSParameterInvalid for a malformed iterator, a limit below 1
      *     or a {@code table_name} that is not the iterator's table; OTSObjectNotExist when the stream or shard no
-     *     longer exists; OTSTrimmedDataAccess (carried as described above) when the next record was trimmed
+     *     longer exists; OTSTrimmedDataAccess when the next record was trimmed
      */
     GetStreamRecordResponse getStreamRecord(String instance, GetStreamRecordRequest request) {
         int limit = limit(request);

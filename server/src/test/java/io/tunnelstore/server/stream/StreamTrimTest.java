@@ -65,9 +65,9 @@ class StreamTrimTest {
             assertThat(none).isEmpty();
 
             put(ots, 3);
-            String message = assertOtsError(() -> read(ots, atSecond, none), "OTSObjectNotExist", 404);
-            assertThat(message).startsWith("OTSTrimmedDataAccess Requested stream data is already trimmed");
-            assertOtsError(() -> read(ots, atFirst, none), "OTSObjectNotExist", 404);
+            String message = assertOtsError(() -> read(ots, atSecond, none), "OTSTrimmedDataAccess", 400);
+            assertThat(message).startsWith("Requested stream data is already trimmed");
+            assertOtsError(() -> read(ots, atFirst, none), "OTSTrimmedDataAccess", 400);
 
             List<Integer> after = new java.util.ArrayList<>();
             read(ots, caughtUp, after);
