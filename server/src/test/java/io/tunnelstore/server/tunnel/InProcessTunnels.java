@@ -72,12 +72,17 @@ final class InProcessTunnels implements AutoCloseable {
 
     /** A table with INTEGER key {@code id}, one partition (shard 1) and a stream kept {@code retentionHours}. */
     TableDescriptor createTable(String name, int retentionHours) {
+        return createTable(name, retentionHours, List.of(new Partition(0, null, null, 1)));
+    }
+
+    /** Like {@link #createTable(String, int)} with explicit partitions. */
+    TableDescriptor createTable(String name, int retentionHours, List<Partition> partitions) {
         TableProtos.TableMeta meta = TableProtos.TableMeta.newBuilder().setTableName(name)
                 .addPrimaryKey(TableProtos.PrimaryKeySchema.newBuilder().setName("id")
                         .setType(TableProtos.PrimaryKeyType.INTEGER))
                 .build();
         return TableCatalog.shared(storage).create(new TableDescriptor(INSTANCE, 0, meta, -1, 1, 86_400, 0, 0, 0,
-                clock.millis(), List.of(new Partition(0, null, null, 1)),
+                clock.millis(), partitions,
                 new StreamSettings(true, "stream-" + name, retentionHours, clock.millis(), List.of())));
     }
 
@@ -98,7 +103,8 @@ final class InProcessTunnels implements AutoCloseable {
         ChangeRecord change = new ChangeRecord(type,
                 PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofLong(v), ts))), origin, ts * 1000);
         return storage.mutateRow(table.tableId(), KeyCodec.encode(pk), current -> new RowDecider.Decision<>(
-                new RowMutation().put("v", ts, CellValueCodec.encode(ColumnValue.ofLong(v))), 1,
+                new RowMutation().put("v", ts, CellValueCodec.encode(ColumnValue.ofLong(v))),
+                table.partitionFor(ColumnValue.ofLong(id)).shardId(),
                 ChangeRecordCodec.encode(change), null)).sequence();
     }
 
