@@ -34,8 +34,7 @@ final class Bench {
         step(config, report, GrowthScenario.NAME, GrowthScenario::run);
         step(config, report, JmhScenario.NAME, JmhScenario::run);
         report.machine("finished", Instant.now().toString());
-        Files.writeString(config.workDir().resolve("results.json"), report.toJson());
-        Files.writeString(config.workDir().resolve("results.txt"), report.toTable());
+        writeResults(config, report);
         return report;
     }
 
@@ -52,6 +51,16 @@ final class Bench {
             report.error(name, e);
         }
         log.info("bench: scenario {} done in {} s", name, (System.nanoTime() - t0) / 1_000_000_000L);
+        writeResults(config, report); // after every scenario, so a long run that is cut short keeps what it measured
+    }
+
+    private static void writeResults(BenchConfig config, BenchReport report) {
+        try {
+            Files.writeString(config.workDir().resolve("results.json"), report.toJson());
+            Files.writeString(config.workDir().resolve("results.txt"), report.toTable());
+        } catch (IOException e) {
+            log.error("bench: cannot write results into {}", config.workDir(), e);
+        }
     }
 
     private static void describeMachine(BenchReport report, BenchConfig config) {

@@ -72,12 +72,16 @@ final class FailoverScenario {
             Thread writer = new Thread(() -> writeLoad(tables, table, writing, written), "bench-failover-writer");
             try (TunnelConsumer survivor = TunnelConsumer.ours(server.endpoint(), tunnelId, sink,
                     Duration.ofSeconds(heartbeat), Duration.ofSeconds(timeout))) {
-                String survivorId = survivor.clientId();
                 Duration settle = Duration.ofSeconds(4L * heartbeat + 60);
-                List<ChannelInfo> split = awaitChannels(tunnels, table, settle,
-                        cs -> cs.stream().allMatch(c -> c.ownerClientId() != null && !c.ownerClientId().isEmpty())
-                                && cs.stream().anyMatch(c -> !c.ownerClientId().equals(survivorId))
-                                && cs.stream().anyMatch(c -> c.ownerClientId().equals(survivorId)));
+                // the survivor's client id is known once it connected (it changes if it reconnects): read it per poll
+                List<ChannelInfo> split = awaitChannels(tunnels, table, settle, cs -> {
+                    String id = survivor.clientId();
+                    return id != null
+                            && cs.stream().allMatch(c -> c.ownerClientId() != null && !c.ownerClientId().isEmpty())
+                            && cs.stream().anyMatch(c -> !c.ownerClientId().equals(id))
+                            && cs.stream().anyMatch(c -> c.ownerClientId().equals(id));
+                });
+                String survivorId = survivor.clientId();
                 Set<String> childChannels = new HashSet<>();
                 for (ChannelInfo c : split) {
                     if (!c.ownerClientId().equals(survivorId)) {

@@ -32,7 +32,7 @@ final class GrowthScenario {
                 String subject = size + " rows";
                 report.add(NAME, subject, "server RSS after load", ProcStats.rssBytes(server.pid()) / 1048576.0, "MB");
                 report.add(NAME, subject, "data directory size", directoryBytes(data) / 1048576.0, "MB");
-                HandoverScenario.consume(report, server, tunnels, "growth", "growth_" + size, size, true,
+                HandoverScenario.consume(report, NAME, server, tunnels, "growth", "growth_" + size, size, true,
                         "our worker");
             }
         }

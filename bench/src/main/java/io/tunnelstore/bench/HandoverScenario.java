@@ -46,8 +46,8 @@ final class HandoverScenario {
             BenchTables.create(server.endpoint(), "handover", 1, rows, 0);
             long loaded = BenchTables.load(tables, "handover", 0, rows, PAYLOAD, 4, Long.MAX_VALUE);
             report.check(NAME, "handover table rows loaded", rows, loaded);
-            ours = consume(report, server, tunnels, "handover", "ours", rows, true, "our worker");
-            official = consume(report, server, tunnels, "handover", "official", rows, false, "official worker");
+            ours = consume(report, NAME, server, tunnels, "handover", "ours", rows, true, "our worker");
+            official = consume(report, NAME, server, tunnels, "handover", "official", rows, false, "official worker");
         }
         ScanResult raw = rawScan(data);
         report.check(NAME, "raw scan saw every row (one cell per row)", rows, raw.cells);
@@ -60,8 +60,8 @@ final class HandoverScenario {
     }
 
     /** Consumes a new BaseData tunnel over {@code table} with one worker; reports and returns rows/s. */
-    static double consume(BenchReport report, BenchServer server, TunnelClient tunnels, String table,
-            String tunnelName, int rows, boolean ourWorker, String label) throws Exception {
+    static double consume(BenchReport report, String scenario, BenchServer server, TunnelClient tunnels,
+            String table, String tunnelName, int rows, boolean ourWorker, String label) throws Exception {
         String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
         int channels = tunnels.describeTunnel(table, tunnelName).channels().size();
         CountingSink sink = new CountingSink(rows);
@@ -76,14 +76,15 @@ final class HandoverScenario {
             usage = sampler.usage();
         }
         String subject = label + ", " + rows + " rows, " + channels + " ch";
-        report.check(NAME, table + "/" + tunnelName + " distinct rows delivered", rows, sink.distinct());
-        report.check(NAME, table + "/" + tunnelName + " completed within the time limit", 1, complete ? 1 : 0);
+        report.check(scenario, table + "/" + tunnelName + " distinct rows delivered", rows, sink.distinct());
+        report.check(scenario, table + "/" + tunnelName + " completed within the time limit", 1, complete ? 1 : 0);
         double seconds = Math.max(1e-9, (sink.lastNanos() - sink.firstNanos()) / 1e9);
         double rate = sink.distinct() / seconds;
-        report.add(NAME, subject, "rows/s", rate, "rows/s");
-        report.add(NAME, subject, "start to first record", (sink.firstNanos() - started) / 1e9, "s");
-        report.add(NAME, subject, "duplicates", sink.duplicates(), "records");
-        addUsage(report, NAME, subject, usage);
+        report.add(scenario, subject, "rows/s", rate, "rows/s");
+        report.add(scenario, subject, "start to first record", (sink.firstNanos() - started) / 1e9, "s");
+        report.add(scenario, subject, "start to last record", (sink.lastNanos() - started) / 1e9, "s");
+        report.add(scenario, subject, "duplicates", sink.duplicates(), "records");
+        addUsage(report, scenario, subject, usage);
         return rate;
     }
 
@@ -103,7 +104,7 @@ final class HandoverScenario {
                 BenchTables.create(server.endpoint(), table, partitions, rows, 0);
                 long loaded = BenchTables.load(tables, table, 0, rows, PAYLOAD, 4, Long.MAX_VALUE);
                 report.check(NAME, table + " rows loaded", rows, loaded);
-                consume(report, server, tunnels, table, "ours", rows, true, "our worker");
+                consume(report, NAME, server, tunnels, table, "ours", rows, true, "our worker");
             }
         }
     }

@@ -8,6 +8,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import io.tunnelstore.storage.RowBatchEntry;
+import io.tunnelstore.storage.RowBatchOutcome;
+import io.tunnelstore.storage.RowDecider;
+import io.tunnelstore.storage.RowMutation;
+import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBatch;
@@ -50,6 +56,17 @@ final class IngestScenario {
                     report.check(NAME, table + " first and last written rows read back", 2, readable);
                     report.check(NAME, table + " raw baseline wrote as many rows as the cap allowed", 1,
                             raw.rows > 0 ? 1 : 0);
+                    // what the server could reach with per-batch commits: our engine in-process, row by row vs batch
+                    Rate perRow = engine(dir.resolve("engine-row-" + payload + "-" + threads), payload, threads,
+                            config.ingestMaxRows(), config.ingestMaxTime().toNanos(), false);
+                    Rate batched = engine(dir.resolve("engine-batch-" + payload + "-" + threads), payload, threads,
+                            config.ingestMaxRows(), config.ingestMaxTime().toNanos(), true);
+                    report.add(NAME, "engine mutateRow x200 " + payload + " B x" + threads + " threads", "rows/s",
+                            perRow.rowsPerSec, "rows/s", "raw RocksDB sync batch", raw.rowsPerSec);
+                    report.add(NAME, "engine mutateRows(200) " + payload + " B x" + threads + " threads", "rows/s",
+                            batched.rowsPerSec, "rows/s", "raw RocksDB sync batch", raw.rowsPerSec);
+                    report.check(NAME, table + " engine baselines wrote rows", 1,
+                            perRow.rows > 0 && batched.rows > 0 ? 1 : 0);
                 }
             }
         }
@@ -99,6 +116,63 @@ final class IngestScenario {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Rate(written.get(), written.get() / seconds);
+        }
+    }
+
+    /**
+     * Our storage engine in-process with synchronous writes, each row with a change-log record as the server writes
+     * it: {@code batched} commits each 200-row batch with one {@code mutateRows} call, otherwise with 200
+     * {@code mutateRow} calls one after the other (what BatchWriteRow does today).
+     */
+    static Rate engine(Path dir, int payload, int threads, int maxRows, long maxNanos, boolean batched)
+            throws Exception {
+        try (RocksDbStorageEngine engine = RocksDbStorageEngine.open(dir,
+                StorageOptions.builder().syncWrites(true).build())) {
+            AtomicLong next = new AtomicLong();
+            AtomicLong written = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            long t0 = System.nanoTime();
+            long deadline = t0 + maxNanos;
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        while (System.nanoTime() < deadline) {
+                            long start = next.getAndAdd(BenchTables.BATCH_ROWS);
+                            if (start >= maxRows) {
+                                return null;
+                            }
+                            long end = Math.min(maxRows, start + BenchTables.BATCH_ROWS);
+                            List<RowBatchEntry<Void>> batch = new ArrayList<>();
+                            for (long id = start; id < end; id++) {
+                                byte[] value = BenchTables.payload(id, payload);
+                                byte[] record = java.util.Arrays.copyOf(value, value.length + 16);
+                                batch.add(new RowBatchEntry<>(rawKey(id), current -> new RowDecider.Decision<>(
+                                        new RowMutation().put("v", 1, value), 1, record, null)));
+                            }
+                            if (batched) {
+                                for (RowBatchOutcome<Void> o : engine.mutateRows(1, batch)) {
+                                    if (!o.succeeded()) {
+                                        throw o.failure();
+                                    }
+                                }
+                            } else {
+                                for (RowBatchEntry<Void> e : batch) {
+                                    engine.mutateRow(1, e.rowKey(), e.decider());
+                                }
+                            }
+                            written.addAndGet(end - start);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            return new Rate(written.get(), written.get() / ((System.nanoTime() - t0) / 1e9));
         }
     }
 

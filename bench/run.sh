@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the Tunnelstore benchmark harness (docs/BENCHMARKS.md).
+#   bench/run.sh                 quick mode (small sizes, ~3 min; what CI runs as BenchQuickTest)
+#   bench/run.sh --full          full mode (1M-row hand-over, 5M-row growth, seed-default failover; ~40 min)
+#   bench/run.sh [--full] --only ingest,handover,latency,failover,growth,jmh
+#   bench/run.sh [--full] --work-dir DIR     (default: a new temporary directory)
+# Prints the results table; writes DIR/results.json and DIR/results.txt. Exits 1 if a completeness check failed.
+# BUILD_DIR_NAME selects Maven's output directory (default target-bench), so it can run beside other builds.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${BUILD_DIR_NAME:-target-bench}"
+CP_FILE="$ROOT/bench/$BUILD/bench.classpath"
+mkdir -p "$ROOT/bench/$BUILD"
+echo "bench: building (mvn -pl bench -am compile)..." >&2
+(cd "$ROOT" && mvn -B -q -Dbuild.dir.name="$BUILD" -pl bench -am -DskipTests compile dependency:build-classpath \
+    -Dmdep.outputFile="$CP_FILE") >&2
+CP="$ROOT/bench/$BUILD/classes:$(cat "$CP_FILE")"
+exec java ${BENCH_JAVA_OPTS:--Xmx4g} -cp "$CP" io.tunnelstore.bench.BenchMain "$@"
