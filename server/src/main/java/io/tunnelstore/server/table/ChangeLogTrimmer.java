@@ -29,7 +29,7 @@ final class ChangeLogTrimmer {
             if (cutoffMicros <= 0) {
                 continue;
             }
-            for (Partition p : table.partitions()) {
+            for (Partition p : table.shards()) { // closed shards too: their records expire like any other
                 deleted += storage.trimLog(table.tableId(), p.shardId(), cutoffMicros);
             }
         }

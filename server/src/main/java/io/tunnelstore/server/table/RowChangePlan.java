@@ -1,6 +1,7 @@
 package io.tunnelstore.server.table;
 
 import io.tunnelstore.protocol.model.Cell;
+import io.tunnelstore.protocol.model.CellType;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.ValueType;
 import io.tunnelstore.storage.RowMutation;
@@ -59,6 +60,19 @@ final class RowChangePlan {
     }
 
     /**
+     * Writes the {@link RowMarker}, so the row exists even without attribute columns. Its timestamp is the newest
+     * version this write puts (the commit time when it puts none), so a row whose data is older than the TTL stays
+     * expired. Not part of the change record; its older versions are trimmed like any column's.
+     */
+    void putRowMarker() {
+        long ts = logged.stream().filter(c -> c.type() == CellType.PUT)
+                .mapToLong(Cell::timestamp).max().orElse(nowMillis);
+        mutation.put(RowMarker.COLUMN, ts, RowMarker.VALUE);
+        versionsOf(RowMarker.COLUMN).add(ts);
+        written.add(RowMarker.COLUMN);
+    }
+
+    /**
      * Adds the delta to the newest live value (0 when absent) and writes the sum at the commit time; the change
      * record gets a plain put of the sum (stream readers reject INCREMENT cells).
      *
@@ -66,7 +80,7 @@ final class RowChangePlan {
      *     INTEGER or the sum overflows
      */
     void increment(Cell c) {
-        long base = live.stream().filter(s -> s.column().equals(c.name())).findFirst().map(stored -> {
+        long base = live.stream().filter(s -> !RowMarker.isMarker(s) && s.column().equals(c.name())).findFirst().map(stored -> {
             ColumnValue v = CellValueCodec.decode(stored.value());
             if (v.type() != ValueType.INTEGER) {
                 throw TableErrors.invalid("Column %s holds a %s value and cannot be incremented.", c.name(), v.type());

@@ -72,7 +72,7 @@ final class RowReader {
         PrimaryKey key = KeyCodec.decode(stored.rowKey(), table.primaryKeySchema());
         List<Cell> cells = new ArrayList<>(stored.cells().size());
         for (StoredCell c : stored.cells()) {
-            if (projection.inColumnWindow(c.column())) {
+            if (!RowMarker.isMarker(c) && projection.inColumnWindow(c.column())) {
                 cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
             }
         }
@@ -92,7 +92,7 @@ final class RowReader {
     /** Bytes of a stored row as scanned (key, names, timestamps, values). */
     static long storedSize(StoredRow stored) {
         long size = stored.rowKey().length;
-        for (StoredCell c : stored.cells()) {
+        for (StoredCell c : RowMarker.attributes(stored.cells())) {
             size += c.column().length() + 8 + c.value().length;
         }
         return size;

@@ -34,6 +34,7 @@ import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferException;
 import io.tunnelstore.storage.StorageEngine;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
 import java.util.function.LongSupplier;
 
 /**
@@ -99,12 +100,25 @@ final class RowService {
         return commit(table, write, now);
     }
 
-    /** Fills auto-increment values, then applies the write. */
+    /**
+     * Fills auto-increment values, then applies the write under the table's split lock (shared), routed by the
+     * partitions current at that moment: a split that committed after the request was parsed moved the row's
+     * partition to a new shard, and the closed parent shard must not get the record.
+     */
     private RowWriter.Outcome commit(TableDescriptor table, RowWrite write, long now) {
         if (write.needsAutoIncrement()) {
             write = write.withAutoIncrement(autoIncrement.next(table.tableId(), now * 1000));
         }
-        return writer.apply(table, write, now);
+        Lock shared = catalog.splitLock(table.tableId()).readLock();
+        shared.lock();
+        try {
+            TableDescriptor current = catalog.find(table.instanceName(), table.tableName())
+                    .filter(t -> t.tableId() == table.tableId())
+                    .orElseThrow(() -> TableErrors.tableNotFound(table.tableName()));
+            return writer.apply(current, write, now);
+        } finally {
+            shared.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ reads

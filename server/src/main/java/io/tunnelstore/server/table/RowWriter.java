@@ -68,7 +68,7 @@ final class RowWriter {
         long minVisible = table.minVisibleTimestamp(nowMillis);
         List<StoredCell> live = current.map(r -> r.cells().stream().filter(c -> c.timestamp() >= minVisible).toList())
                 .orElse(List.of());
-        boolean exists = !live.isEmpty();
+        boolean exists = !live.isEmpty(); // the row marker counts: a PK-only row exists
         switch (write.expectation()) {
             case EXPECT_EXIST -> {
                 if (!exists) {
@@ -84,7 +84,8 @@ final class RowWriter {
         }
         if (write.columnCondition() != null) {
             List<Cell> liveCells = new ArrayList<>(live.size());
-            live.forEach(c -> liveCells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp())));
+            RowMarker.attributes(live).forEach(
+                    c -> liveCells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp())));
             if (!write.columnCondition().matches(liveCells)) {
                 throw TableErrors.conditionFailed();
             }
@@ -97,6 +98,7 @@ final class RowWriter {
                     plan.deleteRow(); // PutRow replaces the whole row
                 }
                 write.cells().forEach(plan::put);
+                plan.putRowMarker(); // a PK-only put still leaves a row
                 yield ActionType.PUT_ROW;
             }
             case UPDATE -> {
@@ -108,6 +110,7 @@ final class RowWriter {
                         case DELETE_ALL_VERSIONS -> plan.deleteColumn(c);
                     }
                 }
+                plan.putRowMarker(); // the row exists after an update, also once its last column is deleted
                 yield ActionType.UPDATE_ROW;
             }
             case DELETE -> {

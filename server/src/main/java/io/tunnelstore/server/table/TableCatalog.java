@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,8 @@ public final class TableCatalog {
     private final StorageEngine storage;
     /** Key: instance + '/' + table name. */
     private final Map<String, TableDescriptor> tables = new ConcurrentHashMap<>();
+    /** Per table id: row writes hold it shared, a partition split exclusively (see {@link #splitLock}). */
+    private final Map<Long, ReadWriteLock> splitLocks = new ConcurrentHashMap<>();
 
     /** Loads every table descriptor from {@code storage}. Prefer {@link #shared} inside a server. */
     public TableCatalog(StorageEngine storage) {
@@ -153,6 +157,16 @@ public final class TableCatalog {
         storage.dropTable(current.tableId());
         log.info("Deleted table {}/{} (id {})", instance, tableName, current.tableId());
         return current;
+    }
+
+    /**
+     * The partition-split lock of a table. A row write holds the read lock from choosing its partition's shard until
+     * its change record is durable; a split holds the write lock while it closes the parent shard and stores the new
+     * partitions. So every write lands wholly before the split (in the parent shard) or wholly after it (in a child
+     * shard), and the parent's last record is known when it is closed.
+     */
+    ReadWriteLock splitLock(long tableId) {
+        return splitLocks.computeIfAbsent(tableId, id -> new ReentrantReadWriteLock());
     }
 
     private static String metaKey(TableDescriptor d) {

@@ -21,8 +21,9 @@ import java.util.Optional;
  * @param reservedWrite       reserved write throughput (accepted and reported, not enforced)
  * @param throughputChangedAtSeconds last change of the reserved throughput (seconds since the epoch)
  * @param creationTimeMillis  when the table was created
- * @param partitions          partitions in key order covering the whole key space, each with its shard
+ * @param partitions          partitions in key order covering the whole key space, each with its (open) shard
  * @param stream              stream (change log) settings
+ * @param closedShards        shards of partitions that were split, oldest first: no more appends, still readable
  */
 public record TableDescriptor(
         String instanceName,
@@ -36,7 +37,8 @@ public record TableDescriptor(
         long throughputChangedAtSeconds,
         long creationTimeMillis,
         List<Partition> partitions,
-        StreamSettings stream) {
+        StreamSettings stream,
+        List<ClosedShard> closedShards) {
 
     /** TTL value meaning "keep forever". */
     public static final int TTL_FOREVER = -1;
@@ -46,9 +48,18 @@ public record TableDescriptor(
         Objects.requireNonNull(meta, "meta");
         Objects.requireNonNull(stream, "stream");
         partitions = List.copyOf(partitions);
+        closedShards = List.copyOf(closedShards);
         if (partitions.isEmpty()) {
             throw new IllegalArgumentException("a table has at least one partition");
         }
+    }
+
+    /** A table none of whose partitions was ever split. */
+    public TableDescriptor(String instanceName, long tableId, TableMeta meta, int timeToLiveSeconds, int maxVersions,
+                           long deviationSeconds, int reservedRead, int reservedWrite, long throughputChangedAtSeconds,
+                           long creationTimeMillis, List<Partition> partitions, StreamSettings stream) {
+        this(instanceName, tableId, meta, timeToLiveSeconds, maxVersions, deviationSeconds, reservedRead,
+                reservedWrite, throughputChangedAtSeconds, creationTimeMillis, partitions, stream, List.of());
     }
 
     public String tableName() {
@@ -70,8 +81,39 @@ public record TableDescriptor(
         throw new IllegalStateException("partitions of table " + tableName() + " do not cover " + partitionKey);
     }
 
+    /**
+     * The partition whose shard is {@code shardId}: a live partition, or the partition of a closed shard (as it was
+     * when it was split). Empty for an unknown shard.
+     */
     public Optional<Partition> partitionByShard(long shardId) {
-        return partitions.stream().filter(p -> p.shardId() == shardId).findFirst();
+        return shards().stream().filter(p -> p.shardId() == shardId).findFirst();
+    }
+
+    /**
+     * Every change-log shard of the table, closed or open, as partitions ordered by shard id: a parent always comes
+     * before its children (children get higher ids).
+     */
+    public List<Partition> shards() {
+        List<Partition> all = new java.util.ArrayList<>(closedShards.size() + partitions.size());
+        closedShards.forEach(c -> all.add(c.partition()));
+        all.addAll(partitions);
+        all.sort(java.util.Comparator.comparingLong(Partition::shardId));
+        return List.copyOf(all);
+    }
+
+    /** The closed shard {@code shardId}, empty when it is open or unknown. */
+    public Optional<ClosedShard> closedShard(long shardId) {
+        return closedShards.stream().filter(c -> c.shardId() == shardId).findFirst();
+    }
+
+    /** Whether shard {@code shardId} is closed (its partition was split; nothing is appended any more). */
+    public boolean isShardClosed(long shardId) {
+        return closedShard(shardId).isPresent();
+    }
+
+    /** The id the next new shard gets: above every shard the table has (ids are never reused). */
+    long nextShardId() {
+        return shards().stream().mapToLong(Partition::shardId).max().orElse(0) + 1;
     }
 
     /**
@@ -83,21 +125,33 @@ public record TableDescriptor(
 
     public TableDescriptor withTableId(long id) {
         return new TableDescriptor(instanceName, id, meta, timeToLiveSeconds, maxVersions, deviationSeconds,
-                reservedRead, reservedWrite, throughputChangedAtSeconds, creationTimeMillis, partitions, stream);
+                reservedRead, reservedWrite, throughputChangedAtSeconds, creationTimeMillis, partitions, stream,
+                closedShards);
     }
 
     public TableDescriptor withOptions(int ttlSeconds, int versions, long deviation) {
         return new TableDescriptor(instanceName, tableId, meta, ttlSeconds, versions, deviation,
-                reservedRead, reservedWrite, throughputChangedAtSeconds, creationTimeMillis, partitions, stream);
+                reservedRead, reservedWrite, throughputChangedAtSeconds, creationTimeMillis, partitions, stream,
+                closedShards);
     }
 
     public TableDescriptor withReservedThroughput(int read, int write, long changedAtSeconds) {
         return new TableDescriptor(instanceName, tableId, meta, timeToLiveSeconds, maxVersions, deviationSeconds,
-                read, write, changedAtSeconds, creationTimeMillis, partitions, stream);
+                read, write, changedAtSeconds, creationTimeMillis, partitions, stream, closedShards);
     }
 
     public TableDescriptor withStream(StreamSettings settings) {
         return new TableDescriptor(instanceName, tableId, meta, timeToLiveSeconds, maxVersions, deviationSeconds,
-                reservedRead, reservedWrite, throughputChangedAtSeconds, creationTimeMillis, partitions, settings);
+                reservedRead, reservedWrite, throughputChangedAtSeconds, creationTimeMillis, partitions, settings,
+                closedShards);
+    }
+
+    /** The table after a split: {@code newPartitions} replace the partitions, {@code closed} joins the closed shards. */
+    TableDescriptor withSplit(List<Partition> newPartitions, ClosedShard closed) {
+        List<ClosedShard> allClosed = new java.util.ArrayList<>(closedShards);
+        allClosed.add(closed);
+        return new TableDescriptor(instanceName, tableId, meta, timeToLiveSeconds, maxVersions, deviationSeconds,
+                reservedRead, reservedWrite, throughputChangedAtSeconds, creationTimeMillis, newPartitions, stream,
+                allClosed);
     }
 }

@@ -19,7 +19,9 @@ import java.util.List;
  */
 final class TableDescriptorCodec {
 
-    private static final int FORMAT_VERSION = 1;
+    /** 2 added parent shard ids and the closed shards (partition splits); 1 is still read. */
+    private static final int FORMAT_VERSION = 2;
+    private static final int FORMAT_VERSION_WITHOUT_SPLITS = 1;
 
     private TableDescriptorCodec() {}
 
@@ -39,10 +41,7 @@ final class TableDescriptorCodec {
             out.writeLong(d.creationTimeMillis());
             out.writeInt(d.partitions().size());
             for (Partition p : d.partitions()) {
-                out.writeInt(p.index());
-                writeOptionalValue(out, p.lowerInclusive());
-                writeOptionalValue(out, p.upperExclusive());
-                out.writeLong(p.shardId());
+                writePartition(out, p);
             }
             StreamSettings s = d.stream();
             out.writeBoolean(s.enabled());
@@ -56,6 +55,12 @@ final class TableDescriptorCodec {
             for (String c : s.originColumns()) {
                 out.writeUTF(c);
             }
+            out.writeInt(d.closedShards().size());
+            for (ClosedShard c : d.closedShards()) {
+                writePartition(out, c.partition());
+                out.writeLong(c.finalSequence());
+                out.writeLong(c.closedAtMillis());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen with an in-memory stream
         }
@@ -66,7 +71,7 @@ final class TableDescriptorCodec {
     static TableDescriptor decode(byte[] stored) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored))) {
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_SPLITS) {
                 throw new IllegalStateException("unknown table descriptor format " + version);
             }
             String instance = in.readUTF();
@@ -82,7 +87,7 @@ final class TableDescriptorCodec {
             int partitionCount = in.readInt();
             List<Partition> partitions = new ArrayList<>(partitionCount);
             for (int i = 0; i < partitionCount; i++) {
-                partitions.add(new Partition(in.readInt(), readOptionalValue(in), readOptionalValue(in), in.readLong()));
+                partitions.add(readPartition(in, version));
             }
             boolean enabled = in.readBoolean();
             String streamId = in.readBoolean() ? in.readUTF() : null;
@@ -93,14 +98,41 @@ final class TableDescriptorCodec {
             for (int i = 0; i < originCount; i++) {
                 origin.add(in.readUTF());
             }
+            List<ClosedShard> closed = new ArrayList<>();
+            if (version >= FORMAT_VERSION) {
+                int closedCount = in.readInt();
+                for (int i = 0; i < closedCount; i++) {
+                    closed.add(new ClosedShard(readPartition(in, version), in.readLong(), in.readLong()));
+                }
+            }
             return new TableDescriptor(instance, tableId, meta, ttl, maxVersions, deviation, read, write,
                     throughputChanged, created, partitions,
-                    new StreamSettings(enabled, streamId, expiration, lastEnable, origin));
+                    new StreamSettings(enabled, streamId, expiration, lastEnable, origin), closed);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("corrupt table meta in descriptor", e);
         } catch (IOException e) {
             throw new IllegalStateException("truncated table descriptor", e);
         }
+    }
+
+    private static void writePartition(DataOutputStream out, Partition p) throws IOException {
+        out.writeInt(p.index());
+        writeOptionalValue(out, p.lowerInclusive());
+        writeOptionalValue(out, p.upperExclusive());
+        out.writeLong(p.shardId());
+        out.writeLong(p.parentShardId());
+        out.writeLong(p.parentSiblingShardId());
+    }
+
+    private static Partition readPartition(DataInputStream in, int version) throws IOException {
+        int index = in.readInt();
+        ColumnValue lower = readOptionalValue(in);
+        ColumnValue upper = readOptionalValue(in);
+        long shardId = in.readLong();
+        if (version == FORMAT_VERSION_WITHOUT_SPLITS) {
+            return new Partition(index, lower, upper, shardId);
+        }
+        return new Partition(index, lower, upper, shardId, in.readLong(), in.readLong());
     }
 
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {

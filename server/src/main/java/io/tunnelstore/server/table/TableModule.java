@@ -2,6 +2,7 @@ package io.tunnelstore.server.table;
 
 import com.google.protobuf.Message;
 import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.pb.TableProtos.BatchGetRowRequest;
 import io.tunnelstore.protocol.pb.TableProtos.BatchWriteRowRequest;
 import io.tunnelstore.protocol.pb.TableProtos.CreateTableRequest;
@@ -20,6 +21,8 @@ import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.storage.StorageEngine;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * The table API: table management (CreateTable, ListTable, DescribeTable, UpdateTable, DeleteTable) and row
  * operations (PutRow, UpdateRow, DeleteRow, GetRow, BatchGetRow, BatchWriteRow, GetRange), plus the change log of
  * tables with a stream: every committed row change appends one {@link ChangeRecord} to its partition's shard, and
- * records older than the stream expiration are trimmed periodically.
+ * records older than the stream expiration are trimmed periodically. Partitions that outgrow
+ * {@link PartitionSplitConfig#maxPartitionBytes()} are split in two (periodically, or on demand with
+ * {@link #splitPartition}); the split closes the partition's shard and starts a child shard for each half.
  *
  * <h3>Use</h3>
  * <pre>{@code
@@ -56,23 +61,47 @@ public final class TableModule implements ServerModule {
     private final TableAdminService admin;
     private final RowService rows;
     private final ChangeLogTrimmer trimmer;
+    private final PartitionSplitter splitter;
     private final ScheduledFuture<?> trimTask;
+    private final ScheduledFuture<?> splitTask;
 
-    /** Module over the server's storage, clock and scheduler, using the engine's {@link TableCatalog#shared}. */
+    /**
+     * Module over the server's storage, clock and scheduler, using the engine's {@link TableCatalog#shared} and
+     * {@link PartitionSplitConfig#DEFAULT}.
+     */
     public TableModule(ServerContext context) {
-        this(TableCatalog.shared(context.storage()), context.storage(), context.clock(), context.scheduler());
+        this(context, PartitionSplitConfig.DEFAULT);
+    }
+
+    /** Module over the server's storage, clock and scheduler with the given automatic-split settings. */
+    public TableModule(ServerContext context, PartitionSplitConfig splits) {
+        this(TableCatalog.shared(context.storage()), context.storage(), context.clock(), context.scheduler(), splits);
     }
 
     /**
-     * Module over explicit collaborators (tests).
+     * Module over explicit collaborators (tests) without the periodic split check (call
+     * {@link #splitOversizedPartitions} yourself; the size threshold is the default one).
      *
      * @param scheduler runs the periodic trim; {@code null} disables it (call {@link #trimExpired} yourself)
      */
     public TableModule(TableCatalog catalog, StorageEngine storage, Clock clock, ScheduledExecutorService scheduler) {
+        this(catalog, storage, clock, scheduler,
+                new PartitionSplitConfig(PartitionSplitConfig.DEFAULT.maxPartitionBytes(), Duration.ZERO));
+    }
+
+    /**
+     * Module over explicit collaborators.
+     *
+     * @param scheduler runs the periodic trim and split check; {@code null} disables them
+     * @param splits    automatic partition splits: size threshold and check interval
+     */
+    public TableModule(TableCatalog catalog, StorageEngine storage, Clock clock, ScheduledExecutorService scheduler,
+                       PartitionSplitConfig splits) {
         this.catalog = catalog;
         this.admin = new TableAdminService(catalog, clock::millis);
         this.rows = new RowService(catalog, storage, clock::millis);
         this.trimmer = new ChangeLogTrimmer(catalog, storage);
+        this.splitter = new PartitionSplitter(catalog, storage, clock::millis, splits);
         this.trimTask = scheduler == null ? null : scheduler.scheduleWithFixedDelay(() -> {
             try {
                 trimmer.trimExpired(clock.millis());
@@ -80,6 +109,14 @@ public final class TableModule implements ServerModule {
                 log.warn("Change-log trim failed; retrying in {}", TRIM_INTERVAL, e);
             }
         }, TRIM_INTERVAL.toMillis(), TRIM_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        long splitEvery = splits.checkInterval().toMillis();
+        this.splitTask = scheduler == null || splitEvery == 0 ? null : scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                splitter.splitOversized();
+            } catch (RuntimeException e) {
+                log.warn("Partition size check failed; retrying in {}", splits.checkInterval(), e);
+            }
+        }, splitEvery, splitEvery, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -122,10 +159,42 @@ public final class TableModule implements ServerModule {
         return trimmer.trimExpired(nowMillis);
     }
 
+    /**
+     * Splits partition {@code partitionIndex} (0-based, in key order) of a table in two (admin operation for
+     * operators and tests). The partition's change-log shard is closed — readers get its remaining records, then
+     * the end of the shard — and each half gets a new shard whose parent is the closed one. Writes racing with the
+     * split are recorded exactly once, in the parent or in a child (see {@link PartitionSplitter}). Blocks until
+     * writes already routed to the partition have committed; safe from any thread.
+     *
+     * @param splitPoint first partition-key value (first primary-key column) of the right half; empty = a real key
+     *                   near the middle of the partition's data
+     * @return what was split
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSObjectNotExist for an unknown table;
+     *     OTSParameterInvalid for a bad index or split point, or a partition with fewer than two partition keys
+     */
+    public PartitionSplit splitPartition(String instance, String tableName, int partitionIndex,
+                                         Optional<ColumnValue> splitPoint) {
+        return splitter.split(instance, tableName, partitionIndex, splitPoint);
+    }
+
+    /**
+     * Runs the automatic size check now: splits every partition larger than
+     * {@link PartitionSplitConfig#maxPartitionBytes()} near its middle (the scheduler does this every
+     * {@link PartitionSplitConfig#checkInterval()}).
+     *
+     * @return the splits made
+     */
+    public List<PartitionSplit> splitOversizedPartitions() {
+        return splitter.splitOversized();
+    }
+
     @Override
     public void close() {
         if (trimTask != null) {
             trimTask.cancel(false);
+        }
+        if (splitTask != null) {
+            splitTask.cancel(false);
         }
     }
 

@@ -176,8 +176,8 @@ class RowServiceLimitsTest {
                     .build());
         }
         TableDescriptor t = new TableCatalog(storage).require(INSTANCE, "t");
-        List<StoredCell> stored = storage.readRow(t.tableId(), KeyCodec.encode(key(1)), ReadSpec.allVersions())
-                .orElseThrow().cells();
+        List<StoredCell> stored = RowMarker.attributes(storage.readRow(t.tableId(), KeyCodec.encode(key(1)),
+                ReadSpec.allVersions()).orElseThrow().cells());
         assertThat(stored).extracting(StoredCell::timestamp).containsExactly(NOW + 3, NOW + 2);
 
         // lowering max versions hides the older version on reads right away
