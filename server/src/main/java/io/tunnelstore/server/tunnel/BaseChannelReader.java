@@ -9,6 +9,7 @@ import io.tunnelstore.protocol.pb.TunnelProtos.Record;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
 import io.tunnelstore.server.table.CellValueCodec;
 import io.tunnelstore.server.table.KeyCodec;
+import io.tunnelstore.server.table.RowMarker;
 import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.storage.ReadSpec;
 import io.tunnelstore.storage.RowScanner;
@@ -23,7 +24,8 @@ import java.util.Set;
 /**
  * Reads a base-data channel: the latest version of every row of the channel's key range, in key order, each as a
  * PUT_ROW record with the full primary key and every visible column as a put cell with its timestamp (no sequence
- * info — PROTOCOL.md §5.10).
+ * info — PROTOCOL.md §5.10). A row without attribute columns (only the table's hidden {@link RowMarker}) is a
+ * record with the primary key only.
  *
  * <p>Stateless apart from the engine; thread-safe; blocks on storage I/O.
  */
@@ -68,7 +70,7 @@ final class BaseChannelReader {
     private static PlainRow toPlainRow(TableDescriptor table, StoredRow row) {
         PrimaryKey pk = KeyCodec.decode(row.rowKey(), table.primaryKeySchema());
         List<Cell> cells = new ArrayList<>(row.cells().size());
-        for (StoredCell c : row.cells()) {
+        for (StoredCell c : RowMarker.attributes(row.cells())) { // the hidden row marker is not a column
             cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
         }
         return PlainRow.of(pk, cells);
