@@ -128,6 +128,12 @@ public interface StorageEngine extends AutoCloseable {
     LogBounds logBounds(long tableId, long shardId);
 
     /**
+     * The highest sequence number of the shard ever removed by {@link #trimLog} (0 when nothing was trimmed). Lets a
+     * reader tell "my position was trimmed" from "I am caught up" even when every record of the shard was trimmed.
+     */
+    long trimmedThrough(long tableId, long shardId);
+
+    /**
      * Deletes the shard's records committed before {@code commitTimeMicros}; returns how many were deleted.
      */
     long trimLog(long tableId, long shardId, long commitTimeMicros);

@@ -80,8 +80,9 @@ final class StreamRecordReader {
         GetStreamRecordResponse.Builder response = GetStreamRecordResponse.newBuilder();
         List<LogRecord> log = List.of();
         if (position.resolved()) {
-            if (!bounds.isEmpty() && position.nextSequence() < bounds.firstSequence()) {
-                throw StreamErrors.trimmed(shardId, position.nextSequence(), bounds.firstSequence());
+            long trimmedThrough = storage.trimmedThrough(tableId, iterator.shardId());
+            if (position.nextSequence() <= trimmedThrough) {
+                throw StreamErrors.trimmed(shardId, position.nextSequence(), trimmedThrough + 1);
             }
             log = storage.readLog(tableId, iterator.shardId(), position.nextSequence(), limit, MAX_BYTES);
             if (!log.isEmpty() && log.get(0).sequence() != position.nextSequence()) {

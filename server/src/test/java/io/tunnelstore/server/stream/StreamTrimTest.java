@@ -58,16 +58,17 @@ class StreamTrimTest {
             assertThat(ots.tables().trimExpired(ots.clock.millis())).isEqualTo(2);
             String intoEmptyShard = ots.client.getShardIterator(new GetShardIteratorRequest(streamId, "1"))
                     .getShardIterator();
-            // an empty shard cannot tell "trimmed" from "caught up": no records, no error yet
+            // even with every record trimmed, a position inside the trimmed range fails at once...
             List<Integer> none = new java.util.ArrayList<>();
-            assertThat(read(ots, atSecond, none)).isEqualTo(atSecond);
+            String message = assertOtsError(() -> read(ots, atSecond, none), "OTSTrimmedDataAccess", 400);
+            assertThat(message).startsWith("Requested stream data is already trimmed");
+            assertOtsError(() -> read(ots, atFirst, none), "OTSTrimmedDataAccess", 400);
+            // ...while a reader that was caught up is not flagged
             assertThat(read(ots, caughtUp, none)).isEqualTo(caughtUp);
             assertThat(none).isEmpty();
 
             put(ots, 3);
-            String message = assertOtsError(() -> read(ots, atSecond, none), "OTSTrimmedDataAccess", 400);
-            assertThat(message).startsWith("Requested stream data is already trimmed");
-            assertOtsError(() -> read(ots, atFirst, none), "OTSTrimmedDataAccess", 400);
+            assertOtsError(() -> read(ots, atSecond, none), "OTSTrimmedDataAccess", 400);
 
             List<Integer> after = new java.util.ArrayList<>();
             read(ots, caughtUp, after);

@@ -657,6 +657,19 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
     }
 
+    @Override
+    public long trimmedThrough(long tableId, long shardId) {
+        gate.enter();
+        try {
+            byte[] watermark = db.get(logTrimCf, readOptions, KeyLayout.shardPrefix(tableId, shardId));
+            return watermark == null ? 0 : KeyLayout.getLong(watermark, 0);
+        } catch (RocksDBException e) {
+            throw wrap("read trim watermark of table " + tableId + " shard " + shardId, e);
+        } finally {
+            gate.exit();
+        }
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -99,7 +99,10 @@ class ChangeLogTest extends EngineTestBase {
         append(0, "c", "3");
 
         assertThat(engine.trimLog(TABLE, 0, t0)).isZero();
+        assertThat(engine.trimmedThrough(TABLE, 0)).isZero();
         assertThat(engine.trimLog(TABLE, 0, t0 + 11)).isEqualTo(2);
+        assertThat(engine.trimmedThrough(TABLE, 0)).isEqualTo(2);
+        assertThat(engine.trimmedThrough(TABLE, 1)).isZero();
         assertThat(engine.logBounds(TABLE, 0)).isEqualTo(new LogBounds(3, 3));
         assertThat(engine.readLog(TABLE, 0, 0, 10, Long.MAX_VALUE)).extracting(LogRecord::sequence).containsExactly(3L);
         assertThat(engine.logBounds(TABLE, 1)).isEqualTo(new LogBounds(1, 1));
@@ -114,8 +117,10 @@ class ChangeLogTest extends EngineTestBase {
         clock.advance(Duration.ofSeconds(1));
         assertThat(engine.trimLog(TABLE, 0, clock.micros())).isEqualTo(2);
         assertThat(engine.logBounds(TABLE, 0)).isEqualTo(new LogBounds(0, 0));
+        assertThat(engine.trimmedThrough(TABLE, 0)).as("an empty shard still knows what was trimmed").isEqualTo(2);
 
         reopen();
+        assertThat(engine.trimmedThrough(TABLE, 0)).isEqualTo(2);
         assertThat(append(0, "a", "3").sequence()).isEqualTo(3);
         assertThat(engine.logBounds(TABLE, 0)).isEqualTo(new LogBounds(3, 3));
     }
