@@ -85,7 +85,8 @@ final class ConnectionOptions {
     }
 
     private Credentials credentials(Map<String, String> environment) {
-        String id = accessKeyId != null ? accessKeyId : environment.get(EnvironmentCredentialsProvider.ACCESS_KEY_ID_ENV);
+        String id = accessKeyId != null ? accessKeyId
+                : environment.get(EnvironmentCredentialsProvider.ACCESS_KEY_ID_ENV);
         String secret = accessKeySecret != null ? accessKeySecret
                 : environment.get(EnvironmentCredentialsProvider.ACCESS_KEY_SECRET_ENV);
         if (id == null || id.isBlank() || secret == null || secret.isBlank()) {

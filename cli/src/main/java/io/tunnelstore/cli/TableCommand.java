@@ -7,7 +7,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code tunnelstore table}: the table commands (a client of the server through the SDK). */
-@Command(name = "table", mixinStandardHelpOptions = true,
+@Command(name = "table", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Manage tables and their rows on a running server.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {TableCreateCommand.class, TableListCommand.class, TableDescribeCommand.class,

@@ -13,7 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore table create NAME --pk id:integer,... [--stream-hours N] [--ttl S] [--max-versions N]}. */
-@Command(name = "create", mixinStandardHelpOptions = true, description = "Create a table.")
+@Command(name = "create", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Create a table.")
 final class TableCreateCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "TABLE", description = "Table name.")

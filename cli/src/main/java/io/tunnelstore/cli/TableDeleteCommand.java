@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore table delete NAME}: drops a table and its rows. */
-@Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a table and all its rows.")
+@Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Delete a table and all its rows.")
 final class TableDeleteCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "TABLE", description = "Table name.")

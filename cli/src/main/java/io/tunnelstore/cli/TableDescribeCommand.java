@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore table describe NAME}: schema, TTL, versions and stream of a table. */
-@Command(name = "describe", mixinStandardHelpOptions = true, description = "Show a table's schema and options.")
+@Command(name = "describe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Show a table's schema and options.")
 final class TableDescribeCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "TABLE", description = "Table name.")

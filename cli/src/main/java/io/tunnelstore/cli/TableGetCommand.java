@@ -13,7 +13,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore table get NAME --pk id=1 [--columns a,b]}: reads one row. Exit code 1 if there is none. */
-@Command(name = "get", mixinStandardHelpOptions = true,
+@Command(name = "get", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Read one row (latest version of each column).",
                 "Prints the row as a table (text) or one JSON object; exits with 1 and prints nothing on stdout",
                 "when there is no row with that key."})

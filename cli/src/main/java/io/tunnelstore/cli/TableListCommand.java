@@ -6,7 +6,8 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code tunnelstore table list}: the instance's tables, sorted by name. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List the tables of the instance.")
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "List the tables of the instance.")
 final class TableListCommand extends ClientCommand {
 
     @Override

@@ -32,7 +32,7 @@ import picocli.CommandLine.TypeConversionException;
  * requests of at most 200 rows, with progress on stderr. Rows the server rejects are counted and the first few
  * shown; the exit code is then 1.
  */
-@Command(name = "load", mixinStandardHelpOptions = true,
+@Command(name = "load", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Bulk-load rows from a CSV file (first line: header) or a JSON-lines file ('-' reads stdin).",
                 "CSV cells use the typed syntax of 'table put --column' (int:42, double:1.5, …; plain text is a",
                 "string) unless --types declares a column's type; empty cells are left out. JSON lines are objects",

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore table put NAME --pk id=1 --column price=double:9.5 ...}: writes a whole row. */
-@Command(name = "put", mixinStandardHelpOptions = true,
+@Command(name = "put", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Write a row (replacing any row with the same primary key).",
                 "Column values are typed by a prefix: int:42, double:1.5, bool:true, str:text, bin:<base64>;",
                 "a value without a prefix is a string."})

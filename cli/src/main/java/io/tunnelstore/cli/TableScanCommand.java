@@ -16,7 +16,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore table scan NAME [--start id=1] [--end id=9] [--limit N]}: reads a key range. */
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Read the rows of a primary-key range, in key order.",
                 "--start is inclusive, --end exclusive; each gives a prefix of the key (NAME=VALUE, repeatable),",
                 "the remaining columns are open. Without bounds the whole table is read.",

@@ -7,7 +7,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code tunnelstore tunnel}: the tunnel commands (a client of the server through the SDK). */
-@Command(name = "tunnel", mixinStandardHelpOptions = true,
+@Command(name = "tunnel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Manage, consume and watch tunnels on a running server.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {TunnelCreateCommand.class, TunnelListCommand.class, TunnelDescribeCommand.class,

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * {@code --timeout}, when a BaseData tunnel has delivered all its channels, or on Ctrl-C; each stop is graceful:
  * the worker commits what was printed and hands its channels back.
  */
-@Command(name = "consume", mixinStandardHelpOptions = true,
+@Command(name = "consume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Consume a tunnel and print its records: text lines, or one JSON object per line.",
                 "Runs a tunnel worker like any consumer (it takes channels from other workers of the tunnel!).",
                 "Stops after --max-records, after --timeout, when a base tunnel is fully delivered, or on Ctrl-C;",
@@ -133,10 +133,11 @@ final class TunnelConsumeCommand extends ClientCommand {
     /** Waits for a stop condition and says which one ended the run. */
     private String awaitEnd(TunnelClient client, Thread consumer, CountDownLatch limitReached,
             Set<String> endedChannels, boolean baseOnly) throws InterruptedException {
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
         int endedChecked = 0;
         while (true) {
-            long left = deadline - System.nanoTime();
+            // Elapsed-time arithmetic: System.nanoTime() may be negative, so no absolute deadline.
+            long left = timeout == null ? Long.MAX_VALUE : timeout.toNanos() - (System.nanoTime() - start);
             if (left <= 0) {
                 return "timeout " + timeout + " reached";
             }
@@ -151,7 +152,7 @@ final class TunnelConsumeCommand extends ClientCommand {
             if (baseOnly && ended > endedChecked) {
                 endedChecked = ended;
                 if (allDelivered(client.describeTunnel(table, tunnel).channels(), endedChannels)) {
-                    awaitTerminatedReported(client, deadline);
+                    awaitTerminatedReported(client, left);
                     return "every channel of the base tunnel delivered";
                 }
             }
@@ -162,9 +163,10 @@ final class TunnelConsumeCommand extends ClientCommand {
      * Channels that ended here are reported TERMINATED on the worker's next heartbeat. Wait for that (at most two
      * heartbeat intervals) so that the server, and {@code describe}, show the base tunnel as finished.
      */
-    private void awaitTerminatedReported(TunnelClient client, long deadline) throws InterruptedException {
-        long until = Math.min(deadline, System.nanoTime() + heartbeat.multipliedBy(2).toNanos());
-        while (System.nanoTime() < until) {
+    private void awaitTerminatedReported(TunnelClient client, long maxNanos) throws InterruptedException {
+        long budget = Math.min(maxNanos, heartbeat.multipliedBy(2).toNanos());
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < budget) {
             if (allDelivered(client.describeTunnel(table, tunnel).channels(), Set.of())) {
                 return;
             }

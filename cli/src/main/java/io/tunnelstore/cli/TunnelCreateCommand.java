@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code tunnelstore tunnel create TABLE NAME --type base|stream|base-and-stream [--from …] [--start/--end]}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Create a tunnel on a table and print its id.",
                 "Types: base (the table's rows, then the tunnel ends), stream (changes), base-and-stream (rows,",
                 "then every change after them). Stream tunnels need the table's stream (table create",

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore tunnel delete TABLE TUNNEL}. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Delete a tunnel; its checkpoints are lost and its workers stop.")
 final class TunnelDeleteCommand extends ClientCommand {
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore tunnel describe TABLE TUNNEL}: the tunnel and its channels (status, owner, RPO, count). */
-@Command(name = "describe", mixinStandardHelpOptions = true,
+@Command(name = "describe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Show a tunnel and its channels: id, type, status, owner, recovery point (RPO) and count.")
 final class TunnelDescribeCommand extends ClientCommand {
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code tunnelstore tunnel list [TABLE]}: tunnels of one table or of the whole instance. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "List the tunnels of a table, or of every table when none is given.")
 final class TunnelListCommand extends ClientCommand {
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * rates) and of its base-phase progress, refreshed every {@code --interval}: redrawn in place with ANSI cursor
  * movement on a terminal, printed as successive snapshots otherwise (or as one JSON object per snapshot).
  */
-@Command(name = "watch", mixinStandardHelpOptions = true,
+@Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Watch a tunnel: its stage, base-phase progress (share of base channels finished, rows/s)",
                 "and a table of channels with status, owner, RPO, count and rate, refreshed every --interval.",
                 "On a terminal the view is redrawn in place; otherwise snapshots follow one another.",

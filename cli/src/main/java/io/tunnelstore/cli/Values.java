@@ -100,7 +100,8 @@ final class Values {
             String prefix = text.substring(0, colon);
             if (prefix.equals("int") || prefix.equals("bin")) {
                 if (Kind.parse(prefix) != kind) {
-                    throw new IllegalArgumentException("'" + text + "' is not a " + type.name().toLowerCase(Locale.ROOT));
+                    throw new IllegalArgumentException(
+                            "'" + text + "' is not a " + type.name().toLowerCase(Locale.ROOT));
                 }
                 text = text.substring(colon + 1);
             }

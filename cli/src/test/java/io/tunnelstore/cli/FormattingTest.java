@@ -36,7 +36,8 @@ class FormattingTest {
         m.put("n", List.of(1L, -2.5, true, false));
         m.put("z", null);
         String text = Json.write(m);
-        assertThat(text).isEqualTo("{\"s\":\"q\\\"b\\\\n\\nt\\tc\\u0001l\\u2028\",\"n\":[1,-2.5,true,false],\"z\":null}");
+        assertThat(text).isEqualTo(
+                "{\"s\":\"q\\\"b\\\\n\\nt\\tc\\u0001l\\u2028\",\"n\":[1,-2.5,true,false],\"z\":null}");
         Map<String, Object> expected = new LinkedHashMap<>(m);
         expected.put("n", List.of(1L, new BigDecimal("-2.5"), true, false));
         assertThat(Json.parse(text)).isEqualTo(expected);
@@ -47,7 +48,8 @@ class FormattingTest {
 
     @Test
     void jsonRejectsMalformedTextWithItsOffset() {
-        assertThatThrownBy(() -> Json.parse("{\"a\":1,}")).hasMessage("invalid JSON at offset 7: expected a string key");
+        assertThatThrownBy(() -> Json.parse("{\"a\":1,}"))
+                .hasMessage("invalid JSON at offset 7: expected a string key");
         assertThatThrownBy(() -> Json.parse("[1 2]")).hasMessage("invalid JSON at offset 3: expected ',' or ']'");
         assertThatThrownBy(() -> Json.parse("\"a\nb\"")).hasMessageContaining("control character");
         assertThatThrownBy(() -> Json.parse("01")).hasMessageContaining("unexpected text after the value");

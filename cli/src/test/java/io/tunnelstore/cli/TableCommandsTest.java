@@ -156,6 +156,8 @@ class TableCommandsTest {
         assertThat(CliRun.run("table", "--help").exitCode()).isZero();
         assertThat(CliRun.run("table", "--help").out()).contains("create", "load", "scan");
         assertThat(CliRun.run("tunnel", "consume", "--help").out()).contains("--max-records", "--timeout");
+        assertThat(CliRun.run("tunnel", "watch", "-V").out()).startsWith("tunnelstore ");
+        assertThat(CliRun.run("--help").out()).contains("table", "tunnel");
     }
 
     @Test
