@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code tunnelstore} command line. Exit codes: 0 success, 1 runtime failure (server unreachable, an error from
- * the service), 2 bad usage (unknown command or flag, invalid value).
+ * The {@code tunnelstore} command line. Exit codes: 0 success, 1 an error from the service or another runtime
+ * failure, 2 bad usage (unknown command or flag, invalid value), 3 server unreachable.
  */
 @Command(name = "tunnelstore",
         mixinStandardHelpOptions = true,
