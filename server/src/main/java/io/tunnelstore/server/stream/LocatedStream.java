@@ -33,9 +33,17 @@ record LocatedStream(TableDescriptor table) {
         return table.stream().lastEnableTimeMillis() * 1000;
     }
 
-    /** The shards, ordered by shard number (parents before children). */
+    /**
+     * The shards, open and closed (split parents), ordered by shard number: parents before children, since a split's
+     * children get higher numbers.
+     */
     List<Partition> shards() {
-        return table.partitions().stream().sorted(Comparator.comparingLong(Partition::shardId)).toList();
+        return table.shards().stream().sorted(Comparator.comparingLong(Partition::shardId)).toList();
+    }
+
+    /** Whether the shard was closed by a partition split: nothing is appended to it any more. */
+    boolean shardClosed(long shardId) {
+        return table.isShardClosed(shardId);
     }
 
     Optional<Partition> shard(long shardId) {

@@ -26,7 +26,7 @@ import java.util.Objects;
  *
  * <p>{@code next_shard_iterator} is the position after the returned records. It is always set for an open stream,
  * also when nothing new was there (the client polls with it again), and omitted only when the stream is closed
- * (disabled) and the shard has been read to its end. {@code may_more_record} says whether more records were already
+ * (disabled), or the shard was closed by a partition split, and the shard has been read to its end. {@code may_more_record} says whether more records were already
  * there.
  *
  * <p>An iterator whose next record was trimmed by retention fails with {@code OTSTrimmedDataAccess} (400); the client gets a new iterator with GetShardIterator. While a shard is
@@ -100,7 +100,8 @@ final class StreamRecordReader {
         LogBounds after = log.isEmpty() && !position.resolved() ? bounds : storage.logBounds(tableId,
                 iterator.shardId());
         boolean more = next.resolved() && !after.isEmpty() && next.nextSequence() <= after.lastSequence();
-        boolean finished = !stream.open() && !more;
+        // a closed stream, or a shard closed by a partition split, gets no more records: read to its end = finished
+        boolean finished = (!stream.open() || stream.shardClosed(iterator.shardId())) && !more;
         if (!finished) {
             response.setNextShardIterator(next.encode());
         }

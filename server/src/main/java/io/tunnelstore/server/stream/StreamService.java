@@ -21,8 +21,10 @@ import java.util.Objects;
  *   <li>{@code creation_time} is the time the stream was enabled, in <b>microseconds</b> since the epoch (the same
  *       value as DescribeTable's {@code stream_details.last_enable_time});</li>
  *   <li>{@code expiration_time} is the retention in hours;</li>
- *   <li>one shard per table partition, id {@link ShardIds}; partitions never split or merge today, so no shard has a
- *       {@code parent_id} or {@code parent_sibling_id};</li>
+ *   <li>one shard per table partition, id {@link ShardIds}, plus the closed shards of split partitions (readable
+ *       until trimmed); a split's two children carry the split partition's shard as {@code parent_id}.
+ *       {@code parent_sibling_id} is the second parent of a merge, which the server never does, so it stays unset
+ *       (setting it to the other child would make readers wait for a sibling that never finishes first);</li>
  *   <li>a GetShardIterator {@code timestamp} is in microseconds: the iterator starts at the first record committed at
  *       or after it; without one it starts at the oldest retained record of the stream.</li>
  * </ul>
@@ -87,7 +89,14 @@ final class StreamService {
                 .setCreationTime(stream.enabledAtMicros())
                 .setStreamStatus(StreamStatus.STREAM_ACTIVE);
         for (Partition p : shards.subList(0, Math.min(limit, shards.size()))) {
-            response.addShards(StreamShard.newBuilder().setShardId(ShardIds.format(p.shardId())));
+            StreamShard.Builder shard = StreamShard.newBuilder().setShardId(ShardIds.format(p.shardId()));
+            if (p.parentShardId() != Partition.NO_SHARD) {
+                shard.setParentId(ShardIds.format(p.parentShardId()));
+            }
+            if (p.parentSiblingShardId() != Partition.NO_SHARD) {
+                shard.setParentSiblingId(ShardIds.format(p.parentSiblingShardId()));
+            }
+            response.addShards(shard);
         }
         if (shards.size() > limit) {
             response.setNextShardId(ShardIds.format(shards.get(limit).shardId()));
