@@ -15,9 +15,13 @@ import java.util.List;
  *   <li>base channels: one per table partition, a large partition further cut at
  *       {@link StorageEngine#splitKeys} points of about {@code targetBytes} so it is read in parallel; ids
  *       {@code BaseData_<partition>-<piece>} (zero-padded so id order is key order);</li>
- *   <li>stream channels: one per change-log shard (one per partition), id {@code Stream_<shardId>}. Partitions do
- *       not split, so stream channels have no parents.</li>
+ *   <li>stream channels: one per change-log shard, id {@code Stream_<shardId>}: the shards of the partitions and
+ *       the closed shards of split partitions, each child with its parent shards' channels as parents (so it opens
+ *       only after they are TERMINATED). Shards created by later splits are added at runtime
+ *       ({@link SplitChildChannels}).</li>
  * </ul>
+ * Base channels are key ranges of the rows, independent of the partition layout, so a split during the base phase
+ * changes nothing for them.
  * Stateless apart from the engine; thread-safe; blocks on storage I/O.
  */
 final class ChannelPlanner {
@@ -47,9 +51,25 @@ final class ChannelPlanner {
     }
 
     static List<StreamChannelSpec> streamChannels(TableDescriptor table) {
-        return table.partitions().stream()
-                .map(p -> new StreamChannelSpec("Stream_" + p.shardId(), p.shardId()))
+        return table.shards().stream()
+                .map(p -> new StreamChannelSpec(streamChannelId(p.shardId()), p.shardId()))
                 .toList();
+    }
+
+    static String streamChannelId(long shardId) {
+        return "Stream_" + shardId;
+    }
+
+    /** Channel ids of the shard's parent shards (split parent; merge sibling), empty for an original shard. */
+    static List<String> parentChannelIds(Partition shard) {
+        List<String> parents = new ArrayList<>(2);
+        if (shard.parentShardId() != Partition.NO_SHARD) {
+            parents.add(streamChannelId(shard.parentShardId()));
+        }
+        if (shard.parentSiblingShardId() != Partition.NO_SHARD) {
+            parents.add(streamChannelId(shard.parentSiblingShardId()));
+        }
+        return parents;
     }
 
     private static String baseId(int partition, int piece) {

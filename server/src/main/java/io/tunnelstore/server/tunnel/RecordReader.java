@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A caught-up stream channel long-polls: the request waits for the shard's next change-log append (or
  *       {@link TunnelServiceConfig#longPollWait()}) and then reads once more, so a change reaches an idle consumer
  *       in milliseconds without a tight polling loop.</li>
+ *   <li>A drained stream channel of a shard closed by a partition split answers {@code finished}; its split
+ *       children are then added to the tunnel (if the tick has not done so yet).</li>
  *   <li>A stream position older than the retained log is moved to the oldest kept record; the loss is recorded in
  *       the coordinator ({@code resetToToken}) and logged.</li>
  * </ul>
@@ -106,6 +108,15 @@ final class RecordReader {
         }
         ChannelPosition.Stream start = skipTrimmed(rt, channelId, table, from);
         ReadBatch batch = readStream(def, start);
+        if (batch.finished() && table.isShardClosed(stream.shardId())) {
+            // the parent is drained: make sure its split children are channels before the worker reports it
+            // TERMINATED (the tick would add them too, later)
+            rt.addStreamChannels(d -> SplitChildChannels.missing(d, table)).exceptionally(e -> {
+                LOG.warn("Tunnel {}: could not add the channels of shard {}'s children", rt.tunnelId(),
+                        stream.shardId(), e);
+                return 0;
+            });
+        }
         if (!batch.records().isEmpty() || batch.finished() || config.longPollWait().isZero()) {
             return CompletableFuture.completedFuture(respond(rt, channelId, batch));
         }
@@ -113,7 +124,9 @@ final class RecordReader {
     }
 
     private ReadBatch readStream(TunnelDefinition def, ChannelPosition.Stream from) {
-        return streamReader.read(def.tableId(), from, def.streamConfig().endMicros(), clock.millis() * 1000,
+        // read the closed flag before the log: every record of a closed shard is already there
+        boolean closed = catalog.findById(def.tableId()).map(t -> t.isShardClosed(from.shardId())).orElse(false);
+        return streamReader.read(def.tableId(), from, def.streamConfig().endMicros(), clock.millis() * 1000, closed,
                 config.maxRecordsPerRead(), config.maxBytesPerRead());
     }
 

@@ -60,9 +60,11 @@ final class StreamChannelReader {
      * @param endMicros exclusive end of the tunnel's time range in µs ({@code 0} = unbounded): a record committed
      *                  at or after it is not returned and the batch is finished; once {@code nowMicros} reaches it
      *                  and the shard is drained, the batch is finished too
+     * @param shardClosed the shard was closed by a partition split (no more appends): once drained, the batch is
+     *                  finished (PROTOCOL.md §6.2), so the channel terminates and its children open
      */
-    ReadBatch read(long tableId, ChannelPosition.Stream from, long endMicros, long nowMicros, int maxRecords,
-                   long maxBytes) {
+    ReadBatch read(long tableId, ChannelPosition.Stream from, long endMicros, long nowMicros, boolean shardClosed,
+                   int maxRecords, long maxBytes) {
         List<LogRecord> log = storage.readLog(tableId, from.shardId(), from.nextSequence(), maxRecords, maxBytes);
         List<Record> records = new ArrayList<>(log.size());
         long nextSeq = from.nextSequence();
@@ -83,7 +85,7 @@ final class StreamChannelReader {
         }
         LogBounds bounds = storage.logBounds(tableId, from.shardId());
         boolean more = !bounds.isEmpty() && nextSeq <= bounds.lastSequence();
-        if (!more && endMicros > 0 && nowMicros >= endMicros) {
+        if (!more && (shardClosed || (endMicros > 0 && nowMicros >= endMicros))) {
             return new ReadBatch(records, null, false, consumedUpTo);
         }
         ChannelPosition.Stream next = new ChannelPosition.Stream(from.shardId(), nextSeq, consumedUpTo, count);

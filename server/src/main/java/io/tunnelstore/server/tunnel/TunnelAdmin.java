@@ -100,7 +100,9 @@ final class TunnelAdmin {
                 : range.earliest() ? new StreamStart.Earliest() : new StreamStart.Latest();
         for (StreamChannelSpec s : stream) {
             ChannelPosition.Stream pos = streamStarts.resolve(table.tableId(), s.shardId(), start, nowMillis * 1000);
-            channels.add(ChannelDefinition.stream(s.channelId(), TunnelTokenCodec.encode(pos), List.of()));
+            List<String> parents = table.partitionByShard(s.shardId()).map(ChannelPlanner::parentChannelIds)
+                    .orElse(List.of());
+            channels.add(ChannelDefinition.stream(s.channelId(), TunnelTokenCodec.encode(pos), parents));
         }
 
         String tunnelId = UUID.randomUUID().toString();

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What a tunnel is, fixed at CreateTunnel: identity, table, type, stream time range and the data layout of its
- * channels (key range of each base channel, shard of each stream channel). The changing part (assignment,
+ * channels (key range of each base channel, shard of each stream channel); only partition splits add stream
+ * channels later ({@link #withStreamChannels}). The changing part (assignment,
  * checkpoints, stage) lives in the coordinator's snapshot. Immutable.
  *
  * @param tunnelId         server-generated id (UUID)
@@ -67,6 +68,14 @@ record TunnelDefinition(
 
     /** A stream channel reads change-log shard {@code shardId}. */
     record StreamChannelSpec(String channelId, long shardId) {}
+
+    /** This definition with {@code added} stream channels (children of split shards) appended. */
+    TunnelDefinition withStreamChannels(List<StreamChannelSpec> added) {
+        List<StreamChannelSpec> all = new java.util.ArrayList<>(streamChannels);
+        all.addAll(added);
+        return new TunnelDefinition(tunnelId, instanceName, tableName, tableId, tunnelName, type, streamConfig,
+                streamId, createTimeMillis, baseChannels, all);
+    }
 
     Optional<BaseChannelSpec> baseChannel(String channelId) {
         return baseChannels.stream().filter(c -> c.channelId().equals(channelId)).findFirst();

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The periodic task of the Tunnel Service, run for every tunnel on its queue: expires clients that stopped
- * heartbeating (their channels move to live clients), deletes the tunnels of dropped tables, and applies the
+ * heartbeating (their channels move to live clients), deletes the tunnels of dropped tables, adds stream channels
+ * for the child shards of partition splits ({@link SplitChildChannels}), and applies the
  * retention rules of the seed:
  * <ul>
  *   <li>a BaseAndStream tunnel whose base phase has lasted longer than the table's stream retention is expired
@@ -59,7 +60,27 @@ final class TunnelLifecycleTicker {
                 }
                 return null;
             });
+            addSplitChildren(rt);
         }
+    }
+
+    /** Adds stream channels for shards that partition splits created since the tunnel last looked. */
+    private void addSplitChildren(TunnelRuntime rt) {
+        if (rt.definition().type() == TunnelType.BASE_DATA || rt.unusable()) {
+            return;
+        }
+        catalog.findById(rt.definition().tableId()).ifPresent(table -> rt.addStreamChannels(
+                def -> SplitChildChannels.missing(def, table)).thenAccept(n -> {
+                    if (n > 0) {
+                        LOG.info("Tunnel {} ({}): added {} stream channel(s) for split shards of {}",
+                                rt.definition().tunnelName(), rt.tunnelId(), n, table.tableName());
+                    }
+                }).exceptionally(e -> {
+                    if (!rt.deleted()) {
+                        LOG.error("Tunnel {}: adding the channels of split shards failed", rt.tunnelId(), e);
+                    }
+                    return null;
+                }));
     }
 
     private void applyRetention(TunnelDefinition def, TunnelCoordinator c, long nowMillis) {

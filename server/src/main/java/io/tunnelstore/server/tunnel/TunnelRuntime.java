@@ -2,13 +2,14 @@ package io.tunnelstore.server.tunnel;
 
 import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
 import io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * One live tunnel: its fixed definition, its coordinator and the serial queue that is the only way to reach the
+ * One live tunnel: its definition (fixed, except for stream channels added by partition splits), its coordinator and the serial queue that is the only way to reach the
  * coordinator.
  *
  * <p>Every {@link #call} runs on the tunnel's queue, then, if the coordinator recorded a durable change, saves the
@@ -19,7 +20,8 @@ import java.util.function.Function;
  * <p>Thread-safe.
  */
 final class TunnelRuntime {
-    private final TunnelDefinition definition;
+    /** Replaced (on the queue only) when split children add stream channels. */
+    private volatile TunnelDefinition definition;
     private final TunnelCoordinator coordinator;
     private final SerialExecutor serial;
     private final SnapshotSaver saver;
@@ -72,6 +74,30 @@ final class TunnelRuntime {
             T result = op.apply(coordinator);
             saveIfDirty();
             return result;
+        });
+    }
+
+    /**
+     * Adds stream channels on the queue: {@code plan} sees the current definition (so concurrent callers never add a
+     * channel twice), the coordinator and the definition change together and are saved before the stage completes.
+     *
+     * @return how many channels were added
+     */
+    CompletionStage<Integer> addStreamChannels(
+            Function<TunnelDefinition, List<SplitChildChannels.NewStreamChannel>> plan) {
+        return serial.call(() -> {
+            if (deleted) {
+                throw TunnelErrors.tunnelNotExist(definition.tunnelId());
+            }
+            List<SplitChildChannels.NewStreamChannel> added = plan.apply(definition);
+            if (added.isEmpty()) {
+                return 0;
+            }
+            coordinator.addStreamChannels(added.stream().map(SplitChildChannels.NewStreamChannel::channel).toList());
+            definition = definition.withStreamChannels(
+                    added.stream().map(SplitChildChannels.NewStreamChannel::spec).toList());
+            saveIfDirty();
+            return added.size();
         });
     }
 
