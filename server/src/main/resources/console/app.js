@@ -196,7 +196,7 @@
       h('div', { class: 'tiles' },
         tile('Tables', num(tables.tables.length)),
         tile('Tunnels', num(tunnels.tunnels.length)),
-        tile('Clients holding channels', num(clients)),
+        tile('Connected clients', num(clients)),
         tile('Records behind', num(totalLag), 'over all stream channels')),
       h('div', { class: 'card section' },
         h('h2', {}, 'Tunnels', h('span', { class: 'count', text: String(tunnels.tunnels.length) })),
@@ -275,7 +275,9 @@
         tile('Consumed', num(t.consumed), 'records handed out'),
         tile('Records behind', num(t.lagRecords), 'after the checkpoints'),
         tile('Time behind', duration(t.lagMillis), 'oldest unconsumed change'),
-        tile('Clients', num(t.clients), 'holding channels')),
+        tile('Until data loss', t.dataLossInMillis === null ? '–' : duration(t.dataLossInMillis),
+          t.dataLossInMillis === null ? 'nothing pending' : 'before changes leave the stream'),
+        tile('Clients', num(t.clients), 'connected')),
       h('div', { class: 'charts section' },
         chart('Throughput (records/s)', [
           { name: 'consumed', color: '#0f766e', points: points.map((p) => [p.t, p.consumedPerSecond]) },
@@ -316,17 +318,20 @@
       { text: 'Clients' }]);
     const data = await api('instances/' + enc(instance) + '/clients');
     const body = data.clients.length === 0
-      ? h('div', { class: 'empty', text: 'No client holds a channel right now.' })
+      ? h('div', { class: 'empty', text: 'No client is connected right now.' })
       : h('table', { class: 'grid' },
-        h('thead', {}, h('tr', {}, ['Client', 'Tunnel', 'Table', 'Channels'].map((c) => h('th', { text: c })))),
-        h('tbody', {}, data.clients.flatMap((c) => c.tunnels.map((t, i) => h('tr', { 'data-client-id': c.clientId },
-          h('td', { class: 'mono', text: i === 0 ? c.clientId : '' }),
-          h('td', {}, h('a', { href: '#/i/' + enc(instance) + '/tunnels/' + enc(t.tunnelId), text: t.tunnelName })),
-          h('td', { text: t.tableName }),
-          h('td', { class: 'mono', text: t.channels.join(', ') }))))));
+        h('thead', {}, h('tr', {}, ['Client', 'Tag', 'Last heartbeat', 'Tunnel', 'Table', 'Channels']
+          .map((c) => h('th', { text: c })))),
+        h('tbody', {}, data.clients.map((c) => h('tr', { 'data-client-id': c.clientId },
+          h('td', { class: 'mono', text: c.clientId }),
+          h('td', { text: c.clientTag || '–' }),
+          h('td', { text: clock(c.lastHeartbeat) }),
+          h('td', {}, h('a', { href: '#/i/' + enc(instance) + '/tunnels/' + enc(c.tunnelId), text: c.tunnelName })),
+          h('td', { text: c.tableName }),
+          h('td', { class: 'mono', text: c.channels.length ? c.channels.join(', ') : 'none' })))));
     return [
       h('div', { class: 'page-head' }, h('div', {}, h('h1', { text: 'Connected clients' }),
-        h('div', { class: 'sub', text: 'Tunnel workers that hold at least one channel in ' + instance }))),
+        h('div', { class: 'sub', text: 'Tunnel workers connected in ' + instance }))),
       h('div', { class: 'card' }, body),
     ];
   }

@@ -6,6 +6,7 @@ import io.tunnelstore.server.http.HttpRouteRequest;
 import io.tunnelstore.server.http.HttpRouteResponse;
 import io.tunnelstore.server.http.Principal;
 import io.tunnelstore.server.metrics.ChannelStatusView;
+import io.tunnelstore.server.metrics.ClientStatusView;
 import io.tunnelstore.server.metrics.TunnelStatus;
 import io.tunnelstore.server.metrics.TunnelStatusReader;
 import io.tunnelstore.server.table.TableCatalog;
@@ -240,7 +241,7 @@ final class ConsoleApi {
             i.put("name", instance);
             i.put("tables", catalog.list(instance).size());
             i.put("tunnels", tunnels.size());
-            i.put("clients", tunnels.stream().flatMap(t -> t.clients().stream()).distinct().count());
+            i.put("clients", tunnels.stream().flatMap(t -> t.clientIds().stream()).distinct().count());
             out.add(i);
         }
         return out;
@@ -301,6 +302,7 @@ final class ConsoleApi {
         out.put("consumed", t.consumedCount());
         out.put("lagRecords", t.lagRecords());
         out.put("lagMillis", t.lagMillis());
+        out.put("dataLossInMillis", t.millisUntilDataLoss());
         out.put("clients", t.clients().size());
         return out;
     }
@@ -326,31 +328,22 @@ final class ConsoleApi {
     }
 
     private static List<Object> clients(List<TunnelStatus> tunnels) {
-        Map<String, List<Object>> byClient = new TreeMap<>();
+        // a client id belongs to one tunnel (ConnectTunnel is per tunnel)
+        Map<String, Object> byClient = new TreeMap<>();
         for (TunnelStatus t : tunnels) {
-            Map<String, List<String>> channelsByOwner = new TreeMap<>();
-            for (ChannelStatusView c : t.channels()) {
-                if (!c.ownerClientId().isEmpty()) {
-                    channelsByOwner.computeIfAbsent(c.ownerClientId(), k -> new ArrayList<>()).add(c.channelId());
-                }
+            for (ClientStatusView c : t.clients()) {
+                Map<String, Object> client = new LinkedHashMap<>();
+                client.put("clientId", c.clientId());
+                client.put("clientTag", c.clientTag().isEmpty() ? null : c.clientTag());
+                client.put("lastHeartbeat", c.lastHeartbeatMillis() == 0 ? null : c.lastHeartbeatMillis());
+                client.put("tunnelId", t.tunnelId());
+                client.put("tunnelName", t.tunnelName());
+                client.put("tableName", t.tableName());
+                client.put("channels", c.channelIds());
+                byClient.put(c.clientId(), client);
             }
-            channelsByOwner.forEach((client, ids) -> {
-                Map<String, Object> held = new LinkedHashMap<>();
-                held.put("tunnelId", t.tunnelId());
-                held.put("tunnelName", t.tunnelName());
-                held.put("tableName", t.tableName());
-                held.put("channels", ids);
-                byClient.computeIfAbsent(client, k -> new ArrayList<>()).add(held);
-            });
         }
-        List<Object> out = new ArrayList<>();
-        byClient.forEach((client, held) -> {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("clientId", client);
-            c.put("tunnels", held);
-            out.add(c);
-        });
-        return out;
+        return new ArrayList<>(byClient.values());
     }
 
     private Map<String, Object> history(String instance, TunnelStatus t) {

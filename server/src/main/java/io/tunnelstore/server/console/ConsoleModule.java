@@ -44,6 +44,7 @@ public final class ConsoleModule implements ServerModule {
     private final ConsoleAssets assets = new ConsoleAssets();
     private final ConsoleSessions sessions;
     private final ScheduledExecutorService sampler;
+    private final TunnelStatusReader.TunnelViewSource views;
     private volatile TunnelStatusReader reader;
     private volatile ConsoleApi api;
 
@@ -54,6 +55,15 @@ public final class ConsoleModule implements ServerModule {
 
     /** The console with explicit settings. */
     public ConsoleModule(ServerContext context, ConsoleSettings settings) {
+        this(context, settings, null);
+    }
+
+    /**
+     * The console with explicit settings and the tunnel service's in-process view (pass {@code tunnelModule::tunnels}),
+     * which adds connected clients that hold no channel, client tags and heartbeats; {@code null} = without.
+     */
+    public ConsoleModule(ServerContext context, ConsoleSettings settings, TunnelStatusReader.TunnelViewSource views) {
+        this.views = views;
         this.context = Objects.requireNonNull(context, "context");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.history = new ConsoleHistory(settings.historyWindow());
@@ -69,7 +79,7 @@ public final class ConsoleModule implements ServerModule {
 
     @Override
     public void register(OperationRegistry operations) {
-        reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout());
+        reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout(), views);
         api = new ConsoleApi(new ConsoleAuthenticator(context.credentialStore(), context.config().instanceNames()),
                 sessions, reader, TableCatalog.shared(context.storage()), history, context.clock(),
                 settings.sampleInterval().toMillis());

@@ -46,6 +46,7 @@ public final class MetricsModule implements ServerModule {
     private final ChangeLogMetrics changeLog;
     private final TunnelGauges tunnelGauges;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final TunnelStatusReader.TunnelViewSource views;
     private volatile TunnelStatusReader reader;
 
     /** The module with {@link MetricsSettings#defaults()}. */
@@ -55,6 +56,15 @@ public final class MetricsModule implements ServerModule {
 
     /** The module with explicit settings. */
     public MetricsModule(ServerContext context, MetricsSettings settings) {
+        this(context, settings, null);
+    }
+
+    /**
+     * The module with explicit settings and the tunnel service's in-process view (pass {@code tunnelModule::tunnels}),
+     * so client gauges count every connected client, not only those holding a channel; {@code null} = without.
+     */
+    public MetricsModule(ServerContext context, MetricsSettings settings, TunnelStatusReader.TunnelViewSource views) {
+        this.views = views;
         this.context = Objects.requireNonNull(context, "context");
         this.settings = Objects.requireNonNull(settings, "settings");
         new JvmMemoryMetrics().bindTo(registry);
@@ -69,7 +79,7 @@ public final class MetricsModule implements ServerModule {
 
     @Override
     public void register(OperationRegistry operations) {
-        reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout());
+        reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout(), views);
         RequestDispatcher.addObserver(operations, new RequestMetrics(registry, settings.percentileHistograms()));
         operations.registerHttpRoute("GET", "/metrics", request -> new HttpRouteResponse(200, CONTENT_TYPE,
                 scrape().getBytes(StandardCharsets.UTF_8), Map.of("cache-control", "no-store")));

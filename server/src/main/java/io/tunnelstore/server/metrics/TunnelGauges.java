@@ -29,6 +29,7 @@ final class TunnelGauges {
     private final MultiGauge tunnelRpo;
     private final MultiGauge tunnelConsumed;
     private final MultiGauge tunnelClients;
+    private final MultiGauge tunnelDataLoss;
     private final MultiGauge tunnelChannels;
     private final MultiGauge tunnelBaseProgress;
     private final MultiGauge tunnelExpired;
@@ -53,13 +54,16 @@ final class TunnelGauges {
                 "Consume point (RPO) of the slowest channel as Unix time; time() minus this is the time behind");
         tunnelConsumed = gauge(registry, "tunnelstore.tunnel.consumed.records",
                 "Records handed out by ReadRecords over all channels (use rate() for the consumption rate)");
-        tunnelClients = gauge(registry, "tunnelstore.tunnel.clients", "Clients holding at least one channel");
+        tunnelClients = gauge(registry, "tunnelstore.tunnel.clients",
+                "Connected clients (without the tunnel service's view: clients holding at least one channel)");
+        tunnelDataLoss = gauge(registry, "tunnelstore.tunnel.data.loss.in.seconds",
+                "Stream retention minus the time behind: when unconsumed changes start to expire (only while behind)");
         tunnelChannels = gauge(registry, "tunnelstore.tunnel.channels", "Channels per status");
         tunnelBaseProgress = gauge(registry, "tunnelstore.tunnel.base.progress.ratio",
                 "Share of base-data channels finished, 0 to 1");
         tunnelExpired = gauge(registry, "tunnelstore.tunnel.expired", "1 when the tunnel has expired");
         connectedClients = gauge(registry, "tunnelstore.connected.clients",
-                "Distinct tunnel clients holding at least one channel, per instance");
+                "Distinct connected tunnel clients per instance");
         channelLagRecords = gauge(registry, "tunnelstore.channel.lag.records",
                 "Change-log records after the channel's checkpoint");
         channelLagSeconds = gauge(registry, "tunnelstore.channel.lag.seconds",
@@ -82,6 +86,7 @@ final class TunnelGauges {
         List<MultiGauge.Row<?>> rpo = new ArrayList<>();
         List<MultiGauge.Row<?>> consumed = new ArrayList<>();
         List<MultiGauge.Row<?>> clients = new ArrayList<>();
+        List<MultiGauge.Row<?>> untilLoss = new ArrayList<>();
         List<MultiGauge.Row<?>> channels = new ArrayList<>();
         List<MultiGauge.Row<?>> progress = new ArrayList<>();
         List<MultiGauge.Row<?>> expired = new ArrayList<>();
@@ -100,7 +105,7 @@ final class TunnelGauges {
             Tags tags = Tags.of("instance", t.instance(), "table", t.tableName(), "tunnel", t.tunnelName());
             info.add(MultiGauge.Row.of(tags.and("tunnel_id", t.tunnelId(), "type", t.type(), "stage", t.stage()), 1));
             stageCounts.computeIfAbsent(t.instance(), i -> new TreeMap<>()).merge(t.stage(), 1, Integer::sum);
-            clientsByInstance.computeIfAbsent(t.instance(), i -> new java.util.TreeSet<>()).addAll(t.clients());
+            clientsByInstance.computeIfAbsent(t.instance(), i -> new java.util.TreeSet<>()).addAll(t.clientIds());
             t.lagRecords().ifPresent(v -> lagRecords.add(MultiGauge.Row.of(tags, v)));
             t.lagMillis().ifPresent(v -> lagSeconds.add(MultiGauge.Row.of(tags, v / 1000.0)));
             if (t.rpoMillis() > 0) {
@@ -108,6 +113,7 @@ final class TunnelGauges {
             }
             consumed.add(MultiGauge.Row.of(tags, t.consumedCount()));
             clients.add(MultiGauge.Row.of(tags, t.clients().size()));
+            t.millisUntilDataLoss().ifPresent(v -> untilLoss.add(MultiGauge.Row.of(tags, v / 1000.0)));
             t.channelCountsByStatus().forEach((status, n) ->
                     channels.add(MultiGauge.Row.of(tags.and("status", status), n)));
             t.baseProgress().ifPresent(p -> progress.add(MultiGauge.Row.of(tags, p)));
@@ -143,6 +149,7 @@ final class TunnelGauges {
         tunnelRpo.register(rpo, true);
         tunnelConsumed.register(consumed, true);
         tunnelClients.register(clients, true);
+        tunnelDataLoss.register(untilLoss, true);
         tunnelChannels.register(channels, true);
         tunnelBaseProgress.register(progress, true);
         tunnelExpired.register(expired, true);

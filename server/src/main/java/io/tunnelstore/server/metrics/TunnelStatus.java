@@ -22,11 +22,15 @@ import java.util.TreeSet;
  * @param createTimeMillis creation time
  * @param rpoMillis        consume point of the slowest channel that has one (ms), 0 when none
  * @param sampledAtMillis  server time when the data was read
+ * @param streamRetentionMillis how long the table's change log keeps records; 0 when its stream is off
  * @param channels         channels sorted by id
+ * @param clients          connected clients sorted by id: every live session when the tunnel service's view is
+ *                         available, else the owners of channels (then tag and heartbeat are unknown)
  */
 public record TunnelStatus(String instance, String tableName, String tunnelName, String tunnelId, String type,
                            String stage, boolean expired, long createTimeMillis, long rpoMillis,
-                           long sampledAtMillis, List<ChannelStatusView> channels) {
+                           long sampledAtMillis, long streamRetentionMillis, List<ChannelStatusView> channels,
+                           List<ClientStatusView> clients) {
     public TunnelStatus {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(tableName, "tableName");
@@ -35,6 +39,7 @@ public record TunnelStatus(String instance, String tableName, String tunnelName,
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(stage, "stage");
         channels = List.copyOf(channels);
+        clients = List.copyOf(clients);
     }
 
     /** Channel counts by status (only statuses that occur), in status-name order. */
@@ -78,17 +83,23 @@ public record TunnelStatus(String instance, String tableName, String tunnelName,
                 .map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
-    /**
-     * Clients that hold at least one channel (DescribeTunnel names channel owners only, so a connected client that
-     * holds no channel is not counted).
-     */
-    public Set<String> clients() {
+    /** Ids of the connected {@link #clients()}. */
+    public Set<String> clientIds() {
         Set<String> ids = new TreeSet<>();
-        for (ChannelStatusView c : channels) {
-            if (!c.ownerClientId().isEmpty()) {
-                ids.add(c.ownerClientId());
-            }
-        }
+        clients.forEach(c -> ids.add(c.clientId()));
         return ids;
+    }
+
+    /**
+     * How long until unconsumed changes start falling out of the change log: retention minus
+     * {@link #lagMillis()}, never below 0. Empty when nothing is pending, the lag is unknown or the stream is off.
+     */
+    public OptionalLong millisUntilDataLoss() {
+        OptionalLong records = lagRecords();
+        OptionalLong millis = lagMillis();
+        if (streamRetentionMillis <= 0 || records.isEmpty() || records.getAsLong() == 0 || millis.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Math.max(0, streamRetentionMillis - millis.getAsLong()));
     }
 }

@@ -19,6 +19,8 @@ import io.tunnelstore.server.http.RequestContext;
 import io.tunnelstore.server.http.RequestDispatcher;
 import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.table.TableDescriptor;
+import io.tunnelstore.server.tunnel.TunnelView;
+import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
 import io.tunnelstore.storage.LogBounds;
 import io.tunnelstore.storage.LogRecord;
 import io.tunnelstore.storage.StorageEngine;
@@ -31,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,7 +67,17 @@ public final class TunnelStatusReader {
     private final StorageEngine storage;
     private final TableCatalog catalog;
     private final Duration timeout;
+    private final TunnelViewSource views;
     private final AtomicLong callCounter = new AtomicLong();
+
+    /**
+     * The tunnel service's richer in-process view ({@code TunnelModule::tunnels}): adds the clients that hold no
+     * channel, client tags and heartbeats.
+     */
+    @FunctionalInterface
+    public interface TunnelViewSource {
+        CompletionStage<List<TunnelView>> tunnels(String instance);
+    }
 
     /**
      * @param registry the server's operation registry (the tunnel module's handlers are looked up at call time)
@@ -72,10 +85,20 @@ public final class TunnelStatusReader {
      * @param timeout  longest wait for one tunnel API call
      */
     public TunnelStatusReader(OperationRegistry registry, StorageEngine storage, Duration timeout) {
+        this(registry, storage, timeout, null);
+    }
+
+    /**
+     * A reader that also asks {@code views} (may be {@code null}) for the connected clients of each tunnel; without
+     * it the clients are the owners of channels as DescribeTunnel reports them.
+     */
+    public TunnelStatusReader(OperationRegistry registry, StorageEngine storage, Duration timeout,
+                              TunnelViewSource views) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.catalog = TableCatalog.shared(storage);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.views = views;
     }
 
     /**
@@ -85,9 +108,10 @@ public final class TunnelStatusReader {
      */
     public List<TunnelStatus> tunnels(String instance, Principal principal, long nowMillis) {
         List<TunnelInfo> infos = list(instance, principal);
+        Map<String, List<ClientStatusView>> clients = liveClients(instance);
         List<TunnelStatus> result = new ArrayList<>(infos.size());
         for (TunnelInfo info : infos) {
-            describe(instance, principal, info, nowMillis).ifPresent(result::add);
+            describe(instance, principal, info, clients, nowMillis).ifPresent(result::add);
         }
         result.sort(Comparator.comparing(TunnelStatus::tableName).thenComparing(TunnelStatus::tunnelName));
         return List.copyOf(result);
@@ -95,8 +119,51 @@ public final class TunnelStatusReader {
 
     /** The tunnel with this id in {@code instance}, if it exists and can be described. */
     public Optional<TunnelStatus> tunnel(String instance, Principal principal, String tunnelId, long nowMillis) {
-        return list(instance, principal).stream().filter(i -> i.getTunnelId().equals(tunnelId)).findFirst()
-                .flatMap(info -> describe(instance, principal, info, nowMillis));
+        Optional<TunnelInfo> info = list(instance, principal).stream()
+                .filter(i -> i.getTunnelId().equals(tunnelId)).findFirst();
+        return info.isEmpty() ? Optional.empty()
+                : describe(instance, principal, info.get(), liveClients(instance), nowMillis);
+    }
+
+    /** Tunnel id to live clients from the tunnel service's view; empty when there is no view (or it failed). */
+    private Map<String, List<ClientStatusView>> liveClients(String instance) {
+        if (views == null) {
+            return Map.of();
+        }
+        List<TunnelView> all;
+        try {
+            all = views.tunnels(instance).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Reading the tunnel views of instance {} failed; clients are derived from channel owners",
+                    instance, e);
+            return Map.of();
+        }
+        Map<String, List<ClientStatusView>> out = new java.util.HashMap<>();
+        for (TunnelView v : all) {
+            List<ClientStatusView> clients = new ArrayList<>();
+            for (TunnelDescription.ClientView c : v.description().clients()) {
+                clients.add(new ClientStatusView(c.clientId(), c.clientTag(), c.lastHeartbeatMillis(),
+                        c.channelIds().stream().sorted().toList()));
+            }
+            out.put(v.tunnelId(), clients);
+        }
+        return out;
+    }
+
+    /** Owners of channels, for when the tunnel service's view is not available. */
+    private static List<ClientStatusView> ownersOf(List<ChannelStatusView> channels) {
+        Map<String, List<String>> byOwner = new java.util.TreeMap<>();
+        for (ChannelStatusView c : channels) {
+            if (!c.ownerClientId().isEmpty()) {
+                byOwner.computeIfAbsent(c.ownerClientId(), k -> new ArrayList<>()).add(c.channelId());
+            }
+        }
+        List<ClientStatusView> out = new ArrayList<>();
+        byOwner.forEach((id, ids) -> out.add(new ClientStatusView(id, "", 0, ids)));
+        return out;
     }
 
     private List<TunnelInfo> list(String instance, Principal principal) {
@@ -110,7 +177,8 @@ public final class TunnelStatusReader {
         }
     }
 
-    private Optional<TunnelStatus> describe(String instance, Principal principal, TunnelInfo info, long nowMillis) {
+    private Optional<TunnelStatus> describe(String instance, Principal principal, TunnelInfo info,
+                                            Map<String, List<ClientStatusView>> liveClients, long nowMillis) {
         DescribeTunnelResponse d;
         try {
             d = (DescribeTunnelResponse) call(instance, principal, Action.TUNNEL_DESCRIBE,
@@ -130,9 +198,13 @@ public final class TunnelStatusReader {
                     lag.millis()));
         }
         channels.sort(Comparator.comparing(ChannelStatusView::channelId));
+        List<ClientStatusView> clients = new ArrayList<>(liveClients.getOrDefault(t.getTunnelId(), ownersOf(channels)));
+        clients.sort(Comparator.comparing(ClientStatusView::clientId));
+        long retention = table.filter(tb -> tb.stream().enabled()).map(tb -> tb.stream().expirationMillis())
+                .orElse(0L);
         return Optional.of(new TunnelStatus(instance, t.getTableName(), t.getTunnelName(), t.getTunnelId(),
                 t.getTunnelType(), t.getStage(), t.getExpired(), t.getCreateTime() / NANOS_PER_MILLI,
-                d.getTunnelRpo() / NANOS_PER_MILLI, nowMillis, channels));
+                d.getTunnelRpo() / NANOS_PER_MILLI, nowMillis, retention, channels, clients));
     }
 
     /** Records and time behind of one channel (see the class comment). */

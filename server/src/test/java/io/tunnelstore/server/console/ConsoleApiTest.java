@@ -8,6 +8,9 @@ import com.alicloud.openservices.tablestore.model.tunnel.TunnelType;
 import io.tunnelstore.server.auth.AccessKey;
 import io.tunnelstore.server.metrics.MonitoringServer;
 import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.tunnel.TunnelModule;
+import com.alicloud.openservices.tablestore.model.tunnel.internal.ConnectTunnelRequest;
+import com.alicloud.openservices.tablestore.tunnel.worker.TunnelClientConfig;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +33,15 @@ class ConsoleApiTest {
 
     private MonitoringServer ots;
     private final AtomicReference<ConsoleModule> console = new AtomicReference<>();
+    private final AtomicReference<TunnelModule> tunnelModule = new AtomicReference<>();
 
     @BeforeEach
     void start() {
-        ots = new MonitoringServer(dataDir, ctx -> {
+        ots = new MonitoringServer(dataDir, tunnelModule, ctx -> {
             // a long sample interval: the test samples explicitly with sampleNow()
             ConsoleModule m = new ConsoleModule(ctx, ConsoleSettings.defaults()
-                    .withSampleInterval(Duration.ofMinutes(10)).withSessionIdleTimeout(Duration.ofMinutes(30)));
+                    .withSampleInterval(Duration.ofMinutes(10)).withSessionIdleTimeout(Duration.ofMinutes(30)),
+                    instance -> tunnelModule.get().tunnels(instance));
             console.set(m);
             return m;
         });
@@ -166,7 +171,8 @@ class ConsoleApiTest {
         String summary = "{\"tunnelId\":\"" + tunnelId + "\",\"tunnelName\":\"sync\",\"tableName\":\"orders\","
                 + "\"type\":\"Stream\",\"stage\":\"ProcessStream\",\"expired\":false,\"createTime\":" + createdAt
                 + ",\"rpo\":null,\"channelCount\":1,\"channelsByStatus\":{\"WAIT\":1},\"baseProgressPercent\":null,"
-                + "\"consumed\":0,\"lagRecords\":7,\"lagMillis\":90000,\"clients\":0";
+                + "\"consumed\":0,\"lagRecords\":7,\"lagMillis\":90000,"
+                + "\"dataLossInMillis\":" + (Duration.ofHours(168).toMillis() - 90_000) + ",\"clients\":0";
         assertThat(get("/console/api/instances/" + I + "/tunnels", cookie).body())
                 .isEqualTo("{\"instance\":\"monitored\",\"tunnels\":[" + summary + "}]}");
         assertThat(get("/console/api/instances/" + I + "/tunnels?table=other", cookie).body())
@@ -191,6 +197,37 @@ class ConsoleApiTest {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).isEqualTo("{\"error\":\"No such tunnel: no-such-id\"}");
         assertThat(get("/console/api/instances/other/tables", cookie).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void connectedClientsIncludeThoseHoldingNoChannel() throws Exception {
+        String cookie = cookieOf(login(MonitoringServer.AK, MonitoringServer.SK));
+        ots.createTable("orders");
+        String tunnelId = ots.tunnels.createTunnel(new CreateTunnelRequest("orders", "sync", TunnelType.Stream))
+                .getTunnelId();
+        String channelId = ots.tunnels.describeTunnel(new DescribeTunnelRequest("orders", "sync")).getChannelInfos()
+                .get(0).getChannelId();
+        long connectedAt = ots.clock.millis();
+        // connected, but no heartbeat yet: neither holds a channel (DescribeTunnel alone would show no client)
+        String first = ots.tunnels.connectTunnel(new ConnectTunnelRequest(tunnelId,
+                new TunnelClientConfig(60, "worker-a"))).getClientId();
+        String second = ots.tunnels.connectTunnel(new ConnectTunnelRequest(tunnelId,
+                new TunnelClientConfig(60, "worker-b"))).getClientId();
+
+        String a = "{\"clientId\":\"" + first + "\",\"clientTag\":\"worker-a\",\"lastHeartbeat\":" + connectedAt
+                + ",\"tunnelId\":\"" + tunnelId + "\",\"tunnelName\":\"sync\",\"tableName\":\"orders\","
+                + "\"channels\":[]}";
+        String b = "{\"clientId\":\"" + second + "\",\"clientTag\":\"worker-b\",\"lastHeartbeat\":" + connectedAt
+                + ",\"tunnelId\":\"" + tunnelId + "\",\"tunnelName\":\"sync\",\"tableName\":\"orders\","
+                + "\"channels\":[]}";
+        assertThat(get("/console/api/instances/" + I + "/clients", cookie).body()).isEqualTo(
+                "{\"instance\":\"monitored\",\"clients\":[" + (first.compareTo(second) < 0 ? a + "," + b : b + "," + a)
+                        + "]}");
+        assertThat(get("/console/api/instances", cookie).body())
+                .isEqualTo("{\"instances\":[{\"name\":\"monitored\",\"tables\":1,\"tunnels\":1,\"clients\":2}]}");
+        assertThat(get("/console/api/instances/" + I + "/tunnels/" + tunnelId, cookie).body())
+                .contains("\"channelsByStatus\":{\"WAIT\":1}", "\"clients\":2",
+                        "{\"channelId\":\"" + channelId + "\",\"type\":\"Stream\",\"status\":\"WAIT\",\"owner\":null");
     }
 
     @Test

@@ -32,7 +32,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import io.tunnelstore.server.tunnel.TunnelModule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,8 +79,10 @@ class ConsoleBrowserTest {
     @Test
     void loginNavigateToATunnelAndSeeItsStageAndChannels() throws Exception {
         ConsoleModule[] console = new ConsoleModule[1];
-        try (MonitoringServer ots = new MonitoringServer(dataDir, ctx -> {
-            console[0] = new ConsoleModule(ctx, ConsoleSettings.defaults().withSampleInterval(Duration.ofMinutes(10)));
+        AtomicReference<TunnelModule> tunnelModule = new AtomicReference<>();
+        try (MonitoringServer ots = new MonitoringServer(dataDir, tunnelModule, ctx -> {
+            console[0] = new ConsoleModule(ctx, ConsoleSettings.defaults().withSampleInterval(Duration.ofMinutes(10)),
+                    instance -> tunnelModule.get().tunnels(instance));
             return console[0];
         })) {
             createPartitionedTable(ots, "orders", 1000, 2000);
@@ -128,14 +132,16 @@ class ConsoleBrowserTest {
                     console[0].sampleNow();
                 }
                 Map<String, String> statuses = new LinkedHashMap<>();
+                String workerId = null;
                 for (ChannelInfo c : ots.tunnels.describeTunnel(new DescribeTunnelRequest("orders",
                         "orders-to-search")).getChannelInfos()) {
                     statuses.put(c.getChannelId(), c.getChannelStatus().name());
+                    workerId = c.getClientId().isEmpty() ? workerId : c.getClientId();
                 }
                 assertThat(statuses).hasSize(6);
                 assertThat(statuses.values()).containsOnly("OPEN", "TERMINATED");
 
-                browse(ots, tunnelId, statuses);
+                browse(ots, tunnelId, statuses, workerId);
             } finally {
                 processor.release();
                 worker.shutdown();
@@ -144,7 +150,8 @@ class ConsoleBrowserTest {
         }
     }
 
-    private void browse(MonitoringServer ots, String tunnelId, Map<String, String> statuses) throws IOException {
+    private void browse(MonitoringServer ots, String tunnelId, Map<String, String> statuses, String workerId)
+            throws IOException {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -199,6 +206,12 @@ class ConsoleBrowserTest {
                 Files.write(Paths.get(docsCopy), png);
             }
             assertThat(png.length).isGreaterThan(10_000);
+
+            // the clients page lists the worker that holds the stream channels
+            driver.get(ots.server.endpoint() + "/console/#/i/" + I + "/clients");
+            WebElement client = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("tr[data-client-id='" + workerId + "']")));
+            assertThat(client.getText()).contains("orders-to-search", "Stream_1, Stream_2, Stream_3");
         } finally {
             driver.quit();
         }

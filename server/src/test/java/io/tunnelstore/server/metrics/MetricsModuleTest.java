@@ -79,6 +79,8 @@ class MetricsModuleTest {
             assertThat(m.value("tunnelstore_tunnel_lag_seconds", tunnel)).hasValue(90);
             assertThat(m.value("tunnelstore_tunnel_consumed_records", tunnel)).hasValue(0);
             assertThat(m.value("tunnelstore_tunnel_clients", tunnel)).hasValue(0);
+            // 7 days of stream retention minus the 90 s the oldest pending change has waited
+            assertThat(m.value("tunnelstore_tunnel_data_loss_in_seconds", tunnel)).hasValue(7 * 86_400 - 90);
             assertThat(m.value("tunnelstore_tunnel_expired", tunnel)).hasValue(0);
             assertThat(m.value("tunnelstore_tunnel_channels", with(tunnel, "status", "WAIT"))).hasValue(1);
             assertThat(m.all("tunnelstore_tunnel_base_progress_ratio")).isEmpty(); // a Stream tunnel has no base data

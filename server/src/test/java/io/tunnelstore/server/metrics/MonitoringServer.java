@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -52,6 +53,16 @@ public final class MonitoringServer implements AutoCloseable {
     /** Starts the server with TableModule, TunnelModule and {@code extraModules} (in that order). */
     @SafeVarargs
     public MonitoringServer(Path dataDir, Function<ServerContext, ServerModule>... extraModules) {
+        this(dataDir, new AtomicReference<>(), extraModules);
+    }
+
+    /**
+     * Like {@link #MonitoringServer(Path, Function[])}, and sets {@code tunnelModule} to the TunnelModule before the
+     * extra modules are created (so they can be given {@code tunnelModule.get()::tunnels}).
+     */
+    @SafeVarargs
+    public MonitoringServer(Path dataDir, AtomicReference<TunnelModule> tunnelModule,
+                            Function<ServerContext, ServerModule>... extraModules) {
         ServerConfig config = ServerConfig.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -64,7 +75,11 @@ public final class MonitoringServer implements AutoCloseable {
                 .build();
         TunnelstoreServer.Builder builder = TunnelstoreServer.builder(config)
                 .module(TableModule::new)
-                .module(TunnelModule::new)
+                .module(ctx -> {
+                    TunnelModule m = new TunnelModule(ctx);
+                    tunnelModule.set(m);
+                    return m;
+                })
                 .console(new PrintStream(OutputStream.nullOutputStream()));
         for (Function<ServerContext, ServerModule> m : extraModules) {
             builder.module(m);
