@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param consumedCount        rows handed out by ReadRecords (see {@link TunnelCoordinator#recordRead})
  * @param lastCheckpointMillis time of the last accepted checkpoint, 0 if none
  * @param rpoMillis            consume point: newest record time read from the channel, 0 if unknown
+ * @param suspended            suspended by the schedule API: kept out of assignment until resumed (never OPEN)
  */
 public record ChannelState(
         ChannelStatus status,
@@ -22,7 +23,8 @@ public record ChannelState(
         long checkpointSequence,
         long consumedCount,
         long lastCheckpointMillis,
-        long rpoMillis) {
+        long rpoMillis,
+        boolean suspended) {
 
     /** Checkpoint value meaning "the channel has been read to its end". */
     public static final String FINISHED_TOKEN = "finished";
@@ -36,6 +38,16 @@ public record ChannelState(
         if (version < 0 || checkpointSequence < 0 || consumedCount < 0) {
             throw new IllegalArgumentException("negative version/sequence/count");
         }
+        if (suspended && (status == ChannelStatus.OPEN || status == ChannelStatus.TERMINATED)) {
+            throw new IllegalArgumentException("a suspended channel cannot be " + status);
+        }
+    }
+
+    /** A channel that is not suspended. */
+    public ChannelState(ChannelStatus status, long version, String ownerClientId, String checkpointToken,
+            long checkpointSequence, long consumedCount, long lastCheckpointMillis, long rpoMillis) {
+        this(status, version, ownerClientId, checkpointToken, checkpointSequence, consumedCount,
+                lastCheckpointMillis, rpoMillis, false);
     }
 
     /** State of a freshly added channel. */
@@ -49,8 +61,9 @@ public record ChannelState(
     }
 
     ChannelState withStatus(ChannelStatus newStatus, long newVersion, String newOwner) {
+        // TERMINATED is final, so a terminated channel is no longer suspended.
         return new ChannelState(newStatus, newVersion, newOwner, checkpointToken, checkpointSequence,
-                consumedCount, lastCheckpointMillis, rpoMillis);
+                consumedCount, lastCheckpointMillis, rpoMillis, suspended && newStatus != ChannelStatus.TERMINATED);
     }
 
     ChannelState withVersion(long newVersion) {
@@ -58,11 +71,17 @@ public record ChannelState(
     }
 
     ChannelState withCheckpoint(String token, long sequence, long atMillis) {
-        return new ChannelState(status, version, ownerClientId, token, sequence, consumedCount, atMillis, rpoMillis);
+        return new ChannelState(status, version, ownerClientId, token, sequence, consumedCount, atMillis, rpoMillis,
+                suspended);
     }
 
     ChannelState withRead(long records, long latestRecordTimeMillis) {
         return new ChannelState(status, version, ownerClientId, checkpointToken, checkpointSequence,
-                consumedCount + records, lastCheckpointMillis, Math.max(rpoMillis, latestRecordTimeMillis));
+                consumedCount + records, lastCheckpointMillis, Math.max(rpoMillis, latestRecordTimeMillis), suspended);
+    }
+
+    ChannelState withSuspended(boolean newSuspended) {
+        return new ChannelState(status, version, ownerClientId, checkpointToken, checkpointSequence, consumedCount,
+                lastCheckpointMillis, rpoMillis, newSuspended);
     }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
  *   OPEN  --rebalance--> CLOSING   (server asks the owner to hand the channel back)
  *   OPEN | CLOSING --client reports CLOSE (higher version), owner expires or shuts down--> CLOSE (unowned)
  *   OPEN | CLOSING --client reports TERMINATED (higher version)--> TERMINATED (final)
+ *   WAIT | CLOSE --schedule TERMINATED (administrative)--> TERMINATED (final)
  * </pre>
  *
  * WAIT (never assigned) has no wire number: it exists only as a DescribeTunnel string.
@@ -29,10 +30,10 @@ public enum ChannelStatus {
     private Set<ChannelStatus> next = Set.of();
 
     static {
-        WAIT.next = EnumSet.of(OPEN);
+        WAIT.next = EnumSet.of(OPEN, TERMINATED);
         OPEN.next = EnumSet.of(CLOSING, CLOSE, TERMINATED);
         CLOSING.next = EnumSet.of(CLOSE, TERMINATED);
-        CLOSE.next = EnumSet.of(OPEN);
+        CLOSE.next = EnumSet.of(OPEN, TERMINATED);
     }
 
     ChannelStatus(int wireNumber) {

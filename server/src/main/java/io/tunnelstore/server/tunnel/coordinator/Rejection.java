@@ -7,7 +7,8 @@ import java.util.Objects;
  * {@code Error{code = error.wireCode(), message}} with HTTP {@code error.httpStatus()}.
  */
 public record Rejection(CoordinatorError error, String message)
-        implements ConnectResult, HeartbeatResult, ShutdownResult, GetCheckpointResult, CheckpointResult {
+        implements ConnectResult, HeartbeatResult, ShutdownResult, GetCheckpointResult, CheckpointResult,
+        ScheduleResult {
 
     public Rejection {
         Objects.requireNonNull(error, "error");

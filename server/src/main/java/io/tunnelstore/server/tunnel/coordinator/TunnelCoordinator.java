@@ -310,6 +310,83 @@ public final class TunnelCoordinator {
     }
 
     /**
+     * Schedule (the Go SDK's {@code tunnel/schedule}, an operator call): moves one channel on request.
+     *
+     * <ul>
+     *   <li>{@code OPEN} resumes: clears the suspended flag so the channel is assignable again (no-op for a channel
+     *       that is not suspended). An owner still handing back a suspended channel (CLOSING) finishes that first;
+     *       the channel is then re-assigned like any released one and resumes from its checkpoint.
+     *   <li>{@code CLOSING} suspends: an OPEN channel becomes CLOSING (version+1) for its owner, who hands it back
+     *       through the normal CLOSE report; from then on (unowned channels at once) it stays unassigned until
+     *       resumed. Its checkpoint is kept.
+     *   <li>{@code TERMINATED} finishes the channel for good (version+1, unowned): the former owner is no longer
+     *       listed it, GetCheckpoint answers {@value ChannelState#FINISHED_TOKEN}, child shards are unlocked and the
+     *       stage may advance. Idempotent.
+     * </ul>
+     *
+     * @return the channel's state after the call; PARAMETER_INVALID for an unknown channel, a requested status
+     *     other than OPEN/CLOSING/TERMINATED, or a TERMINATED channel asked to resume or suspend; TUNNEL_EXPIRED for
+     *     an expired or disabled tunnel
+     */
+    public ScheduleResult schedule(long nowMillis, String channelId, ChannelStatus requested) {
+        expireOverdueSessions(nowMillis);
+        Rejection refused = trySchedule(channelId, requested);
+        if (refused != null) {
+            return refused;
+        }
+        advanceStage();
+        rebalance(null, Map.of());
+        ChannelState s = states.get(channelId);
+        return new ScheduleResult.Scheduled(channelId, s.status(), s.version(), s.suspended());
+    }
+
+    private Rejection trySchedule(String channelId, ChannelStatus requested) {
+        Rejection unusable = unusableTunnel();
+        if (unusable != null) {
+            return unusable;
+        }
+        ChannelState s = states.get(channelId);
+        if (s == null) {
+            return unknownChannel(channelId);
+        }
+        if (requested != ChannelStatus.OPEN && requested != ChannelStatus.CLOSING
+                && requested != ChannelStatus.TERMINATED) {
+            return new Rejection(CoordinatorError.PARAMETER_INVALID,
+                    "schedule accepts OPEN, CLOSING or TERMINATED, not " + requested);
+        }
+        if (s.status() == ChannelStatus.TERMINATED) {
+            return requested == ChannelStatus.TERMINATED ? null : new Rejection(CoordinatorError.PARAMETER_INVALID,
+                    "channel " + channelId + " of tunnel " + tunnelId + " is TERMINATED");
+        }
+        switch (requested) {
+            case OPEN -> {
+                if (s.suspended()) {
+                    states.put(channelId, s.withSuspended(false));
+                    changeCount++;
+                    log.info("Tunnel {} channel {} resumed", tunnelId, channelId);
+                }
+            }
+            case CLOSING -> {
+                if (s.status() == ChannelStatus.OPEN) {
+                    // Taken away through the normal hand-over: the owner sees CLOSING at a higher version.
+                    transition(channelId, ChannelStatus.CLOSING, s.version() + 1, s.ownerClientId());
+                }
+                if (!s.suspended()) {
+                    states.put(channelId, states.get(channelId).withSuspended(true));
+                    changeCount++;
+                    log.info("Tunnel {} channel {} suspended", tunnelId, channelId);
+                }
+            }
+            case TERMINATED -> {
+                transition(channelId, ChannelStatus.TERMINATED, s.version() + 1, null);
+                log.info("Tunnel {} channel {} terminated by schedule", tunnelId, channelId);
+            }
+            default -> throw new IllegalStateException("unreachable: " + requested);
+        }
+        return null;
+    }
+
+    /**
      * GetCheckpoint: the channel's resume position. Deliberately not fenced by ownership: both SDKs call it for every
      * channel they are shown (including CLOSE/TERMINATED ones), and tools read channels without a worker.
      *
@@ -545,7 +622,7 @@ public final class TunnelCoordinator {
     }
 
     private boolean isReady(ChannelDefinition d, ChannelState s) {
-        if (s.status() == ChannelStatus.TERMINATED) {
+        if (s.status() == ChannelStatus.TERMINATED || s.suspended()) {
             return false;
         }
         return switch (d.kind()) {

@@ -14,25 +14,27 @@ import java.util.List;
  * Compact binary form of a {@link TunnelSnapshot} (big-endian, {@link DataOutputStream} primitives).
  *
  * <pre>
- * snapshot  := magic:int32 "TSNP"  formatVersion:int8(1)  tunnelId:str  type:int8(wire number)  stage:str(wire name)
+ * snapshot  := magic:int32 "TSNP"  formatVersion:int8(2)  tunnelId:str  type:int8(wire number)  stage:str(wire name)
  *              mark(expired)  mark(disabled)  nextClientSerial:int64  changeCount:int64
  *              count:int32 channel*  count:int32 client*  count:int32 loss*
  * channel   := id:str kind:str(wire name) count:int32 parent:str* initialToken:str
  *              status:int8(wire number, WAIT=0) version:int64 owner:nstr token:str sequence:int64
- *              consumed:int64 lastCheckpointMillis:int64 rpoMillis:int64
+ *              consumed:int64 lastCheckpointMillis:int64 rpoMillis:int64 suspended:bool(format 2 only)
  * client    := id:str tag:str timeoutMillis:int64 lastHeartbeatMillis:int64
  * loss      := channelId:str atMillis:int64 lostFrom:str resumedAt:str note:str
  * mark      := present:bool [atMillis:int64 reason:str]
  * str       := length:int32 utf8-bytes;  nstr := length:int32 (-1 = null) utf8-bytes
  * </pre>
  *
+ * Format 1 (before the schedule API) has no suspended flag; it is still read, as "not suspended".
  * Enums are stored by their wire names/numbers, so reordering Java constants never changes the format.
  * Stateless and thread-safe.
  */
 public final class TunnelSnapshotCodec {
 
     private static final int MAGIC = 0x54534E50; // "TSNP"
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_WITHOUT_SUSPENDED = 1;
 
     private TunnelSnapshotCodec() {}
 
@@ -86,7 +88,7 @@ public final class TunnelSnapshotCodec {
                 throw new IllegalArgumentException("not a tunnel snapshot (bad magic)");
             }
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != FORMAT_WITHOUT_SUSPENDED) {
                 throw new IllegalArgumentException("unsupported tunnel snapshot format version " + version);
             }
             String tunnelId = readString(in, data.length);
@@ -99,7 +101,7 @@ public final class TunnelSnapshotCodec {
             int channelCount = readCount(in, data.length);
             List<TunnelSnapshot.ChannelEntry> channels = new ArrayList<>(channelCount);
             for (int i = 0; i < channelCount; i++) {
-                channels.add(readChannel(in, data.length));
+                channels.add(readChannel(in, data.length, version >= FORMAT_VERSION));
             }
             int clientCount = readCount(in, data.length);
             List<ClientSession> clients = new ArrayList<>(clientCount);
@@ -141,9 +143,11 @@ public final class TunnelSnapshotCodec {
         out.writeLong(s.consumedCount());
         out.writeLong(s.lastCheckpointMillis());
         out.writeLong(s.rpoMillis());
+        out.writeBoolean(s.suspended());
     }
 
-    private static TunnelSnapshot.ChannelEntry readChannel(DataInputStream in, int limit) throws IOException {
+    private static TunnelSnapshot.ChannelEntry readChannel(DataInputStream in, int limit, boolean hasSuspended)
+            throws IOException {
         String id = readString(in, limit);
         String kindName = readString(in, limit);
         ChannelKind kind = switch (kindName) {
@@ -161,7 +165,8 @@ public final class TunnelSnapshotCodec {
         ChannelStatus status = statusNumber == 0 ? ChannelStatus.WAIT : ChannelStatus.fromWireNumber(statusNumber)
                 .orElseThrow(() -> new IllegalArgumentException("unknown channel status " + statusNumber));
         ChannelState state = new ChannelState(status, in.readLong(), readNullableString(in, limit),
-                readString(in, limit), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                readString(in, limit), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                hasSuspended && in.readBoolean());
         return new TunnelSnapshot.ChannelEntry(definition, state);
     }
 

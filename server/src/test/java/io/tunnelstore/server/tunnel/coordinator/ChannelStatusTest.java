@@ -10,10 +10,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ChannelStatusTest {
 
     private static final Map<ChannelStatus, Set<ChannelStatus>> ALLOWED = Map.of(
-            ChannelStatus.WAIT, Set.of(ChannelStatus.OPEN),
+            ChannelStatus.WAIT, Set.of(ChannelStatus.OPEN, ChannelStatus.TERMINATED),
             ChannelStatus.OPEN, Set.of(ChannelStatus.CLOSING, ChannelStatus.CLOSE, ChannelStatus.TERMINATED),
             ChannelStatus.CLOSING, Set.of(ChannelStatus.CLOSE, ChannelStatus.TERMINATED),
-            ChannelStatus.CLOSE, Set.of(ChannelStatus.OPEN),
+            ChannelStatus.CLOSE, Set.of(ChannelStatus.OPEN, ChannelStatus.TERMINATED),
             ChannelStatus.TERMINATED, Set.of());
 
     @ParameterizedTest
