@@ -34,6 +34,7 @@ final class Bench {
         step(config, report, GrowthScenario.NAME, GrowthScenario::run);
         step(config, report, JmhScenario.NAME, JmhScenario::run);
         report.machine("finished", Instant.now().toString());
+        report.machine("loadavg at finish", loadAverage());
         writeResults(config, report);
         return report;
     }
@@ -74,5 +75,15 @@ final class Bench {
         report.machine("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         report.machine("workDir", config.workDir().toAbsolutePath().toString());
+        // other processes on the machine skew every number: record how busy it was
+        report.machine("loadavg at start", loadAverage());
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unavailable";
+        }
     }
 }
