@@ -13,6 +13,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import io.tunnelstore.server.tunnel.coordinator.ChannelStatus;
 import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class TunnelModule implements ServerModule {
     private final TunnelRegistry registry;
     private final TunnelAdmin admin;
     private final TunnelSessions sessions;
+    private final TunnelScheduling scheduling;
     private final RecordReader reader;
     private final TunnelLifecycleTicker ticker;
     private volatile ScheduledFuture<?> tickTask;
@@ -85,6 +87,7 @@ public final class TunnelModule implements ServerModule {
                 new ChannelPlanner(context.storage(), config.baseSplitTargetBytes()),
                 new StreamStartResolver(context.storage()), clock);
         this.sessions = new TunnelSessions(registry, clock);
+        this.scheduling = new TunnelScheduling(registry, clock);
         LogWaiters waiters = new LogWaiters();
         context.storage().addLogListener(waiters);
         this.reader = new RecordReader(registry, catalog, context.storage(), waiters, pool, scheduler, clock, config);
@@ -113,6 +116,8 @@ public final class TunnelModule implements ServerModule {
                 (ctx, q) -> sessions.checkpoint(ctx.instanceName(), q));
         r.register(Action.TUNNEL_READ_RECORDS, TunnelProtos.ReadRecordsRequest.parser(),
                 (ctx, q) -> reader.read(ctx.instanceName(), q));
+        r.register(Action.TUNNEL_SCHEDULE, TunnelProtos.ScheduleRequest.parser(),
+                (ctx, q) -> scheduling.schedule(ctx.instanceName(), q));
         OperationHandler<GetRpoRequest> rpo = (ctx, q) -> {
             registry.require(ctx.instanceName(), q.getTunnelId());
             return CompletableFuture.completedFuture(GetRpoResponse.newBuilder()
@@ -145,6 +150,24 @@ public final class TunnelModule implements ServerModule {
         }
         return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(v ->
                 views.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+    }
+
+    /**
+     * Suspends ({@code CLOSING}), resumes ({@code OPEN}) or terminates ({@code TERMINATED}) one channel, exactly as the
+     * {@code tunnel/schedule} operation does; tests and the testkit use it to force hand-overs. The change is saved
+     * before the stage completes; the channel's owner learns it from its next heartbeat. Thread-safe.
+     *
+     * @return a stage that fails with an {@link io.tunnelstore.protocol.errors.OtsException}: OTSParameterInvalid
+     *     for an unknown tunnel or channel, a status other than the three above, or a TERMINATED channel asked to
+     *     resume or suspend; OTSTunnelExpired for an expired or disabled tunnel
+     */
+    public CompletionStage<Void> schedule(String instance, String tunnelId, String channelId, ChannelStatus status) {
+        try {
+            return scheduling.schedule(instance, tunnelId,
+                    List.of(new TunnelScheduling.Request(channelId, status)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e); // e.g. unknown tunnel, found before queueing
+        }
     }
 
     TunnelAdmin admin() {
