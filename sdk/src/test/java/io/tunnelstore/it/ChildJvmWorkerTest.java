@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tunnelstore.client.ChannelInfo;
 import io.tunnelstore.client.CreateTunnelRequest;
 import io.tunnelstore.client.TunnelType;
+import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.tunnel.SimpleProcessorFactory;
@@ -154,6 +155,7 @@ class ChildJvmWorkerTest {
                     assertThat(c.ownerClientId()).isEqualTo(b.clientId());
                 });
                 assertThat(fromA.endings()).as("SIGKILL runs no callbacks").isEqualTo(endingsBeforeKill);
+                assertThat(ots.requests(Action.TUNNEL_SHUTDOWN)).as("nobody sent ShutdownTunnel").isZero();
             } finally {
                 child.destroyForcibly();
             }
@@ -184,6 +186,7 @@ class ChildJvmWorkerTest {
                 }
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(child.exitValue()).isEqualTo(ChildWorkerMain.EXIT_CODE);
+                assertThat(ots.requests(Action.TUNNEL_SHUTDOWN)).as("ShutdownTunnel from the exit hook").isEqualTo(1);
 
                 // right away, not after the 15 s timeout: the hook sent ShutdownTunnel before the JVM ended
                 List<ChannelInfo> channels = ots.channels(TABLE, TUNNEL);

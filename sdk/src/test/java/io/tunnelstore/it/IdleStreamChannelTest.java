@@ -64,8 +64,9 @@ class IdleStreamChannelTest {
                 long readsBefore = ots.requests(Action.TUNNEL_READ_RECORDS);
                 assertThat(nextBatch.get().await(IDLE.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
                 long idleReads = ots.requests(Action.TUNNEL_READ_RECORDS) - readsBefore;
-                // 10 s / (1 s long poll + 0..0.5 s back-off) → 6..10 answered polls (a tight loop would be thousands)
-                assertThat(idleReads).as("ReadRecords answered in %s of idleness", IDLE).isBetween(5L, 11L);
+                // 10 s / (1 s long poll + 0..0.5 s back-off) → 6..10 answered polls (a tight loop would be thousands);
+                // the lower bound only proves the channel is still polling (slow shared CI machines answer later)
+                assertThat(idleReads).as("ReadRecords answered in %s of idleness", IDLE).isBetween(3L, 11L);
 
                 long writeStart = System.nanoTime();
                 ots.put("quiet", 2, Cell.put("v", ColumnValue.ofLong(2)));
