@@ -163,7 +163,8 @@ public final class TunnelstoreExtension implements BeforeAllCallback, BeforeEach
     }
 
     /** Closes the handle when JUnit discards the store it lives in. */
-    private record StoredHandle(TunnelstoreHandle handle) implements ExtensionContext.Store.CloseableResource {
+    private record StoredHandle(TunnelstoreHandle handle)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             handle.close();
