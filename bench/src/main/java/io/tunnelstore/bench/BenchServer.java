@@ -43,6 +43,11 @@ final class BenchServer implements AutoCloseable {
         cmd.add(javaBinary());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseG1GC");
+        // e.g. BENCH_SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/server.jfr" to profile the server
+        String extra = System.getenv("BENCH_SERVER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -55,7 +60,11 @@ final class BenchServer implements AutoCloseable {
             pb.redirectError(dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile());
             Process p = pb.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = readLineWithin(out, p, 60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String line = readLineWithin(out, p, deadline);
+            while (line != null && !line.startsWith("READY ")) {
+                line = readLineWithin(out, p, deadline); // JVM options such as JFR may print first
+            }
             if (line == null || !line.startsWith("READY ")) {
                 p.destroyForcibly();
                 throw new IllegalStateException("bench server did not start (got '" + line + "'); see "
@@ -69,8 +78,7 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
-    private static String readLineWithin(BufferedReader in, Process p, int seconds) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    private static String readLineWithin(BufferedReader in, Process p, long deadline) throws IOException {
         StringBuilder sb = new StringBuilder();
         while (System.nanoTime() < deadline) {
             if (in.ready() || !p.isAlive()) {
