@@ -119,9 +119,10 @@ class ChildJvmWorkerTest {
                 b.start();
                 await("A and B own one channel each", Duration.ofSeconds(40), () -> {
                     List<ChannelInfo> channels = ots.channels(TABLE, TUNNEL);
-                    return channels.stream().allMatch(c -> c.status() == ChannelInfo.Status.OPEN)
+                    String bId = b.clientId();   // null until B connected
+                    return bId != null && channels.stream().allMatch(c -> c.status() == ChannelInfo.Status.OPEN)
                             && channels.stream().map(ChannelInfo::ownerClientId).collect(Collectors.toSet())
-                            .equals(Set.of(a, b.clientId()));
+                            .equals(Set.of(a, bId));
                 });
 
                 write(ots, 0, 20);

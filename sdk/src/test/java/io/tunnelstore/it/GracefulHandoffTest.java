@@ -61,6 +61,18 @@ class GracefulHandoffTest {
                 .build();
     }
 
+    /** Whether the OPEN channels' owners are exactly {@code clients} (false while one has not connected yet). */
+    private static boolean ownersAre(ItServer ots, TunnelWorker... clients) {
+        Set<String> ids = new HashSet<>();
+        for (TunnelWorker w : clients) {
+            if (w.clientId() == null) {
+                return false;
+            }
+            ids.add(w.clientId());
+        }
+        return owners(ots).equals(ids);
+    }
+
     private static Set<String> owners(ItServer ots) {
         return ots.channels(TABLE, TUNNEL).stream().filter(c -> c.status() == ChannelInfo.Status.OPEN)
                 .map(ChannelInfo::ownerClientId).collect(Collectors.toSet());
@@ -77,7 +89,7 @@ class GracefulHandoffTest {
                     TunnelWorker b = new TunnelWorker(ots.tunnels, tunnelId, config("b", got, closes))) {
                 a.start();
                 await("A owns both channels", Duration.ofSeconds(30),
-                        () -> ots.channels(TABLE, TUNNEL).size() == 2 && owners(ots).equals(Set.of(a.clientId()))
+                        () -> ots.channels(TABLE, TUNNEL).size() == 2 && ownersAre(ots, a)
                                 && ots.channels(TABLE, TUNNEL).stream()
                                         .allMatch(c -> c.status() == ChannelInfo.Status.OPEN));
                 for (int i = 0; i < 10; i++) {
@@ -89,13 +101,13 @@ class GracefulHandoffTest {
                 // keep writing while the server moves a channel from A to B (CLOSING → CLOSE → OPEN on B)
                 await("one channel each", Duration.ofSeconds(40), () -> {
                     writePair(ots);
-                    return owners(ots).equals(Set.of(a.clientId(), b.clientId()));
+                    return ownersAre(ots, a, b);
                 });
                 int beforeClose = written.size();
                 a.close(Duration.ofSeconds(20));
                 await("B owns both channels", Duration.ofSeconds(40), () -> {
                     writePair(ots);
-                    return owners(ots).equals(Set.of(b.clientId()))
+                    return ownersAre(ots, b)
                             && ots.channels(TABLE, TUNNEL).stream()
                                     .allMatch(c -> c.status() == ChannelInfo.Status.OPEN);
                 });
