@@ -1,6 +1,8 @@
 package io.tunnelstore.testkit;
 
+import io.tunnelstore.tunnel.SequenceInfo;
 import io.tunnelstore.tunnel.StreamRecord;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,7 +24,7 @@ public record Delivery(String channelId, String clientId, StreamRecord record) {
      * or the primary key and columns for full-data rows (which carry no position).
      */
     public Object identity() {
-        return record.sequenceInfo().<Object>map(s -> s.serialize())
-                .orElseGet(() -> java.util.List.of(record.primaryKey(), record.columns()));
+        return record.sequenceInfo().<Object>map(SequenceInfo::serialize)
+                .orElseGet(() -> List.of(record.primaryKey(), record.columns()));
     }
 }

@@ -9,7 +9,9 @@ import io.tunnelstore.client.internal.TunnelRpcClient;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -162,9 +164,9 @@ public final class Faults {
         Map<String, String> ownerByChannel = new LinkedHashMap<>();
         before.channels().stream()
                 .filter(c -> c.status() == ChannelInfo.Status.OPEN && c.ownerClientId() != null)
-                .sorted(java.util.Comparator.comparing(ChannelInfo::channelId))
+                .sorted(Comparator.comparing(ChannelInfo::channelId))
                 .forEach(c -> ownerByChannel.put(c.channelId(), c.ownerClientId()));
-        for (String owner : new java.util.LinkedHashSet<>(ownerByChannel.values())) {
+        for (String owner : new LinkedHashSet<>(ownerByChannel.values())) {
             releaseOnBehalfOf(rpc, tunnelId, owner);
         }
         TunnelDescription after = admin.describeTunnel(tableName, tunnelName);

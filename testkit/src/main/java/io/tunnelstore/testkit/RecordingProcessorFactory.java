@@ -7,10 +7,12 @@ import io.tunnelstore.tunnel.ChannelProcessorFactory;
 import io.tunnelstore.tunnel.StreamRecord;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -121,7 +123,7 @@ public final class RecordingProcessorFactory implements ChannelProcessorFactory 
      * second and later copies, in order. Empty when everything arrived exactly once.
      */
     public List<Delivery> duplicates() {
-        java.util.Set<Object> seen = new java.util.HashSet<>();
+        Set<Object> seen = new HashSet<>();
         List<Delivery> dups = new ArrayList<>();
         for (Delivery d : deliveries()) {
             if (!seen.add(d.identity())) {

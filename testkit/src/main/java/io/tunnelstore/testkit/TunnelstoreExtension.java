@@ -3,6 +3,9 @@ package io.tunnelstore.testkit;
 import io.tunnelstore.client.ClientConfig;
 import io.tunnelstore.client.TableClient;
 import io.tunnelstore.client.TunnelClient;
+import io.tunnelstore.server.tunnel.TunnelServiceConfig;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -198,17 +201,17 @@ public final class TunnelstoreExtension implements BeforeAllCallback, BeforeEach
             return this;
         }
 
-        public Builder tunnelService(io.tunnelstore.server.tunnel.TunnelServiceConfig config) {
+        public Builder tunnelService(TunnelServiceConfig config) {
             options.tunnelService(config);
             return this;
         }
 
-        public Builder callTimeout(java.time.Duration callTimeout) {
+        public Builder callTimeout(Duration callTimeout) {
             options.callTimeout(callTimeout);
             return this;
         }
 
-        public Builder clockStart(java.time.Instant start) {
+        public Builder clockStart(Instant start) {
             options.clockStart(start);
             return this;
         }

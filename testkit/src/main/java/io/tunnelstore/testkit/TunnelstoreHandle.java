@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -102,7 +103,7 @@ public final class TunnelstoreHandle implements AutoCloseable {
         TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder()
                         .port(0)
                         .dataDir(dataDir)
-                        .instanceNames(java.util.List.of(options.instanceName()))
+                        .instanceNames(List.of(options.instanceName()))
                         .adminKey(options.accessKeyId(), options.accessKeySecret())
                         .clock(clock)
                         .syncWrites(false)

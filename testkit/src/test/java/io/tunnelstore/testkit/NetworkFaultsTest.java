@@ -3,6 +3,7 @@ package io.tunnelstore.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.tunnelstore.client.ClientTransportException;
 import io.tunnelstore.client.RetryPolicy;
 import io.tunnelstore.client.TableClient;
 import java.time.Duration;
@@ -46,7 +47,8 @@ class NetworkFaultsTest {
 
         long start = System.nanoTime();
         Throwable failure = catchThrowable(impatient::listTables);
-        assertThat(failure).isNotNull();
+        assertThat(failure).isInstanceOfSatisfying(ClientTransportException.class,
+                e -> assertThat(e.isTimeout()).isTrue());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
         // the direct endpoint is not affected
         assertThat(ts.directTableClient().listTables()).containsExactly("t");

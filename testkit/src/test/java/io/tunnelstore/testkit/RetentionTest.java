@@ -1,6 +1,7 @@
 package io.tunnelstore.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tunnelstore.client.CreateTunnelRequest;
 import io.tunnelstore.client.TableClient;
@@ -31,7 +32,7 @@ class RetentionTest {
         assertThat(ts.directTunnelClient().describeTunnel("orders", "full").tunnel().expired()).isTrue();
         String tunnelId = ts.directTunnelClient().describeTunnel("orders", "full").tunnel().tunnelId();
         TunnelWorker worker = ts.startWorker(tunnelId, ts.workerConfig(RecordingProcessorFactory.create()).build());
-        ExecutionException stopped = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        ExecutionException stopped = assertThrows(ExecutionException.class,
                 () -> worker.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertThat(stopped.getCause()).isInstanceOfSatisfying(TunnelWorkerException.class, e -> {
             assertThat(e.errorCode()).isEqualTo("OTSTunnelExpired");
