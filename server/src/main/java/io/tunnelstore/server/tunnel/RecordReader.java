@@ -98,7 +98,7 @@ final class RecordReader {
             }
             ReadBatch batch = baseReader.read(table, base.get().range(), from, config.maxRecordsPerRead(),
                     config.maxBytesPerRead(), clock.millis());
-            return CompletableFuture.completedFuture(respond(rt, channelId, batch));
+            return CompletableFuture.completedFuture(respond(rt, channelId, from, batch));
         }
         StreamChannelSpec stream = def.streamChannel(channelId)
                 .orElseThrow(() -> TunnelErrors.invalid("channel %s does not exist in tunnel %s", channelId,
@@ -118,9 +118,9 @@ final class RecordReader {
             });
         }
         if (!batch.records().isEmpty() || batch.finished() || config.longPollWait().isZero()) {
-            return CompletableFuture.completedFuture(respond(rt, channelId, batch));
+            return CompletableFuture.completedFuture(respond(rt, channelId, start, batch));
         }
-        return longPoll(def, start).thenApply(b -> respond(rt, channelId, b));
+        return longPoll(def, start).thenApply(b -> respond(rt, channelId, start, b));
     }
 
     private ReadBatch readStream(TunnelDefinition def, ChannelPosition.Stream from) {
@@ -133,9 +133,7 @@ final class RecordReader {
     /** Moves a position that fell behind retention to the oldest kept record, recording the loss. */
     private ChannelPosition.Stream skipTrimmed(TunnelRuntime rt, String channelId, TableDescriptor table,
                                                ChannelPosition.Stream from) {
-        long horizonMicros = (clock.millis() - table.stream().expirationMillis()) * 1000;
-        Optional<ChannelPosition.Stream> resumed = streamReader.trimmedResumePosition(table.tableId(), from,
-                horizonMicros);
+        Optional<ChannelPosition.Stream> resumed = streamReader.trimmedResumePosition(table.tableId(), from);
         if (resumed.isEmpty()) {
             return from;
         }
@@ -203,11 +201,16 @@ final class RecordReader {
         return result;
     }
 
-    private ReadRecordsResponse respond(TunnelRuntime rt, String channelId, ReadBatch batch) {
+    private ReadRecordsResponse respond(TunnelRuntime rt, String channelId, ChannelPosition from, ReadBatch batch) {
         int n = batch.records().size();
         if (n > 0) {
             long latestMillis = batch.lastCommitMicros() / 1000;
-            rt.call(c -> c.recordRead(channelId, n, latestMillis)).exceptionally(e -> false);
+            rt.call(c -> c.recordRead(channelId, latestMillis)).exceptionally(e -> false);
+        }
+        if (batch.finished()) {
+            // "finished" carries no count: remember the final one for when the worker checkpoints "finished"
+            long total = from.totalCount() + n;
+            rt.call(c -> c.recordFinalCount(channelId, total)).exceptionally(e -> false);
         }
         return ReadRecordsResponse.newBuilder()
                 .addAllRecords(batch.records())

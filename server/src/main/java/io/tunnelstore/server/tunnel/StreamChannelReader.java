@@ -31,27 +31,24 @@ final class StreamChannelReader {
     }
 
     /**
-     * If records at and after {@code from} were trimmed away by retention, the position of the oldest kept record
-     * (the caller records the loss); empty when nothing was lost.
+     * If records at and after {@code from} were trimmed away by retention, the position right after the last trimmed
+     * record (the oldest kept one, or the next append of a shard trimmed empty); the caller records the loss. Empty
+     * when nothing the channel still wanted was trimmed.
      *
-     * <p>A gap below the oldest kept record is only a loss if a record newer than the channel's consume point can
-     * have been trimmed, i.e. the consume point is older than the trim horizon ({@code now - retention}). This rules
-     * out the false alarm of a position minted on a shard whose log was empty (fully trimmed) at tunnel creation:
-     * its gap holds only records committed before the tunnel existed.
-     *
-     * @param trimHorizonMicros records committed before this may have been trimmed ({@code now - retention}, µs)
+     * <p>Decided by sequence numbers alone ({@link StorageEngine#trimmedThrough}): the channel lost data exactly when
+     * its next sequence is at or below the shard's highest trimmed sequence. So a shard trimmed empty is told apart
+     * from a caught-up one at once, and a position minted after the trim (see {@link StreamStartResolver}) never
+     * raises a false alarm, whatever the clocks say.
      */
-    Optional<ChannelPosition.Stream> trimmedResumePosition(long tableId, ChannelPosition.Stream from,
-                                                           long trimHorizonMicros) {
-        LogBounds bounds = storage.logBounds(tableId, from.shardId());
-        if (bounds.isEmpty() || from.nextSequence() >= bounds.firstSequence()) {
+    Optional<ChannelPosition.Stream> trimmedResumePosition(long tableId, ChannelPosition.Stream from) {
+        long trimmedThrough = storage.trimmedThrough(tableId, from.shardId());
+        if (from.nextSequence() > trimmedThrough) {
             return Optional.empty();
         }
-        if (from.consumedUpToMicros() > 0 && from.consumedUpToMicros() >= trimHorizonMicros) {
-            return Optional.empty(); // the gap predates the consume point: nothing the channel wanted is gone
-        }
-        return Optional.of(new ChannelPosition.Stream(from.shardId(), bounds.firstSequence(),
-                from.consumedUpToMicros(), from.totalCount()));
+        LogBounds bounds = storage.logBounds(tableId, from.shardId());
+        long resumeAt = bounds.isEmpty() ? trimmedThrough + 1 : Math.max(bounds.firstSequence(), trimmedThrough + 1);
+        return Optional.of(new ChannelPosition.Stream(from.shardId(), resumeAt, from.consumedUpToMicros(),
+                from.totalCount()));
     }
 
     /**

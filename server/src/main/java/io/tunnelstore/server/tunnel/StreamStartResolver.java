@@ -14,6 +14,9 @@ import java.util.List;
  *   <li>{@link StreamStart.FromTime}: the first record committed at or after the given time (binary search over
  *       the retained sequence numbers, which are dense).</li>
  * </ul>
+ * On a shard without records the start is the shard's next sequence, right after its highest trimmed one
+ * ({@link StorageEngine#trimmedThrough}), so a shard trimmed empty before the tunnel existed is not mistaken for a
+ * data loss later.
  * Thread-safe; blocks on storage I/O.
  */
 final class StreamStartResolver {
@@ -26,22 +29,21 @@ final class StreamStartResolver {
     /** Where to start reading; the sequence is always ≥ 1. */
     ChannelPosition.Stream resolve(long tableId, long shardId, StreamStart start, long nowMicros) {
         LogBounds bounds = storage.logBounds(tableId, shardId);
+        long nextAppend = storage.trimmedThrough(tableId, shardId) + 1; // where an empty shard continues
         if (start instanceof StreamStart.FromTime t) {
-            return new ChannelPosition.Stream(shardId, firstAtOrAfter(tableId, shardId, bounds, t.startMicros()),
-                    t.startMicros(), 0);
+            long first = bounds.isEmpty() ? nextAppend : firstAtOrAfter(tableId, shardId, bounds, t.startMicros());
+            return new ChannelPosition.Stream(shardId, first, t.startMicros(), 0);
         }
         if (start instanceof StreamStart.Earliest) {
             // consume point 0 = "everything retained is wanted"; on an empty shard, only what comes after now
-            return new ChannelPosition.Stream(shardId, bounds.isEmpty() ? 1 : bounds.firstSequence(),
+            return new ChannelPosition.Stream(shardId, bounds.isEmpty() ? nextAppend : bounds.firstSequence(),
                     bounds.isEmpty() ? nowMicros : 0, 0);
         }
-        return new ChannelPosition.Stream(shardId, bounds.isEmpty() ? 1 : bounds.lastSequence() + 1, nowMicros, 0);
+        return new ChannelPosition.Stream(shardId, bounds.isEmpty() ? nextAppend : bounds.lastSequence() + 1,
+                nowMicros, 0);
     }
 
     private long firstAtOrAfter(long tableId, long shardId, LogBounds bounds, long micros) {
-        if (bounds.isEmpty()) {
-            return 1;
-        }
         long lo = bounds.firstSequence();
         long hi = bounds.lastSequence() + 1; // answer in [lo, hi]; hi = "after the last record"
         while (lo < hi) {

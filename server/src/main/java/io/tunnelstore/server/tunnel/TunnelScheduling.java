@@ -36,7 +36,8 @@ final class TunnelScheduling {
                     .orElseThrow(() -> TunnelErrors.invalid("invalid channel status for %s", ch.getChannelId()));
             requests.add(new Request(ch.getChannelId(), status));
         }
-        return schedule(instance, request.getTunnelId(), requests).thenApply(v -> ScheduleResponse.getDefaultInstance());
+        return schedule(instance, request.getTunnelId(), requests)
+                .thenApply(v -> ScheduleResponse.getDefaultInstance());
     }
 
     /** Applies {@code requests} to one tunnel; fails with the wire error of the first refused channel. */

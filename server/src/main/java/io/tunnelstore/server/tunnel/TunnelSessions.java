@@ -20,6 +20,7 @@ import io.tunnelstore.server.tunnel.coordinator.GetCheckpointResult;
 import io.tunnelstore.server.tunnel.coordinator.HeartbeatResult;
 import io.tunnelstore.server.tunnel.coordinator.Rejection;
 import io.tunnelstore.server.tunnel.coordinator.ShutdownResult;
+import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,16 +111,20 @@ final class TunnelSessions {
     CompletionStage<CheckpointResponse> checkpoint(String instance, CheckpointRequest request) {
         TunnelRuntime rt = registry.require(instance, request.getTunnelId());
         String token = request.getCheckpoint();
+        // The token's total count (rows consumed up to it) becomes the channel's consumed count ("finished" has none:
+        // the coordinator then takes the count of the last batch served).
+        long consumed = TunnelCoordinator.UNKNOWN_COUNT;
         if (!TunnelTokenCodec.FINISHED.equals(token)) {
             try {
-                TunnelTokenCodec.decode(token); // refuse garbage now rather than on every later read
+                consumed = TunnelTokenCodec.decode(token).totalCount(); // garbage is refused now, not on every read
             } catch (IllegalArgumentException e) {
                 throw TunnelErrors.invalid("invalid checkpoint: %s", e.getMessage());
             }
         }
         long now = clock.millis();
+        long count = consumed;
         return rt.call(c -> c.checkpoint(now, request.getClientId(), request.getChannelId(), request.getCheckpoint(),
-                request.getSequenceNumber())).thenApply(r -> {
+                request.getSequenceNumber(), count)).thenApply(r -> {
                     if (r instanceof CheckpointResult.Accepted) {
                         return CheckpointResponse.getDefaultInstance();
                     }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param ownerClientId        client the channel is listed to, or {@code null}
  * @param checkpointToken      last accepted checkpoint, or the channel's initial token
  * @param checkpointSequence   sequence number of the last accepted checkpoint (0 = never checkpointed)
- * @param consumedCount        rows handed out by ReadRecords (see {@link TunnelCoordinator#recordRead})
+ * @param consumedCount        rows consumed up to the last accepted checkpoint (the count its token carries), so a
+ *                             re-delivered batch is not counted twice
  * @param lastCheckpointMillis time of the last accepted checkpoint, 0 if none
  * @param rpoMillis            consume point: newest record time read from the channel, 0 if unknown
  * @param suspended            suspended by the schedule API: kept out of assignment until resumed (never OPEN)
@@ -71,13 +72,17 @@ public record ChannelState(
     }
 
     ChannelState withCheckpoint(String token, long sequence, long atMillis) {
-        return new ChannelState(status, version, ownerClientId, token, sequence, consumedCount, atMillis, rpoMillis,
-                suspended);
+        return withCheckpoint(token, sequence, atMillis, consumedCount);
     }
 
-    ChannelState withRead(long records, long latestRecordTimeMillis) {
+    ChannelState withCheckpoint(String token, long sequence, long atMillis, long newConsumedCount) {
+        return new ChannelState(status, version, ownerClientId, token, sequence, newConsumedCount, atMillis,
+                rpoMillis, suspended);
+    }
+
+    ChannelState withConsumePoint(long latestRecordTimeMillis) {
         return new ChannelState(status, version, ownerClientId, checkpointToken, checkpointSequence,
-                consumedCount + records, lastCheckpointMillis, Math.max(rpoMillis, latestRecordTimeMillis), suspended);
+                consumedCount, lastCheckpointMillis, Math.max(rpoMillis, latestRecordTimeMillis), suspended);
     }
 
     ChannelState withSuspended(boolean newSuspended) {

@@ -36,6 +36,8 @@ public final class TunnelCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelCoordinator.class);
     private static final String DEFAULT_TAG = "client";
+    /** Consumed count argument of {@link #checkpoint(long, String, String, String, long, long)}: keep the count. */
+    public static final long UNKNOWN_COUNT = -1;
 
     private final String tunnelId;
     private final TunnelType type;
@@ -46,6 +48,8 @@ public final class TunnelCoordinator {
     private final List<LossEvent> lossEvents = new ArrayList<>();
     /** Clients that heartbeated since connect/restore; only they receive channels. Transient by design. */
     private final Set<String> heartbeated = new HashSet<>();
+    /** Row count of channels whose last batch was served ({@link #recordFinalCount}). Transient by design. */
+    private final Map<String, Long> finalCounts = new HashMap<>();
     private TunnelStage stage = TunnelStage.INIT_BASE_DATA_AND_STREAM_SHARD;
     private LifecycleMark expired;
     private LifecycleMark disabled;
@@ -203,17 +207,33 @@ public final class TunnelCoordinator {
     }
 
     /**
-     * Read bookkeeping for DescribeTunnel: adds {@code records} to the channel's consumed count and advances its
-     * consume point to {@code latestRecordTimeMillis} (never backwards). Not a durable change by itself.
+     * Read bookkeeping for DescribeTunnel: advances the channel's consume point to {@code latestRecordTimeMillis}
+     * (never backwards). Not a durable change by itself. (The consumed count comes from checkpoints, see
+     * {@link #checkpoint(long, String, String, String, long, long)}.)
+     *
+     * @return false (and nothing recorded) for an unknown channel
+     */
+    public boolean recordRead(String channelId, long latestRecordTimeMillis) {
+        ChannelState s = states.get(channelId);
+        if (s == null) {
+            return false;
+        }
+        states.put(channelId, s.withConsumePoint(latestRecordTimeMillis));
+        return true;
+    }
+
+    /**
+     * Read bookkeeping: the channel's last batch was served and the channel holds {@code totalCount} rows in all.
+     * A later {@code "finished"} checkpoint (whose token carries no count) sets the consumed count to it. Transient
+     * (not in the snapshot): after a restart a {@code "finished"} checkpoint keeps the last checkpointed count.
      *
      * @return false (and nothing recorded) for an unknown channel or a negative count
      */
-    public boolean recordRead(String channelId, int records, long latestRecordTimeMillis) {
-        ChannelState s = states.get(channelId);
-        if (s == null || records < 0) {
+    public boolean recordFinalCount(String channelId, long totalCount) {
+        if (!states.containsKey(channelId) || totalCount < 0) {
             return false;
         }
-        states.put(channelId, s.withRead(records, latestRecordTimeMillis));
+        finalCounts.put(channelId, totalCount);
         return true;
     }
 
@@ -416,14 +436,28 @@ public final class TunnelCoordinator {
      */
     public CheckpointResult checkpoint(
             long nowMillis, String clientId, String channelId, String token, long sequenceNumber) {
+        return checkpoint(nowMillis, clientId, channelId, token, sequenceNumber, UNKNOWN_COUNT);
+    }
+
+    /**
+     * {@link #checkpoint(long, String, String, String, long)} that also sets the channel's consumed count to
+     * {@code consumedCount}, the number of rows consumed up to {@code token} (the wiring reads it from the token).
+     * DescribeTunnel's count thus counts acknowledged rows, not rows served, and a re-delivered batch is not
+     * counted twice.
+     *
+     * @param consumedCount rows consumed up to {@code token}, or {@link #UNKNOWN_COUNT}: then a {@code "finished"}
+     *                      token takes the count given to {@link #recordFinalCount}, anything else keeps the count
+     */
+    public CheckpointResult checkpoint(long nowMillis, String clientId, String channelId, String token,
+            long sequenceNumber, long consumedCount) {
         expireOverdueSessions(nowMillis);
-        CheckpointResult result = tryCheckpoint(nowMillis, clientId, channelId, token, sequenceNumber);
+        CheckpointResult result = tryCheckpoint(nowMillis, clientId, channelId, token, sequenceNumber, consumedCount);
         rebalance(null, Map.of());
         return result;
     }
 
-    private CheckpointResult tryCheckpoint(
-            long nowMillis, String clientId, String channelId, String token, long sequenceNumber) {
+    private CheckpointResult tryCheckpoint(long nowMillis, String clientId, String channelId, String token,
+            long sequenceNumber, long consumedCount) {
         Rejection unusable = unusableTunnel();
         if (unusable != null) {
             return unusable;
@@ -449,7 +483,10 @@ public final class TunnelCoordinator {
         if (s.fullyRead() && !ChannelState.FINISHED_TOKEN.equals(token)) {
             return new Rejection(CoordinatorError.PARAMETER_INVALID, "channel " + channelId + " already finished");
         }
-        states.put(channelId, s.withCheckpoint(token, sequenceNumber, nowMillis));
+        long count = consumedCount >= 0 ? consumedCount
+                : ChannelState.FINISHED_TOKEN.equals(token) ? finalCounts.getOrDefault(channelId, s.consumedCount())
+                : s.consumedCount();
+        states.put(channelId, s.withCheckpoint(token, sequenceNumber, nowMillis, count));
         changeCount++;
         return new CheckpointResult.Accepted(sequenceNumber);
     }

@@ -131,16 +131,47 @@ class CheckpointTest {
     }
 
     @Test
-    void recordReadAccumulatesCountAndKeepsNewestConsumePoint() {
+    void recordReadKeepsNewestConsumePoint() {
         TunnelCoordinator c = baseTunnel(1);
 
-        assertThat(c.recordRead("BaseData_0", 10, 5_000)).isTrue();
-        assertThat(c.recordRead("BaseData_0", 5, 4_000)).isTrue();
-        assertThat(c.recordRead("nope", 5, 4_000)).isFalse();
-        assertThat(c.recordRead("BaseData_0", -1, 9_000)).isFalse();
+        assertThat(c.recordRead("BaseData_0", 5_000)).isTrue();
+        assertThat(c.recordRead("BaseData_0", 4_000)).isTrue();
+        assertThat(c.recordRead("nope", 4_000)).isFalse();
 
-        assertThat(channel(c, "BaseData_0").consumedCount()).isEqualTo(15);
+        assertThat(channel(c, "BaseData_0").consumedCount()).isZero();
         assertThat(channel(c, "BaseData_0").rpoMillis()).isEqualTo(5_000);
         assertThat(c.describe().tunnelRpoMillis()).isEqualTo(5_000);
+    }
+
+    @Test
+    void consumedCountIsTheCountOfTheLastAcceptedCheckpoint() {
+        TunnelCoordinator c = baseTunnel(1);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+
+        c.checkpoint(10, a, "BaseData_0", "after-50", 1, 50);
+        // a refused checkpoint (stale sequence) changes nothing
+        assertThat(c.checkpoint(20, a, "BaseData_0", "after-80", 1, 80)).isInstanceOf(Rejection.class);
+        assertThat(channel(c, "BaseData_0").consumedCount()).isEqualTo(50);
+        // a re-delivered batch checkpoints the same count again: not counted twice
+        c.checkpoint(30, a, "BaseData_0", "after-50-again", 2, 50);
+        assertThat(channel(c, "BaseData_0").consumedCount()).isEqualTo(50);
+        c.checkpoint(40, a, "BaseData_0", ChannelState.FINISHED_TOKEN, 3, TunnelCoordinator.UNKNOWN_COUNT);
+        assertThat(channel(c, "BaseData_0").consumedCount()).isEqualTo(50);
+    }
+
+    @Test
+    void finishedCheckpointTakesTheFinalCountOfTheLastServedBatch() {
+        TunnelCoordinator c = baseTunnel(1);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+        c.checkpoint(10, a, "BaseData_0", "after-4", 1, 4);
+
+        assertThat(c.recordFinalCount("BaseData_0", 5)).isTrue();
+        assertThat(c.recordFinalCount("nope", 5)).isFalse();
+        assertThat(channel(c, "BaseData_0").consumedCount()).isEqualTo(4);
+        c.checkpoint(20, a, "BaseData_0", ChannelState.FINISHED_TOKEN, 2, TunnelCoordinator.UNKNOWN_COUNT);
+
+        assertThat(channel(c, "BaseData_0").consumedCount()).isEqualTo(5);
     }
 }

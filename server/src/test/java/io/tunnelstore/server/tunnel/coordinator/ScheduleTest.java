@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class ScheduleTest {
 
-    private static ScheduleResult.Scheduled scheduled(String id, ChannelStatus status, long version, boolean suspended) {
+    private static ScheduleResult.Scheduled scheduled(String id, ChannelStatus status, long version,
+            boolean suspended) {
         return new ScheduleResult.Scheduled(id, status, version, suspended);
     }
 
@@ -150,7 +151,8 @@ class ScheduleTest {
         c.schedule(0, "BaseData_1", CLOSING);
 
         TunnelCoordinator after = TunnelCoordinator.restore(
-                TunnelSnapshotCodec.decode(TunnelSnapshotCodec.encode(c.snapshot())), 0, ClientIdGenerator.sequential());
+                TunnelSnapshotCodec.decode(TunnelSnapshotCodec.encode(c.snapshot())), 0,
+                ClientIdGenerator.sequential());
 
         assertThat(after.snapshot().channels()).isEqualTo(c.snapshot().channels());
         assertThat(after.snapshot().channels().get(1).state().suspended()).isTrue();

@@ -33,7 +33,7 @@ class SnapshotTest {
         beat(c, 0, a);
         beat(c, 0, b);
         c.checkpoint(100, a, "BaseData_0", "a-pos", 1);
-        c.recordRead("BaseData_0", 7, 50);
+        c.recordRead("BaseData_0", 50);
         beat(c, 200, b, report("BaseData_1", 2, TERMINATED));
         c.resetToToken(300, "s", "s-later", "trimmed");
         c.expire(400, "why not");
@@ -96,7 +96,7 @@ class SnapshotTest {
         assertThat(c.isDirty()).isFalse();
 
         beat(c, 1_000, a);
-        c.recordRead("BaseData_0", 3, 10);
+        c.recordRead("BaseData_0", 10);
         assertThat(c.isDirty()).isFalse();
 
         c.checkpoint(2_000, a, "BaseData_0", "p", 1);
