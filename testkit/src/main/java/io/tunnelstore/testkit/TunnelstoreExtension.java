@@ -165,7 +165,12 @@ public final class TunnelstoreExtension implements BeforeAllCallback, BeforeEach
         return b.build();
     }
 
-    /** Closes the handle when JUnit discards the store it lives in. */
+    /**
+     * Closes the handle when JUnit discards the store it lives in. JUnit 5.13+ closes {@link AutoCloseable} store
+     * values; older platforms only {@code CloseableResource} ones (deprecated since), so both are implemented and
+     * the handle's idempotent {@code close()} makes a double call harmless.
+     */
+    @SuppressWarnings("deprecation")
     private record StoredHandle(TunnelstoreHandle handle)
             implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
