@@ -46,7 +46,10 @@ public enum Action {
     TUNNEL_CHECKPOINT("tunnel/checkpoint", false),
     TUNNEL_GET_RPO("tunnel/getrpo", true),
     TUNNEL_GET_RPO_BY_OFFSET("tunnel/getrpobyoffset", true),
-    TUNNEL_SCHEDULE("tunnel/schedule", false);
+    TUNNEL_SCHEDULE("tunnel/schedule", false),
+
+    /** Tunnelstore-only (not Tablestore): temporary credentials for the calling admin key ({@code admin.proto}). */
+    ADMIN_MINT_CREDENTIALS("tunnelstore/admin/mint-credentials", false);
 
     private static final Map<String, Action> BY_PATH =
             Stream.of(values()).collect(Collectors.toUnmodifiableMap(Action::path, Function.identity()));
