@@ -56,6 +56,9 @@ class CoordinatorSimulationTest {
 
     record Split(int parent) implements Step {}
 
+    /** The schedule API: {@code kind} 0-2 suspend, 3-4 resume, 5 terminate. */
+    record Schedule(int channel, int kind) implements Step {}
+
     /** Initial channel layout: {@code base} base channels, {@code roots} stream roots and {@code children}. */
     record Setup(TunnelType type, int base, int roots, int children) {
         List<ChannelDefinition> channels() {
@@ -192,6 +195,8 @@ class CoordinatorSimulationTest {
                 c.tick(now);
             } else if (step instanceof Split sp) {
                 split(sp.parent());
+            } else if (step instanceof Schedule sc) {
+                schedule(sc);
             }
         }
 
@@ -210,6 +215,10 @@ class CoordinatorSimulationTest {
                 assertThat(r).isInstanceOfSatisfying(Rejection.class,
                         rej -> assertThat(rej.error()).isEqualTo(CoordinatorError.RESOURCE_GONE));
                 live.remove(worker);
+            } else if (r instanceof Rejection rej && rej.error() == CoordinatorError.NOT_OWNER) {
+                // only after the schedule API terminated the channel under its owner (it drops it next heartbeat)
+                assertThat(c.describe().channels()).filteredOn(v -> v.channelId().equals(id))
+                        .extracting(TunnelDescription.ChannelView::status).containsExactly(ChannelStatus.TERMINATED);
             } else if (r instanceof Rejection rej) {
                 // A running connection belongs to a live owner: only a desynchronised sequence (after a stale
                 // checkpoint step by the same worker) or a post-"finished" token may be refused.
@@ -259,6 +268,28 @@ class CoordinatorSimulationTest {
             c.addStreamChannels(List.of(ChannelDefinition.stream("x" + splits++, "x", List.of(parent))));
         }
 
+        void schedule(Schedule s) {
+            List<TunnelDescription.ChannelView> channels = c.describe().channels();
+            if (channels.isEmpty()) {
+                return;
+            }
+            TunnelDescription.ChannelView ch = channels.get(Math.floorMod(s.channel(), channels.size()));
+            ChannelStatus requested = s.kind() <= 2 ? ChannelStatus.CLOSING
+                    : s.kind() <= 4 ? ChannelStatus.OPEN : ChannelStatus.TERMINATED;
+            ScheduleResult r = c.schedule(now, ch.channelId(), requested);
+            if (ch.status() == ChannelStatus.TERMINATED && requested != ChannelStatus.TERMINATED) {
+                assertThat(r).isInstanceOfSatisfying(Rejection.class,
+                        rej -> assertThat(rej.error()).isEqualTo(CoordinatorError.PARAMETER_INVALID));
+            } else {
+                assertThat(r).isInstanceOf(ScheduleResult.Scheduled.class);
+            }
+        }
+
+        Set<String> suspended() {
+            return c.snapshot().channels().stream().filter(e -> e.state().suspended())
+                    .map(e -> e.definition().channelId()).collect(Collectors.toSet());
+        }
+
         void checkSafety(Object context) {
             TunnelDescription d = c.describe();
             assertThat(d.stage().ordinal()).as("stage never goes back").isGreaterThanOrEqualTo(lastStage.ordinal());
@@ -266,8 +297,13 @@ class CoordinatorSimulationTest {
             Map<String, TunnelDescription.ChannelView> byId = new TreeMap<>();
             d.channels().forEach(v -> byId.put(v.channelId(), v));
             Set<String> clients = registered();
+            Set<String> suspended = suspended();
             for (TunnelDescription.ChannelView v : d.channels()) {
                 String id = v.channelId();
+                if (suspended.contains(id)) {
+                    assertThat(v.status()).as("suspended %s is never OPEN (after %s)", id, context)
+                            .isIn(ChannelStatus.WAIT, ChannelStatus.CLOSING);
+                }
                 assertThat(v.version()).as("version of %s after %s", id, context)
                         .isGreaterThanOrEqualTo(maxVersion.getOrDefault(id, 0L));
                 assertThat(v.checkpointSequence()).as("sequence of %s after %s", id, context)
@@ -282,7 +318,9 @@ class CoordinatorSimulationTest {
                 }
                 if (v.status().isOwned()) {
                     assertThat(clients).as("owner of %s is registered", id).contains(v.ownerClientId());
-                    assertThat(isReady(d, byId, v)).as("%s owned only when ready (after %s)", id, context).isTrue();
+                    // a suspended channel stays CLOSING for its owner until handed back
+                    assertThat(isReady(d, byId, v) || suspended.contains(id) && v.status() == ChannelStatus.CLOSING)
+                            .as("%s owned only when ready (after %s)", id, context).isTrue();
                 }
             }
             // At most one registered worker believes it holds a channel, and only the server's owner does.
@@ -294,6 +332,10 @@ class CoordinatorSimulationTest {
                     continue;
                 }
                 for (String id : worker.believedOwned()) {
+                    if (byId.get(id).status() == ChannelStatus.TERMINATED) {
+                        continue; // terminated by schedule: the old owner drops it on its next heartbeat, and
+                                  // nobody else ever gets it
+                    }
                     String previous = believer.put(id, worker.clientId);
                     assertThat(previous).as("%s seen OPEN/CLOSING by two clients after %s", id, context).isNull();
                     assertThat(byId.get(id).ownerClientId()).as("believer of %s is the owner", id)
@@ -344,8 +386,12 @@ class CoordinatorSimulationTest {
             Set<String> liveIds = live.stream().map(x -> x.clientId).collect(Collectors.toSet());
             Map<String, Integer> load = new HashMap<>();
             liveIds.forEach(id -> load.put(id, 0));
+            Set<String> suspended = suspended();
             for (TunnelDescription.ChannelView v : d.channels()) {
-                if (isReady(d, byId, v)) {
+                if (suspended.contains(v.channelId())) {
+                    assertThat(v.status()).as("suspended %s handed back and left unassigned: %s", v.channelId(), d)
+                            .isEqualTo(ChannelStatus.WAIT);
+                } else if (isReady(d, byId, v)) {
                     assertThat(v.status()).as("ready channel %s assigned within %d rounds: %s", v.channelId(),
                             LIVENESS_ROUNDS, d).isEqualTo(ChannelStatus.OPEN);
                     assertThat(liveIds).contains(v.ownerClientId());
@@ -386,7 +432,8 @@ class CoordinatorSimulationTest {
                 Tuple.of(1, Combinators.combine(idx, idx).as(StaleCheckpoint::new)),
                 Tuple.of(4, Arbitraries.longs().between(1, 35_000).map(Advance::new)),
                 Tuple.of(1, Arbitraries.just(new Tick())),
-                Tuple.of(1, idx.map(Split::new)));
+                Tuple.of(1, idx.map(Split::new)),
+                Tuple.of(1, Combinators.combine(idx, Arbitraries.integers().between(0, 5)).as(Schedule::new)));
         return step.list().ofMaxSize(80);
     }
 }
