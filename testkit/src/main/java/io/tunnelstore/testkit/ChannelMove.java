@@ -3,12 +3,12 @@ package io.tunnelstore.testkit;
 import java.util.Objects;
 
 /**
- * One channel taken from its owner by {@link Faults#forceRebalance}.
+ * One channel taken from its owner by {@link Faults#forceRebalance} or {@link Faults#revokeChannels}.
  *
  * @param channelId  the channel
  * @param fromClient the client that owned it before
- * @param toClient   the client that owns it right after the move, or {@code null} when no other client was
- *                   ready to take it at that moment (the next heartbeating client gets it)
+ * @param toClient   the client that owns it after the move; for {@code revokeChannels} {@code null} when no
+ *                   other client was ready to take it at that moment (the next heartbeating client gets it)
  */
 public record ChannelMove(String channelId, String fromClient, String toClient) {
     public ChannelMove {

@@ -7,6 +7,7 @@ import io.tunnelstore.client.TunnelDescription;
 import io.tunnelstore.client.internal.InternalAccess;
 import io.tunnelstore.client.internal.TunnelRpcClient;
 import io.tunnelstore.protocol.pb.TunnelProtos;
+import io.tunnelstore.server.tunnel.coordinator.ChannelStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Fault injection for one {@link TunnelstoreHandle}: network faults between the handed-out clients and the server
  * (through the {@link FaultProxy}), and server-side events that are hard to provoke on a real service — a channel
- * rebalance, stream retention running out, client sessions timing out.
+ * rebalance or revocation, stream retention running out, client sessions timing out.
  *
  * <p>The server-side faults are synchronous: when the method returns, the server has applied the change (the tunnel
  * queues were flushed); workers notice it on their next call (the next heartbeat for ownership changes, at most one
@@ -40,6 +41,8 @@ public final class Faults {
     /** How far past a deadline the clock is moved, so "older than" comparisons are strictly true. */
     private static final Duration MARGIN = Duration.ofSeconds(1);
     private static final int REBALANCE_ATTEMPTS = 3;
+    /** How long {@link #forceRebalance(String, String)} waits for the hand-overs. */
+    public static final Duration DEFAULT_REBALANCE_TIMEOUT = Duration.ofSeconds(30);
 
     private final TunnelstoreHandle handle;
 
@@ -140,32 +143,78 @@ public final class Faults {
         return trimmed;
     }
 
-    /**
-     * Takes every OPEN channel of the tunnel away from its owner so that the server hands it to another client.
-     *
-     * <p>How: the server has no administrative rebalance operation yet ({@code tunnel/schedule} is not
-     * implemented), so the kit releases each channel on behalf of its owner — a heartbeat under the owner's client
-     * id reporting the channel CLOSE at a higher version, exactly what a worker sends after a graceful hand-back.
-     * The coordinator then gives the channel to another live client that has heartbeated (never straight back to
-     * the caller while another client exists), in the same step. Unlike a real graceful hand-over, the owner is
-     * not asked first: it learns on its next heartbeat that the channel is gone ({@code onLost}), and the batch it
-     * may be processing is not committed — so, as after a crash, records since the last checkpoint are delivered
-     * again by the new owner.
-     *
-     * @return the moved channels with their old and new owner (new owner {@code null} when no other client was
-     *         ready; the next client to heartbeat takes it), in channel-id order
-     * @throws IllegalStateException when the tunnel does not exist
-     */
+    /** {@link #forceRebalance(String, String, Duration)} waiting up to {@link #DEFAULT_REBALANCE_TIMEOUT}. */
     public List<ChannelMove> forceRebalance(String tableName, String tunnelName) {
+        return forceRebalance(tableName, tunnelName, DEFAULT_REBALANCE_TIMEOUT);
+    }
+
+    /**
+     * Makes the server move every OPEN channel of the tunnel to another client, gracefully, and waits until each
+     * one is OPEN on a new owner.
+     *
+     * <p>How: through the tunnel service's schedule operation ({@code tunnel/schedule}, here
+     * {@link io.tunnelstore.server.tunnel.TunnelModule#schedule}) each channel is suspended ({@code CLOSING}) and at
+     * once resumed ({@code OPEN}). The owner learns of the CLOSING at its next heartbeat, finishes its in-flight
+     * batch, commits its position and reports CLOSE ({@code onLost} on its processor); in that same heartbeat the
+     * coordinator hands the channel to another live client — never straight back to the one that released it while
+     * another exists. The new owner starts from the committed position, so a graceful move delivers nothing twice.
+     * It takes up to two heartbeat intervals of the owner (10 s with {@link TunnelstoreHandle#workerConfig}).
+     *
+     * @return the moved channels with their old and new owner, in channel-id order
+     * @throws AssertionError        if a channel is not on another client within {@code timeout} (e.g. no other
+     *                               worker is running: a sole client gets its channel back)
+     * @throws IllegalStateException if the tunnel does not exist or the server refuses the schedule
+     */
+    public List<ChannelMove> forceRebalance(String tableName, String tunnelName, Duration timeout) {
+        TunnelClient admin = handle.directTunnelClient();
+        TunnelDescription before = admin.describeTunnel(tableName, tunnelName);
+        String tunnelId = before.tunnel().tunnelId();
+        Map<String, String> ownerByChannel = openChannelOwners(before);
+        for (String channel : ownerByChannel.keySet()) {
+            // Suspend then resume: the channel finishes its hand-over, then is assigned anew.
+            schedule(tunnelId, channel, ChannelStatus.CLOSING);
+            schedule(tunnelId, channel, ChannelStatus.OPEN);
+        }
+        log.info("Asked the owners of {} of tunnel {}/{} to hand them over", ownerByChannel.keySet(), tableName,
+                tunnelName);
+        Map<String, String> newOwners = new LinkedHashMap<>();
+        Await.until(() -> {
+            newOwners.clear();
+            for (ChannelInfo c : admin.describeTunnel(tableName, tunnelName).channels()) {
+                String from = ownerByChannel.get(c.channelId());
+                if (from != null && c.status() == ChannelInfo.Status.OPEN && c.ownerClientId() != null
+                        && !c.ownerClientId().equals(from)) {
+                    newOwners.put(c.channelId(), c.ownerClientId());
+                }
+            }
+            return newOwners.size() == ownerByChannel.size();
+        }, timeout, () -> "channels " + ownerByChannel.keySet() + " to move away from " + ownerByChannel
+                + "; moved so far: " + newOwners);
+        List<ChannelMove> moves = new ArrayList<>();
+        ownerByChannel.forEach((channel, from) -> moves.add(new ChannelMove(channel, from, newOwners.get(channel))));
+        log.info("Rebalanced tunnel {}/{}: {}", tableName, tunnelName, moves);
+        return List.copyOf(moves);
+    }
+
+    /**
+     * Takes every OPEN channel of the tunnel away from its owner <em>abruptly</em>, as if the owner had crashed
+     * right after a checkpoint: the kit releases each channel on behalf of its owner (a heartbeat under the owner's
+     * client id reporting the channel CLOSE one version above the server's), and the coordinator hands it to
+     * another live client that has heartbeated, in the same step. The owner is not asked: it learns at its next
+     * heartbeat that the channel is gone ({@code onLost}), and nothing it processed since its last checkpoint is
+     * committed — the new owner delivers those records again. Use it to test duplicate handling; use
+     * {@link #forceRebalance} for the graceful hand-over.
+     *
+     * @return the revoked channels with their old owner and the owner right after the step ({@code null} when no
+     *         other client had heartbeated yet; the next client to heartbeat takes the channel), in channel-id order
+     * @throws IllegalStateException when the tunnel does not exist or the release keeps being overtaken
+     */
+    public List<ChannelMove> revokeChannels(String tableName, String tunnelName) {
         TunnelClient admin = handle.directTunnelClient();
         TunnelRpcClient rpc = InternalAccess.tunnelRpc(admin);
         TunnelDescription before = admin.describeTunnel(tableName, tunnelName);
         String tunnelId = before.tunnel().tunnelId();
-        Map<String, String> ownerByChannel = new LinkedHashMap<>();
-        before.channels().stream()
-                .filter(c -> c.status() == ChannelInfo.Status.OPEN && c.ownerClientId() != null)
-                .sorted(Comparator.comparing(ChannelInfo::channelId))
-                .forEach(c -> ownerByChannel.put(c.channelId(), c.ownerClientId()));
+        Map<String, String> ownerByChannel = openChannelOwners(before);
         for (String owner : new LinkedHashSet<>(ownerByChannel.values())) {
             releaseOnBehalfOf(rpc, tunnelId, owner);
         }
@@ -176,8 +225,30 @@ public final class Faults {
                     .map(ChannelInfo::ownerClientId).orElse(null);
             moves.add(new ChannelMove(channel, from, to));
         });
-        log.info("Forced rebalance of tunnel {}/{}: {}", tableName, tunnelName, moves);
+        log.info("Revoked the channels of tunnel {}/{}: {}", tableName, tunnelName, moves);
         return List.copyOf(moves);
+    }
+
+    private static Map<String, String> openChannelOwners(TunnelDescription description) {
+        Map<String, String> ownerByChannel = new LinkedHashMap<>();
+        description.channels().stream()
+                .filter(c -> c.status() == ChannelInfo.Status.OPEN && c.ownerClientId() != null)
+                .sorted(Comparator.comparing(ChannelInfo::channelId))
+                .forEach(c -> ownerByChannel.put(c.channelId(), c.ownerClientId()));
+        return ownerByChannel;
+    }
+
+    private void schedule(String tunnelId, String channelId, ChannelStatus status) {
+        try {
+            handle.tunnelModule().schedule(handle.instanceName(), tunnelId, channelId, status)
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scheduling " + channelId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("scheduling " + channelId + " " + status + " failed: " + e.getMessage(),
+                    e);
+        }
     }
 
     /** Reports every OPEN channel of {@code owner} as CLOSE one version above the server's. */

@@ -53,8 +53,8 @@ class WorkerFaultsTest {
     }
 
     @Test
-    void forceRebalanceMovesTheChannelToTheOtherWorker(TunnelstoreHandle ts, Faults faults) {
-        RecordingProcessorFactory recorder = RecordingProcessorFactory.checkpointingEveryBatch();
+    void forceRebalanceHandsTheChannelGracefullyToTheOtherWorker(TunnelstoreHandle ts, Faults faults) {
+        RecordingProcessorFactory recorder = RecordingProcessorFactory.create();
         TunnelClient admin = ts.directTunnelClient();
         TunnelWorker first = ts.startWorker(tunnelId, ts.workerConfig(recorder).clientTag("first").build());
         Await.until(() -> owner(admin) != null, WAIT);
@@ -62,24 +62,52 @@ class WorkerFaultsTest {
         Rows.put(ts.directTableClient(), "orders", 1, 3);
         recorder.awaitRecords(3, WAIT);
 
-        TunnelWorker second = ts.startWorker(tunnelId, ts.workerConfig(recorder).clientTag("second").build());
-        Await.until(() -> second.clientId() != null, WAIT);
+        TunnelWorker second = startSecondWorker(ts, recorder);
         assertThat(owner(admin)).isEqualTo(first.clientId()); // assignment is sticky: nothing moves by itself
 
         List<ChannelMove> moves = faults.forceRebalance("orders", "sync");
 
+        assertThat(moves).containsExactly(new ChannelMove("Stream_1", first.clientId(), second.clientId()));
+        assertThat(owner(admin)).isEqualTo(second.clientId());
+        Await.until(() -> recorder.events().contains(new ChannelEvent(EventType.LOST, "Stream_1",
+                first.clientId())), WAIT, () -> "LOST in " + recorder.events());
+        Rows.put(ts.directTableClient(), "orders", 4, 4);
+        recorder.awaitRecords(4, WAIT);
+        assertThat(recorder.deliveries().get(3).clientId()).isEqualTo(second.clientId());
+        // the owner committed before handing over: nothing is delivered twice
+        assertThat(Rows.ids(recorder.records())).containsExactlyElementsOf(Rows.range(1, 4));
+        assertThat(recorder.duplicates()).isEmpty();
+    }
+
+    @Test
+    void revokedChannelsAreRedeliveredFromTheLastCheckpointByTheNewOwner(TunnelstoreHandle ts, Faults faults) {
+        RecordingProcessorFactory recorder = RecordingProcessorFactory.create();
+        TunnelClient admin = ts.directTunnelClient();
+        // nothing is committed before the fault
+        TunnelWorker first = ts.startWorker(tunnelId, ts.workerConfig(recorder).clientTag("first")
+                .checkpointInterval(Duration.ofHours(1)).build());
+        Rows.put(ts.directTableClient(), "orders", 1, 3);
+        recorder.awaitRecords(3, WAIT);
+        TunnelWorker second = startSecondWorker(ts, recorder);
+
+        List<ChannelMove> moves = faults.revokeChannels("orders", "sync");
+
         assertThat(moves).hasSize(1);
         assertThat(moves.get(0).fromClient()).isEqualTo(first.clientId());
         Await.until(() -> Objects.equals(owner(admin), second.clientId()), WAIT, () -> "owner " + owner(admin));
-        Await.until(() -> recorder.events().contains(new ChannelEvent(EventType.LOST, channel(admin),
+        List<Delivery> duplicates = awaitDuplicates(recorder, 3);
+        assertThat(duplicates).extracting(d -> Rows.id(d.record())).containsExactlyElementsOf(Rows.range(1, 3));
+        assertThat(duplicates).extracting(Delivery::clientId).containsOnly(second.clientId());
+        Await.until(() -> recorder.events().contains(new ChannelEvent(EventType.LOST, "Stream_1",
                 first.clientId())), WAIT, () -> "LOST in " + recorder.events());
+    }
 
-        Rows.put(ts.directTableClient(), "orders", 4, 4);
-        Await.until(() -> recorder.deliveries().stream().anyMatch(d -> Rows.id(d.record()) == 4), WAIT);
-        Delivery four = recorder.deliveries().stream().filter(d -> Rows.id(d.record()) == 4).findFirst().get();
-        assertThat(four.clientId()).isEqualTo(second.clientId());
-        assertThat(recorder.recordsByKey().keySet()).containsExactlyElementsOf(
-                Rows.range(1, 4).stream().map(Rows::key).toList());
+    /** Starts a second worker with the same recorder and waits until it is connected (it heartbeats at once). */
+    private static TunnelWorker startSecondWorker(TunnelstoreHandle ts, RecordingProcessorFactory recorder) {
+        TunnelWorker second = ts.startWorker(ts.directTunnelClient().describeTunnel("orders", "sync").tunnel()
+                .tunnelId(), ts.workerConfig(recorder).clientTag("second").build());
+        Await.until(() -> second.clientId() != null, WAIT);
+        return second;
     }
 
     @Test
