@@ -69,7 +69,11 @@ final class TunnelLifecycleTicker {
         if (rt.definition().type() == TunnelType.BASE_DATA || rt.unusable()) {
             return;
         }
-        catalog.findById(rt.definition().tableId()).ifPresent(table -> rt.addStreamChannels(
+        Optional<TableDescriptor> found = catalog.findById(rt.definition().tableId());
+        if (found.isEmpty() || SplitChildChannels.missing(rt.definition(), found.get()).isEmpty()) {
+            return; // the common case: nothing split, no queue work
+        }
+        found.ifPresent(table -> rt.addStreamChannels(
                 def -> SplitChildChannels.missing(def, table)).thenAccept(n -> {
                     if (n > 0) {
                         LOG.info("Tunnel {} ({}): added {} stream channel(s) for split shards of {}",
