@@ -25,8 +25,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A real server with the table, stream and tunnel modules on a loopback port, plus the official {@link SyncClient}
- * and {@link TunnelClient}. Real time (official tunnel workers use it too). Automatic splits are off: tests split
- * with {@link TableModule#splitPartition}.
+ * and {@link TunnelClient}. Real time (official tunnel workers use it too). The periodic split check is off: tests
+ * split with {@link TableModule#splitPartition} or {@link TableModule#splitOversizedPartitions}.
  */
 final class SplitTestServer implements AutoCloseable {
     static final String INSTANCE = "splits";
@@ -40,6 +40,11 @@ final class SplitTestServer implements AutoCloseable {
     final TunnelClient tunnels;
 
     SplitTestServer(Path dataDir) {
+        this(dataDir, PartitionSplitConfig.DEFAULT.maxPartitionBytes());
+    }
+
+    /** With automatic splits above {@code maxPartitionBytes} (run by {@link TableModule#splitOversizedPartitions}). */
+    SplitTestServer(Path dataDir, long maxPartitionBytes) {
         ServerConfig sc = ServerConfig.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -58,7 +63,7 @@ final class SplitTestServer implements AutoCloseable {
         server = TunnelstoreServer.builder(sc)
                 .module(ctx -> {
                     TableModule m = new TableModule(ctx,
-                            new PartitionSplitConfig(PartitionSplitConfig.DEFAULT.maxPartitionBytes(), Duration.ZERO));
+                            new PartitionSplitConfig(maxPartitionBytes, Duration.ZERO));
                     tables = m;
                     return m;
                 })
