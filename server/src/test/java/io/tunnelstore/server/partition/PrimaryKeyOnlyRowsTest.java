@@ -33,7 +33,7 @@ import com.alicloud.openservices.tablestore.model.tunnel.TunnelStage;
 import com.alicloud.openservices.tablestore.model.tunnel.TunnelType;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorker;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorkerConfig;
-import io.tunnelstore.server.partition.CollectingProcessor.Received;
+import io.tunnelstore.server.partition.RecordingChannelProcessor.Received;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -147,7 +147,7 @@ class PrimaryKeyOnlyRowsTest {
         ots.client.putRow(new PutRowRequest(full));
         String tunnelId = ots.tunnels.createTunnel(new CreateTunnelRequest("bare", "full", TunnelType.BaseData))
                 .getTunnelId();
-        CollectingProcessor processor = new CollectingProcessor();
+        RecordingChannelProcessor processor = new RecordingChannelProcessor();
         TunnelWorkerConfig config = new TunnelWorkerConfig(processor);
         config.setHeartbeatIntervalInSec(5);
         TunnelWorker worker = new TunnelWorker(tunnelId, ots.tunnels, config);

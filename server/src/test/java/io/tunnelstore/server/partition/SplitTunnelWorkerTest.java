@@ -16,7 +16,7 @@ import com.alicloud.openservices.tablestore.model.tunnel.DescribeTunnelRequest;
 import com.alicloud.openservices.tablestore.model.tunnel.TunnelType;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorker;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorkerConfig;
-import io.tunnelstore.server.partition.CollectingProcessor.Received;
+import io.tunnelstore.server.partition.RecordingChannelProcessor.Received;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ class SplitTunnelWorkerTest {
     void aStreamTunnelFollowsTwoSplitsWithEveryChangeOnceAndParentsFirst() throws Exception {
         String tunnelId = ots.tunnels.createTunnel(new CreateTunnelRequest("events", "cdc", TunnelType.Stream))
                 .getTunnelId();
-        CollectingProcessor processor = new CollectingProcessor();
+        RecordingChannelProcessor processor = new RecordingChannelProcessor();
         TunnelWorkerConfig config = new TunnelWorkerConfig(processor);
         config.setHeartbeatIntervalInSec(5);
         TunnelWorker worker = new TunnelWorker(tunnelId, ots.tunnels, config);

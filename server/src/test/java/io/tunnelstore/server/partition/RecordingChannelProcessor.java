@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An official-SDK channel processor that keeps every record it is given, in delivery order. Thread-safe. */
-final class CollectingProcessor implements IChannelProcessor {
+final class RecordingChannelProcessor implements IChannelProcessor {
 
     /** One delivered record and the channel it came from. */
     record Received(String channelId, StreamRecord record) {
