@@ -14,9 +14,12 @@ import java.util.Objects;
  */
 public record PartitionSplitConfig(long maxPartitionBytes, Duration checkInterval) {
 
-    /** 256 MiB per partition, checked every minute. */
+    /**
+     * 256 MiB per partition, checked every 10 minutes (the embedded engine's size estimate walks the partition's
+     * keys, so a check reads every row key of every table once).
+     */
     public static final PartitionSplitConfig DEFAULT =
-            new PartitionSplitConfig(256L * 1024 * 1024, Duration.ofMinutes(1));
+            new PartitionSplitConfig(256L * 1024 * 1024, Duration.ofMinutes(10));
 
     public PartitionSplitConfig {
         Objects.requireNonNull(checkInterval, "checkInterval");
