@@ -20,7 +20,8 @@ final class Percentiles {
         if (sorted.length == 0) {
             return 0;
         }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        // the epsilon keeps binary rounding (99.9 / 100 * 1000 = 999.0000000000001) from moving up one rank
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length - 1e-9);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 }

@@ -1,0 +1,87 @@
+package io.tunnelstore.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The harness's small parts: percentiles, the raw-scan row boundary, the report's JSON, /proc reading, config. */
+class BenchPartsTest {
+
+    @Test
+    void percentilesAreNearestRank() {
+        long[] values = new long[1000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1000 - i; // unsorted on purpose
+        }
+        Percentiles p = new Percentiles(values);
+        assertThat(p.count()).isEqualTo(1000);
+        assertThat(p.at(50)).isEqualTo(500);
+        assertThat(p.at(99)).isEqualTo(990);
+        assertThat(p.at(99.9)).isEqualTo(999);
+        assertThat(p.at(100)).isEqualTo(1000);
+        assertThat(new Percentiles(new long[] {7}).at(99.9)).isEqualTo(7);
+        assertThat(new Percentiles(new long[0]).at(50)).isZero();
+    }
+
+    @Test
+    void rowPrefixEndsAtTheFirstUnescapedTerminator() {
+        // tableId(8) | 'a' 00 FF (an escaped zero) 'b' | 00 01 | column...
+        byte[] key = {0, 0, 0, 0, 0, 0, 0, 5, 'a', 0, (byte) 0xFF, 'b', 0, 1, 'v', 0, 1, 9, 9};
+        assertThat(HandoverScenario.rowPrefixLength(key)).isEqualTo(14);
+        byte[] noTerminator = {0, 0, 0, 0, 0, 0, 0, 5, 'a'};
+        assertThat(HandoverScenario.rowPrefixLength(noTerminator)).isEqualTo(9);
+    }
+
+    @Test
+    void reportJsonHoldsMeasurementsRatiosChecksAndErrors() {
+        BenchReport report = new BenchReport();
+        report.machine("nproc", "2");
+        report.add("ingest", "sdk \"quoted\"", "rows/s", 250, "rows/s", "raw", 1000);
+        report.add("jmh", "keyEncode", "throughput", 1.5, "ops/s");
+        report.check("ingest", "rows", 10, 9);
+        report.error("latency", new IllegalStateException("boom"));
+
+        assertThat(report.toJson()).isEqualTo("""
+                {
+                  "machine": {
+                    "nproc": "2"
+                  },
+                  "measurements": [
+                    {"scenario": "ingest", "subject": "sdk \\"quoted\\"", "metric": "rows/s", "value": 250, \
+                "unit": "rows/s", "baseline": "raw", "baselineValue": 1000, "ratio": 0.250000},
+                    {"scenario": "jmh", "subject": "keyEncode", "metric": "throughput", "value": 1.50000, \
+                "unit": "ops/s"}
+                  ],
+                  "checks": [
+                    {"scenario": "ingest", "what": "rows", "expected": 10, "actual": 9, "passed": false}
+                  ],
+                  "errors": [
+                    "latency: java.lang.IllegalStateException: boom"
+                  ]
+                }
+                """);
+        assertThat(report.find("ingest", "rows/s")).singleElement()
+                .satisfies(m -> assertThat(m.ratio()).isEqualTo(0.25));
+        assertThat(report.toTable()).contains("FAILED").contains("error latency: java.lang.IllegalStateException: boom");
+    }
+
+    @Test
+    void procStatsReadThisProcess() {
+        long pid = ProcessHandle.current().pid();
+        assertThat(ProcStats.rssBytes(pid)).isGreaterThan(1L << 20);
+        assertThat(ProcStats.cpuSeconds(pid)).isGreaterThan(0);
+        assertThat(ProcStats.rssBytes(-1)).isEqualTo(-1);
+    }
+
+    @Test
+    void configRejectsUnknownScenarios() {
+        BenchConfig quick = BenchConfig.quick(Path.of("/tmp/x"));
+        assertThat(quick.withScenarios(List.of("jmh")).runs("jmh")).isTrue();
+        assertThat(quick.withScenarios(List.of("jmh")).runs("ingest")).isFalse();
+        assertThatThrownBy(() -> quick.withScenarios(List.of("nope")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown scenario 'nope'");
+    }
+}
