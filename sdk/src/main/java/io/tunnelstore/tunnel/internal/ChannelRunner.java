@@ -522,8 +522,14 @@ final class ChannelRunner {
                 }
                 maybeCompleteDrain();
             }
+            case DRAINING -> {
+                // Already draining (shutdown or CLOSING), and now the in-flight callback failed or a read gave up:
+                // the drain was waiting for exactly that callback, so it must move on from here. Returning
+                // without this left the runner DRAINING for ever and the worker's graceful stop hanging.
+                maybeCompleteDrain();
+            }
             default -> {
-                // DRAINING / FINISHING already on their way out; terminal states have nothing to do.
+                // FINISHING is already on its way out; terminal states have nothing to do.
             }
         }
     }
