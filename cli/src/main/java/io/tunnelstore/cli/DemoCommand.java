@@ -66,6 +66,17 @@ final class DemoCommand implements Callable<Integer> {
                     + "--no-exit-when-done keeps consuming until Ctrl-C.")
     boolean exitWhenDone;
 
+    @Option(names = "--rate", defaultValue = "5",
+            description = "With --no-exit-when-done: changes per second written after the first --changes "
+                    + "(default: ${DEFAULT-VALUE}; 0 stops writing).")
+    int rate;
+
+    private volatile boolean stopping;
+    /** Counted down by the Ctrl-C hook of an endless demo; the main thread then stops everything in order. */
+    private final java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+
     @Option(names = "--timeout", defaultValue = "PT3M",
             description = "Give up when not done after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -108,6 +119,17 @@ final class DemoCommand implements Callable<Integer> {
             accessKeyId = requireEnv("OTS_AK_ENV");
             accessKeySecret = requireEnv("OTS_SK_ENV");
         }
+        if (!exitWhenDone) {
+            // Ctrl-C / SIGTERM: ask the main loop to stop, then wait for it to close the worker, clients and server.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopRequested.countDown();
+                try {
+                    cleanedUp.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-stop"));
+        }
         ClientConfig config = ClientConfig.builder().endpoint(target).instanceName(instance)
                 .credentials(accessKeyId, accessKeySecret).build();
         try (TableClient tables = TableClient.create(config); TunnelClient tunnels = TunnelClient.create(config)) {
@@ -116,6 +138,7 @@ final class DemoCommand implements Callable<Integer> {
             if (server != null) {
                 server.close();
             }
+            cleanedUp.countDown();
         }
     }
 
@@ -192,10 +215,10 @@ final class DemoCommand implements Callable<Integer> {
                     TunnelDescription d = tunnels.describeTunnel(TABLE, TUNNEL);
                     out.printf("demo: stage=%s base=%d/%d (%d%%) stream=%d/%d channels=%d%n",
                             d.tunnel().stage().wireName(), baseKeys.size(), rows,
-                            rows == 0 ? 100 : baseKeys.size() * 100L / rows, streamRecords.size(), changes,
-                            d.channels().size());
+                            rows == 0 ? 100 : baseKeys.size() * 100L / rows, streamRecords.size(),
+                            Math.max(changes, written.get()), d.channels().size());
                 }
-                if (done && exitWhenDone) {
+                if ((done && exitWhenDone) || stopRequested.getCount() == 0) {
                     break;
                 }
                 if (exitWhenDone && now > deadline) {
@@ -205,8 +228,10 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 Thread.sleep(100); // progress display cadence, not a synchronisation
             }
+            stopping = true;
             writer.join();
         } finally {
+            stopping = true;
             // Graceful stop: the worker checkpoints and sends ShutdownTunnel before run() returns, so the clients
             // and the server must stay open until then.
             daemon.close();
@@ -216,9 +241,21 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code changes} changes: every third one updates a base row, puts a new row, or deletes a base row. */
+    /**
+     * {@code changes} changes: every third one updates a base row, puts a new row, or deletes the row put just before.
+     * With {@code --no-exit-when-done} the writer then keeps going at {@code --rate} changes per second until the demo
+     * is stopped, so the console and {@code tunnel watch} have something to show.
+     */
     private void writeChanges(TableClient tables) {
-        for (int c = 0; c < changes; c++) {
+        long pauseNanos = rate <= 0 ? 0 : 1_000_000_000L / rate;
+        for (int c = 0; !stopping; c++) {
+            if (c >= changes) {
+                if (exitWhenDone || rate <= 0) {
+                    return;
+                }
+                // Pacing the endless part of the demo to --rate; nothing waits on this.
+                java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+            }
             int target = c % Math.max(1, rows);
             switch (c % 3) {
                 case 0 -> tables.updateRow(RowUpdateChange.of(TABLE, key(target),
@@ -227,6 +264,7 @@ final class DemoCommand implements Callable<Integer> {
                         List.of(Cell.put("item", ColumnValue.ofString("new-" + c)))));
                 default -> tables.deleteRow(RowDeleteChange.of(TABLE, key(rows + c - 1)));
             }
+            written.incrementAndGet();
         }
     }
 

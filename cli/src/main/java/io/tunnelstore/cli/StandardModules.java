@@ -3,10 +3,13 @@ package io.tunnelstore.cli;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.console.ConsoleModule;
+import io.tunnelstore.server.console.ConsoleSettings;
 import io.tunnelstore.server.metrics.MetricsModule;
+import io.tunnelstore.server.metrics.MetricsSettings;
 import io.tunnelstore.server.stream.StreamModule;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The modules a complete Tunnelstore server runs: the table API (with its change log), the Stream API, the Tunnel
@@ -16,11 +19,20 @@ final class StandardModules {
     private StandardModules() {}
 
     static TunnelstoreServer.Builder server(ServerConfig config) {
+        // Metrics and the console read tunnels (with every connected client, also those holding no channel) from the
+        // tunnel module created by this server.
+        AtomicReference<TunnelModule> tunnels = new AtomicReference<>();
         return TunnelstoreServer.builder(config)
                 .module(TableModule::new)
                 .module(StreamModule::new)
-                .module(TunnelModule::new)
-                .module(MetricsModule::new)
-                .module(ConsoleModule::new);
+                .module(context -> {
+                    TunnelModule module = new TunnelModule(context);
+                    tunnels.set(module);
+                    return module;
+                })
+                .module(context -> new MetricsModule(context, MetricsSettings.defaults(),
+                        instance -> tunnels.get().tunnels(instance)))
+                .module(context -> new ConsoleModule(context, ConsoleSettings.defaults(),
+                        instance -> tunnels.get().tunnels(instance)));
     }
 }
