@@ -1,5 +1,7 @@
 package io.tunnelstore.server.table;
 
+import java.util.Objects;
+
 /**
  * A change-log shard that receives no more records because its partition was split: its rows now belong to the
  * child partitions, whose shards name it as their parent. The shard's retained records stay readable until the
@@ -13,7 +15,7 @@ package io.tunnelstore.server.table;
 public record ClosedShard(Partition partition, long finalSequence, long closedAtMillis) {
 
     public ClosedShard {
-        java.util.Objects.requireNonNull(partition, "partition");
+        Objects.requireNonNull(partition, "partition");
         if (finalSequence < 0) {
             throw new IllegalArgumentException("negative final sequence " + finalSequence);
         }

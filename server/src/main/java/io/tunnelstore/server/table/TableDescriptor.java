@@ -3,6 +3,8 @@ package io.tunnelstore.server.table;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.pb.TableProtos.PrimaryKeySchema;
 import io.tunnelstore.protocol.pb.TableProtos.TableMeta;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,10 +96,10 @@ public record TableDescriptor(
      * before its children (children get higher ids).
      */
     public List<Partition> shards() {
-        List<Partition> all = new java.util.ArrayList<>(closedShards.size() + partitions.size());
+        List<Partition> all = new ArrayList<>(closedShards.size() + partitions.size());
         closedShards.forEach(c -> all.add(c.partition()));
         all.addAll(partitions);
-        all.sort(java.util.Comparator.comparingLong(Partition::shardId));
+        all.sort(Comparator.comparingLong(Partition::shardId));
         return List.copyOf(all);
     }
 
@@ -148,7 +150,7 @@ public record TableDescriptor(
 
     /** The table after a split: {@code newPartitions} replace the partitions, {@code closed} joins the closed shards. */
     TableDescriptor withSplit(List<Partition> newPartitions, ClosedShard closed) {
-        List<ClosedShard> allClosed = new java.util.ArrayList<>(closedShards);
+        List<ClosedShard> allClosed = new ArrayList<>(closedShards);
         allClosed.add(closed);
         return new TableDescriptor(instanceName, tableId, meta, timeToLiveSeconds, maxVersions, deviationSeconds,
                 reservedRead, reservedWrite, throughputChangedAtSeconds, creationTimeMillis, newPartitions, stream,
