@@ -126,7 +126,8 @@ final class PartitionSplitter {
                                 + "concurrently.", parent.shardId(), seen.tableName()));
                 // every write routed to the parent has committed (we hold the lock exclusively): this is its end
                 LogBounds bounds = storage.logBounds(current.tableId(), live.shardId());
-                long finalSequence = bounds.isEmpty() ? 0 : bounds.lastSequence();
+                long finalSequence = Math.max(bounds.lastSequence(),
+                        storage.trimmedThrough(current.tableId(), live.shardId()));
                 long leftId = current.nextShardId();
                 Partition left = new Partition(0, live.lowerInclusive(), point, leftId, live.shardId(),
                         Partition.NO_SHARD);
