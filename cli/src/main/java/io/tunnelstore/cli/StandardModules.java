@@ -2,6 +2,7 @@ package io.tunnelstore.cli;
 
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.admin.AdminModule;
 import io.tunnelstore.server.console.ConsoleModule;
 import io.tunnelstore.server.console.ConsoleSettings;
 import io.tunnelstore.server.metrics.MetricsModule;
@@ -12,8 +13,8 @@ import io.tunnelstore.server.tunnel.TunnelModule;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The modules a complete Tunnelstore server runs: the table API (with its change log), the Stream API, the Tunnel
- * Service, Prometheus metrics and the web console.
+ * The modules a complete Tunnelstore server runs: administration (temporary credentials), the table API (with its
+ * change log), the Stream API, the Tunnel Service, Prometheus metrics and the web console.
  */
 final class StandardModules {
     private StandardModules() {}
@@ -23,6 +24,7 @@ final class StandardModules {
         // tunnel module created by this server.
         AtomicReference<TunnelModule> tunnels = new AtomicReference<>();
         return TunnelstoreServer.builder(config)
+                .module(AdminModule::new)
                 .module(TableModule::new)
                 .module(StreamModule::new)
                 .module(context -> {
