@@ -76,6 +76,10 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     private final Map<String, CompletableFuture<Void>> previousRunnerClosed = new HashMap<>();
     private TunnelWorkerException failure;
     private boolean stopFinishing;
+    /** Stop phase: the final heartbeat waits for a regular one still in flight (never two in flight). */
+    private boolean finalReportWaiting;
+    private boolean shutdownSent;
+    private WorkerScheduler.Cancellable finalReportGuard;
 
     /**
      * @param registry where to register for close-at-JVM-exit, or null (also when the config disables it)
@@ -333,6 +337,11 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             return;
         }
         heartbeatInFlight = false;
+        if (finalReportWaiting) {  // the stop is past its channels: only the final report is still to go
+            finalReportWaiting = false;
+            sendFinalReport();
+            return;
+        }
         if (state != WorkerState.RUNNING && state != WorkerState.STOPPING) {
             return;
         }
@@ -498,15 +507,84 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         for (ChannelRunner r : runners.values()) {
             r.abandon(ChannelRunnerState.SHUT_DOWN, CloseReason.SHUTDOWN);
         }
-        finishStop();
+        if (stopFinishing) {
+            sendShutdown();  // forced while the final report was pending: do not wait for it any longer
+        } else {
+            finishStop();
+        }
     }
 
+    /**
+     * Every channel has closed. CLOSE/TERMINATED reports made since the last heartbeat would be lost with the
+     * session (ShutdownTunnel only releases channels, so a finished one would be re-opened by the next worker):
+     * one final heartbeat carries them, then ShutdownTunnel. Both are bounded: each by
+     * {@link #SHUTDOWN_RPC_TIMEOUT_MS}, and together by the timeout of {@link #close(Duration)} (forceStop).
+     */
     private void finishStop() {
         if (stopFinishing || state != WorkerState.STOPPING) {
             return;
         }
         stopFinishing = true;
         cancelTimers();
+        if (clientId == null || !hasPendingReports()) {
+            sendShutdown();
+            return;
+        }
+        finalReportGuard = loop.schedule(() -> {
+            log.warn("Final heartbeat of tunnel {} got no answer within {} ms; shutting down without it",
+                    tunnelId, SHUTDOWN_RPC_TIMEOUT_MS);
+            sendShutdown();
+        }, SHUTDOWN_RPC_TIMEOUT_MS);
+        if (heartbeatInFlight) {
+            finalReportWaiting = true;  // onHeartbeat sends it
+        } else {
+            sendFinalReport();
+        }
+    }
+
+    /** Reports this worker made (CLOSE/TERMINATED, version + 1) that the server has not adopted yet. */
+    private boolean hasPendingReports() {
+        for (ChannelState c : channels.values()) {
+            Long v = reportedVersion.get(c.channelId());
+            if (v != null && v == c.version()
+                    && (c.status() == ChannelStatus.CLOSE || c.status() == ChannelStatus.TERMINATED)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sendFinalReport() {
+        if (shutdownSent) {
+            return;
+        }
+        List<ChannelState> sent = new ArrayList<>(channels.values());
+        log.info("Tunnel {}: final heartbeat with {} channel reports before ShutdownTunnel", tunnelId, sent.size());
+        CompletableFuture<List<ChannelState>> f;
+        try {
+            f = rpc.heartbeat(tunnelId, clientId, sent);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((resp, err) -> loop.execute(() -> {
+            if (err != null) {
+                log.warn("Final heartbeat of tunnel {} failed; its channel reports are lost with the session",
+                        tunnelId, TunnelRpcException.from(err));
+            }
+            sendShutdown();
+        }));
+    }
+
+    private void sendShutdown() {
+        if (shutdownSent || state != WorkerState.STOPPING) {
+            return;
+        }
+        shutdownSent = true;
+        finalReportWaiting = false;
+        if (finalReportGuard != null) {
+            finalReportGuard.cancel();
+            finalReportGuard = null;
+        }
         CompletableFuture<Void> bye = clientId == null ? CompletableFuture.completedFuture(null)
                 : rpc.shutdown(tunnelId, clientId);
         WorkerScheduler.Cancellable guard = loop.schedule(this::completeStop, SHUTDOWN_RPC_TIMEOUT_MS);

@@ -84,6 +84,7 @@ public final class FakeTunnelServer implements TunnelRpc {
     private final Map<String, Integer> readsPerChannel = new LinkedHashMap<>();
     private final List<Runnable> heldReads = new ArrayList<>();
     private boolean holdReads;
+    private boolean hangHeartbeats;
     private boolean loseNextCheckpointAnswer;
     private int batchSize = 10;
     private int clientCounter;
@@ -146,6 +147,11 @@ public final class FakeTunnelServer implements TunnelRpc {
     /** The next heartbeat returns exactly {@code response} (the simulation is bypassed for it). */
     public synchronized void scriptHeartbeat(ChannelState... response) {
         scriptedHeartbeats.addLast(List.of(response));
+    }
+
+    /** From now on heartbeats are recorded but never answered (a hung connection). */
+    public synchronized void hangHeartbeats() {
+        hangHeartbeats = true;
     }
 
     /** While on, read responses are kept until {@link #releaseReads()}. */
@@ -240,6 +246,9 @@ public final class FakeTunnelServer implements TunnelRpc {
     public synchronized CompletableFuture<List<ChannelState>> heartbeat(String tunnel, String clientId,
             List<ChannelState> reported) {
         heartbeats.add(new HeartbeatCall(clientId, List.copyOf(reported)));
+        if (hangHeartbeats) {
+            return new CompletableFuture<>();
+        }
         String err = check(Op.HEARTBEAT, tunnel);
         if (err != null) {
             return failed(err);

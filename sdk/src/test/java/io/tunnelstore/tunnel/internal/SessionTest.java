@@ -106,6 +106,83 @@ class SessionTest {
     }
 
     @Test
+    void channelFinishedBeforeStopIsReportedByAFinalHeartbeatBeforeShutdownTunnel() {
+        h.server.addBaseChannel("b1", 3);
+        WorkerEngine w = h.started(h.newWorker());
+        assertThat(h.processors.events()).containsExactly("start:b1", "process:b1:[0, 1, 2]", "end:b1");
+        assertThat(w.reportedChannels()).containsExactly(new ChannelState("b1", 2, ChannelStatus.TERMINATED));
+        assertThat(h.server.heartbeats()).hasSize(1);
+        w.shutdownGracefully();  // before the next regular heartbeat
+        h.time.runUntilIdle();
+        assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
+        assertThat(h.server.heartbeats()).hasSize(2);
+        assertThat(h.server.lastHeartbeat().channels())
+                .containsExactly(new ChannelState("b1", 2, ChannelStatus.TERMINATED));
+        // adopted before ShutdownTunnel released the client's channels, so it stays ended (not CLOSE for re-opening)
+        assertThat(h.server.channel("b1")).isEqualTo(new ChannelState("b1", 2, ChannelStatus.TERMINATED));
+        assertThat(h.server.calls(Op.SHUTDOWN)).isEqualTo(1);
+        assertThat(h.server.connectedClients()).isEmpty();
+    }
+
+    @Test
+    void stopWithoutPendingReportsSendsNoExtraHeartbeat() {
+        h.server.addStreamChannel("c1");
+        h.server.append("c1", 2);
+        WorkerEngine w = h.started(h.newWorker());
+        w.shutdownGracefully();
+        h.time.runUntilIdle();
+        assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
+        assertThat(h.server.heartbeats()).hasSize(1);
+        assertThat(h.server.calls(Op.SHUTDOWN)).isEqualTo(1);
+    }
+
+    @Test
+    void unansweredFinalHeartbeatDelaysShutdownTunnelByTenSecondsAtMost() {
+        h.server.addBaseChannel("b1", 3);
+        WorkerEngine w = h.started(h.newWorker());
+        h.server.hangHeartbeats();
+        w.shutdownGracefully();
+        h.time.runUntilIdle();
+        assertThat(h.server.heartbeats()).hasSize(2);
+        assertThat(w.state()).isEqualTo(WorkerState.STOPPING);
+        assertThat(h.server.calls(Op.SHUTDOWN)).isZero();
+        h.time.advance(9_999);
+        assertThat(h.server.calls(Op.SHUTDOWN)).isZero();
+        h.time.advance(1);
+        assertThat(h.server.calls(Op.SHUTDOWN)).isEqualTo(1);
+        assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
+        assertThat(h.server.heartbeats()).hasSize(2);  // the timers are gone: no heartbeat after the final one
+    }
+
+    @Test
+    void failedFinalHeartbeatStillEndsWithShutdownTunnel() {
+        h.server.addBaseChannel("b1", 3);
+        WorkerEngine w = h.started(h.newWorker());
+        h.server.failNext(Op.HEARTBEAT, TunnelRpcException.TRANSPORT_ERROR);
+        w.shutdownGracefully();
+        h.time.runUntilIdle();
+        assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
+        assertThat(w.termination()).isCompleted();
+        assertThat(h.server.heartbeats()).hasSize(2);
+        assertThat(h.server.calls(Op.SHUTDOWN)).isEqualTo(1);
+    }
+
+    @Test
+    void finalHeartbeatWaitsForARegularOneInFlight() {
+        h.server.addBaseChannel("b1", 3);
+        WorkerEngine w = h.started(h.newWorker());
+        h.server.hangHeartbeats();
+        h.time.advance(5_000);  // a regular heartbeat is sent and hangs
+        assertThat(h.server.heartbeats()).hasSize(2);
+        w.shutdownGracefully();
+        h.time.runUntilIdle();
+        assertThat(h.server.heartbeats()).hasSize(2);  // never two in flight
+        h.time.advance(10_000);  // bounded all the same
+        assertThat(h.server.calls(Op.SHUTDOWN)).isEqualTo(1);
+        assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
+    }
+
+    @Test
     void sessionsThatDieBeforeAnyHeartbeatReconnectWithBackoff() {
         WorkerEngine w = h.started(h.newWorker());
         h.server.failNext(Op.HEARTBEAT, TunnelRpcException.RESOURCE_GONE);
