@@ -2,6 +2,8 @@ package io.tunnelstore.it;
 
 import io.tunnelstore.client.ChannelInfo;
 import io.tunnelstore.client.ClientConfig;
+import io.tunnelstore.client.CreateTableRequest;
+import io.tunnelstore.client.PrimaryKeyType;
 import io.tunnelstore.client.RowDeleteChange;
 import io.tunnelstore.client.RowPutChange;
 import io.tunnelstore.client.RowUpdateChange;
@@ -12,15 +14,10 @@ import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
-import io.tunnelstore.protocol.pb.TableProtos;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.http.RequestDispatcher;
-import io.tunnelstore.server.table.Partition;
-import io.tunnelstore.server.table.StreamSettings;
-import io.tunnelstore.server.table.TableCatalog;
-import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.server.tunnel.TunnelServiceConfig;
@@ -29,7 +26,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -119,23 +115,11 @@ final class ItServer implements AutoCloseable {
 
     /**
      * Creates a table with one INTEGER key {@code id} split into partitions at {@code splitIds} (one stream channel
-     * per partition). Our SDK cannot send partitions (neither can the official one), so the table goes straight into
-     * the server's catalog; tunnels enable its stream.
+     * per partition), through CreateTable's split points; tunnels enable its stream.
      */
     void createPartitionedTable(String name, long... splitIds) {
-        TableProtos.TableMeta meta = TableProtos.TableMeta.newBuilder().setTableName(name)
-                .addPrimaryKey(TableProtos.PrimaryKeySchema.newBuilder().setName("id")
-                        .setType(TableProtos.PrimaryKeyType.INTEGER))
-                .build();
-        List<Partition> partitions = new ArrayList<>();
-        ColumnValue lower = null;
-        for (int i = 0; i <= splitIds.length; i++) {
-            ColumnValue upper = i < splitIds.length ? ColumnValue.ofLong(splitIds[i]) : null;
-            partitions.add(new Partition(i, lower, upper, i + 1));
-            lower = upper;
-        }
-        TableCatalog.shared(server.context().storage()).create(new TableDescriptor(INSTANCE, 0, meta, -1, 1,
-                86_400, 0, 0, 0, clock.millis(), partitions, StreamSettings.DISABLED));
+        tables.createTable(CreateTableRequest.builder(name).addPrimaryKey("id", PrimaryKeyType.INTEGER)
+                .splitPoints("id", splitIds).build());
     }
 
     static PrimaryKey pk(long id) {

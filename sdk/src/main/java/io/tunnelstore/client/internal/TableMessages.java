@@ -20,6 +20,7 @@ import io.tunnelstore.client.StreamDetails;
 import io.tunnelstore.client.StreamSpecification;
 import io.tunnelstore.client.TableDescription;
 import io.tunnelstore.client.TableOptions;
+import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PlainRow;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.pb.TableProtos;
@@ -61,7 +62,26 @@ public final class TableMessages {
         if (r.stream().enabled()) {
             b.setStreamSpec(streamSpec(r.stream()));
         }
+        addPartitions(b, r.splitPoints());
         return b.build();
+    }
+
+    /**
+     * Split points as contiguous PartitionRanges {@code [INF_MIN, p1) … [pn, INF_MAX)}, each bound a single value
+     * in the no-length-prefix PlainBuffer form (PROTOCOL.md §4.2, §5.3). No points: no ranges (one partition).
+     */
+    private static void addPartitions(TableProtos.CreateTableRequest.Builder b, List<PrimaryKey> splitPoints) {
+        if (splitPoints.isEmpty()) {
+            return;
+        }
+        ColumnValue begin = ColumnValue.INF_MIN;
+        for (int i = 0; i <= splitPoints.size(); i++) {
+            ColumnValue end = i < splitPoints.size() ? splitPoints.get(i).get(0).value() : ColumnValue.INF_MAX;
+            b.addPartitions(TableProtos.PartitionRange.newBuilder()
+                    .setBegin(ByteString.copyFrom(PlainBufferCodec.encodeValueNoLengthPrefix(begin)))
+                    .setEnd(ByteString.copyFrom(PlainBufferCodec.encodeValueNoLengthPrefix(end))));
+            begin = end;
+        }
     }
 
     public static TableProtos.StreamSpecification streamSpec(StreamSpecification s) {
@@ -84,7 +104,11 @@ public final class TableMessages {
                 o.hasTimeToLive() ? o.getTimeToLive() : TableOptions.TTL_FOREVER,
                 o.hasMaxVersions() ? o.getMaxVersions() : 1);
         StreamDetails stream = r.hasStreamDetails() ? streamDetails(r.getStreamDetails()) : StreamDetails.disabled();
-        return new TableDescription(r.getTableMeta().getTableName(), pk, options, stream);
+        List<PrimaryKey> splits = new ArrayList<>(r.getShardSplitsCount());
+        for (ByteString split : r.getShardSplitsList()) {
+            splits.add(PlainBufferCodec.decodePrimaryKey(split.toByteArray()));
+        }
+        return new TableDescription(r.getTableMeta().getTableName(), pk, options, stream, splits);
     }
 
     public static StreamDetails streamDetails(TableProtos.StreamDetails d) {
