@@ -103,7 +103,9 @@ public final class TunnelWorker implements AutoCloseable {
 
     /**
      * Begins a graceful stop without waiting: every channel finishes its in-flight batch, commits its position and
-     * gets {@code onShutdown}; then ShutdownTunnel is sent and the shared pools are released.
+     * gets {@code onShutdown} (also when its in-flight batch throws meanwhile); then a final heartbeat reports
+     * channels that ended since the last one (so a finished channel is TERMINATED on the server, not re-opened),
+     * ShutdownTunnel is sent and the shared pools are released.
      */
     public CompletableFuture<Void> shutdownGracefully() {
         return engine.shutdownGracefully();

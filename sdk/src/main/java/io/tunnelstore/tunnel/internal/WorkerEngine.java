@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * Channel table: "channels" is what the next heartbeat reports. After each response it is replaced by the
  * version merge (ChannelMerge); runner ends immediately put their CLOSE/TERMINATED v+1 reports into it, so the
- * very next heartbeat carries them (the official SDKs needed one more round).
+ * very next heartbeat carries them (the official SDKs needed one more round). A graceful stop sends reports still
+ * unsent in one final heartbeat before ShutdownTunnel, which would otherwise drop them with the session.
  *
  * Fencing: a fresh runner for a channel starts only after the previous runner of that channel in this JVM has
  * fully closed, so callbacks of one channel never overlap even across sessions.
@@ -131,7 +132,10 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         return termination;
     }
 
-    /** Stops gracefully: drains channels (final checkpoints, onShutdown), sends ShutdownTunnel. */
+    /**
+     * Stops gracefully: drains channels (final checkpoints, onShutdown), sends pending CLOSE/TERMINATED reports in
+     * a final heartbeat, then ShutdownTunnel.
+     */
     public CompletableFuture<Void> shutdownGracefully() {
         synchronized (this) {
             if (state == WorkerState.NEW) {
