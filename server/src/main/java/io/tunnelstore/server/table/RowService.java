@@ -33,6 +33,9 @@ import io.tunnelstore.protocol.pb.TableProtos.UpdateRowResponse;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferException;
 import io.tunnelstore.storage.StorageEngine;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.function.LongSupplier;
@@ -106,19 +109,30 @@ final class RowService {
      * partition to a new shard, and the closed parent shard must not get the record.
      */
     private RowWriter.Outcome commit(TableDescriptor table, RowWrite write, long now) {
-        if (write.needsAutoIncrement()) {
-            write = write.withAutoIncrement(autoIncrement.next(table.tableId(), now * 1000));
-        }
+        RowWrite filled = fillAutoIncrement(table, write, now);
         Lock shared = catalog.splitLock(table.tableId()).readLock();
         shared.lock();
         try {
-            TableDescriptor current = catalog.find(table.instanceName(), table.tableName())
-                    .filter(t -> t.tableId() == table.tableId())
+            TableDescriptor current = currentVersionOf(table)
                     .orElseThrow(() -> TableErrors.tableNotFound(table.tableName()));
-            return writer.apply(current, write, now);
+            return writer.apply(current, filled, now);
         } finally {
             shared.unlock();
         }
+    }
+
+    private RowWrite fillAutoIncrement(TableDescriptor table, RowWrite write, long now) {
+        return write.needsAutoIncrement()
+                ? write.withAutoIncrement(autoIncrement.next(table.tableId(), now * 1000)) : write;
+    }
+
+    /**
+     * The table's descriptor as of now (partitions after any committed split), empty when it was dropped (or
+     * re-created under a new id) since the request was parsed; call under the split lock.
+     */
+    private Optional<TableDescriptor> currentVersionOf(TableDescriptor table) {
+        return catalog.find(table.instanceName(), table.tableName())
+                .filter(t -> t.tableId() == table.tableId());
     }
 
     // ------------------------------------------------------------------ reads
@@ -251,30 +265,75 @@ final class RowService {
         for (TableInBatchWriteRowRequest t : req.getTablesList()) {
             TableInBatchWriteRowResponse.Builder tb = TableInBatchWriteRowResponse.newBuilder()
                     .setTableName(t.getTableName());
-            Optional<TableDescriptor> table = catalog.find(instance, t.getTableName());
-            for (RowInBatchWriteRowRequest r : t.getRowsList()) {
-                try {
-                    if (table.isEmpty()) {
-                        throw TableErrors.tableNotFound(t.getTableName());
-                    }
-                    long now = clockMillis.getAsLong();
-                    RowWrite write = RowWrite.parse(table.get(), r.getType(), r.getRowChange(), r.getCondition(),
-                            r.hasReturnContent() ? r.getReturnContent() : null, now);
-                    RowWriter.Outcome o = commit(table.get(), write, now);
-                    RowInBatchWriteRowResponse.Builder rb = RowInBatchWriteRowResponse.newBuilder()
-                            .setIsOk(true)
-                            .setConsumed(Capacity.of(o.readUnits(), o.writeUnits()));
-                    if (o.returnedRow() != null) {
-                        rb.setRow(ByteString.copyFrom(o.returnedRow()));
-                    }
-                    tb.addRows(rb);
-                } catch (OtsException e) {
-                    tb.addRows(RowInBatchWriteRowResponse.newBuilder().setIsOk(false).setError(error(e)));
-                }
-            }
+            writeTableRows(instance, t).forEach(tb::addRows);
             response.addTables(tb);
         }
         return response.build();
+    }
+
+    /**
+     * The rows of one table of a BatchWriteRow, committed together: every row is parsed (a bad row gets its error),
+     * then all valid rows go to storage in one {@link RowWriter#applyAll} call under one shared hold of the table's
+     * split lock, routed by the partitions current at that moment (the same rule as {@link #commit} for one row).
+     *
+     * @return one result per request row, in request order
+     */
+    private List<RowInBatchWriteRowResponse> writeTableRows(String instance, TableInBatchWriteRowRequest t) {
+        int count = t.getRowsCount();
+        RowInBatchWriteRowResponse[] results = new RowInBatchWriteRowResponse[count];
+        Optional<TableDescriptor> found = catalog.find(instance, t.getTableName());
+        if (found.isEmpty()) {
+            Arrays.fill(results, failedWrite(TableErrors.tableNotFound(t.getTableName())));
+            return Arrays.asList(results);
+        }
+        TableDescriptor table = found.get();
+        long now = clockMillis.getAsLong();
+        List<Integer> positions = new ArrayList<>(count); // request index of each entry of writes
+        List<RowWrite> writes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            RowInBatchWriteRowRequest r = t.getRows(i);
+            try {
+                RowWrite write = RowWrite.parse(table, r.getType(), r.getRowChange(), r.getCondition(),
+                        r.hasReturnContent() ? r.getReturnContent() : null, now);
+                writes.add(fillAutoIncrement(table, write, now));
+                positions.add(i);
+            } catch (OtsException e) {
+                results[i] = failedWrite(e);
+            }
+        }
+        if (!writes.isEmpty()) {
+            List<RowWriter.BatchResult> committed;
+            Lock shared = catalog.splitLock(table.tableId()).readLock();
+            shared.lock();
+            try {
+                Optional<TableDescriptor> current = currentVersionOf(table);
+                committed = current.isPresent() ? writer.applyAll(current.get(), writes, now)
+                        : writes.stream().map(w -> RowWriter.BatchResult.failed(
+                                TableErrors.tableNotFound(table.tableName()))).toList();
+            } finally {
+                shared.unlock();
+            }
+            for (int k = 0; k < writes.size(); k++) {
+                RowWriter.BatchResult result = committed.get(k);
+                results[positions.get(k)] = result.error() != null ? failedWrite(result.error())
+                        : succeededWrite(result.outcome());
+            }
+        }
+        return Arrays.asList(results);
+    }
+
+    private static RowInBatchWriteRowResponse succeededWrite(RowWriter.Outcome o) {
+        RowInBatchWriteRowResponse.Builder rb = RowInBatchWriteRowResponse.newBuilder()
+                .setIsOk(true)
+                .setConsumed(Capacity.of(o.readUnits(), o.writeUnits()));
+        if (o.returnedRow() != null) {
+            rb.setRow(ByteString.copyFrom(o.returnedRow()));
+        }
+        return rb.build();
+    }
+
+    private static RowInBatchWriteRowResponse failedWrite(OtsException e) {
+        return RowInBatchWriteRowResponse.newBuilder().setIsOk(false).setError(error(e)).build();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,11 +1,14 @@
 package io.tunnelstore.server.table;
 
+import io.tunnelstore.protocol.errors.OtsException;
 import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.PlainRow;
 import io.tunnelstore.protocol.pb.TableProtos.ActionType;
 import io.tunnelstore.protocol.pb.TableProtos.ReturnType;
 import io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.storage.RowBatchEntry;
+import io.tunnelstore.storage.RowBatchOutcome;
 import io.tunnelstore.storage.RowDecider;
 import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.StorageEngine;
@@ -48,6 +51,60 @@ final class RowWriter {
         byte[] rowKey = KeyCodec.encode(write.primaryKey());
         PlainRow afterModify = storage.mutateRow(table.tableId(), rowKey,
                 current -> decide(table, write, current, nowMillis)).result();
+        return outcome(write, afterModify);
+    }
+
+    /**
+     * Commits several writes of {@code table} with one {@link StorageEngine#mutateRows} call, so they share one
+     * durable write. Each row is decided exactly as by {@link #apply}; change records of rows in the same shard get
+     * increasing sequences in list order. A row whose condition fails gets its error and writes nothing; the other
+     * rows go on.
+     *
+     * @param nowMillis the commit time of every row (as {@link #apply})
+     * @return one result per write, in the order of {@code writes}
+     * @throws RuntimeException any failure that is not an {@link OtsException} of a single row (storage failure,
+     *     bug), after which the rows' fate is unknown
+     */
+    List<BatchResult> applyAll(TableDescriptor table, List<RowWrite> writes, long nowMillis) {
+        List<RowBatchEntry<PlainRow>> entries = new ArrayList<>(writes.size());
+        for (RowWrite write : writes) {
+            entries.add(new RowBatchEntry<>(KeyCodec.encode(write.primaryKey()),
+                    current -> decide(table, write, current, nowMillis)));
+        }
+        List<RowBatchOutcome<PlainRow>> outcomes = storage.mutateRows(table.tableId(), entries);
+        List<BatchResult> results = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            RowBatchOutcome<PlainRow> o = outcomes.get(i);
+            if (o.succeeded()) {
+                results.add(BatchResult.ok(outcome(writes.get(i), o.result().result())));
+            } else if (o.failure() instanceof OtsException e) {
+                results.add(BatchResult.failed(e));
+            } else {
+                throw o.failure();
+            }
+        }
+        return results;
+    }
+
+    /** Result of one row of {@link #applyAll}: exactly one of the outcome and the row's error is non-null. */
+    record BatchResult(Outcome outcome, OtsException error) {
+        BatchResult {
+            if ((outcome == null) == (error == null)) {
+                throw new IllegalArgumentException("exactly one of outcome and error must be set");
+            }
+        }
+
+        static BatchResult ok(Outcome outcome) {
+            return new BatchResult(outcome, null);
+        }
+
+        static BatchResult failed(OtsException error) {
+            return new BatchResult(null, error);
+        }
+    }
+
+    /** The returned row and consumed capacity of a committed write. */
+    private static Outcome outcome(RowWrite write, PlainRow afterModify) {
         byte[] returned = switch (write.returnType()) {
             case RT_PK -> PlainBufferCodec.encodePrimaryKey(write.primaryKey());
             case RT_AFTER_MODIFY -> PlainBufferCodec.encodeRow(afterModify);
