@@ -2,6 +2,7 @@ package io.tunnelstore.tunnel;
 
 import io.tunnelstore.client.TunnelClient;
 import io.tunnelstore.tunnel.internal.ExponentialBackoff;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -146,7 +147,10 @@ public final class TunnelDaemon implements AutoCloseable {
         }
     }
 
-    /** Stops the current worker gracefully; {@code run()} then returns normally. Idempotent. */
+    /**
+     * Begins a graceful stop of the current worker and returns at once; {@code run()} then returns normally once
+     * the worker stopped (no time limit: a callback that never returns keeps it waiting). Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
@@ -154,6 +158,21 @@ public final class TunnelDaemon implements AutoCloseable {
         TunnelWorker w = current;
         if (w != null) {
             w.shutdownGracefully();
+        }
+    }
+
+    /**
+     * Stops the current worker like {@link TunnelWorker#close(Duration)}: gracefully, forced after {@code timeout}
+     * (channels whose callback is still running are dropped without their ending callback). Blocks until the worker
+     * stopped; {@code run()} then returns normally. Must not be called from a processor callback.
+     */
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        closed = true;
+        closedLatch.countDown();
+        TunnelWorker w = current;
+        if (w != null) {
+            w.close(timeout);
         }
     }
 }

@@ -85,4 +85,45 @@ class TunnelDaemonTest {
         assertThat(server.connectedClients()).isEmpty();
         assertThat(sleeps).isEmpty();
     }
+
+    @Test
+    void closeWithTimeoutForcesAStopWhileACallbackHangs() throws Exception {
+        server.addStreamChannel("c1");
+        server.append("c1", 1);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TunnelWorkerConfig hanging = TunnelWorkerConfig.builder()
+                .heartbeatInterval(Duration.ofSeconds(5)).heartbeatTimeout(Duration.ofSeconds(30))
+                .clientTag("d").closeOnJvmExit(false).processThreads(1).readThreads(1)
+                .processorFactory(SimpleProcessorFactory.of(null, (c, r) -> {
+                    inCallback.countDown();
+                    release.await();
+                }))
+                .build();
+        TunnelDaemon d = new TunnelDaemon(
+                () -> new TunnelWorker(server, "t1", hanging, new ExecutorWorkerScheduler("t1"), null),
+                new ExponentialBackoff(1_000, 2, 60_000, 0), millis -> true);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                d.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        runner.start();
+        try {
+            assertThat(inCallback.await(10, TimeUnit.SECONDS)).isTrue();
+            long t0 = System.nanoTime();
+            d.close(Duration.ofMillis(300));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            runner.join(10_000);
+            assertThat(runner.isAlive()).isFalse();
+            assertThat(failure.get()).isNull();
+            assertThat(server.calls(Op.SHUTDOWN)).isEqualTo(1);
+            assertThat(server.connectedClients()).isEmpty();
+        } finally {
+            release.countDown();
+        }
+    }
 }
