@@ -76,10 +76,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     private final Map<String, Integer> closingRounds = new HashMap<>();
     private final Map<String, CompletableFuture<Void>> previousRunnerClosed = new HashMap<>();
     private TunnelWorkerException failure;
-    private boolean stopFinishing;
-    /** Stop phase: the final heartbeat waits for a regular one still in flight (never two in flight). */
-    private boolean finalReportWaiting;
-    private boolean shutdownSent;
+    private StopPhase stopPhase = StopPhase.CHANNELS;
     private WorkerScheduler.Cancellable finalReportGuard;
 
     /**
@@ -341,8 +338,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             return;
         }
         heartbeatInFlight = false;
-        if (finalReportWaiting) {  // the stop is past its channels: only the final report is still to go
-            finalReportWaiting = false;
+        if (stopPhase == StopPhase.AWAIT_HEARTBEAT) {  // past the channels: only the final report is still to go
             sendFinalReport();
             return;
         }
@@ -485,6 +481,19 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
 
     // ---------------------------------------------------------------- stopping
 
+    /**
+     * Steps of {@link WorkerState#STOPPING} once begun; they only move forward (a forced stop may skip ahead):
+     * channels draining → (waiting for a regular heartbeat in flight →) final heartbeat → ShutdownTunnel.
+     */
+    private enum StopPhase { CHANNELS, AWAIT_HEARTBEAT, FINAL_HEARTBEAT, SHUTDOWN_TUNNEL }
+
+    private void advanceStop(StopPhase next) {
+        if (next.compareTo(stopPhase) <= 0) {
+            throw new IllegalStateException("Invalid stop step " + stopPhase + " -> " + next);
+        }
+        stopPhase = next;
+    }
+
     private void beginStop(TunnelWorkerException cause) {
         if (state == WorkerState.STOPPING || state.isTerminal()) {
             return;
@@ -511,7 +520,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         for (ChannelRunner r : runners.values()) {
             r.abandon(ChannelRunnerState.SHUT_DOWN, CloseReason.SHUTDOWN);
         }
-        if (stopFinishing) {
+        if (stopPhase != StopPhase.CHANNELS) {
             sendShutdown();  // forced while the final report was pending: do not wait for it any longer
         } else {
             finishStop();
@@ -525,10 +534,9 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
      * {@link #SHUTDOWN_RPC_TIMEOUT_MS}, and together by the timeout of {@link #close(Duration)} (forceStop).
      */
     private void finishStop() {
-        if (stopFinishing || state != WorkerState.STOPPING) {
+        if (stopPhase != StopPhase.CHANNELS || state != WorkerState.STOPPING) {
             return;
         }
-        stopFinishing = true;
         cancelTimers();
         if (clientId == null || !hasPendingReports()) {
             sendShutdown();
@@ -540,7 +548,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             sendShutdown();
         }, SHUTDOWN_RPC_TIMEOUT_MS);
         if (heartbeatInFlight) {
-            finalReportWaiting = true;  // onHeartbeat sends it
+            advanceStop(StopPhase.AWAIT_HEARTBEAT);  // onHeartbeat sends it (never two in flight)
         } else {
             sendFinalReport();
         }
@@ -559,9 +567,10 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     }
 
     private void sendFinalReport() {
-        if (shutdownSent) {
+        if (stopPhase == StopPhase.SHUTDOWN_TUNNEL) {
             return;
         }
+        advanceStop(StopPhase.FINAL_HEARTBEAT);
         List<ChannelState> sent = new ArrayList<>(channels.values());
         log.info("Tunnel {}: final heartbeat with {} channel reports before ShutdownTunnel", tunnelId, sent.size());
         CompletableFuture<List<ChannelState>> f;
@@ -580,11 +589,10 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     }
 
     private void sendShutdown() {
-        if (shutdownSent || state != WorkerState.STOPPING) {
+        if (stopPhase == StopPhase.SHUTDOWN_TUNNEL || state != WorkerState.STOPPING) {
             return;
         }
-        shutdownSent = true;
-        finalReportWaiting = false;
+        advanceStop(StopPhase.SHUTDOWN_TUNNEL);
         if (finalReportGuard != null) {
             finalReportGuard.cancel();
             finalReportGuard = null;
