@@ -26,7 +26,7 @@ public final class MeterNames {
     /** Counter, tag {@code cause=requested|failed}: worker stops. */
     public static final String STOPS = "tunnelstore.worker.stops";
 
-    public static final String TAG_TUNNEL_ID = "tunnel.id";
+    public static final String TAG_TUNNEL_ID = "tunnel_id";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_EVENT = "event";
     public static final String TAG_REASON = "reason";

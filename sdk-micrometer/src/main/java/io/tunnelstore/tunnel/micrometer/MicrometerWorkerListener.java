@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * A {@link WorkerListener} that counts a {@link io.tunnelstore.tunnel.TunnelWorker}'s events into Micrometer meters
  * (names in {@link MeterNames}), optionally passing every event on to another listener.
  *
- * <p>Tags: the common tags given at construction, plus {@code tunnel.id} when set through
+ * <p>Tags: the common tags given at construction, plus {@code tunnel_id} when set through
  * {@link Builder#tunnelId(String)} (a worker consumes exactly one tunnel, so one listener per worker carries one
  * fixed tunnel id). Channel ids are deliberately <em>not</em> tags: a stream tunnel gets a new channel id on every
  * partition split or merge, so over time they are unbounded and would leak meters.
@@ -50,6 +50,11 @@ public final class MicrometerWorkerListener implements WorkerListener {
     private final Counter stopsFailed;
     /** Channels opened and not yet closed; a set (not a counter) so a stray close can never drive the gauge negative. */
     private final Set<String> ownedChannels = ConcurrentHashMap.newKeySet();
+
+    /** Meters without extra tags, no delegate. */
+    public MicrometerWorkerListener(MeterRegistry registry) {
+        this(builder(registry));
+    }
 
     /** Meters tagged with {@code commonTags} only, no delegate. */
     public MicrometerWorkerListener(MeterRegistry registry, Iterable<Tag> commonTags) {
@@ -197,7 +202,7 @@ public final class MicrometerWorkerListener implements WorkerListener {
             return this;
         }
 
-        /** Adds tag {@code tunnel.id=value} to every meter: the id of the tunnel the worker consumes. */
+        /** Adds tag {@code tunnel_id=value} to every meter: the id of the tunnel the worker consumes. */
         public Builder tunnelId(String value) {
             Objects.requireNonNull(value, "tunnelId");
             if (value.isEmpty()) {

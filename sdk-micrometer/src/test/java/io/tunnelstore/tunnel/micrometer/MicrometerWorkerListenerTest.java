@@ -26,11 +26,11 @@ class MicrometerWorkerListenerTest {
             .tags(Tags.of("app", "orders")).build();
 
     private double count(String name, String... tags) {
-        return registry.get(name).tags("tunnel.id", "t-1", "app", "orders").tags(tags).counter().count();
+        return registry.get(name).tags("tunnel_id", "t-1", "app", "orders").tags(tags).counter().count();
     }
 
     private double owned() {
-        return registry.get(MeterNames.CHANNELS_OWNED).tags("tunnel.id", "t-1").gauge().value();
+        return registry.get(MeterNames.CHANNELS_OWNED).tags("tunnel_id", "t-1").gauge().value();
     }
 
     @Test
@@ -53,7 +53,7 @@ class MicrometerWorkerListenerTest {
         // + 2 stops + 1 gauge
         assertThat(registry.getMeters()).hasSize(18);
         for (Meter m : registry.getMeters()) {
-            assertThat(m.getId().getTag("tunnel.id")).isEqualTo("t-1");
+            assertThat(m.getId().getTag("tunnel_id")).isEqualTo("t-1");
             assertThat(m.getId().getTag("app")).isEqualTo("orders");
             assertThat(m.getId().getTag("channel.id")).isNull();
         }
@@ -69,7 +69,7 @@ class MicrometerWorkerListenerTest {
         assertThat(count(MeterNames.RECORDS)).isEqualTo(15.0);
         assertThat(count(MeterNames.BATCHES, "outcome", "processed")).isEqualTo(3.0);
         assertThat(count(MeterNames.BATCHES, "outcome", "failed")).isEqualTo(1.0);
-        Timer timer = registry.get(MeterNames.BATCH_DURATION).tags("tunnel.id", "t-1").timer();
+        Timer timer = registry.get(MeterNames.BATCH_DURATION).tags("tunnel_id", "t-1").timer();
         assertThat(timer.count()).isEqualTo(3);
         assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(42.0);
         assertThat(timer.max(TimeUnit.MILLISECONDS)).isEqualTo(30.0);
@@ -193,7 +193,7 @@ class MicrometerWorkerListenerTest {
                 "closed c RELEASED", "stopped fatal");
         assertThat(r.get(MeterNames.STOPS).tags("cause", "failed").counter().count()).isEqualTo(1.0);
         // without tunnelId() no tunnel.id tag is added
-        assertThat(r.get(MeterNames.RECORDS).counter().getId().getTag("tunnel.id")).isNull();
+        assertThat(r.get(MeterNames.RECORDS).counter().getId().getTag("tunnel_id")).isNull();
     }
 
     @Test
@@ -274,5 +274,14 @@ class MicrometerWorkerListenerTest {
         l.batchProcessed("c", 9, Duration.ofMillis(1));
         assertThat(r.get(MeterNames.RECORDS).tags("env", "test").counter().count()).isEqualTo(9.0);
         assertThat(r.getMeters()).allSatisfy(m -> assertThat(m.getId().getTag("env")).isEqualTo("test"));
+    }
+
+    @Test
+    void registryOnlyConstructorAddsNoTags() {
+        SimpleMeterRegistry r = new SimpleMeterRegistry();
+        new MicrometerWorkerListener(r).checkpointFailed("c", new RuntimeException("x"));
+        assertThat(r.get(MeterNames.CHECKPOINTS).tags("outcome", "failed").counter().count()).isEqualTo(1.0);
+        assertThat(r.getMeters()).hasSize(18).allSatisfy(m -> assertThat(m.getId().getTags())
+                .extracting(io.micrometer.core.instrument.Tag::getKey).doesNotContain("tunnel_id", "app"));
     }
 }

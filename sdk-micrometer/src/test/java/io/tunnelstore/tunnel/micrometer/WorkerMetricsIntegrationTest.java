@@ -94,7 +94,7 @@ class WorkerMetricsIntegrationTest {
             }
 
             assertThat(delivered.get()).isEqualTo(ROWS);
-            assertThat(registry.get(MeterNames.RECORDS).tags("tunnel.id", tunnelId).counter().count())
+            assertThat(registry.get(MeterNames.RECORDS).tags("tunnel_id", tunnelId).counter().count())
                     .isEqualTo((double) ROWS);
             assertThat(registry.get(MeterNames.CHECKPOINTS).tags("outcome", "committed").counter().count())
                     .isGreaterThan(0.0);
