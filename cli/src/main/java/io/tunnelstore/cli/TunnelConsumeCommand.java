@@ -7,15 +7,13 @@ import io.tunnelstore.client.TunnelType;
 import io.tunnelstore.tunnel.ChannelContext;
 import io.tunnelstore.tunnel.ChannelProcessor;
 import io.tunnelstore.tunnel.StreamRecord;
-import io.tunnelstore.tunnel.TunnelWorker;
-import io.tunnelstore.tunnel.TunnelWorkerException;
+import io.tunnelstore.tunnel.TunnelDaemon;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -24,8 +22,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tunnelstore tunnel consume TABLE TUNNEL}: runs a tunnel worker (restarted after transient failures, like
- * a {@code TunnelDaemon}) and prints every record it receives. Stops after {@code --max-records}, after
+ * {@code tunnelstore tunnel consume TABLE TUNNEL}: runs a {@link TunnelDaemon} (a tunnel worker, restarted after
+ * transient failures) and prints every record it receives. Stops after {@code --max-records}, after
  * {@code --timeout}, when a BaseData tunnel has delivered all its channels, or on Ctrl-C; each stop is graceful:
  * the worker commits what was printed and hands its channels back.
  */
@@ -104,22 +102,21 @@ final class TunnelConsumeCommand extends ClientCommand {
                         }
                     })
                     .build();
-            WorkerLoop loop = new WorkerLoop(client, tunnelId, config);
-            Thread consumer = new Thread(loop::run, "tunnelstore-consume");
+            ConsumerThread consumer = new ConsumerThread(new TunnelDaemon(client, tunnelId, config));
             // Ctrl-C (SIGINT) runs shutdown hooks: stop the worker gracefully so what was printed is committed.
-            Thread hook = new Thread(() -> loop.stop(consumer), "tunnelstore-consume-stop");
+            Thread hook = new Thread(consumer::stop, "tunnelstore-consume-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             consumer.start();
             try {
-                String reason = awaitEnd(client, consumer, limitReached, endedChannels, baseOnly);
-                loop.stop(consumer);
-                if (loop.failure.get() != null) {
-                    throw loop.failure.get();
+                String reason = awaitEnd(client, consumer.thread, limitReached, endedChannels, baseOnly);
+                consumer.stop();
+                if (consumer.failure.get() != null) {
+                    throw consumer.failure.get();
                 }
                 err().printf("%s: %d records (%s)%n", spec.qualifiedName(), printer.printed(), reason);
                 err().flush();
             } finally {
-                loop.stop(consumer);
+                consumer.stop();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException e) {
@@ -151,26 +148,12 @@ final class TunnelConsumeCommand extends ClientCommand {
             int ended = endedChannels.size();
             if (baseOnly && ended > endedChecked) {
                 endedChecked = ended;
+                // The graceful stop that follows reports these channels TERMINATED (final heartbeat) before
+                // ShutdownTunnel, so describe shows the base tunnel finished once consume has returned.
                 if (allDelivered(client.describeTunnel(table, tunnel).channels(), endedChannels)) {
-                    awaitTerminatedReported(client, left);
                     return "every channel of the base tunnel delivered";
                 }
             }
-        }
-    }
-
-    /**
-     * Channels that ended here are reported TERMINATED on the worker's next heartbeat. Wait for that (at most two
-     * heartbeat intervals) so that the server, and {@code describe}, show the base tunnel as finished.
-     */
-    private void awaitTerminatedReported(TunnelClient client, long maxNanos) throws InterruptedException {
-        long budget = Math.min(maxNanos, heartbeat.multipliedBy(2).toNanos());
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < budget) {
-            if (allDelivered(client.describeTunnel(table, tunnel).channels(), Set.of())) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(250); // polling the server's view; nothing local to wait on
         }
     }
 
@@ -188,77 +171,40 @@ final class TunnelConsumeCommand extends ClientCommand {
     }
 
     /**
-     * Runs tunnel workers until stopped, like {@link io.tunnelstore.tunnel.TunnelDaemon} (a transient failure starts
-     * a new worker after a back-off of 1 s doubling to 30 s; a fatal one ends the loop), but keeps hold of the
-     * current worker so that {@link #stop} can bound the graceful close with {@link #CLOSE_TIMEOUT}.
+     * The thread that runs {@link TunnelDaemon#run()} and keeps what it failed with. {@link #stop} may be called
+     * from any thread, several times (the command and the shutdown hook both call it).
      */
-    private final class WorkerLoop {
+    private static final class ConsumerThread {
         static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-        final TunnelClient client;
-        final String tunnelId;
-        final TunnelWorkerConfig config;
-        final CountDownLatch stopped = new CountDownLatch(1);
+        final TunnelDaemon daemon;
+        final Thread thread;
+        /** A fatal {@code TunnelWorkerException} (or another failure) that ended {@code run()}. */
         final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        volatile TunnelWorker current;
 
-        WorkerLoop(TunnelClient client, String tunnelId, TunnelWorkerConfig config) {
-            this.client = client;
-            this.tunnelId = tunnelId;
-            this.config = config;
+        ConsumerThread(TunnelDaemon daemon) {
+            this.daemon = daemon;
+            this.thread = new Thread(this::runDaemon, "tunnelstore-consume");
         }
 
-        void run() {
-            long backoffMillis = 1_000;
-            while (stopped.getCount() > 0) {
-                TunnelWorker worker = new TunnelWorker(client, tunnelId, config);
-                current = worker;
-                if (stopped.getCount() == 0) {
-                    return;
-                }
-                try {
-                    worker.start();
-                    worker.termination().get();
-                    return; // stopped from outside
-                } catch (ExecutionException e) {
-                    if (stopped.getCount() == 0) {
-                        return;
-                    }
-                    Throwable cause = e.getCause();
-                    if (!(cause instanceof TunnelWorkerException twe) || twe.isFatal()) {
-                        failure.set(cause instanceof RuntimeException re ? re
-                                : new IllegalStateException("tunnel worker failed: " + cause, cause));
-                        return;
-                    }
-                    err().printf("%s: worker stopped (%s: %s); restarting in %d ms%n", spec.qualifiedName(),
-                            twe.errorCode(), twe.getMessage(), backoffMillis);
-                    err().flush();
-                } catch (IllegalStateException e) {
-                    return; // closed while starting
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                try {
-                    if (stopped.await(backoffMillis, TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoffMillis = Math.min(30_000, backoffMillis * 2);
-            }
-        }
-
-        /** Stops the current worker (gracefully, then forcibly after the close timeout) and waits for the loop. */
-        void stop(Thread loopThread) {
-            stopped.countDown();
-            TunnelWorker w = current;
-            if (w != null) {
-                w.close(CLOSE_TIMEOUT);
-            }
+        private void runDaemon() {
             try {
-                loopThread.join(CLOSE_TIMEOUT.toMillis());
+                daemon.run();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        /** Stops the worker (gracefully, forced after {@link #CLOSE_TIMEOUT}) and waits for {@code run()}. */
+        void stop() {
+            daemon.close(CLOSE_TIMEOUT);
+            try {
+                // close(timeout) returns once the worker stopped; run() then returns at once. The bound only
+                // guards against a daemon that never started a worker.
+                thread.join(CLOSE_TIMEOUT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
