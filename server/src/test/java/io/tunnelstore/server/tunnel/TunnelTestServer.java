@@ -139,18 +139,7 @@ final class TunnelTestServer implements AutoCloseable {
 
     /** Waits until {@code condition} holds, polling every 50 ms; fails after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        io.tunnelstore.server.Await.until(what, timeout, 50, condition);
     }
 
     @Override
