@@ -272,7 +272,7 @@
           .join(' · ') || 'none yet'),
         tile('Base data', t.baseProgressPercent === null ? '–' : t.baseProgressPercent + '%',
           t.baseProgressPercent === null ? 'no base-data channels' : 'of base channels finished'),
-        tile('Consumed', num(t.consumed), 'records handed out'),
+        tile('Consumed', num(t.consumed), 'records checkpointed'),
         tile('Records behind', num(t.lagRecords), 'after the checkpoints'),
         tile('Time behind', duration(t.lagMillis), 'oldest unconsumed change'),
         tile('Until data loss', t.dataLossInMillis === null ? '–' : duration(t.dataLossInMillis),

@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * @param status         {@code WAIT}, {@code OPEN}, {@code CLOSING}, {@code CLOSE} or {@code TERMINATED}
  * @param ownerClientId  the client the channel is assigned to, or {@code ""} when none
  * @param rpoMillis      consume point: commit time of the newest record handed out (ms), 0 when none yet
- * @param consumedCount  records handed out by ReadRecords so far
+ * @param consumedCount  records acknowledged by checkpoints so far
  * @param lagRecords     change-log records after the checkpoint (stream channels whose checkpoint is a stream
  *                       position; 0 for a finished channel); empty when unknown (base-data channels)
  * @param lagMillis      age of the oldest change-log record after the checkpoint (0 when none is pending); empty when

@@ -53,7 +53,7 @@ final class TunnelGauges {
         tunnelRpo = gauge(registry, "tunnelstore.tunnel.rpo.timestamp.seconds",
                 "Consume point (RPO) of the slowest channel as Unix time; time() minus this is the time behind");
         tunnelConsumed = gauge(registry, "tunnelstore.tunnel.consumed.records",
-                "Records handed out by ReadRecords over all channels (use rate() for the consumption rate)");
+                "Records acknowledged by checkpoints over all channels (use rate() for the consumption rate)");
         tunnelClients = gauge(registry, "tunnelstore.tunnel.clients",
                 "Connected clients (without the tunnel service's view: clients holding at least one channel)");
         tunnelDataLoss = gauge(registry, "tunnelstore.tunnel.data.loss.in.seconds",
@@ -71,7 +71,7 @@ final class TunnelGauges {
         channelRpo = gauge(registry, "tunnelstore.channel.rpo.timestamp.seconds",
                 "Channel consume point (RPO) as Unix time");
         channelConsumed = gauge(registry, "tunnelstore.channel.consumed.records",
-                "Records handed out by ReadRecords on this channel");
+                "Records acknowledged by checkpoints on this channel");
     }
 
     private static MultiGauge gauge(MeterRegistry registry, String name, String description) {

@@ -64,7 +64,7 @@ public record TunnelStatus(String instance, String tableName, String tunnelName,
         return OptionalDouble.of((double) done / base);
     }
 
-    /** Records handed out over all channels. */
+    /** Records acknowledged by checkpoints over all channels. */
     public long consumedCount() {
         return channels.stream().mapToLong(ChannelStatusView::consumedCount).sum();
     }
