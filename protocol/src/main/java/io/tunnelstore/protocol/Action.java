@@ -48,8 +48,14 @@ public enum Action {
     TUNNEL_GET_RPO_BY_OFFSET("tunnel/getrpobyoffset", true),
     TUNNEL_SCHEDULE("tunnel/schedule", false),
 
-    /** Tunnelstore-only (not Tablestore): temporary credentials for the calling admin key ({@code admin.proto}). */
-    ADMIN_MINT_CREDENTIALS("tunnelstore/admin/mint-credentials", false);
+    /** Tunnelstore-only (not Tablestore): temporary credentials under the calling key ({@code admin.proto}). */
+    ADMIN_MINT_CREDENTIALS("tunnelstore/admin/mint-credentials", false),
+    /** Tunnelstore-only: access key management ({@code admin.proto}, admin keys only). */
+    ADMIN_CREATE_KEY("tunnelstore/admin/create-key", false),
+    ADMIN_LIST_KEYS("tunnelstore/admin/list-keys", true),
+    ADMIN_SET_KEY_ENABLED("tunnelstore/admin/set-key-enabled", false),
+    ADMIN_DELETE_KEY("tunnelstore/admin/delete-key", false),
+    ADMIN_ROTATE_KEY("tunnelstore/admin/rotate-key", false);
 
     private static final Map<String, Action> BY_PATH =
             Stream.of(values()).collect(Collectors.toUnmodifiableMap(Action::path, Function.identity()));

@@ -7,12 +7,16 @@ import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.pb.AdminProtos;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Client of Tunnelstore's own administrative operations ({@code tunnelstore/admin/*}; not part of the Tablestore
- * API, so the official SDKs do not have them). The server answers them only for admin access keys.
+ * API, so the official SDKs do not have them): access keys with scopes ({@link #createAccessKey},
+ * {@link #listAccessKeys}, {@link #disableAccessKey}, {@link #enableAccessKey}, {@link #deleteAccessKey},
+ * {@link #rotateAccessKey}; admin keys only) and temporary credentials ({@link #mintTemporaryCredentials}; any
+ * permanent key allowed to mint, never wider than it). See docs/keys.md.
  *
  * <pre>{@code
  * try (AdminClient admin = AdminClient.create(tables.config())) {
@@ -53,19 +57,37 @@ public final class AdminClient implements AutoCloseable {
     }
 
     /**
-     * Mints STS-style temporary credentials acting as this client's (admin) access key, valid for {@code ttl}.
-     * The result carries access key id, secret, security token and {@link Credentials#expiration()}; the server
-     * refuses them ({@code OTSAuthFailed}) from that instant on.
+     * Mints STS-style temporary credentials under this client's (permanent) access key, with its scope and tables,
+     * valid for {@code ttl}. The result carries access key id, secret, security token and
+     * {@link Credentials#expiration()}; the server refuses them ({@code OTSAuthFailed}) from that instant on, and at
+     * once when the key is deleted, disabled or rotated.
      *
-     * @param ttl lifetime, whole seconds, in (0, {@link #MAX_TTL}]
-     * @throws IllegalArgumentException for a ttl outside that range or below one second
-     * @throws TablestoreException      {@code OTSNoPermissionAccess} (403) when this client's key is not an admin key
+     * @param ttl lifetime, whole seconds, in (0, the key's max temporary ttl] (at most {@link #MAX_TTL})
+     * @throws IllegalArgumentException for a ttl outside (0, {@link #MAX_TTL}] or below one second
+     * @throws TablestoreException      {@code OTSNoPermissionAccess} (403) when this client's key may not mint
+     *                                  (temporary credentials, or a key whose limit is 0);
+     *                                  {@code OTSParameterInvalid} for a ttl above the key's limit
      */
     public Credentials mintTemporaryCredentials(Duration ttl) {
-        return Futures.await(mintTemporaryCredentialsAsync(ttl), Action.ADMIN_MINT_CREDENTIALS.path());
+        return mintTemporaryCredentials(ttl, null, List.of());
+    }
+
+    /**
+     * As {@link #mintTemporaryCredentials(Duration)}, narrowed to {@code scope} ({@code admin}, {@code read-write},
+     * {@code read-only}, {@code tunnel-consume}; null = the key's) on {@code tables} (empty = the key's tables).
+     *
+     * @throws TablestoreException {@code OTSNoPermissionAccess} when the scope or tables are wider than the key's
+     */
+    public Credentials mintTemporaryCredentials(Duration ttl, String scope, List<String> tables) {
+        return Futures.await(mintTemporaryCredentialsAsync(ttl, scope, tables), Action.ADMIN_MINT_CREDENTIALS.path());
     }
 
     public CompletableFuture<Credentials> mintTemporaryCredentialsAsync(Duration ttl) {
+        return mintTemporaryCredentialsAsync(ttl, null, List.of());
+    }
+
+    public CompletableFuture<Credentials> mintTemporaryCredentialsAsync(Duration ttl, String scope,
+                                                                        List<String> tables) {
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.toSeconds() < 1 || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("ttl must be between 1 s and " + MAX_TTL + ", got " + ttl);
@@ -73,12 +95,99 @@ public final class AdminClient implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("AdminClient is closed");
         }
-        AdminProtos.MintCredentialsRequest request = AdminProtos.MintCredentialsRequest.newBuilder()
-                .setTtlSeconds(ttl.toSeconds()).build();
-        return ResponseMapping.map(transport.call(Action.ADMIN_MINT_CREDENTIALS, request,
+        AdminProtos.MintCredentialsRequest.Builder request = AdminProtos.MintCredentialsRequest.newBuilder()
+                .setTtlSeconds(ttl.toSeconds()).addAllTables(tables);
+        if (scope != null) {
+            request.setScope(scope);
+        }
+        return ResponseMapping.map(transport.call(Action.ADMIN_MINT_CREDENTIALS, request.build(),
                         AdminProtos.MintCredentialsResponse.parser(), false), Action.ADMIN_MINT_CREDENTIALS,
                 r -> Credentials.temporary(r.getAccessKeyId(), r.getAccessKeySecret(), r.getSecurityToken(),
                         Instant.ofEpochMilli(r.getExpirationTime())));
+    }
+
+    // ---------------------------------------------------------------- access keys (admin keys only)
+
+    /**
+     * Creates an access key with {@code scope} ({@code admin}, {@code read-write}, {@code read-only},
+     * {@code tunnel-consume}) on {@code tables} (empty = every table; admin keys cannot be limited). The secret is in
+     * the result and nowhere else.
+     *
+     * @param maxTemporaryTtl longest lifetime of temporary credentials the key may mint (zero: may not mint; null:
+     *                        12 h for admin keys, zero for the others)
+     * @throws TablestoreException {@code OTSNoPermissionAccess} when this client's key is not an admin key,
+     *                             {@code OTSParameterInvalid} for an unknown scope or an admin key with tables
+     */
+    public AccessKeySecret createAccessKey(String scope, List<String> tables, Duration maxTemporaryTtl) {
+        Objects.requireNonNull(scope, "scope");
+        AdminProtos.CreateAccessKeyRequest.Builder request = AdminProtos.CreateAccessKeyRequest.newBuilder()
+                .setScope(scope).addAllTables(tables);
+        if (maxTemporaryTtl != null) {
+            request.setMaxTemporaryTtlSeconds(maxTemporaryTtl.toSeconds());
+        }
+        return call(Action.ADMIN_CREATE_KEY, request.build(), AdminProtos.AccessKeySecretResponse.parser(),
+                r -> new AccessKeySecret(info(r.getKey()), r.getAccessKeySecret()));
+    }
+
+    /** Every access key of the instance, ordered by id, without secrets. */
+    public List<AccessKeyInfo> listAccessKeys() {
+        return call(Action.ADMIN_LIST_KEYS, AdminProtos.ListAccessKeysRequest.getDefaultInstance(),
+                AdminProtos.ListAccessKeysResponse.parser(),
+                r -> r.getKeysList().stream().map(AdminClient::info).toList());
+    }
+
+    /**
+     * Disables a key: the server refuses it, and every temporary credential minted from it, from the next request on.
+     *
+     * @throws TablestoreException {@code OTSObjectNotExist} for an unknown id; {@code OTSParameterInvalid} for the
+     *                             environment key or the last enabled admin key
+     */
+    public AccessKeyInfo disableAccessKey(String accessKeyId) {
+        return setEnabled(accessKeyId, false);
+    }
+
+    /** Enables a disabled key again (credentials minted from it before work again until they expire). */
+    public AccessKeyInfo enableAccessKey(String accessKeyId) {
+        return setEnabled(accessKeyId, true);
+    }
+
+    /** Deletes a key for good; it and its temporary credentials stop working at once. */
+    public void deleteAccessKey(String accessKeyId) {
+        call(Action.ADMIN_DELETE_KEY, AdminProtos.DeleteAccessKeyRequest.newBuilder()
+                        .setAccessKeyId(Objects.requireNonNull(accessKeyId, "accessKeyId")).build(),
+                AdminProtos.DeleteAccessKeyResponse.parser(), r -> r);
+    }
+
+    /**
+     * Gives a key a new secret (same id, scope and tables); the old secret and every temporary credential minted
+     * with it stop working at once.
+     */
+    public AccessKeySecret rotateAccessKey(String accessKeyId) {
+        return call(Action.ADMIN_ROTATE_KEY, AdminProtos.RotateAccessKeyRequest.newBuilder()
+                        .setAccessKeyId(Objects.requireNonNull(accessKeyId, "accessKeyId")).build(),
+                AdminProtos.AccessKeySecretResponse.parser(),
+                r -> new AccessKeySecret(info(r.getKey()), r.getAccessKeySecret()));
+    }
+
+    private AccessKeyInfo setEnabled(String accessKeyId, boolean enabled) {
+        return call(Action.ADMIN_SET_KEY_ENABLED, AdminProtos.SetAccessKeyEnabledRequest.newBuilder()
+                        .setAccessKeyId(Objects.requireNonNull(accessKeyId, "accessKeyId")).setEnabled(enabled)
+                        .build(),
+                AdminProtos.SetAccessKeyEnabledResponse.parser(), r -> info(r.getKey()));
+    }
+
+    private <Q extends com.google.protobuf.Message, R extends com.google.protobuf.Message, T> T call(
+            Action action, Q request, com.google.protobuf.Parser<R> parser, java.util.function.Function<R, T> map) {
+        if (closed) {
+            throw new IllegalStateException("AdminClient is closed");
+        }
+        return Futures.await(ResponseMapping.map(transport.call(action, request, parser, action.idempotent()),
+                action, map), action.path());
+    }
+
+    private static AccessKeyInfo info(AdminProtos.AccessKeyInfo k) {
+        return new AccessKeyInfo(k.getAccessKeyId(), k.getScope(), k.getTablesList(), k.getEnabled(), k.getOrigin(),
+                Duration.ofSeconds(k.getMaxTemporaryTtlSeconds()), Instant.ofEpochMilli(k.getCreateTime()));
     }
 
     /** Rejects further calls. Idempotent. */

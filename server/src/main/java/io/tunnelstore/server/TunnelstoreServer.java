@@ -2,6 +2,8 @@ package io.tunnelstore.server;
 
 import io.tunnelstore.server.auth.AccessKey;
 import io.tunnelstore.server.auth.CredentialStore;
+import io.tunnelstore.server.auth.KeyOrigin;
+import io.tunnelstore.server.auth.KeyScope;
 import io.tunnelstore.server.http.HealthRoutes;
 import io.tunnelstore.server.http.HttpServer;
 import io.tunnelstore.server.http.OperationRegistry;
@@ -160,22 +162,29 @@ public final class TunnelstoreServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the configured environment key the instance's only environment key (a previous one stops working, a new
+     * secret revokes the old one's temporary credentials), and generates an admin key for an instance left without
+     * any enabled admin key (printed once).
+     */
     private void installAdminKeys(CredentialStore credentials) {
         long now = config.clock().millis();
         Optional<ServerConfig.AdminKey> configured = config.adminKey();
         for (String instance : config.instanceNames()) {
-            if (configured.isPresent()) {
-                ServerConfig.AdminKey key = configured.get();
-                Optional<AccessKey> existing = credentials.findAccessKey(instance, key.accessKeyId());
-                if (existing.isEmpty() || !existing.get().accessKeySecret().equals(key.accessKeySecret())
-                        || !existing.get().admin()) {
-                    credentials.putAccessKey(instance, new AccessKey(key.accessKeyId(), key.accessKeySecret(),
-                            /* admin= */ true, now));
-                    log.info("Installed the configured admin access key {} in instance {}", key.accessKeyId(),
-                            instance);
-                }
-            } else if (credentials.listAccessKeys(instance).isEmpty()) {
-                AccessKey generated = credentials.createAccessKey(instance, /* admin= */ true, now);
+            CredentialStore.EnvironmentKeyChange change = credentials.installEnvironmentKey(instance,
+                    configured.map(ServerConfig.AdminKey::accessKeyId).orElse(null),
+                    configured.map(ServerConfig.AdminKey::accessKeySecret).orElse(null), now);
+            for (String removed : change.removedKeyIds()) {
+                log.info("Removed the previous environment access key {} of instance {} (no longer configured)",
+                        removed, instance);
+            }
+            if (change.installed()) {
+                log.info("Installed the configured admin access key {} in instance {}",
+                        configured.get().accessKeyId(), instance);
+            }
+            if (!credentials.hasEnabledAdminKey(instance)) {
+                AccessKey generated = credentials.createAccessKey(instance, KeyScope.ADMIN, java.util.Set.of(),
+                        CredentialStore.DEFAULT_ADMIN_TEMPORARY_TTL.toSeconds(), KeyOrigin.GENERATED, now);
                 console.println("Generated admin access key for instance " + instance
                         + " (stored in the data directory; shown only once): accessKeyId="
                         + generated.accessKeyId() + " accessKeySecret=" + generated.accessKeySecret());

@@ -23,26 +23,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Access keys of every instance and the STS-style temporary credentials derived from them.
+ * Access keys of every instance and the STS-style temporary credentials derived from them (design: docs/keys.md).
  *
  * <h3>Persistence</h3>
  * Long-lived keys live in the storage engine's metadata under {@code auth/<instance>/<accessKeyId>}; the value holds
- * the secret <em>as is</em> (the V2/V4 signature schemes need the plain secret on the server, so hashing it is not
- * possible; protect the data directory like a key file). All keys are loaded into memory by {@link #open} so that the
- * per-request lookup never touches the disk; writes go to the engine first (durable), then to the cache.
+ * the key's scope, tables, state and the secret <em>as is</em> (the V2/V4 signature schemes need the plain secret on
+ * the server to recompute the HMAC, so hashing it is not possible; protect the data directory like a key file). All
+ * keys are loaded into memory by {@link #open} so that the per-request lookup never touches the disk; every change is
+ * written to the engine first (durable), then to the in-memory map, under this object's lock, so a request that
+ * arrives after a change returns sees it: there is no cache that outlives a delete, disable or rotation.
  *
  * <h3>Temporary credentials</h3>
  * Stateless and unforgeable: nothing is stored per minted credential. The security token is
- * {@code "v1." + base64url(payload) + "." + base64url(HMAC-SHA256(serverSecret, payload))} with
- * {@code payload = (instance, parentAccessKeyId, temporaryAccessKeyId, expiresAtMillis)}, and the temporary secret is
- * another HMAC of the same payload, so only this server (holder of {@code serverSecret}, 32 random bytes generated at
- * first start and stored under {@value #STS_SECRET_KEY}) can mint or verify them. Deleting the parent key revokes all
- * its temporary credentials. They are accepted until {@code expiresAtMillis}, then rejected with {@code OTSAuthFailed}.
+ * {@code "v2." + base64url(payload) + "." + base64url(HMAC-SHA256(serverSecret, payload))} with {@code payload =
+ * (instance, parentAccessKeyId, parentFingerprint, temporaryAccessKeyId, expiresAtMillis, scope, tables)}, and the
+ * temporary secret is another HMAC of the same payload, so only this server (holder of {@code serverSecret}, 32 random
+ * bytes generated at first start and stored under {@value #STS_SECRET_KEY}) can mint or verify them. The
+ * {@code parentFingerprint} is an HMAC of the parent's secret and creation time: rotating the parent, changing the
+ * environment key's secret, or deleting and re-creating the parent invalidates every credential minted before.
+ * At each request the parent must still exist and be enabled, and the credential acts with the intersection of its
+ * minted scope and the parent's current scope: it can only ever narrow.
  *
  * <p>Thread-safety: safe for concurrent use; mutations are serialized on this object.
  */
@@ -52,11 +60,14 @@ public final class CredentialStore {
     public static final String KEY_PREFIX = "auth/";
     /** Metadata key of the server secret that signs security tokens (outside {@link #KEY_PREFIX} on purpose). */
     public static final String STS_SECRET_KEY = "authsys/sts-signing-secret";
-    /** Longest lifetime a temporary credential may be minted with (the public STS service also caps at 12 h). */
+    /** Longest lifetime a temporary credential may ever be minted with (the public STS service also caps at 12 h). */
     public static final Duration MAX_TEMPORARY_TTL = Duration.ofHours(12);
+    /** Default mint limit of admin keys: {@link #MAX_TEMPORARY_TTL}. Other scopes may not mint unless given one. */
+    public static final Duration DEFAULT_ADMIN_TEMPORARY_TTL = MAX_TEMPORARY_TTL;
 
-    private static final byte KEY_FORMAT_VERSION = 1;
-    private static final String TOKEN_VERSION = "v1";
+    private static final byte KEY_FORMAT_V1 = 1;
+    private static final byte KEY_FORMAT_V2 = 2;
+    private static final String TOKEN_VERSION = "v2";
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64URL_DECODER = Base64.getUrlDecoder();
 
@@ -102,17 +113,33 @@ public final class CredentialStore {
         return store;
     }
 
+    /** The mint limit a new key of {@code scope} gets unless told otherwise: 12 h for admin keys, 0 (none) else. */
+    public static long defaultMaxTemporaryTtlSeconds(KeyScope scope) {
+        return scope == KeyScope.ADMIN ? DEFAULT_ADMIN_TEMPORARY_TTL.toSeconds() : 0;
+    }
+
     // ---------------------------------------------------------------- long-lived keys
 
-    /** Generates a random key pair for {@code instance}, stores it durably and returns it. */
+    /** Generates a random enabled admin (or read-write) key for {@code instance}, stores it durably and returns it. */
     public AccessKey createAccessKey(String instance, boolean admin, long nowMillis) {
+        KeyScope scope = admin ? KeyScope.ADMIN : KeyScope.READ_WRITE;
+        return createAccessKey(instance, scope, Set.of(), defaultMaxTemporaryTtlSeconds(scope), KeyOrigin.CREATED,
+                nowMillis);
+    }
+
+    /**
+     * Generates a random key with this scope for {@code instance}, stores it durably and returns it (the only time
+     * the caller sees the secret besides {@link #findAccessKey}).
+     *
+     * @throws IllegalArgumentException for an admin key limited to tables, or a mint limit out of range
+     */
+    public AccessKey createAccessKey(String instance, KeyScope scope, Set<String> tables,
+                                     long maxTemporaryTtlSeconds, KeyOrigin origin, long nowMillis) {
         byte[] idBytes = new byte[12];
-        byte[] secretBytes = new byte[24];
         random.nextBytes(idBytes);
-        random.nextBytes(secretBytes);
         // Prefix "TS" keeps generated ids recognisable; base64url keeps them inside the SDK's allowed alphabet.
-        AccessKey key = new AccessKey("TS" + B64URL.encodeToString(idBytes), B64URL.encodeToString(secretBytes),
-                admin, nowMillis);
+        AccessKey key = new AccessKey("TS" + B64URL.encodeToString(idBytes), newSecret(), scope, tables, true,
+                origin, maxTemporaryTtlSeconds, nowMillis);
         putAccessKey(instance, key);
         return key;
     }
@@ -123,6 +150,30 @@ public final class CredentialStore {
         Objects.requireNonNull(key, "key");
         storage.writeMeta(new MetaBatch().put(metaKey(instance, key.accessKeyId()), encodeKey(key)));
         cache(instance).put(key.accessKeyId(), key);
+    }
+
+    /**
+     * Replaces the key with this id by {@code change.apply(key)} durably and returns the new version; empty when
+     * there is no such key. {@code change} runs under the store's lock and may throw to refuse the change.
+     */
+    public synchronized Optional<AccessKey> updateAccessKey(String instance, String accessKeyId,
+                                                            UnaryOperator<AccessKey> change) {
+        Optional<AccessKey> current = findAccessKey(instance, accessKeyId);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        AccessKey changed = Objects.requireNonNull(change.apply(current.get()), "changed key");
+        if (!changed.accessKeyId().equals(accessKeyId)) {
+            throw new IllegalArgumentException("an update cannot change the access key id");
+        }
+        putAccessKey(instance, changed);
+        return Optional.of(changed);
+    }
+
+    /** Gives the key a new random secret (its old secret and every credential minted from it stop working). */
+    public Optional<AccessKey> rotateAccessKey(String instance, String accessKeyId, long nowMillis) {
+        String secret = newSecret();
+        return updateAccessKey(instance, accessKeyId, k -> k.withSecret(secret, nowMillis));
     }
 
     /** Deletes a key; its temporary credentials stop working too. Returns whether it existed. */
@@ -154,43 +205,112 @@ public final class CredentialStore {
         return List.copyOf(result);
     }
 
+    /** What {@link #installEnvironmentKey} did, for the start-up log. */
+    public record EnvironmentKeyChange(List<String> removedKeyIds, boolean installed) {}
+
+    /**
+     * Makes the configured pair ({@code OTS_AK_ENV}/{@code OTS_SK_ENV}; both null when none is configured) the only
+     * {@link KeyOrigin#ENVIRONMENT} key of {@code instance}: every other environment key is deleted (a key that is no
+     * longer configured stops working), and the configured one is (re)installed as an enabled admin key when it is
+     * missing or differs (a new secret revokes the temporary credentials minted with the old one). An unchanged key
+     * is left as it is, so its temporary credentials survive a restart.
+     */
+    public synchronized EnvironmentKeyChange installEnvironmentKey(String instance, String configuredId,
+                                                                   String configuredSecret, long nowMillis) {
+        if ((configuredId == null) != (configuredSecret == null)) {
+            throw new IllegalArgumentException("configure both the environment key id and secret, or neither");
+        }
+        List<String> removed = new ArrayList<>();
+        for (AccessKey key : listAccessKeys(instance)) {
+            if (key.origin() == KeyOrigin.ENVIRONMENT && !key.accessKeyId().equals(configuredId)) {
+                deleteAccessKey(instance, key.accessKeyId());
+                removed.add(key.accessKeyId());
+            }
+        }
+        boolean installed = false;
+        if (configuredId != null) {
+            String secret = configuredSecret;
+            AccessKey wanted = new AccessKey(configuredId, secret, KeyScope.ADMIN, Set.of(), true,
+                    KeyOrigin.ENVIRONMENT, DEFAULT_ADMIN_TEMPORARY_TTL.toSeconds(), nowMillis);
+            Optional<AccessKey> existing = findAccessKey(instance, configuredId);
+            boolean same = existing.isPresent() && existing.get().equals(
+                    new AccessKey(configuredId, secret, KeyScope.ADMIN, Set.of(), true, KeyOrigin.ENVIRONMENT,
+                            DEFAULT_ADMIN_TEMPORARY_TTL.toSeconds(), existing.get().createdAtMillis()));
+            if (!same) {
+                putAccessKey(instance, wanted);
+                installed = true;
+            }
+        }
+        return new EnvironmentKeyChange(List.copyOf(removed), installed);
+    }
+
+    /** Whether {@code instance} has an enabled admin key. */
+    public boolean hasEnabledAdminKey(String instance) {
+        return listAccessKeys(instance).stream().anyMatch(k -> k.admin() && k.enabled());
+    }
+
     // ---------------------------------------------------------------- temporary credentials
 
     /**
-     * Mints temporary credentials acting as {@code parentAccessKeyId} (which must be a long-lived key of
-     * {@code instance}) valid until {@code nowMillis + ttl}.
+     * Mints temporary credentials under the long-lived key {@code parentAccessKeyId} of {@code instance}, valid until
+     * {@code nowMillis + ttl}, limited to {@code scope} on {@code tables} (null scope: the parent's; empty tables: the
+     * parent's).
      *
-     * @throws IllegalArgumentException when the parent key does not exist or {@code ttl} is not in
-     *                                  (0, {@link #MAX_TEMPORARY_TTL}]
+     * @throws OtsException {@code OTSParameterInvalid} when the ttl is not in (0, the parent's limit];
+     *                      {@code OTSNoPermissionAccess} when the parent may not mint (limit 0) or the requested scope
+     *                      or tables are wider than the parent's; {@code OTSAuthFailed} when the parent is unknown or disabled
      */
     public TemporaryCredentials mintTemporary(String instance, String parentAccessKeyId, Duration ttl,
-                                              long nowMillis) {
+                                              KeyScope scope, Set<String> tables, long nowMillis) {
         requireInstance(instance);
         Objects.requireNonNull(ttl, "ttl");
-        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TEMPORARY_TTL) > 0) {
-            throw new IllegalArgumentException("ttl must be in (0, " + MAX_TEMPORARY_TTL + "]: " + ttl);
+        AccessKey parent = findAccessKey(instance, parentAccessKeyId)
+                .filter(AccessKey::enabled)
+                .orElseThrow(() -> authFailed("The access key id %s does not exist in instance %s.",
+                        parentAccessKeyId, instance));
+        if (parent.maxTemporaryTtlSeconds() <= 0) {
+            throw noPermission(); // a key with a mint limit of 0 may not mint at all
         }
-        if (findAccessKey(instance, parentAccessKeyId).isEmpty()) {
-            throw new IllegalArgumentException("no access key '" + parentAccessKeyId + "' in instance " + instance);
+        if (ttl.isNegative() || ttl.isZero() || ttl.toSeconds() > parent.maxTemporaryTtlSeconds()
+                || ttl.compareTo(MAX_TEMPORARY_TTL) > 0) {
+            throw OtsException.of(ErrorCode.PARAMETER_INVALID, "ttl_seconds must be between 1 and %d, got %d",
+                    parent.maxTemporaryTtlSeconds(), ttl.toSeconds());
+        }
+        KeyScope mintedScope = scope == null ? parent.scope() : scope;
+        Set<String> mintedTables = tables == null || tables.isEmpty() ? parent.tables() : tables;
+        if (!AccessPolicy.of(mintedScope, mintedTables).isWithin(parent.policy())) {
+            throw noPermission();
+        }
+        if (mintedScope == KeyScope.ADMIN && !mintedTables.isEmpty()) {
+            throw OtsException.of(ErrorCode.PARAMETER_INVALID,
+                    "An admin scope covers the whole instance; it cannot be limited to tables.");
         }
         byte[] idBytes = new byte[12];
         random.nextBytes(idBytes);
         String tempId = TemporaryCredentials.ID_PREFIX + B64URL.encodeToString(idBytes);
         long expiresAt = nowMillis + ttl.toMillis();
-        byte[] payload = tokenPayload(instance, parentAccessKeyId, tempId, expiresAt);
+        byte[] payload = tokenPayload(new DecodedToken(null, instance, parentAccessKeyId, fingerprint(parent), tempId,
+                expiresAt, mintedScope, new TreeSet<>(mintedTables)));
         String token = TOKEN_VERSION + "." + B64URL.encodeToString(payload) + "."
                 + B64URL.encodeToString(hmac("token", payload));
         return new TemporaryCredentials(tempId, temporarySecret(payload), token, expiresAt);
+    }
+
+    /** {@link #mintTemporary(String, String, Duration, KeyScope, Set, long)} with the parent's scope and tables. */
+    public TemporaryCredentials mintTemporary(String instance, String parentAccessKeyId, Duration ttl,
+                                              long nowMillis) {
+        return mintTemporary(instance, parentAccessKeyId, ttl, null, Set.of(), nowMillis);
     }
 
     // ---------------------------------------------------------------- request verification
 
     /**
      * Finds the secret a request of {@code instance} carrying {@code accessKeyId} (and {@code securityToken}, the
-     * {@code x-ots-ststoken} header, or {@code null}) must be signed with.
+     * {@code x-ots-ststoken} header, or {@code null}) must be signed with, and what the request may do.
      *
-     * @throws OtsException {@code OTSAuthFailed} (403) when the key is unknown, the token is malformed, forged, for
-     *                      another key or instance, or expired (the message says which)
+     * @throws OtsException {@code OTSAuthFailed} (403) when the key is unknown or disabled, the token is malformed,
+     *                      forged, for another key or instance, expired, or its parent key was deleted, disabled or
+     *                      rotated (the message says which)
      */
     public VerifiedCredential resolve(String instance, String accessKeyId, String securityToken, long nowMillis) {
         Objects.requireNonNull(accessKeyId, "accessKeyId");
@@ -202,7 +322,10 @@ public final class CredentialStore {
             AccessKey key = findAccessKey(instance, accessKeyId)
                     .orElseThrow(() -> authFailed("The access key id %s does not exist in instance %s.",
                             accessKeyId, instance));
-            return new VerifiedCredential(accessKeyId, key.accessKeySecret(), accessKeyId, key.admin(), false);
+            if (!key.enabled()) {
+                throw authFailed("The access key id %s is disabled.", accessKeyId);
+            }
+            return new VerifiedCredential(accessKeyId, key.accessKeySecret(), accessKeyId, key.policy(), false);
         }
         DecodedToken token = decodeToken(securityToken);
         if (token == null || !token.instance.equals(instance) || !token.temporaryKeyId.equals(accessKeyId)) {
@@ -213,14 +336,27 @@ public final class CredentialStore {
         }
         AccessKey parent = findAccessKey(instance, token.parentKeyId)
                 .orElseThrow(() -> authFailed("The security token is invalid: its access key no longer exists."));
-        return new VerifiedCredential(accessKeyId, temporarySecret(token.payload), parent.accessKeyId(),
-                parent.admin(), true);
+        if (!parent.enabled()) {
+            throw authFailed("The security token is invalid: its access key is disabled.");
+        }
+        if (!MessageDigest.isEqual(fingerprint(parent).getBytes(StandardCharsets.UTF_8),
+                token.parentFingerprint.getBytes(StandardCharsets.UTF_8))) {
+            throw authFailed("The security token is invalid: its access key was rotated or replaced.");
+        }
+        AccessPolicy policy = AccessPolicy.of(token.scope, token.tables).intersect(parent.policy());
+        return new VerifiedCredential(accessKeyId, temporarySecret(token.payload), parent.accessKeyId(), policy, true);
+    }
+
+    /** The public service's answer to a request outside the caller's rights (403). */
+    public static OtsException noPermission() {
+        return new OtsException(ErrorCode.NO_PERMISSION_ACCESS,
+                "You have no permission to access the requested resource, please contact the resource owner.");
     }
 
     // ---------------------------------------------------------------- internals
 
-    private record DecodedToken(byte[] payload, String instance, String parentKeyId, String temporaryKeyId,
-                                long expiresAtMillis) {}
+    private record DecodedToken(byte[] payload, String instance, String parentKeyId, String parentFingerprint,
+                                String temporaryKeyId, long expiresAtMillis, KeyScope scope, Set<String> tables) {}
 
     /** Returns null when the token is malformed or its MAC does not verify. */
     private DecodedToken decodeToken(String token) {
@@ -240,23 +376,54 @@ public final class CredentialStore {
             return null;
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            return new DecodedToken(payload, in.readUTF(), in.readUTF(), in.readUTF(), in.readLong());
+            String instance = in.readUTF();
+            String parent = in.readUTF();
+            String fingerprint = in.readUTF();
+            String tempId = in.readUTF();
+            long expiresAt = in.readLong();
+            KeyScope scope = KeyScope.fromWireName(in.readUTF()).orElse(null);
+            int count = in.readInt();
+            Set<String> tables = new TreeSet<>();
+            for (int i = 0; i < count; i++) {
+                tables.add(in.readUTF());
+            }
+            return scope == null ? null
+                    : new DecodedToken(payload, instance, parent, fingerprint, tempId, expiresAt, scope, tables);
         } catch (IOException e) {
             return null; // a MAC-valid payload always decodes; kept defensive for format changes
         }
     }
 
-    private static byte[] tokenPayload(String instance, String parentId, String tempId, long expiresAt) {
+    private static byte[] tokenPayload(DecodedToken t) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(instance);
-            out.writeUTF(parentId);
-            out.writeUTF(tempId);
-            out.writeLong(expiresAt);
+            out.writeUTF(t.instance);
+            out.writeUTF(t.parentKeyId);
+            out.writeUTF(t.parentFingerprint);
+            out.writeUTF(t.temporaryKeyId);
+            out.writeLong(t.expiresAtMillis);
+            out.writeUTF(t.scope.wireName());
+            out.writeInt(t.tables.size());
+            for (String table : t.tables) {
+                out.writeUTF(table);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** Identifies one version of a parent key (secret and creation time) without revealing the secret. */
+    private String fingerprint(AccessKey parent) {
+        byte[] material = (parent.accessKeySecret() + "\n" + parent.createdAtMillis())
+                .getBytes(StandardCharsets.UTF_8);
+        return B64URL.encodeToString(java.util.Arrays.copyOf(hmac("parent", material), 16));
+    }
+
+    private String newSecret() {
+        byte[] secretBytes = new byte[24];
+        random.nextBytes(secretBytes);
+        return B64URL.encodeToString(secretBytes);
     }
 
     private String temporarySecret(byte[] payload) {
@@ -289,12 +456,24 @@ public final class CredentialStore {
         }
     }
 
+    /**
+     * Format 2: version, secret, scope, table count + names, enabled, origin, max temporary ttl (s), creation time.
+     * Format 1 (before scopes): version, secret, admin flag, creation time; read as an enabled admin (or read-write)
+     * key of origin {@link KeyOrigin#GENERATED}.
+     */
     private static byte[] encodeKey(AccessKey key) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(KEY_FORMAT_VERSION);
+            out.writeByte(KEY_FORMAT_V2);
             out.writeUTF(key.accessKeySecret());
-            out.writeBoolean(key.admin());
+            out.writeUTF(key.scope().wireName());
+            out.writeInt(key.tables().size());
+            for (String table : new TreeSet<>(key.tables())) {
+                out.writeUTF(table);
+            }
+            out.writeBoolean(key.enabled());
+            out.writeUTF(key.origin().name());
+            out.writeLong(key.maxTemporaryTtlSeconds());
             out.writeLong(key.createdAtMillis());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -305,10 +484,28 @@ public final class CredentialStore {
     private static AccessKey decodeKey(String accessKeyId, byte[] value, String metaKey) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             byte version = in.readByte();
-            if (version != KEY_FORMAT_VERSION) {
+            if (version == KEY_FORMAT_V1) {
+                String secret = in.readUTF();
+                KeyScope scope = in.readBoolean() ? KeyScope.ADMIN : KeyScope.READ_WRITE;
+                return new AccessKey(accessKeyId, secret, scope, Set.of(), true, KeyOrigin.GENERATED,
+                        defaultMaxTemporaryTtlSeconds(scope), in.readLong());
+            }
+            if (version != KEY_FORMAT_V2) {
                 throw new IllegalStateException("unsupported access key format " + version + " in " + metaKey);
             }
-            return new AccessKey(accessKeyId, in.readUTF(), in.readBoolean(), in.readLong());
+            String secret = in.readUTF();
+            String scopeName = in.readUTF();
+            KeyScope scope = KeyScope.fromWireName(scopeName)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown scope " + scopeName));
+            int count = in.readInt();
+            Set<String> tables = new TreeSet<>();
+            for (int i = 0; i < count; i++) {
+                tables.add(in.readUTF());
+            }
+            boolean enabled = in.readBoolean();
+            KeyOrigin origin = KeyOrigin.valueOf(in.readUTF());
+            long maxTtl = in.readLong();
+            return new AccessKey(accessKeyId, secret, scope, tables, enabled, origin, maxTtl, in.readLong());
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("corrupt access key entry in metadata: " + metaKey, e);
         }

@@ -66,7 +66,8 @@ final class ConsoleAuthenticator {
         if (!MessageDigest.isEqual(sha256(credential.secret()), secretDigest)) {
             return Optional.empty();
         }
-        return Optional.of(new Principal(credential.principalKeyId(), credential.admin()));
+        return Optional.of(new Principal(credential.principalKeyId(), credential.policy(),
+                credential.temporary()));
     }
 
     private static byte[] sha256(String secret) {

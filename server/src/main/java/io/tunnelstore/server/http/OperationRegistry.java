@@ -26,9 +26,10 @@ public final class OperationRegistry {
     /** One registered operation: how to parse its body and who handles it. */
     record Registration<Q extends Message>(Parser<Q> parser, OperationHandler<Q> handler) {
         /** Parses {@code body} (required fields checked) and calls the handler. */
-        CompletionStage<? extends Message> invoke(RequestContext ctx, byte[] body)
+        CompletionStage<? extends Message> invoke(RequestContext ctx, byte[] body, Map<String, TableLocator> locators)
                 throws InvalidProtocolBufferException {
             Q request = parser.parseFrom(body);
+            AccessControl.authorize(ctx, request, locators);
             return handler.handle(ctx, request);
         }
     }
@@ -38,6 +39,7 @@ public final class OperationRegistry {
 
     private final Map<Action, Registration<?>> operations = new ConcurrentHashMap<>();
     private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private final Map<String, TableLocator> tableLocators = new ConcurrentHashMap<>();
 
     /**
      * Registers the handler of {@code action}. The request body is parsed with {@code parser} (proto2 required fields
@@ -76,6 +78,25 @@ public final class OperationRegistry {
             }
             routes.add(new Route(m, pathPrefix, route));
         }
+    }
+
+    /**
+     * Registers how to find the table behind a request field named {@code fieldName} (e.g. {@code "tunnel_id"}),
+     * for the scope check of keys limited to tables ({@link AccessControl}).
+     *
+     * @throws IllegalStateException when the field already has a locator
+     */
+    public void registerTableLocator(String fieldName, TableLocator locator) {
+        Objects.requireNonNull(locator, "locator");
+        if (tableLocators.putIfAbsent(Objects.requireNonNull(fieldName, "fieldName"), locator) != null) {
+            throw new IllegalStateException("a table locator is already registered for " + fieldName);
+        }
+    }
+
+    /** Parses {@code body} for {@code ctx.action()}, checks the caller's scope, and calls the handler. */
+    CompletionStage<? extends Message> invoke(Registration<?> registration, RequestContext ctx, byte[] body)
+            throws InvalidProtocolBufferException {
+        return registration.invoke(ctx, body, tableLocators);
     }
 
     /** The actions that have a handler (for diagnostics). */

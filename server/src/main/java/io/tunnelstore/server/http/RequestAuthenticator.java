@@ -76,7 +76,8 @@ final class RequestAuthenticator {
         if (!Signatures.constantTimeEquals(expected, actual)) {
             throw authFailed("Signature mismatch.");
         }
-        return new AuthenticatedCaller(new Principal(credential.principalKeyId(), credential.admin()),
+        return new AuthenticatedCaller(new Principal(credential.principalKeyId(), credential.policy(),
+                credential.temporary()),
                 credential.accessKeyId(), responseKey);
     }
 

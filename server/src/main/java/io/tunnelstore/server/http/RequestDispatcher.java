@@ -103,7 +103,7 @@ public final class RequestDispatcher {
                     "Unsupported operation: " + ctx.action().path()));
         }
         try {
-            CompletionStage<? extends Message> stage = registration.invoke(ctx, request.toByteArray());
+            CompletionStage<? extends Message> stage = registry.invoke(registration, ctx, request.toByteArray());
             return stage == null
                     ? CompletableFuture.failedFuture(new IllegalStateException("handler returned a null stage"))
                     : stage.thenApply(m -> (Message) m);
@@ -219,7 +219,7 @@ public final class RequestDispatcher {
         CompletionStage<? extends Message> stage;
         try {
             byte[] body = RequestBodies.decode(request.headers(), request.body(), MAX_INFLATED_BYTES);
-            stage = registration.invoke(ctx, body);
+            stage = registry.invoke(registration, ctx, body);
         } catch (InvalidProtocolBufferException e) {
             result.complete(OtsResponses.error(requestId, actionPath, caller, clock.millis(),
                     ErrorCode.PARAMETER_INVALID, "Invalid " + actionPath + " request body: " + e.getMessage()));

@@ -11,6 +11,7 @@ import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.storage.StorageEngine;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,6 +38,7 @@ public final class StreamModule implements ServerModule {
     private final StreamService streams;
     private final StreamRecordReader records;
     private final SplitPointCalculator splits;
+    private final TableCatalog catalog;
 
     /** Module over the server's storage engine and its {@link TableCatalog#shared shared catalog}. */
     public StreamModule(ServerContext context) {
@@ -45,6 +47,7 @@ public final class StreamModule implements ServerModule {
 
     /** Module over explicit collaborators; {@code catalog} must be the one the table module writes. */
     public StreamModule(TableCatalog catalog, StorageEngine storage) {
+        this.catalog = catalog;
         StreamLocator locator = new StreamLocator(catalog);
         this.streams = new StreamService(locator, storage);
         this.records = new StreamRecordReader(locator, storage);
@@ -53,6 +56,17 @@ public final class StreamModule implements ServerModule {
 
     @Override
     public void register(OperationRegistry r) {
+        // For keys limited to tables: DescribeStream, GetShardIterator and GetStreamRecord name no table.
+        r.registerTableLocator("stream_id", (instance, streamId) -> catalog.findByStreamId(streamId)
+                .filter(t -> t.instanceName().equals(instance)).map(TableDescriptor::tableName));
+        r.registerTableLocator("shard_iterator", (instance, text) -> {
+            try {
+                return catalog.findById(ShardIterator.decode(text).tableId())
+                        .filter(t -> t.instanceName().equals(instance)).map(TableDescriptor::tableName);
+            } catch (RuntimeException malformed) {
+                return java.util.Optional.empty(); // the handler answers OTSParameterInvalid
+            }
+        });
         r.register(Action.LIST_STREAM, ListStreamRequest.parser(),
                 (ctx, q) -> done(streams.listStream(ctx.instanceName(), q)));
         r.register(Action.DESCRIBE_STREAM, DescribeStreamRequest.parser(),

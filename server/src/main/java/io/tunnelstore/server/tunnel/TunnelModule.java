@@ -96,6 +96,9 @@ public final class TunnelModule implements ServerModule {
 
     @Override
     public void register(OperationRegistry r) {
+        // For keys limited to tables: tunnel/connect, readrecords, ... name only the tunnel id.
+        r.registerTableLocator("tunnel_id", (instance, tunnelId) -> registry.find(instance, tunnelId)
+                .map(rt -> rt.definition().tableName()));
         r.register(Action.TUNNEL_CREATE, TunnelProtos.CreateTunnelRequest.parser(),
                 (ctx, q) -> CompletableFuture.completedFuture(admin.create(ctx.instanceName(), q)));
         r.register(Action.TUNNEL_DELETE, TunnelProtos.DeleteTunnelRequest.parser(),

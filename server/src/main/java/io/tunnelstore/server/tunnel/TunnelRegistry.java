@@ -92,6 +92,12 @@ final class TunnelRegistry {
         return rt;
     }
 
+    /** The tunnel with this id in this instance, if any. */
+    Optional<TunnelRuntime> find(String instance, String tunnelId) {
+        TunnelRuntime rt = tunnelId == null ? null : byId.get(tunnelId);
+        return rt == null || !rt.definition().instanceName().equals(instance) ? Optional.empty() : Optional.of(rt);
+    }
+
     Optional<TunnelRuntime> findByName(String instance, String table, String tunnelName) {
         return byId.values().stream()
                 .filter(rt -> rt.definition().instanceName().equals(instance)

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class CredentialStoreTest {
     @Test
     void longLivedKeyResolvesToItsSecret() {
         assertThat(store.resolve("inst", "parent", null, NOW))
-                .isEqualTo(new VerifiedCredential("parent", "parentSecret", "parent", true, false));
+                .isEqualTo(new VerifiedCredential("parent", "parentSecret", "parent", AccessPolicy.ADMIN, false));
     }
 
     @Test
@@ -80,8 +81,8 @@ class CredentialStoreTest {
         assertThat(sts.expiresAtMillis()).isEqualTo(NOW + 600_000);
 
         VerifiedCredential ok = store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 599_999);
-        assertThat(ok).isEqualTo(new VerifiedCredential(sts.accessKeyId(), sts.accessKeySecret(), "parent", true,
-                true));
+        assertThat(ok).isEqualTo(new VerifiedCredential(sts.accessKeyId(), sts.accessKeySecret(), "parent",
+                AccessPolicy.ADMIN, true));
         assertAuthFailed(() -> store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 600_000),
                 "The security token has expired.");
     }
@@ -138,12 +139,12 @@ class CredentialStoreTest {
 
     @Test
     void mintingValidatesParentAndTtl() {
-        assertThatThrownBy(() -> store.mintTemporary("inst", "nobody", Duration.ofMinutes(1), NOW))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("no access key 'nobody' in instance inst");
-        assertThatThrownBy(() -> store.mintTemporary("inst", "parent", Duration.ZERO, NOW))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("ttl must be in (0, PT12H]: PT0S");
-        assertThatThrownBy(() -> store.mintTemporary("inst", "parent", Duration.ofHours(13), NOW))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("ttl must be in (0, PT12H]: PT13H");
+        assertAuthFailed(() -> store.mintTemporary("inst", "nobody", Duration.ofMinutes(1), NOW),
+                "The access key id nobody does not exist in instance inst.");
+        assertOts(() -> store.mintTemporary("inst", "parent", Duration.ZERO, NOW), ErrorCode.PARAMETER_INVALID,
+                "ttl_seconds must be between 1 and 43200, got 0");
+        assertOts(() -> store.mintTemporary("inst", "parent", Duration.ofHours(13), NOW), ErrorCode.PARAMETER_INVALID,
+                "ttl_seconds must be between 1 and 43200, got 46800");
     }
 
     @Test
@@ -152,7 +153,7 @@ class CredentialStoreTest {
         assertThatThrownBy(() -> new AccessKey("STS.x", "s", false, NOW)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new AccessKey("id", "topsecret", false, NOW).toString()).doesNotContain("topsecret");
         assertThat(store.mintTemporary("inst", "parent", Duration.ofMinutes(1), NOW).toString())
-                .doesNotContain("secret").doesNotContain("v1.");
+                .doesNotContain("secret").doesNotContain("v2.");
     }
 
     private static void assertAuthFailed(Runnable call, String message) {
@@ -160,5 +161,144 @@ class CredentialStoreTest {
         assertThat(e).isNotNull();
         assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
         assertThat(e.getMessage()).isEqualTo(message);
+    }
+
+    private static void assertOts(Runnable call, ErrorCode code, String message) {
+        OtsException e = catchThrowableOfType(OtsException.class, call::run);
+        assertThat(e).isNotNull();
+        assertThat(e.errorCode()).isEqualTo(code);
+        assertThat(e.getMessage()).isEqualTo(message);
+    }
+
+    private static final String NO_PERMISSION =
+            "You have no permission to access the requested resource, please contact the resource owner.";
+
+    @Test
+    void scopedKeysPersistWithEveryAttribute() {
+        AccessKey reader = store.createAccessKey("inst", KeyScope.READ_ONLY, Set.of("b", "a"), 600,
+                KeyOrigin.CREATED, NOW);
+        AccessKey disabled = store.updateAccessKey("inst", reader.accessKeyId(), k -> k.withEnabled(false)).get();
+        CredentialStore reopened = CredentialStore.open(storage, new SecureRandom());
+        AccessKey loaded = reopened.findAccessKey("inst", reader.accessKeyId()).get();
+        assertThat(loaded).isEqualTo(disabled);
+        assertThat(loaded.tables()).containsExactlyInAnyOrder("a", "b");
+        assertThat(loaded.scope()).isEqualTo(KeyScope.READ_ONLY);
+        assertThat(loaded.enabled()).isFalse();
+        assertThat(loaded.maxTemporaryTtlSeconds()).isEqualTo(600);
+        assertThat(loaded.policy()).isEqualTo(new AccessPolicy(
+                Set.of(Permission.READ_DATA, Permission.READ_TUNNELS, Permission.AUTHENTICATED), false,
+                Set.of("a", "b")));
+    }
+
+    @Test
+    void formatOneKeysStillLoad() {
+        // A key written before scopes existed: version 1, secret, admin flag, creation time.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF("oldSecret");
+            out.writeBoolean(false);
+            out.writeLong(NOW);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        storage.writeMeta(new io.tunnelstore.storage.MetaBatch().put("auth/inst/old", bytes.toByteArray()));
+        AccessKey old = CredentialStore.open(storage, new SecureRandom()).findAccessKey("inst", "old").get();
+        assertThat(old).isEqualTo(new AccessKey("old", "oldSecret", KeyScope.READ_WRITE, Set.of(), true,
+                KeyOrigin.GENERATED, 0, NOW));
+    }
+
+    @Test
+    void disabledKeyAndItsCredentialsAreRefusedAtOnceAndWorkAgainWhenEnabled() {
+        TemporaryCredentials sts = store.mintTemporary("inst", "parent", Duration.ofMinutes(10), NOW);
+        store.updateAccessKey("inst", "parent", k -> k.withEnabled(false));
+        assertAuthFailed(() -> store.resolve("inst", "parent", null, NOW), "The access key id parent is disabled.");
+        assertAuthFailed(() -> store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW),
+                "The security token is invalid: its access key is disabled.");
+        assertAuthFailed(() -> store.mintTemporary("inst", "parent", Duration.ofMinutes(1), NOW),
+                "The access key id parent does not exist in instance inst.");
+        store.updateAccessKey("inst", "parent", k -> k.withEnabled(true));
+        assertThat(store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW).secret())
+                .isEqualTo(sts.accessKeySecret());
+    }
+
+    @Test
+    void rotationReplacesTheSecretAndRevokesEveryCredentialMintedBefore() {
+        TemporaryCredentials sts = store.mintTemporary("inst", "parent", Duration.ofMinutes(10), NOW);
+        AccessKey rotated = store.rotateAccessKey("inst", "parent", NOW + 1).get();
+        assertThat(rotated.accessKeySecret()).isNotEqualTo("parentSecret").matches("[A-Za-z0-9_-]{32}");
+        assertThat(store.resolve("inst", "parent", null, NOW).secret()).isEqualTo(rotated.accessKeySecret());
+        assertAuthFailed(() -> store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW),
+                "The security token is invalid: its access key was rotated or replaced.");
+        assertThat(store.rotateAccessKey("inst", "nobody", NOW)).isEmpty();
+    }
+
+    @Test
+    void deletedAndRecreatedParentWithTheSameSecretDoesNotReviveOldCredentials() {
+        TemporaryCredentials sts = store.mintTemporary("inst", "parent", Duration.ofMinutes(10), NOW);
+        store.deleteAccessKey("inst", "parent");
+        store.putAccessKey("inst", new AccessKey("parent", "parentSecret", true, NOW + 5));
+        assertAuthFailed(() -> store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 6),
+                "The security token is invalid: its access key was rotated or replaced.");
+    }
+
+    @Test
+    void temporaryCredentialsNarrowAndNeverWiden() {
+        AccessKey writer = store.createAccessKey("inst", KeyScope.READ_WRITE, Set.of("t1", "t2"), 3600,
+                KeyOrigin.CREATED, NOW);
+        TemporaryCredentials narrowed = store.mintTemporary("inst", writer.accessKeyId(), Duration.ofMinutes(5),
+                KeyScope.READ_ONLY, Set.of("t1"), NOW);
+        assertThat(store.resolve("inst", narrowed.accessKeyId(), narrowed.securityToken(), NOW).policy())
+                .isEqualTo(AccessPolicy.of(KeyScope.READ_ONLY, Set.of("t1")));
+        TemporaryCredentials same = store.mintTemporary("inst", writer.accessKeyId(), Duration.ofMinutes(5), NOW);
+        assertThat(store.resolve("inst", same.accessKeyId(), same.securityToken(), NOW).policy())
+                .isEqualTo(writer.policy());
+
+        // Wider scope, other tables, all tables, a longer ttl than the key allows: refused.
+        assertOts(() -> store.mintTemporary("inst", writer.accessKeyId(), Duration.ofMinutes(5), KeyScope.ADMIN,
+                Set.of(), NOW), ErrorCode.NO_PERMISSION_ACCESS, NO_PERMISSION);
+        assertOts(() -> store.mintTemporary("inst", writer.accessKeyId(), Duration.ofMinutes(5), null,
+                Set.of("t3"), NOW), ErrorCode.NO_PERMISSION_ACCESS, NO_PERMISSION);
+        assertOts(() -> store.mintTemporary("inst", writer.accessKeyId(), Duration.ofSeconds(3601), NOW),
+                ErrorCode.PARAMETER_INVALID, "ttl_seconds must be between 1 and 3600, got 3601");
+        AccessKey noMint = store.createAccessKey("inst", KeyScope.READ_ONLY, Set.of(), 0, KeyOrigin.CREATED, NOW);
+        assertOts(() -> store.mintTemporary("inst", noMint.accessKeyId(), Duration.ofSeconds(1), NOW),
+                ErrorCode.NO_PERMISSION_ACCESS, NO_PERMISSION);
+
+        // Narrowing the parent later narrows the credentials minted before.
+        store.updateAccessKey("inst", writer.accessKeyId(), k -> new AccessKey(k.accessKeyId(), k.accessKeySecret(),
+                KeyScope.TUNNEL_CONSUME, Set.of("t2"), true, k.origin(), k.maxTemporaryTtlSeconds(),
+                k.createdAtMillis()));
+        assertThat(store.resolve("inst", same.accessKeyId(), same.securityToken(), NOW).policy())
+                .isEqualTo(AccessPolicy.of(KeyScope.TUNNEL_CONSUME, Set.of("t2")));
+        assertThat(store.resolve("inst", narrowed.accessKeyId(), narrowed.securityToken(), NOW).policy())
+                .isEqualTo(new AccessPolicy(Set.of(Permission.READ_TUNNELS, Permission.AUTHENTICATED), false,
+                        Set.of()));
+    }
+
+    @Test
+    void environmentKeyIsTheOnlyEnvironmentKeyAndAChangedSecretRevokesItsCredentials() {
+        assertThat(store.installEnvironmentKey("inst", "env1", "secret1", NOW))
+                .isEqualTo(new CredentialStore.EnvironmentKeyChange(java.util.List.of(), true));
+        TemporaryCredentials sts = store.mintTemporary("inst", "env1", Duration.ofHours(1), NOW);
+        // Same pair at the next start: nothing changes, the credentials survive.
+        assertThat(store.installEnvironmentKey("inst", "env1", "secret1", NOW + 10))
+                .isEqualTo(new CredentialStore.EnvironmentKeyChange(java.util.List.of(), false));
+        assertThat(store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 10).admin()).isTrue();
+        // New secret: old secret and old credentials refused.
+        store.installEnvironmentKey("inst", "env1", "secret2", NOW + 20);
+        assertThat(store.resolve("inst", "env1", null, NOW + 20).secret()).isEqualTo("secret2");
+        assertAuthFailed(() -> store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 20),
+                "The security token is invalid: its access key was rotated or replaced.");
+        // Another id: the previous environment key is gone; keys of other origins stay.
+        assertThat(store.installEnvironmentKey("inst", "env2", "secret3", NOW + 30))
+                .isEqualTo(new CredentialStore.EnvironmentKeyChange(java.util.List.of("env1"), true));
+        assertAuthFailed(() -> store.resolve("inst", "env1", null, NOW + 30),
+                "The access key id env1 does not exist in instance inst.");
+        assertThat(store.findAccessKey("inst", "parent")).isPresent();
+        // None configured: no environment key remains.
+        assertThat(store.installEnvironmentKey("inst", null, null, NOW + 40))
+                .isEqualTo(new CredentialStore.EnvironmentKeyChange(java.util.List.of("env2"), false));
+        assertThat(store.listAccessKeys("inst")).extracting(AccessKey::accessKeyId).containsExactly("parent");
     }
 }
