@@ -20,6 +20,10 @@ public record AccessPolicy(Set<Permission> permissions, boolean allTables, Set<S
     /** Everything, on every table: the environment key, admin keys, and the server's own in-process readers. */
     public static final AccessPolicy ADMIN = of(KeyScope.ADMIN, Set.of());
 
+    /** The most a temporary credential may do, whatever its scope: everything but key management. */
+    public static final AccessPolicy TEMPORARY_LIMIT = new AccessPolicy(
+            EnumSet.complementOf(EnumSet.of(Permission.ADMINISTER)), true, Set.of());
+
     public AccessPolicy {
         permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
         tables = Set.copyOf(new TreeSet<>(tables));

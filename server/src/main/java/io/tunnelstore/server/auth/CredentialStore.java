@@ -50,7 +50,9 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code parentFingerprint} is an HMAC of the parent's secret and creation time: rotating the parent, changing the
  * environment key's secret, or deleting and re-creating the parent invalidates every credential minted before.
  * At each request the parent must still exist and be enabled, and the credential acts with the intersection of its
- * minted scope and the parent's current scope: it can only ever narrow.
+ * minted scope and the parent's current scope: it can only ever narrow. Temporary credentials never manage keys
+ * ({@link Permission#ADMINISTER}) and never mint (checked by the mint operation): a credential that could create a
+ * permanent key or a longer credential would outlive itself.
  *
  * <p>Thread-safety: safe for concurrent use; mutations are serialized on this object.
  */
@@ -343,7 +345,9 @@ public final class CredentialStore {
                 token.parentFingerprint.getBytes(StandardCharsets.UTF_8))) {
             throw authFailed("The security token is invalid: its access key was rotated or replaced.");
         }
-        AccessPolicy policy = AccessPolicy.of(token.scope, token.tables).intersect(parent.policy());
+        // Never key management: temporary credentials that could create a permanent key would outlive themselves.
+        AccessPolicy policy = AccessPolicy.of(token.scope, token.tables).intersect(parent.policy())
+                .intersect(AccessPolicy.TEMPORARY_LIMIT);
         return new VerifiedCredential(accessKeyId, temporarySecret(token.payload), parent.accessKeyId(), policy, true);
     }
 

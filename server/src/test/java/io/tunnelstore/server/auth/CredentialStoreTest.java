@@ -82,7 +82,9 @@ class CredentialStoreTest {
 
         VerifiedCredential ok = store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 599_999);
         assertThat(ok).isEqualTo(new VerifiedCredential(sts.accessKeyId(), sts.accessKeySecret(), "parent",
-                AccessPolicy.ADMIN, true));
+                AccessPolicy.ADMIN.intersect(AccessPolicy.TEMPORARY_LIMIT), true));
+        assertThat(ok.policy().allows(Permission.ADMINISTER)).isFalse();
+        assertThat(ok.policy().allows(Permission.MANAGE_TABLES)).isTrue();
         assertAuthFailed(() -> store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 600_000),
                 "The security token has expired.");
     }
@@ -284,7 +286,8 @@ class CredentialStoreTest {
         // Same pair at the next start: nothing changes, the credentials survive.
         assertThat(store.installEnvironmentKey("inst", "env1", "secret1", NOW + 10))
                 .isEqualTo(new CredentialStore.EnvironmentKeyChange(java.util.List.of(), false));
-        assertThat(store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 10).admin()).isTrue();
+        assertThat(store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW + 10).secret())
+                .isEqualTo(sts.accessKeySecret());
         // New secret: old secret and old credentials refused.
         store.installEnvironmentKey("inst", "env1", "secret2", NOW + 20);
         assertThat(store.resolve("inst", "env1", null, NOW + 20).secret()).isEqualTo("secret2");
