@@ -98,6 +98,28 @@ class TunnelstoreServerTest {
         }
     }
 
+    /** Regression (issue 14, finding 2): restarting with another OTS_AK_ENV left the previous key fully working. */
+    @Test
+    void restartWithAnotherEnvironmentKeyRemovesThePreviousOne() throws IOException {
+        try (TestServers.Running running = TestServers.start(TestServers.config(dataDir).adminKey("k1", "s1"))) {
+            assertThat(listTable(running.port(), "k1", "s1").status()).isEqualTo(200);
+        }
+        try (TestServers.Running running = TestServers.start(TestServers.config(dataDir).adminKey("k2", "s2"))) {
+            assertThat(listTable(running.port(), "k2", "s2").status()).isEqualTo(200);
+            assertThat(listTable(running.port(), "k1", "s1").status()).isEqualTo(403);
+            assertThat(running.consoleText()).doesNotContain("Generated");
+        }
+        // No environment key at all: the previous one stops working too, and an admin key is generated instead.
+        ServerConfig.Builder none = ServerConfig.builder().port(0).dataDir(dataDir)
+                .clock(new MutableClock(TestServers.START)).syncWrites(false).workerThreads(2);
+        try (TestServers.Running running = TestServers.start(none)) {
+            assertThat(listTable(running.port(), "k2", "s2").status()).isEqualTo(403);
+            Matcher m = GENERATED.matcher(running.consoleText());
+            assertThat(m.find()).as(running.consoleText()).isTrue();
+            assertThat(listTable(running.port(), m.group(1), m.group(2)).status()).isEqualTo(200);
+        }
+    }
+
     @Test
     void closeIsIdempotentClosesModulesAndReleasesTheDataDir() {
         TestServers.Running running = TestServers.start(dataDir);
