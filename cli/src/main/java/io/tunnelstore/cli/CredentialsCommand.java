@@ -18,7 +18,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code tunnelstore credentials}: access credentials (admin operations of a running server). */
 @Command(name = "credentials", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Manage access credentials on a running server (admin key required).",
+        description = "Mint temporary credentials on a running server (a permanent key allowed to mint).",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {CredentialsCommand.Mint.class})
 final class CredentialsCommand implements Callable<Integer> {
@@ -31,8 +31,9 @@ final class CredentialsCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code tunnelstore credentials mint --ttl PT1H}: STS-style temporary credentials acting as the admin key the
-     * command connects with, for handing to a job (our SDK or the official SDKs' STS-token constructors).
+     * {@code tunnelstore credentials mint --ttl PT1H [--scope S] [--table T]...}: STS-style temporary credentials
+     * under the (permanent) key the command connects with, never wider than it, for handing to a job (our SDK or the
+     * official SDKs' STS-token constructors).
      */
     @Command(name = "mint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Mint temporary credentials (access key id, secret, security token) that expire after "
@@ -44,6 +45,15 @@ final class CredentialsCommand implements Callable<Integer> {
                         + "default: ${DEFAULT-VALUE}).")
         Duration ttl;
 
+        @Option(names = "--scope", paramLabel = "SCOPE",
+                description = "Narrower scope than the connecting key's: admin, read-write, read-only or "
+                        + "tunnel-consume (default: the key's).")
+        String scope;
+
+        @Option(names = "--table", paramLabel = "TABLE",
+                description = "Limit the credentials to this table (repeatable; default: the key's tables).")
+        List<String> tables = new java.util.ArrayList<>();
+
         @Override
         int run() {
             if (ttl.toSeconds() < 1 || ttl.compareTo(AdminClient.MAX_TTL) > 0) {
@@ -52,7 +62,7 @@ final class CredentialsCommand implements Callable<Integer> {
             }
             Credentials minted;
             try (AdminClient admin = AdminClient.create(clientConfig())) {
-                minted = admin.mintTemporaryCredentials(ttl);
+                minted = admin.mintTemporaryCredentials(ttl, scope, tables);
             }
             if (json()) {
                 Map<String, Object> out = new LinkedHashMap<>();

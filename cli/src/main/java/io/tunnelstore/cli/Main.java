@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Tunnelstore: a self-hostable Tablestore-compatible table store with the Tunnel Service.",
         subcommands = {ServerCommand.class, DemoCommand.class, TableCommand.class, TunnelCommand.class,
-                CredentialsCommand.class,
+                CredentialsCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -98,9 +98,8 @@ class CredentialsCommandTest {
         CliRun.Result refused = run(plain.accessKeyId(), plain.accessKeySecret(), "credentials", "mint");
         assertThat(refused.exitCode()).isEqualTo(CliErrors.FAILED);
         assertThat(refused.out()).isEmpty();
-        assertThat(refused.cliErrLines().get(0)).startsWith("tunnelstore credentials mint: access key "
-                + plain.accessKeyId() + " is not an admin key; only admin keys may call "
-                + "tunnelstore/admin/mint-credentials (code OTSNoPermissionAccess");
+        assertThat(refused.cliErrLines().get(0)).startsWith("tunnelstore credentials mint: You have no permission to "
+                + "access the requested resource, please contact the resource owner. (code OTSNoPermissionAccess");
 
         assertThat(run(AK, SK, "credentials", "mint", "--ttl", "PT13H").exitCode()).isEqualTo(2);
         assertThat(run(AK, SK, "credentials", "mint", "--ttl", "an hour").exitCode()).isEqualTo(2);
