@@ -37,13 +37,29 @@ final class ServerCommand implements Callable<Integer> {
             description = "Instance name(s), comma-separated (default: ${DEFAULT-VALUE}).")
     List<String> instances;
 
+    /** Environment variable holding the {@code /metrics} bearer token (preferred to the flag: not in ps output). */
+    static final String METRICS_TOKEN_ENV = "TUNNELSTORE_METRICS_TOKEN";
+
+    @Option(names = "--metrics-token", paramLabel = "TOKEN",
+            description = "Require 'Authorization: Bearer TOKEN' on GET /metrics (default: $" + METRICS_TOKEN_ENV
+                    + " if set, else /metrics is open).")
+    String metricsToken;
+
+    @Option(names = "--console-secure-cookies",
+            description = "Mark the console session cookie Secure (set when clients reach the server over HTTPS, "
+                    + "e.g. through a TLS proxy).")
+    boolean consoleSecureCookies;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = ServerConfig.builder()
                 .host(host).port(port).dataDir(dataDir).instanceNames(instances)
                 .adminKeyFromEnvironment(System.getenv())
                 .build();
-        TunnelstoreServer server = StandardModules.server(config).build();
+        String token = metricsToken != null ? metricsToken : System.getenv(METRICS_TOKEN_ENV);
+        TunnelstoreServer server = StandardModules.server(config,
+                new StandardModules.Options(token == null || token.isBlank() ? null : token.strip(),
+                        consoleSecureCookies)).build();
         CountDownLatch stopped = new CountDownLatch(1);
         // The JVM runs shutdown hooks on SIGTERM and SIGINT (Ctrl-C): close the server there so storage is flushed.
         Thread hook = new Thread(() -> {

@@ -19,7 +19,21 @@ import java.util.concurrent.atomic.AtomicReference;
 final class StandardModules {
     private StandardModules() {}
 
+    /**
+     * Launcher settings of the modules.
+     *
+     * @param metricsBearerToken  token {@code GET /metrics} requires, or null for an open endpoint
+     * @param consoleSecureCookies whether the console cookie carries {@code Secure}
+     */
+    record Options(String metricsBearerToken, boolean consoleSecureCookies) {
+        static final Options DEFAULTS = new Options(null, false);
+    }
+
     static TunnelstoreServer.Builder server(ServerConfig config) {
+        return server(config, Options.DEFAULTS);
+    }
+
+    static TunnelstoreServer.Builder server(ServerConfig config, Options options) {
         // Metrics and the console read tunnels (with every connected client, also those holding no channel) from the
         // tunnel module created by this server.
         AtomicReference<TunnelModule> tunnels = new AtomicReference<>();
@@ -32,9 +46,11 @@ final class StandardModules {
                     tunnels.set(module);
                     return module;
                 })
-                .module(context -> new MetricsModule(context, MetricsSettings.defaults(),
+                .module(context -> new MetricsModule(context,
+                        MetricsSettings.defaults().withBearerToken(options.metricsBearerToken()),
                         instance -> tunnels.get().tunnels(instance)))
-                .module(context -> new ConsoleModule(context, ConsoleSettings.defaults(),
+                .module(context -> new ConsoleModule(context,
+                        ConsoleSettings.defaults().withSecureCookies(options.consoleSecureCookies()),
                         instance -> tunnels.get().tunnels(instance)));
     }
 }

@@ -58,9 +58,14 @@ final class ConsoleApi {
     private final ConsoleHistory history;
     private final Clock clock;
     private final long sampleIntervalMillis;
+    private final LoginThrottle throttle;
+    private final boolean secureCookies;
 
     ConsoleApi(ConsoleAuthenticator authenticator, ConsoleSessions sessions, TunnelStatusReader reader,
-               TableCatalog catalog, ConsoleHistory history, Clock clock, long sampleIntervalMillis) {
+               TableCatalog catalog, ConsoleHistory history, Clock clock, long sampleIntervalMillis,
+               LoginThrottle throttle, boolean secureCookies) {
+        this.throttle = throttle;
+        this.secureCookies = secureCookies;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.reader = reader;
@@ -74,6 +79,11 @@ final class ConsoleApi {
 
     HttpRouteResponse post(HttpRouteRequest request) {
         String path = request.path();
+        if (!sameOrigin(request)) {
+            log.info("Console {} refused: cross-origin request (Origin {}, Host {})", path,
+                    request.headers().get("origin"), request.headers().get("host"));
+            return error(403, "Cross-origin request refused.");
+        }
         if (path.equals(PREFIX + "login")) {
             return login(request);
         }
@@ -87,12 +97,19 @@ final class ConsoleApi {
     private HttpRouteResponse login(HttpRouteRequest request) {
         Map<String, String> form = parseForm(new String(request.body(), StandardCharsets.UTF_8));
         long now = clock.millis();
+        String keyId = form.getOrDefault("accessKeyId", "");
+        Optional<HttpRouteResponse> throttled = throttled(keyId, request.remoteAddress());
+        if (throttled.isPresent()) {
+            return throttled.get();
+        }
         Optional<ConsoleIdentity> identity = authenticator.authenticate(form.get("accessKeyId"),
                 form.get("accessKeySecret"), form.get("securityToken"), now);
         if (identity.isEmpty()) {
-            log.info("Console login refused for access key id {}", form.getOrDefault("accessKeyId", ""));
+            throttle.failed(keyId, request.remoteAddress());
+            log.info("Console login refused for access key id {} from {}", keyId, request.remoteAddress());
             return error(401, "The access key id or secret is wrong (or valid in no instance of this server).");
         }
+        throttle.succeeded(keyId, request.remoteAddress());
         String id = sessions.create(identity.get(), now);
         ConsoleSessions.Session session = sessions.use(id, now).orElseThrow();
         long maxAgeSeconds = Math.max(1, (sessions.expiresAtMillis(session) - now) / 1000);
@@ -102,14 +119,53 @@ final class ConsoleApi {
                 sessions.expiresAtMillis(session)), Map.of("set-cookie", cookie(id, maxAgeSeconds)));
     }
 
-    private static String cookie(String value, long maxAgeSeconds) {
-        return COOKIE + "=" + value + "; Path=/console; HttpOnly; SameSite=Strict; Max-Age=" + maxAgeSeconds;
+    private String cookie(String value, long maxAgeSeconds) {
+        return COOKIE + "=" + value + "; Path=/console; HttpOnly; SameSite=Strict; Max-Age=" + maxAgeSeconds
+                + (secureCookies ? "; Secure" : "");
+    }
+
+    /**
+     * CSRF defence for state-changing requests: a browser names the page's origin in {@code Origin} (or at least
+     * says {@code Sec-Fetch-Site: cross-site}); it must be this server ({@code http(s)://<Host>}). Clients that send
+     * neither header (curl, scripts) are not browsers a third-party page can drive, and pass.
+     */
+    static boolean sameOrigin(HttpRouteRequest request) {
+        String origin = request.headers().get("origin");
+        if (origin == null) {
+            return !"cross-site".equalsIgnoreCase(request.headers().getOrDefault("sec-fetch-site", ""));
+        }
+        String host = request.headers().get("host");
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        String o = origin.strip().toLowerCase(java.util.Locale.ROOT);
+        String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+        return o.equals("http://" + h) || o.equals("https://" + h);
+    }
+
+    /** 429 with {@code Retry-After} (whole seconds, rounded up) while logins of this key or address are throttled. */
+    private Optional<HttpRouteResponse> throttled(String accessKeyId, String address) {
+        java.util.OptionalLong wait = throttle.retryAfterMillis(accessKeyId, address);
+        if (wait.isEmpty()) {
+            return Optional.empty();
+        }
+        long seconds = (wait.getAsLong() + 999) / 1000;
+        log.info("Console login for access key id {} from {} throttled for {} s", accessKeyId, address, seconds);
+        return Optional.of(json(429, Map.of("error", "Too many failed logins; retry in " + seconds + " s."),
+                Map.of("retry-after", Long.toString(seconds))));
     }
 
     // ---------------------------------------------------------------- GET
 
     HttpRouteResponse get(HttpRouteRequest request) {
         long now = clock.millis();
+        Optional<String[]> basic = basicCredentials(request);
+        if (basic.isPresent()) { // checked even with a cookie: a bogus cookie must not bypass the throttle
+            Optional<HttpRouteResponse> throttled = throttled(basic.get()[0], request.remoteAddress());
+            if (throttled.isPresent()) {
+                return throttled.get();
+            }
+        }
         Optional<Caller> caller = caller(request, now);
         if (caller.isEmpty()) {
             return error(401, "Log in first (session cookie or HTTP Basic access key id and secret).");
@@ -182,24 +238,42 @@ final class ConsoleApi {
                 return c;
             }
         }
-        String authorization = request.headers().get("authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
-                        StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            int colon = decoded.indexOf(':');
-            if (colon <= 0) {
-                return Optional.empty();
-            }
-            return authenticator.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1),
+        Optional<String[]> basic = basicCredentials(request);
+        if (basic.isPresent()) {
+            String keyId = basic.get()[0];
+            Optional<Caller> c = authenticator.authenticate(keyId, basic.get()[1],
                             request.headers().get("x-ots-ststoken"), now)
                     .map(identity -> new Caller(identity, new ArrayList<>(identity.principals().keySet()), 0));
+            if (c.isPresent()) {
+                throttle.succeeded(keyId, request.remoteAddress());
+            } else {
+                throttle.failed(keyId, request.remoteAddress());
+                log.info("Console HTTP Basic login refused for access key id {} from {}", keyId,
+                        request.remoteAddress());
+            }
+            return c;
         }
         return Optional.empty();
+    }
+
+    /** {@code [accessKeyId, secret]} from an {@code Authorization: Basic} header, if there is a well-formed one. */
+    private static Optional<String[]> basicCredentials(HttpRouteRequest request) {
+        String authorization = request.headers().get("authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
     }
 
     private Optional<Caller> validated(ConsoleIdentity identity, long expiresAt, long now) {

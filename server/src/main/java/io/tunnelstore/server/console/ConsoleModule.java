@@ -82,9 +82,10 @@ public final class ConsoleModule implements ServerModule {
         reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout(), views);
         api = new ConsoleApi(new ConsoleAuthenticator(context.credentialStore(), context.config().instanceNames()),
                 sessions, reader, TableCatalog.shared(context.storage()), history, context.clock(),
-                settings.sampleInterval().toMillis());
-        operations.registerHttpRoute("GET", "/console", this::get);
-        operations.registerHttpRoute("POST", ConsoleApi.PREFIX, request -> api.post(request));
+                settings.sampleInterval().toMillis(), LoginThrottle.defaults(context.clock()::millis),
+                settings.secureCookies());
+        operations.registerHttpSubtree("GET", "/console", this::get);
+        operations.registerHttpSubtree("POST", ConsoleApi.PREFIX, request -> api.post(request));
         long period = settings.sampleInterval().toMillis();
         sampler.scheduleWithFixedDelay(this::sampleSafely, period, period, TimeUnit.MILLISECONDS);
     }

@@ -11,9 +11,17 @@ import java.util.Objects;
  * @param sampleInterval      how often the history behind the charts is sampled
  * @param historyWindow       how much history is kept (older points are dropped)
  * @param tunnelReadTimeout   longest wait for one tunnel API call while a page or a sample reads tunnel state
+ * @param secureCookies       whether the session cookie carries {@code Secure} (set it when the server runs TLS, so
+ *                            the browser never sends the session over plain HTTP). Default: false
  */
 public record ConsoleSettings(Duration sessionIdleTimeout, Duration sessionMaxLifetime, Duration sampleInterval,
-                              Duration historyWindow, Duration tunnelReadTimeout) {
+                              Duration historyWindow, Duration tunnelReadTimeout, boolean secureCookies) {
+
+    /** Settings without {@code Secure} cookies (plain HTTP). */
+    public ConsoleSettings(Duration sessionIdleTimeout, Duration sessionMaxLifetime, Duration sampleInterval,
+                           Duration historyWindow, Duration tunnelReadTimeout) {
+        this(sessionIdleTimeout, sessionMaxLifetime, sampleInterval, historyWindow, tunnelReadTimeout, false);
+    }
 
     public ConsoleSettings {
         requirePositive(sessionIdleTimeout, "sessionIdleTimeout");
@@ -43,11 +51,18 @@ public record ConsoleSettings(Duration sessionIdleTimeout, Duration sessionMaxLi
     /** A copy sampling every {@code interval}. */
     public ConsoleSettings withSampleInterval(Duration interval) {
         return new ConsoleSettings(sessionIdleTimeout, sessionMaxLifetime, interval, historyWindow,
-                tunnelReadTimeout);
+                tunnelReadTimeout, secureCookies);
     }
 
     /** A copy with another idle timeout. */
     public ConsoleSettings withSessionIdleTimeout(Duration timeout) {
-        return new ConsoleSettings(timeout, sessionMaxLifetime, sampleInterval, historyWindow, tunnelReadTimeout);
+        return new ConsoleSettings(timeout, sessionMaxLifetime, sampleInterval, historyWindow, tunnelReadTimeout,
+                secureCookies);
+    }
+
+    /** A copy with the session cookie's {@code Secure} flag on or off (on when the server runs TLS). */
+    public ConsoleSettings withSecureCookies(boolean secure) {
+        return new ConsoleSettings(sessionIdleTimeout, sessionMaxLifetime, sampleInterval, historyWindow,
+                tunnelReadTimeout, secure);
     }
 }

@@ -71,7 +71,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 immediate = dispatcher.malformedHttp(String.valueOf(request.decoderResult().cause().getMessage()));
                 keepAlive = false; // the byte stream position is unknown after a decoding failure
             } else {
-                inbound = toInbound(request);
+                inbound = toInbound(request, ctx.channel().remoteAddress());
             }
         } finally {
             request.release();
@@ -119,13 +119,15 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static InboundRequest toInbound(FullHttpRequest request) {
+    private static InboundRequest toInbound(FullHttpRequest request, java.net.SocketAddress remote) {
         Map<String, String> headers = new HashMap<>();
         for (Map.Entry<String, String> h : request.headers()) {
             headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()); // last value wins (as Java signs it)
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
-        return new InboundRequest(request.method().name(), request.uri(), headers, body);
+        String address = remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : "";
+        return new InboundRequest(request.method().name(), request.uri(), headers, body, address);
     }
 
     @Override

@@ -10,13 +10,21 @@ import java.util.Objects;
  * @param uri     the request target as sent (path and optional query)
  * @param headers header names lowercased; for a repeated header the last value wins (as the Java SDK signs it)
  * @param body    the body bytes exactly as received
+ * @param remoteAddress the client's IP address as the socket sees it (no proxy headers); empty when unknown
  */
-public record InboundRequest(String method, String uri, Map<String, String> headers, byte[] body) {
+public record InboundRequest(String method, String uri, Map<String, String> headers, byte[] body,
+                             String remoteAddress) {
     public InboundRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(uri, "uri");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+    }
+
+    /** A request whose client address is unknown (tests, in-process callers). */
+    public InboundRequest(String method, String uri, Map<String, String> headers, byte[] body) {
+        this(method, uri, headers, body, "");
     }
 
     /** The path part of {@link #uri()} (without the query string). */

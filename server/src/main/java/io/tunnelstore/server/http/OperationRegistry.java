@@ -34,8 +34,22 @@ public final class OperationRegistry {
         }
     }
 
-    /** One registered non-API route. */
-    record Route(String method, String pathPrefix, HttpRoute route) {}
+    /**
+     * One registered non-API route: {@code path} itself, and with {@code subtree} also every path below it
+     * ({@code path + "/..."}); never a path that merely starts with the same characters ({@code /metricsfoo}).
+     */
+    record Route(String method, String pathPrefix, boolean subtree, HttpRoute route) {
+        boolean matches(String requestPath) {
+            if (requestPath.equals(pathPrefix)) {
+                return true;
+            }
+            if (!subtree) {
+                return false;
+            }
+            String below = pathPrefix.endsWith("/") ? pathPrefix : pathPrefix + "/";
+            return requestPath.startsWith(below);
+        }
+    }
 
     private final Map<Action, Registration<?>> operations = new ConcurrentHashMap<>();
     private final List<Route> routes = new CopyOnWriteArrayList<>();
@@ -57,14 +71,30 @@ public final class OperationRegistry {
     }
 
     /**
-     * Registers a non-API route answering {@code method} requests whose path starts with {@code pathPrefix}
-     * (e.g. {@code "GET", "/metrics"}). The longest matching prefix wins. Routes take precedence over API paths, so
-     * prefixes must not collide with action names.
+     * Registers a non-API route answering {@code method} requests for exactly {@code path} (e.g.
+     * {@code "GET", "/metrics"}: not {@code /metricsfoo}, not {@code /metrics/x}). Routes take precedence over API
+     * paths, so paths must not collide with action names.
      *
-     * @throws IllegalArgumentException when the prefix does not start with {@code /} or is just {@code /}
-     * @throws IllegalStateException when the same method and prefix are already registered
+     * @throws IllegalArgumentException when the path does not start with {@code /} or is just {@code /}
+     * @throws IllegalStateException when the same method and path are already registered
      */
-    public void registerHttpRoute(String method, String pathPrefix, HttpRoute route) {
+    public void registerHttpRoute(String method, String path, HttpRoute route) {
+        register(method, path, false, route);
+    }
+
+    /**
+     * Registers a non-API route answering {@code method} requests for {@code path} and every path below it
+     * ({@code path/...}; e.g. {@code "/console"} serves {@code /console/assets/app.js} but not
+     * {@code /consolex}). The longest matching path wins.
+     *
+     * @throws IllegalArgumentException when the path does not start with {@code /} or is just {@code /}
+     * @throws IllegalStateException when the same method and path are already registered
+     */
+    public void registerHttpSubtree(String method, String path, HttpRoute route) {
+        register(method, path, true, route);
+    }
+
+    private void register(String method, String pathPrefix, boolean subtree, HttpRoute route) {
         Objects.requireNonNull(route, "route");
         String m = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
         if (pathPrefix == null || !pathPrefix.startsWith("/") || pathPrefix.length() < 2) {
@@ -76,7 +106,7 @@ public final class OperationRegistry {
                     throw new IllegalStateException("route already registered: " + m + " " + pathPrefix);
                 }
             }
-            routes.add(new Route(m, pathPrefix, route));
+            routes.add(new Route(m, pathPrefix, subtree, route));
         }
     }
 
@@ -111,7 +141,7 @@ public final class OperationRegistry {
     Optional<Route> route(String method, String path) {
         Route best = null;
         for (Route r : routes) {
-            if (r.method.equals(method) && path.startsWith(r.pathPrefix)
+            if (r.method.equals(method) && r.matches(path)
                     && (best == null || r.pathPrefix.length() > best.pathPrefix.length())) {
                 best = r;
             }
@@ -122,7 +152,7 @@ public final class OperationRegistry {
     /** Whether any route (of any method) matches {@code path}: a wrong method then gets a plain 405. */
     boolean anyRouteMatches(String path) {
         for (Route r : routes) {
-            if (path.startsWith(r.pathPrefix)) {
+            if (r.matches(path)) {
                 return true;
             }
         }

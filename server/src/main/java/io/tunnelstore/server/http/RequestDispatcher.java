@@ -324,7 +324,7 @@ public final class RequestDispatcher {
         CompletableFuture<OutboundResponse> result = new CompletableFuture<>();
         HttpRouteRequest routeRequest =
                 new HttpRouteRequest(request.method(), request.path(), request.query(), request.headers(),
-                        request.body());
+                        request.body(), request.remoteAddress());
         try {
             workers.execute(() -> {
                 try {

@@ -21,8 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Prometheus metrics at {@code GET /metrics} (text exposition format 0.0.4, unauthenticated like the health
- * checks: bind the server to a private interface or filter the path at the proxy if that matters).
+ * Prometheus metrics at {@code GET /metrics} (text exposition format 0.0.4). Open like the health checks unless
+ * {@link MetricsSettings#bearerToken()} is set: then a scrape needs {@code Authorization: Bearer <token>} and anything
+ * else gets 401 (the page lists table, tunnel and channel names). Exact path: {@code /metricsfoo} is not it.
  *
  * <p>Meters (full list and PromQL examples in {@code docs/operations.md}): request rate and latency per API action
  * and outcome, errors per code, row writes, change-log records per table, tunnel checkpoints; per tunnel and per
@@ -81,8 +82,27 @@ public final class MetricsModule implements ServerModule {
     public void register(OperationRegistry operations) {
         reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout(), views);
         RequestDispatcher.addObserver(operations, new RequestMetrics(registry, settings.percentileHistograms()));
-        operations.registerHttpRoute("GET", "/metrics", request -> new HttpRouteResponse(200, CONTENT_TYPE,
-                scrape().getBytes(StandardCharsets.UTF_8), Map.of("cache-control", "no-store")));
+        operations.registerHttpRoute("GET", "/metrics", request -> {
+            if (!authorized(request.headers().get("authorization"))) {
+                return new HttpRouteResponse(401, "text/plain; charset=utf-8",
+                        "A bearer token is required.\n".getBytes(StandardCharsets.UTF_8),
+                        Map.of("www-authenticate", "Bearer realm=\"tunnelstore-metrics\""));
+            }
+            return new HttpRouteResponse(200, CONTENT_TYPE, scrape().getBytes(StandardCharsets.UTF_8),
+                    Map.of("cache-control", "no-store"));
+        });
+    }
+
+    private boolean authorized(String authorization) {
+        String token = settings.bearerToken();
+        if (token == null) {
+            return true;
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

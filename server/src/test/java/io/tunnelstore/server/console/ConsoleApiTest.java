@@ -245,7 +245,7 @@ class ConsoleApiTest {
         assertThat(ots.get("/console/assets/app.css").statusCode()).isEqualTo(200);
         assertThat(ots.get("/console/assets/../../metrics").statusCode()).isEqualTo(404);
         assertThat(ots.get("/console/assets/ConsoleModule.class").statusCode()).isEqualTo(404);
-        assertThat(ots.get("/consoleX").statusCode()).isEqualTo(404);
+        assertThat(ots.get("/consoleX").statusCode()).isEqualTo(405); // no route: not the console (exact match)
     }
 
     private HttpResponse<String> login(String accessKeyId, String secret) throws Exception {

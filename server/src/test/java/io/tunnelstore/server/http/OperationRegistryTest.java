@@ -28,16 +28,34 @@ class OperationRegistryTest {
     }
 
     @Test
-    void routesMatchByMethodAndLongestPrefix() {
-        registry.registerHttpRoute("get", "/console", console);
-        registry.registerHttpRoute("GET", "/console/metrics", metrics);
+    void subtreeRoutesMatchTheirPathAndBelowLongestFirst() {
+        registry.registerHttpSubtree("get", "/console", console);
+        registry.registerHttpSubtree("GET", "/console/metrics", metrics);
 
+        assertThat(registry.route("GET", "/console").orElseThrow().route()).isSameAs(console);
         assertThat(registry.route("GET", "/console/tunnels").orElseThrow().route()).isSameAs(console);
         assertThat(registry.route("GET", "/console/metrics/x").orElseThrow().route()).isSameAs(metrics);
+        assertThat(registry.route("GET", "/console/metricsx").orElseThrow().route()).isSameAs(console);
+        assertThat(registry.route("GET", "/consolex")).isEmpty();
         assertThat(registry.route("POST", "/console")).isEmpty();
         assertThat(registry.route("GET", "/ListTable")).isEmpty();
         assertThat(registry.anyRouteMatches("/console")).isTrue();
+        assertThat(registry.anyRouteMatches("/consolex")).isFalse();
         assertThat(registry.anyRouteMatches("/ListTable")).isFalse();
+    }
+
+    /** Regression (issue 14, finding 6): {@code /metricsfoo} and {@code /health/livexyz} matched by prefix. */
+    @Test
+    void exactRoutesMatchOnlyTheirPath() {
+        registry.registerHttpRoute("GET", "/metrics", metrics);
+        registry.registerHttpRoute("GET", "/health/live", console);
+
+        assertThat(registry.route("GET", "/metrics").orElseThrow().route()).isSameAs(metrics);
+        assertThat(registry.route("GET", "/metricsfoo")).isEmpty();
+        assertThat(registry.route("GET", "/metrics/")).isEmpty();
+        assertThat(registry.route("GET", "/health/live").orElseThrow().route()).isSameAs(console);
+        assertThat(registry.route("GET", "/health/livexyz")).isEmpty();
+        assertThat(registry.anyRouteMatches("/metricsfoo")).isFalse();
     }
 
     @Test
