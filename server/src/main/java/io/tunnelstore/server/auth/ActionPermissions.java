@@ -17,9 +17,11 @@ public final class ActionPermissions {
                  LIST_STREAM, DESCRIBE_STREAM, GET_SHARD_ITERATOR, GET_STREAM_RECORD -> Permission.READ_DATA;
             case PUT_ROW, UPDATE_ROW, DELETE_ROW, BATCH_WRITE_ROW -> Permission.WRITE_DATA;
             case CREATE_TABLE, UPDATE_TABLE, DELETE_TABLE -> Permission.MANAGE_TABLES;
-            case TUNNEL_LIST, TUNNEL_DESCRIBE, TUNNEL_GET_RPO, TUNNEL_GET_RPO_BY_OFFSET -> Permission.READ_TUNNELS;
-            case TUNNEL_CONNECT, TUNNEL_HEARTBEAT, TUNNEL_SHUTDOWN, TUNNEL_GET_CHECKPOINT, TUNNEL_READ_RECORDS,
-                 TUNNEL_CHECKPOINT -> Permission.CONSUME_TUNNELS;
+            // getcheckpoint only reads (the console and metrics show lag from it): a read, not consumption.
+            case TUNNEL_LIST, TUNNEL_DESCRIBE, TUNNEL_GET_RPO, TUNNEL_GET_RPO_BY_OFFSET, TUNNEL_GET_CHECKPOINT ->
+                    Permission.READ_TUNNELS;
+            case TUNNEL_CONNECT, TUNNEL_HEARTBEAT, TUNNEL_SHUTDOWN, TUNNEL_READ_RECORDS, TUNNEL_CHECKPOINT ->
+                    Permission.CONSUME_TUNNELS;
             case TUNNEL_CREATE, TUNNEL_DELETE, TUNNEL_SCHEDULE -> Permission.MANAGE_TUNNELS;
             case ADMIN_MINT_CREDENTIALS -> Permission.AUTHENTICATED;
             default -> Permission.ADMINISTER;

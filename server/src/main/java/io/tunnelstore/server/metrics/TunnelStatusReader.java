@@ -167,6 +167,19 @@ public final class TunnelStatusReader {
     }
 
     private List<TunnelInfo> list(String instance, Principal principal) {
+        if (!principal.policy().allTables()) {
+            // A key limited to tables may not list every table's tunnels: list those of its own tables.
+            List<TunnelInfo> out = new ArrayList<>();
+            for (String table : principal.policy().tables()) {
+                try {
+                    out.addAll(((ListTunnelResponse) call(instance, principal, Action.TUNNEL_LIST,
+                            ListTunnelRequest.newBuilder().setTableName(table).build())).getTunnelsList());
+                } catch (OtsException e) {
+                    log.debug("ListTunnel of table {} failed in instance {}: {}", table, instance, e.getMessage());
+                }
+            }
+            return out;
+        }
         try {
             ListTunnelResponse r = (ListTunnelResponse) call(instance, principal, Action.TUNNEL_LIST,
                     ListTunnelRequest.getDefaultInstance());
