@@ -125,6 +125,20 @@ class ConsoleApiTest {
     }
 
     @Test
+    void aTableLimitedKeySeesOnlyItsTablesTunnels() throws Exception {
+        ots.createTable("mine");
+        ots.createTable("theirs");
+        ots.tunnels.createTunnel(new CreateTunnelRequest("mine", "t-mine", TunnelType.Stream));
+        ots.tunnels.createTunnel(new CreateTunnelRequest("theirs", "t-theirs", TunnelType.Stream));
+        ots.server.context().credentialStore().putAccessKey(I, new AccessKey("limited", "limited-secret",
+                io.tunnelstore.server.auth.KeyScope.READ_ONLY, java.util.Set.of("mine"), ots.clock.millis()));
+        String cookie = cookieOf(login("limited", "limited-secret"));
+        HttpResponse<String> tunnels = get("/console/api/instances/" + I + "/tunnels", cookie);
+        assertThat(tunnels.statusCode()).isEqualTo(200);
+        assertThat(tunnels.body()).contains("\"tunnelName\":\"t-mine\"").doesNotContain("t-theirs");
+    }
+
+    @Test
     void httpBasicAuthenticationWorksWithoutASession() throws Exception {
         String good = "Basic " + Base64.getEncoder().encodeToString(
                 (MonitoringServer.AK + ":" + MonitoringServer.SK).getBytes(StandardCharsets.UTF_8));
