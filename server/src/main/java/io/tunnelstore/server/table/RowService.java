@@ -340,7 +340,7 @@ final class RowService {
 
     private static PrimaryKey decodeKey(ByteString bytes) {
         try {
-            return PlainBufferCodec.decodeSingleRow(bytes.toByteArray()).primaryKey();
+            return PlainBufferCodec.decodeSingleRowIgnoringZeroPadding(bytes.toByteArray()).primaryKey();
         } catch (PlainBufferException e) {
             throw TableErrors.invalid("Invalid primary key: %s", e.getMessage());
         }

@@ -86,7 +86,7 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         }
         PlainRow row;
         try {
-            row = PlainBufferCodec.decodeSingleRow(rowBytes.toByteArray());
+            row = PlainBufferCodec.decodeSingleRowIgnoringZeroPadding(rowBytes.toByteArray());
         } catch (PlainBufferException e) {
             throw TableErrors.invalid("Invalid row: %s", e.getMessage());
         }
