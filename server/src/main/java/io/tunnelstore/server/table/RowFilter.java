@@ -95,7 +95,7 @@ sealed interface RowFilter {
                         boolean latestVersionOnly, Pattern regex, VariantType castType) implements RowFilter {
 
         static SingleColumn of(FilterProtos.SingleColumnValueFilter f) {
-            TableLimits.requireValidName("filter column", f.getColumnName());
+            ObjectNames.requireColumnName(f.getColumnName());
             ColumnValue operand;
             try {
                 operand = PlainBufferCodec.decodeValueNoLengthPrefix(f.getColumnValue().toByteArray());
