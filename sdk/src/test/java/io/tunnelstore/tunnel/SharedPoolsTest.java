@@ -2,7 +2,7 @@ package io.tunnelstore.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tunnelstore.tunnel.internal.FakeTunnelServer;
+import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer;
 import io.tunnelstore.tunnel.internal.ManualScheduler;
 import io.tunnelstore.tunnel.internal.SharedPools;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Workers built from one config share one set of pools; closing one leaves the other working. */
 class SharedPoolsTest {
     private final ManualScheduler time = new ManualScheduler();
-    private final FakeTunnelServer server = new FakeTunnelServer("t1", time::nowMillis);
+    private final CoordinatorTunnelServer server = new CoordinatorTunnelServer("t1", time::nowMillis);
     private final List<String> threads = new CopyOnWriteArrayList<>();
     private final Semaphore batches = new Semaphore(0);
 

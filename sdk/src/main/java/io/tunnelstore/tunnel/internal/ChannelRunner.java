@@ -1,5 +1,7 @@
 package io.tunnelstore.tunnel.internal;
 
+import io.tunnelstore.client.internal.ExponentialBackoff;
+import io.tunnelstore.protocol.tunnel.TunnelTokens;
 import io.tunnelstore.tunnel.CallbackFailurePolicy;
 import io.tunnelstore.tunnel.ChannelContext;
 import io.tunnelstore.tunnel.ChannelProcessor;
@@ -52,7 +54,7 @@ final class ChannelRunner {
         }
 
         String position() {
-            return nextToken == null ? CheckpointState.FINISHED : nextToken;
+            return nextToken == null ? TunnelTokens.FINISHED : nextToken;
         }
 
         Batch retried() {
@@ -189,7 +191,7 @@ final class ChannelRunner {
         }
         queue.clear();
         log.info("Channel {} closed: {} ({})", channelId, terminal, reason);
-        safe(() -> host.listener().channelClosed(channelId, reason));
+        host.listener().channelClosed(channelId, reason);
         host.runnerEnded(this);
         runEndCallbackIfDue();
     }
@@ -278,7 +280,7 @@ final class ChannelRunner {
         transitionTo(ChannelRunnerState.RUNNING);
         log.info("Channel {} opened ({}), starting at {}", channelId, context.isStream() ? "stream" : "base",
                 readToken);
-        safe(() -> host.listener().channelOpened(channelId));
+        host.listener().channelOpened(channelId);
         pump();
     }
 
@@ -348,16 +350,16 @@ final class ChannelRunner {
             TunnelRpcException e = TunnelRpcException.from(err);
             if (!e.isFatal() && readFailures < READ_RETRIES) {
                 // Transient (server busy, network): retry here; handing the channel back costs heartbeats.
-                long delay = READ_RETRY_BACKOFF.delayMillis(readFailures++);
+                long delay = READ_RETRY_BACKOFF.backoffMs(readFailures++);
                 log.warn("ReadRecords of channel {} failed ({}); retry {} of {} in {} ms", channelId,
-                        e.errorCode(), readFailures, READ_RETRIES, delay, e);
+                        e.wireCode(), readFailures, READ_RETRIES, delay, e);
                 readTimer = host.loop().schedule(() -> {
                     readTimer = null;
                     pump();
                 }, delay);
                 return;
             }
-            log.warn("ReadRecords of channel {} failed ({}); releasing the channel", channelId, e.errorCode(), e);
+            log.warn("ReadRecords of channel {} failed ({}); releasing the channel", channelId, e.wireCode(), e);
             closeReason = CloseReason.FAILED;
             beginDrain(/* shutdown= */ false);
             return;
@@ -437,7 +439,7 @@ final class ChannelRunner {
         if (err != null) {
             log.error("Processing a batch of {} records of channel {} failed (attempt {}, policy {})",
                     b.records().size(), channelId, b.attempts() + 1, policy.kind(), err);
-            safe(() -> host.listener().batchFailed(channelId, err));
+            host.listener().batchFailed(channelId, err);
         }
         if (err == null || policy.kind() == CallbackFailurePolicy.Kind.SKIP) {
             queue.pollFirst();
@@ -446,7 +448,7 @@ final class ChannelRunner {
             }
             markProcessed(b);
             if (err == null) {
-                safe(() -> host.listener().batchProcessed(channelId, b.records().size(), elapsed));
+                host.listener().batchProcessed(channelId, b.records().size(), elapsed);
             }
             if (b.finished()) {
                 beginFinishing();
@@ -482,8 +484,8 @@ final class ChannelRunner {
         transitionTo(ChannelRunnerState.FINISHING);
         cancelTimers();
         requestedOrdinal = processedOrdinal;
-        requestedPosition = CheckpointState.FINISHED;
-        checkpointer.commit(CheckpointState.FINISHED).whenComplete((v, err) -> {
+        requestedPosition = TunnelTokens.FINISHED;
+        checkpointer.commit(TunnelTokens.FINISHED).whenComplete((v, err) -> {
             if (state != ChannelRunnerState.FINISHING) {
                 return;
             }
@@ -598,11 +600,11 @@ final class ChannelRunner {
             CompletableFuture<Void> result = new CompletableFuture<>();
             host.loop().execute(() -> {
                 if (state != ChannelRunnerState.RUNNING && state != ChannelRunnerState.DRAINING) {
-                    result.completeExceptionally(new TunnelWorkerException(TunnelRpcException.TRANSPORT_ERROR,
-                            false, "channel " + channelId + " is " + state + "; checkpoint refused", null));
+                    result.completeExceptionally(TunnelWorkerException.local(
+                            "channel " + channelId + " is " + state + "; checkpoint refused", null));
                     return;
                 }
-                if (deliveredOrdinal > requestedOrdinal && !CheckpointState.FINISHED.equals(deliveredPosition)) {
+                if (deliveredOrdinal > requestedOrdinal && !TunnelTokens.FINISHED.equals(deliveredPosition)) {
                     requestedOrdinal = deliveredOrdinal;
                     requestedPosition = deliveredPosition;
                 }
@@ -628,11 +630,4 @@ final class ChannelRunner {
         }
     }
 
-    private static void safe(Runnable listenerCall) {
-        try {
-            listenerCall.run();
-        } catch (RuntimeException e) {
-            log.error("WorkerListener threw", e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.tunnelstore.tunnel.internal;
 
+import io.tunnelstore.client.internal.ExponentialBackoff;
+import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import io.tunnelstore.tunnel.TunnelWorkerException;
 import io.tunnelstore.tunnel.WorkerListener;
@@ -89,7 +91,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         this.config = Objects.requireNonNull(config, "config");
         this.loop = Objects.requireNonNull(loop, "loop");
         this.registry = config.closeOnJvmExit() ? registry : null;
-        this.listener = config.listener();
+        this.listener = GuardedListener.of(config.listener());
         this.limiter = new ParallelismLimiter(config.maxChannelParallel());
     }
 
@@ -258,15 +260,15 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         }
         if (err != null) {
             TunnelRpcException e = TunnelRpcException.from(err);
-            log.error("ConnectTunnel of tunnel {} failed ({})", tunnelId, e.errorCode(), e);
-            beginStop(new TunnelWorkerException(e.errorCode(), e.isFatal(),
+            log.error("ConnectTunnel of tunnel {} failed ({})", tunnelId, e.wireCode(), e);
+            beginStop(new TunnelWorkerException(e.wireCode(), e.isFatal(),
                     "ConnectTunnel of tunnel " + tunnelId + " failed: " + e.getMessage(), e));
             return;
         }
         clientId = result.clientId();
         lastHeartbeatOkMs = loop.nowMillis();
         transitionTo(WorkerState.RUNNING);
-        safe(() -> listener.connected(tunnelId, clientId));
+        listener.connected(tunnelId, clientId);
         heartbeatTick();  // the first heartbeat goes out at once: it is what gets channels assigned
         scheduleCheckpointTick();
     }
@@ -275,7 +277,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         log.warn("Session {} of tunnel {} ended ({}); dropping {} channels and reconnecting", clientId, tunnelId,
                 reason, runners.size());
         String old = clientId;
-        safe(() -> listener.sessionExpired(tunnelId, old, reason));
+        listener.sessionExpired(tunnelId, old, reason);
         session++;
         heartbeatInFlight = false;
         cancelTimers();
@@ -295,7 +297,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         if (n == 0) {
             connect();
         } else {
-            long delay = RECONNECT_BACKOFF.delayMillis(n - 1);
+            long delay = RECONNECT_BACKOFF.backoffMs(n - 1);
             log.warn("Tunnel {}: {} sessions in a row ended before a heartbeat succeeded; reconnecting in {} ms",
                     tunnelId, n + 1, delay);
             loop.schedule(this::connect, delay);
@@ -347,15 +349,15 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         }
         if (err != null) {
             TunnelRpcException e = TunnelRpcException.from(err);
-            if (TunnelRpcException.RESOURCE_GONE.equals(e.errorCode()) && state == WorkerState.RUNNING) {
-                expireSession("server says " + e.errorCode());
+            if (e.is(ErrorCode.RESOURCE_GONE) && state == WorkerState.RUNNING) {
+                expireSession("server says " + e.wireCode());
             } else if (e.isFatal()) {
-                log.error("Heartbeat of tunnel {} failed fatally ({})", tunnelId, e.errorCode(), e);
-                beginStop(new TunnelWorkerException(e.errorCode(), true,
+                log.error("Heartbeat of tunnel {} failed fatally ({})", tunnelId, e.wireCode(), e);
+                beginStop(new TunnelWorkerException(e.wireCode(), true,
                         "tunnel " + tunnelId + " cannot be consumed: " + e.getMessage(), e));
             } else {
                 log.warn("Heartbeat of tunnel {} failed; retrying in {}", tunnelId, config.heartbeatInterval(), e);
-                safe(() -> listener.heartbeatFailed(tunnelId, e));
+                listener.heartbeatFailed(tunnelId, e);
             }
             return;
         }
@@ -623,7 +625,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             registry.deregister(this);
         }
         TunnelWorkerException cause = failure;
-        safe(() -> listener.workerStopped(tunnelId, cause));
+        listener.workerStopped(tunnelId, cause);
         if (cause == null) {
             termination.complete(null);
         } else {
@@ -680,11 +682,4 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         return limiter;
     }
 
-    private void safe(Runnable listenerCall) {
-        try {
-            listenerCall.run();
-        } catch (RuntimeException e) {
-            log.error("WorkerListener threw", e);
-        }
-    }
 }
