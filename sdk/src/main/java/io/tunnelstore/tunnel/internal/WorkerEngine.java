@@ -4,6 +4,7 @@ import io.tunnelstore.client.internal.ExponentialBackoff;
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import io.tunnelstore.tunnel.TunnelWorkerException;
+import io.tunnelstore.tunnel.TunnelWorkerPools;
 import io.tunnelstore.tunnel.WorkerListener;
 import io.tunnelstore.tunnel.WorkerListener.CloseReason;
 import java.time.Duration;
@@ -47,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * The tunnel worker runtime behind {@code io.tunnelstore.tunnel.TunnelWorker}: session, heartbeats, channel merge,
  * channel runners, checkpoints and shutdown. Public methods are thread-safe.
  */
-public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable {
+public final class WorkerEngine implements RunnerHost {
     private static final Logger log = LoggerFactory.getLogger(WorkerEngine.class);
+    /** How long the JVM exit hook waits for a graceful stop before forcing it. */
+    private static final Duration EXIT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** How long a final ShutdownTunnel may take before the worker stops anyway. */
     private static final long SHUTDOWN_RPC_TIMEOUT_MS = 10_000;
     /** Delay before reconnecting after sessions that ended without one successful heartbeat in between. */
@@ -58,14 +61,18 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     private final String tunnelId;
     private final TunnelWorkerConfig config;
     private final WorkerScheduler loop;
-    private final WorkerRegistry registry;
+    /** Where the exit hook goes, or null (none wanted). */
+    private final ShutdownHooks shutdownHooks;
+    private final Thread exitHook;
     private final WorkerListener listener;
     private final ParallelismLimiter limiter;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
     private volatile WorkerState state = WorkerState.NEW;
     private volatile String clientId;
-    private SharedPools pools;
+    private TunnelWorkerPools pools;
+    /** True when this worker created {@link #pools} itself (then it closes them when it stops). */
+    private boolean ownsPools;
     private int session;
     private long lastHeartbeatOkMs;
     private boolean heartbeatInFlight;
@@ -82,15 +89,18 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     private WorkerScheduler.Cancellable finalReportGuard;
 
     /**
-     * @param registry where to register for close-at-JVM-exit, or null (also when the config disables it)
+     * @param shutdownHooks where to register the close-at-JVM-exit hook, or null (also ignored when the config
+     *                      disables it)
      */
     public WorkerEngine(TunnelRpc rpc, String tunnelId, TunnelWorkerConfig config, WorkerScheduler loop,
-            WorkerRegistry registry) {
+            ShutdownHooks shutdownHooks) {
         this.rpc = Objects.requireNonNull(rpc, "rpc");
         this.tunnelId = requireNonEmpty(tunnelId);
         this.config = Objects.requireNonNull(config, "config");
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.registry = config.closeOnJvmExit() ? registry : null;
+        this.shutdownHooks = config.closeOnJvmExit() ? shutdownHooks : null;
+        this.exitHook = this.shutdownHooks == null ? null
+                : new Thread(this::closeForExit, "tunnel-" + this.tunnelId + "-exit-hook");
         this.listener = GuardedListener.of(config.listener());
         this.limiter = new ParallelismLimiter(config.maxChannelParallel());
     }
@@ -117,11 +127,12 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
                 throw new IllegalStateException("worker of tunnel " + tunnelId + " is " + state
                         + "; create a new one");
             }
-            pools = SharedPools.acquire(config);
+            ownsPools = config.pools().isEmpty();
+            pools = config.pools().orElseGet(() -> TunnelWorkerPools.forConfig(config));
             state = WorkerState.CONNECTING;
         }
-        if (registry != null) {
-            registry.register(this);
+        if (shutdownHooks != null) {
+            shutdownHooks.add(exitHook);
         }
         loop.execute(this::connect);
     }
@@ -179,10 +190,10 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         }
     }
 
-    @Override
-    public void closeForExit(Duration timeout) {
+    /** The exit hook's body: a graceful stop, forced after {@link #EXIT_CLOSE_TIMEOUT}; never throws. */
+    private void closeForExit() {
         try {
-            close(timeout);
+            close(EXIT_CLOSE_TIMEOUT);
         } catch (RuntimeException e) {
             log.error("Closing worker of tunnel {} at exit failed", tunnelId, e);
         }
@@ -221,7 +232,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     }
 
     /** The pools in use (after start). */
-    public SharedPools pools() {
+    public TunnelWorkerPools pools() {
         return pools;
     }
 
@@ -618,11 +629,11 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             return;
         }
         transitionTo(failure == null ? WorkerState.STOPPED : WorkerState.FAILED);
-        if (pools != null) {
-            pools.release();
+        if (pools != null && ownsPools) {
+            pools.close();
         }
-        if (registry != null) {
-            registry.deregister(this);
+        if (shutdownHooks != null) {
+            shutdownHooks.remove(exitHook);
         }
         TunnelWorkerException cause = failure;
         listener.workerStopped(tunnelId, cause);

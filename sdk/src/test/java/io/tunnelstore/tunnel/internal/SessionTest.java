@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.tunnel.TunnelWorkerException;
 import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer.Op;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -218,5 +220,36 @@ class SessionTest {
         assertThat(w.shutdownGracefully()).isCompleted();
         assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
         assertThat(h.server.calls(Op.CONNECT)).isZero();
+    }
+
+    @Test
+    void aRunningWorkerHasOneExitHookThatIsRemovedWhenItStops() {
+        List<Thread> added = new ArrayList<>();
+        List<Thread> removed = new ArrayList<>();
+        ShutdownHooks hooks = new ShutdownHooks() {
+            @Override
+            public void add(Thread hook) {
+                added.add(hook);
+            }
+
+            @Override
+            public void remove(Thread hook) {
+                removed.add(hook);
+            }
+        };
+        WorkerEngine w = new WorkerEngine(h.server, WorkerHarness.TUNNEL,
+                h.configBuilder().closeOnJvmExit(true).build(), h.time, hooks);
+        assertThat(added).isEmpty();
+        h.started(w);
+        assertThat(added).extracting(Thread::getName).containsExactly("tunnel-t1-exit-hook");
+        assertThat(removed).isEmpty();
+        w.shutdownGracefully();
+        h.time.runUntilIdle();
+        assertThat(removed).containsExactlyElementsOf(added);
+
+        WorkerEngine optedOut = new WorkerEngine(h.server, WorkerHarness.TUNNEL,
+                h.configBuilder().closeOnJvmExit(false).build(), h.time, hooks);
+        h.started(optedOut);
+        assertThat(added).hasSize(1);
     }
 }

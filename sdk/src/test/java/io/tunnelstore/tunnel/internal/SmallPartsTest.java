@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunnelstore.protocol.errors.ErrorCode;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
-/** The idle back-off, the parallelism limiter, token classification, the exit registry, error unwrapping. */
+/** The idle back-off, the parallelism limiter, token classification, error unwrapping. */
 class SmallPartsTest {
 
     @Test
@@ -59,27 +58,6 @@ class SmallPartsTest {
         assertThat(StreamTokens.isStream(CoordinatorTunnelServer.token(false, 5))).isFalse();
         assertThat(StreamTokens.isStream("not base64 at all!")).isTrue();  // unknown: back off rather than spin
         assertThat(StreamTokens.isStream("")).isTrue();
-    }
-
-    @Test
-    void registryInstallsOneHookAndClosesEachLiveWorkerOnce() {
-        List<Thread> hooks = new ArrayList<>();
-        WorkerRegistry r = new WorkerRegistry(hooks::add, Duration.ofSeconds(1));
-        List<String> closed = new ArrayList<>();
-        WorkerRegistry.Closeable w1 = t -> closed.add("w1");
-        WorkerRegistry.Closeable w2 = t -> closed.add("w2");
-        WorkerRegistry.Closeable w3 = t -> closed.add("w3");
-        assertThat(r.register(w1)).isTrue();
-        assertThat(r.register(w2)).isTrue();
-        assertThat(r.register(w3)).isTrue();
-        r.deregister(w3);
-        assertThat(hooks).hasSize(1);
-        assertThat(r.size()).isEqualTo(2);
-        hooks.get(0).run();  // what the JVM does at exit
-        assertThat(closed).containsExactly("w1", "w2");
-        r.closeAll();
-        assertThat(closed).containsExactly("w1", "w2");
-        assertThat(r.register(w3)).isFalse();  // exiting: no new workers
     }
 
     @Test
