@@ -71,8 +71,7 @@ final class ChannelRunner {
     private final Runnable permitGranted = this::onPermitGranted;
 
     private ChannelRunnerState state = ChannelRunnerState.STARTING;
-    private boolean drainToShutdown;
-    private boolean drainCommitStarted;
+    /** FAILED when a failure (not the server) started the hand-back; reported to the listener. */
     private CloseReason closeReason = CloseReason.RELEASED;
 
     private ChannelCheckpointer checkpointer;
@@ -171,12 +170,13 @@ final class ChannelRunner {
     // ---------------------------------------------------------------- state machine
 
     private void transitionTo(ChannelRunnerState target) {
-        if (!state.canTransitionTo(target)) {
-            throw new IllegalStateException("Invalid transition " + state + " -> " + target + " for channel "
-                    + channelId);
+        ChannelRunnerState from = state;
+        try {
+            state = from.requireTransitionTo(target);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " for channel " + channelId, e);
         }
-        log.debug("Channel {} {} -> {}", channelId, state, target);
-        state = target;
+        log.debug("Channel {} {} -> {}", channelId, from, target);
     }
 
     private void terminate(ChannelRunnerState terminal, CloseReason reason) {
@@ -259,9 +259,9 @@ final class ChannelRunner {
                     channelId, err);
             if (state == ChannelRunnerState.STARTING) {
                 terminate(ChannelRunnerState.RELEASED, CloseReason.FAILED);
-            } else if (state == ChannelRunnerState.DRAINING) {
-                terminate(drainToShutdown ? ChannelRunnerState.SHUT_DOWN : ChannelRunnerState.RELEASED,
-                        CloseReason.FAILED);
+            } else if (state.isDraining()) {
+                terminate(state == ChannelRunnerState.DRAINING_TO_SHUTDOWN ? ChannelRunnerState.SHUT_DOWN
+                        : ChannelRunnerState.RELEASED, CloseReason.FAILED);
             } else {
                 closed.complete(null);
             }
@@ -273,7 +273,7 @@ final class ChannelRunner {
             runEndCallbackIfDue();
             return;
         }
-        if (state == ChannelRunnerState.DRAINING) {
+        if (state.isDraining()) {
             maybeCompleteDrain();
             return;
         }
@@ -452,7 +452,7 @@ final class ChannelRunner {
             }
             if (b.finished()) {
                 beginFinishing();
-            } else if (state == ChannelRunnerState.DRAINING) {
+            } else if (state.isDraining()) {
                 maybeCompleteDrain();
             } else {
                 pump();
@@ -503,16 +503,14 @@ final class ChannelRunner {
         switch (state) {
             case STARTING -> {
                 if (processInFlight) {  // onStart is running: let it return first
-                    drainToShutdown = shutdown;
-                    transitionTo(ChannelRunnerState.DRAINING);
+                    transitionTo(ChannelRunnerState.drainingTo(shutdown));
                 } else {
                     terminate(shutdown ? ChannelRunnerState.SHUT_DOWN : ChannelRunnerState.RELEASED,
                             shutdown ? CloseReason.SHUTDOWN : CloseReason.RELEASED);
                 }
             }
             case RUNNING -> {
-                drainToShutdown = shutdown;
-                transitionTo(ChannelRunnerState.DRAINING);
+                transitionTo(ChannelRunnerState.drainingTo(shutdown));
                 cancelTimers();
                 host.limiter().cancel(permitGranted);
                 // Drop read-ahead batches that were not handed to the callback; keep the in-flight one.
@@ -524,32 +522,35 @@ final class ChannelRunner {
                 }
                 maybeCompleteDrain();
             }
-            case DRAINING -> {
+            case DRAINING_TO_RELEASE, DRAINING_TO_SHUTDOWN -> {
                 // Already draining (shutdown or CLOSING), and now the in-flight callback failed or a read gave up:
                 // the drain was waiting for exactly that callback, so it must move on from here. Returning
-                // without this left the runner DRAINING for ever and the worker's graceful stop hanging.
+                // without this left the runner draining for ever and the worker's graceful stop hanging.
                 maybeCompleteDrain();
             }
             default -> {
-                // FINISHING is already on its way out; terminal states have nothing to do.
+                // RELEASING / SHUTTING_DOWN / FINISHING are already on their way out; terminal states are done.
             }
         }
     }
 
+    /** Draining and the in-flight callback returned: commit the processed position, then end. */
     private void maybeCompleteDrain() {
-        if (state != ChannelRunnerState.DRAINING || processInFlight || drainCommitStarted) {
+        if (!state.isDraining() || processInFlight) {
             return;
         }
-        drainCommitStarted = true;
-        ChannelRunnerState end = drainToShutdown ? ChannelRunnerState.SHUT_DOWN : ChannelRunnerState.RELEASED;
-        CloseReason reason = drainToShutdown ? CloseReason.SHUTDOWN
+        boolean shutdown = state == ChannelRunnerState.DRAINING_TO_SHUTDOWN;
+        ChannelRunnerState end = shutdown ? ChannelRunnerState.SHUT_DOWN : ChannelRunnerState.RELEASED;
+        CloseReason reason = shutdown ? CloseReason.SHUTDOWN
                 : closeReason == CloseReason.FAILED ? CloseReason.FAILED : CloseReason.RELEASED;
         if (checkpointer == null || !started) {
             terminate(end, reason);
             return;
         }
+        ChannelRunnerState committing = shutdown ? ChannelRunnerState.SHUTTING_DOWN : ChannelRunnerState.RELEASING;
+        transitionTo(committing);
         commitLatest().whenComplete((v, err) -> {
-            if (state == ChannelRunnerState.DRAINING) {
+            if (state == committing) {
                 terminate(end, reason);
             }
         });
@@ -599,7 +600,8 @@ final class ChannelRunner {
         return () -> {
             CompletableFuture<Void> result = new CompletableFuture<>();
             host.loop().execute(() -> {
-                if (state != ChannelRunnerState.RUNNING && state != ChannelRunnerState.DRAINING) {
+                if (state != ChannelRunnerState.RUNNING && !state.isDraining()
+                        && state != ChannelRunnerState.RELEASING && state != ChannelRunnerState.SHUTTING_DOWN) {
                     result.completeExceptionally(TunnelWorkerException.local(
                             "channel " + channelId + " is " + state + "; checkpoint refused", null));
                     return;

@@ -201,9 +201,9 @@ class HeartbeatMergeTest {
         h.time.runUntilIdle();
         assertThat(callbacks.size()).isEqualTo(1);  // process() dispatched and never returns
         nextRound(st("c1", 1, CLOSING));
-        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING);
+        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING_TO_RELEASE);
         nextRound(st("c1", 1, CLOSING));
-        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING);
+        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING_TO_RELEASE);
         nextRound(st("c1", 1, CLOSING));
         assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.RELEASED);
         assertThat(w.reportedChannels()).containsExactly(st("c1", 2, CLOSE));
