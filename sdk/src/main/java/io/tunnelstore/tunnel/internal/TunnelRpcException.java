@@ -2,7 +2,6 @@ package io.tunnelstore.tunnel.internal;
 
 import io.tunnelstore.client.ClientTransportException;
 import io.tunnelstore.protocol.errors.ErrorCode;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +19,7 @@ public class TunnelRpcException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** Codes after which no client can consume the tunnel: expired, deleted, no permission. */
-    private static final Set<ErrorCode> FATAL = EnumSet.of(ErrorCode.TUNNEL_EXPIRED, ErrorCode.PARAMETER_INVALID,
+    private static final Set<ErrorCode> FATAL = Set.of(ErrorCode.TUNNEL_EXPIRED, ErrorCode.PARAMETER_INVALID,
             ErrorCode.PERMISSION_DENIED, ErrorCode.OBJECT_NOT_EXIST);
 
     private final transient ErrorCode code;
