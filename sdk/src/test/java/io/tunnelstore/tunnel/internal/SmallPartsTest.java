@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.tunnel.WorkerListener;
 import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,5 +82,29 @@ class SmallPartsTest {
                 .containsExactlyInAnyOrder(ErrorCode.TUNNEL_EXPIRED, ErrorCode.PARAMETER_INVALID,
                         ErrorCode.PERMISSION_DENIED, ErrorCode.OBJECT_NOT_EXIST);
         assertThat(other.isFatal()).isFalse();
+    }
+
+    @Test
+    void guardedListenerKeepsListenerExceptionsAwayFromTheWorker() {
+        List<String> calls = new ArrayList<>();
+        WorkerListener throwing = new WorkerListener() {
+            @Override
+            public void channelOpened(String channelId) {
+                calls.add("opened:" + channelId);
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void checkpointFailed(String channelId, Throwable error) {
+                calls.add("checkpointFailed:" + channelId);
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        WorkerListener guarded = GuardedListener.of(throwing);
+        guarded.channelOpened("c1");
+        guarded.checkpointFailed("c1", new RuntimeException("x"));
+        guarded.workerStopped("t", null);  // default method: nothing to call, nothing thrown
+        assertThat(calls).containsExactly("opened:c1", "checkpointFailed:c1");
+        assertThat(GuardedListener.of(guarded)).isSameAs(guarded);  // never wrapped twice
     }
 }
