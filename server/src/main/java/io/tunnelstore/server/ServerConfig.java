@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * @param instanceNames        the instances served (clients name one in {@code x-ots-instancename}); each 3-16
  *                             characters, letters, digits and {@code -}, starting with a letter.
  *                             Default: {@code [tunnelstore]}
- * @param adminKey             an admin key pair to install in every instance at start, typically from the
- *                             environment ({@link Builder#adminKeyFromEnvironment}); when absent, an instance without
- *                             any key gets a generated admin key at first start (printed once). Default: absent
+ * @param adminKey             the bootstrap admin key pair of every instance, typically from the environment
+ *                             ({@link Builder#adminKeyFromEnvironment}); a previously configured one with another id
+ *                             is removed at start (docs/keys.md). When absent, an instance left without an enabled
+ *                             admin key gets a generated one (printed once). Default: absent
  * @param clock                time source of the server (request times, token expiry, storage commit times).
  *                             Default: {@link Clock#systemUTC()}
  * @param ioThreads            Netty event-loop threads. Default: 2
