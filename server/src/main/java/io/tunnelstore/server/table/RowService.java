@@ -98,6 +98,8 @@ final class RowService {
     private RowWriter.Outcome write(String instance, String tableName, OperationType type, ByteString row,
                                     Condition condition, ReturnContent returnContent) {
         TableDescriptor table = catalog.require(instance, tableName);
+        // the request time: timestamp deviation and TTL checks only; version timestamps are assigned by the
+        // storage engine under the row lock (VersionClock)
         long now = clockMillis.getAsLong();
         RowWrite write = RowWrite.parse(table, type, row, condition, returnContent, now);
         return commit(table, write, now);
