@@ -81,7 +81,7 @@ class KeysCommandTest {
         assertThat(admin("keys", "disable", id).exitCode()).isZero();
         CliRun.Result disabled = run(id, secret, "table", "list");
         assertThat(disabled.exitCode()).isEqualTo(CliErrors.FAILED);
-        assertThat(disabled.cliErrLines().get(0)).contains("The access key id " + id + " is disabled.");
+        assertThat(disabled.cliErrLines().get(0)).contains("The AccessKeyID is disabled.");
         assertThat(admin("keys", "enable", id).exitCode()).isZero();
         assertThat(run(id, secret, "table", "list").exitCode()).isZero();
 

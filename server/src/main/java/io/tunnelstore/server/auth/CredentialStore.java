@@ -268,8 +268,8 @@ public final class CredentialStore {
         Objects.requireNonNull(ttl, "ttl");
         AccessKey parent = findAccessKey(instance, parentAccessKeyId)
                 .filter(AccessKey::enabled)
-                .orElseThrow(() -> authFailed("The access key id %s does not exist in instance %s.",
-                        parentAccessKeyId, instance));
+                .orElseThrow(() -> authFailed("The AccessKeyID does not exist.").withLogDetail(
+                        "access key id " + parentAccessKeyId + " (enabled) in instance " + instance));
         if (parent.maxTemporaryTtlSeconds() <= 0) {
             throw noPermission(); // a key with a mint limit of 0 may not mint at all
         }
@@ -322,10 +322,11 @@ public final class CredentialStore {
                         accessKeyId);
             }
             AccessKey key = findAccessKey(instance, accessKeyId)
-                    .orElseThrow(() -> authFailed("The access key id %s does not exist in instance %s.",
-                            accessKeyId, instance));
+                    .orElseThrow(() -> authFailed("The AccessKeyID does not exist.").withLogDetail(
+                            "access key id " + accessKeyId + " in instance " + instance));
             if (!key.enabled()) {
-                throw authFailed("The access key id %s is disabled.", accessKeyId);
+                throw authFailed("The AccessKeyID is disabled.").withLogDetail(
+                        "access key id " + accessKeyId + " in instance " + instance);
             }
             return new VerifiedCredential(accessKeyId, key.accessKeySecret(), accessKeyId, key.policy(), false);
         }

@@ -62,9 +62,9 @@ class CredentialStoreTest {
     @Test
     void unknownKeyOrWrongInstanceIsAuthFailed() {
         assertAuthFailed(() -> store.resolve("inst", "nobody", null, NOW),
-                "The access key id nobody does not exist in instance inst.");
+                "The AccessKeyID does not exist.");
         assertAuthFailed(() -> store.resolve("other", "parent", null, NOW),
-                "The access key id parent does not exist in instance other.");
+                "The AccessKeyID does not exist.");
     }
 
     @Test
@@ -142,7 +142,7 @@ class CredentialStoreTest {
     @Test
     void mintingValidatesParentAndTtl() {
         assertAuthFailed(() -> store.mintTemporary("inst", "nobody", Duration.ofMinutes(1), NOW),
-                "The access key id nobody does not exist in instance inst.");
+                "The AccessKeyID does not exist.");
         assertOts(() -> store.mintTemporary("inst", "parent", Duration.ZERO, NOW), ErrorCode.PARAMETER_INVALID,
                 "ttl_seconds must be between 1 and 43200, got 0");
         assertOts(() -> store.mintTemporary("inst", "parent", Duration.ofHours(13), NOW), ErrorCode.PARAMETER_INVALID,
@@ -214,11 +214,11 @@ class CredentialStoreTest {
     void disabledKeyAndItsCredentialsAreRefusedAtOnceAndWorkAgainWhenEnabled() {
         TemporaryCredentials sts = store.mintTemporary("inst", "parent", Duration.ofMinutes(10), NOW);
         store.updateAccessKey("inst", "parent", k -> k.withEnabled(false));
-        assertAuthFailed(() -> store.resolve("inst", "parent", null, NOW), "The access key id parent is disabled.");
+        assertAuthFailed(() -> store.resolve("inst", "parent", null, NOW), "The AccessKeyID is disabled.");
         assertAuthFailed(() -> store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW),
                 "The security token is invalid: its access key is disabled.");
         assertAuthFailed(() -> store.mintTemporary("inst", "parent", Duration.ofMinutes(1), NOW),
-                "The access key id parent does not exist in instance inst.");
+                "The AccessKeyID does not exist.");
         store.updateAccessKey("inst", "parent", k -> k.withEnabled(true));
         assertThat(store.resolve("inst", sts.accessKeyId(), sts.securityToken(), NOW).secret())
                 .isEqualTo(sts.accessKeySecret());
@@ -297,7 +297,7 @@ class CredentialStoreTest {
         assertThat(store.installEnvironmentKey("inst", "env2", "secret3", NOW + 30))
                 .isEqualTo(new CredentialStore.EnvironmentKeyChange(java.util.List.of("env1"), true));
         assertAuthFailed(() -> store.resolve("inst", "env1", null, NOW + 30),
-                "The access key id env1 does not exist in instance inst.");
+                "The AccessKeyID does not exist.");
         assertThat(store.findAccessKey("inst", "parent")).isPresent();
         // None configured: no environment key remains.
         assertThat(store.installEnvironmentKey("inst", null, null, NOW + 40))
