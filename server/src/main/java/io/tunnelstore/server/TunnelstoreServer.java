@@ -6,6 +6,7 @@ import io.tunnelstore.server.http.HealthRoutes;
 import io.tunnelstore.server.http.HttpServer;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.RequestDispatcher;
+import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
@@ -46,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * configured admin key, or generating one for an instance that has none and printing it once), creates the modules
  * and lets them register, then binds. {@link #close()} stops the listener, closes modules in reverse order, stops
  * the worker and scheduler threads, and closes the storage engine; it is idempotent and never throws.
+ *
+ * <h3>Ownership</h3>
+ * A server instance owns everything of its node: the storage engine, the {@link TableCatalog}, the credential store,
+ * the scheduler and worker threads, the {@link OperationRegistry} (handlers, routes, request observers), the
+ * {@link ServerServices} the modules offer each other, and the modules themselves. Modules reach all of it through
+ * the {@link ServerContext} and the registry handed to them; nothing is kept in static fields, so any number of
+ * servers on different data directories can run side by side in one JVM.
  *
  * <p>Thread-safety: {@code start} and {@code close} are synchronized; accessors may be called from any thread.
  */
@@ -136,7 +144,8 @@ public final class TunnelstoreServer implements AutoCloseable {
             workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.workerQueueCapacity()), namedThreads("tunnelstore-worker"));
             workers.allowCoreThreadTimeOut(true);
-            context = new ServerContext(storage, config.clock(), scheduler, credentials, config);
+            context = new ServerContext(storage, config.clock(), scheduler, credentials, config,
+                    new TableCatalog(storage), new ServerServices());
             HealthRoutes.register(registry, () -> state == State.RUNNING);
             for (Function<ServerContext, ServerModule> factory : moduleFactories) {
                 ServerModule module = Objects.requireNonNull(factory.apply(context), "module factory returned null");

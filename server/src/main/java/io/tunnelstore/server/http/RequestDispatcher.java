@@ -10,7 +10,6 @@ import io.tunnelstore.server.auth.CredentialStore;
 import io.tunnelstore.protocol.pb.TableProtos;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +26,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * returned stage always completes normally, exactly once, on a worker or scheduler thread.
  *
  * <p>Observation: every API request of a known action is reported once, when its response is ready, to the
- * {@link RequestObserver}s added for the dispatcher's registry with {@link #addObserver} (metrics).
+ * {@link RequestObserver}s added to the dispatcher's registry with {@link OperationRegistry#addObserver} (metrics).
  */
 public final class RequestDispatcher {
 
@@ -64,56 +61,6 @@ public final class RequestDispatcher {
 
     /** The outcome reported to {@link RequestObserver}s for a successful request. */
     public static final String OUTCOME_OK = "OK";
-
-    /**
-     * Observers per registry. Modules see the {@link OperationRegistry} (in {@code register}) but never the dispatcher,
-     * which the server creates afterwards, so the registry is the meeting point; weak keys let a closed server's
-     * registry (and its observers) be collected.
-     */
-    private static final Map<OperationRegistry, List<RequestObserver>> OBSERVERS =
-            Collections.synchronizedMap(new WeakHashMap<>());
-
-    /**
-     * Adds an observer of the API requests of every dispatcher built on {@code registry} (also of one built before
-     * the call). Thread-safe; observers cannot be removed (they live as long as the registry).
-     */
-    public static void addObserver(OperationRegistry registry, RequestObserver observer) {
-        Objects.requireNonNull(observer, "observer");
-        observersOf(Objects.requireNonNull(registry, "registry")).add(observer);
-    }
-
-    private static List<RequestObserver> observersOf(OperationRegistry registry) {
-        return OBSERVERS.computeIfAbsent(registry, r -> new CopyOnWriteArrayList<>());
-    }
-
-    /**
-     * Runs the handler registered for {@code ctx.action()} in-process, for server-side readers of the API (the web
-     * console and metrics read tunnels through DescribeTunnel instead of reaching into the tunnel service). No HTTP,
-     * no signature check and no observer: the caller vouches for {@code ctx.principal()}. The request is
-     * re-parsed by the handler's parser, so required fields are enforced as on the wire.
-     *
-     * @return the handler's stage; it fails with the handler's exception, or with {@code OtsException
-     *         OTSParameterInvalid} when the action has no handler or the request does not parse
-     */
-    public static CompletionStage<Message> callLocally(OperationRegistry registry, RequestContext ctx,
-                                                       Message request) {
-        OperationRegistry.Registration<?> registration = registry.operation(ctx.action());
-        if (registration == null) {
-            return CompletableFuture.failedFuture(new OtsException(ErrorCode.PARAMETER_INVALID,
-                    "Unsupported operation: " + ctx.action().path()));
-        }
-        try {
-            CompletionStage<? extends Message> stage = registration.invoke(ctx, request.toByteArray());
-            return stage == null
-                    ? CompletableFuture.failedFuture(new IllegalStateException("handler returned a null stage"))
-                    : stage.thenApply(m -> (Message) m);
-        } catch (InvalidProtocolBufferException e) {
-            return CompletableFuture.failedFuture(new OtsException(ErrorCode.PARAMETER_INVALID,
-                    "Invalid " + ctx.action().path() + " request: " + e.getMessage()));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
 
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
     private static final long MAX_INFLATED_BYTES = 5L * 1024 * 1024;
@@ -147,7 +94,7 @@ public final class RequestDispatcher {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.handlerTimeout = Objects.requireNonNull(handlerTimeout, "handlerTimeout");
-        this.observers = observersOf(registry);
+        this.observers = registry.observers();
     }
 
     /** Handles one request; see the class comment. Never throws, the stage never completes exceptionally. */

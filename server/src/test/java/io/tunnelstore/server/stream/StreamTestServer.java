@@ -18,7 +18,6 @@ import com.alicloud.openservices.tablestore.model.TableOptions;
 import io.tunnelstore.server.MutableClock;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.TunnelstoreServer;
-import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.table.TableModule;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -61,7 +60,7 @@ final class StreamTestServer implements AutoCloseable {
                 .build();
         server = TunnelstoreServer.builder(config)
                 .module(ctx -> {
-                    TableModule m = new TableModule(TableCatalog.shared(ctx.storage()), ctx.storage(), ctx.clock(),
+                    TableModule m = new TableModule(ctx.catalog(), ctx.storage(), ctx.clock(),
                             null);
                     tables.set(m);
                     return m;
