@@ -209,6 +209,21 @@ public final class TunnelstoreServer implements AutoCloseable {
         return context;
     }
 
+    /**
+     * The running module of type {@code type} (the first one added, when several are), for embedding code and tests
+     * that drive a module directly (a scrape, a tick); empty when this server has none. Valid while running.
+     */
+    public synchronized <T extends ServerModule> Optional<T> module(Class<T> type) {
+        requireStarted();
+        for (java.util.Iterator<ServerModule> it = modules.descendingIterator(); it.hasNext(); ) {
+            ServerModule m = it.next();
+            if (type.isInstance(m)) {
+                return Optional.of(type.cast(m));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The configuration. */
     public ServerConfig config() {
         return config;
