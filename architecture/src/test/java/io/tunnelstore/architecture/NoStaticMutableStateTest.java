@@ -82,13 +82,13 @@ class NoStaticMutableStateTest {
         return f.getOwner().getName() + "." + f.getName();
     }
 
-    private static DescribedPredicate<JavaField> areStatic() {
+    static DescribedPredicate<JavaField> areStatic() {
         return DescribedPredicate.describe("are static (not synthetic)",
                 f -> f.getModifiers().contains(JavaModifier.STATIC) && !f.getModifiers().contains(JavaModifier.SYNTHETIC)
                         && !f.getName().startsWith("$"));
     }
 
-    private static ArchCondition<JavaField> beImmutableConstants() {
+    static ArchCondition<JavaField> beImmutableConstants() {
         return new ArchCondition<>("be final and not of a mutable collection, map, atomic or lock type") {
             @Override
             public void check(JavaField field, ConditionEvents events) {
