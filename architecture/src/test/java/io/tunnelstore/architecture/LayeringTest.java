@@ -109,16 +109,11 @@ class LayeringTest {
     /**
      * The published test kit uses the server only through its public entry points (the server, its configuration
      * and the module classes it starts), never transport, auth, storage or coordinator internals.
-     *
-     * <p>Known exception, listed in docs/architecture.md: {@code Faults} passes the coordinator's
-     * {@code ChannelStatus} to {@code TunnelModule.schedule}; it goes away when the channel status moves to the
-     * protocol module with the coordinator extraction (issue 11 item 3).
      */
     @ArchTest
     static final ArchRule testkitUsesOnlyThePublicServerApi = noClasses().that().resideInAPackage(TESTKIT)
             .should().dependOnClassesThat(DescribedPredicate.describe("are server or storage internals",
-                    (JavaClass c) -> isServerInternal(c)
-                            && !c.getName().equals("io.tunnelstore.server.tunnel.coordinator.ChannelStatus")));
+                    (JavaClass c) -> isServerInternal(c)));
 
     private static boolean isServerInternal(JavaClass c) {
         String p = c.getPackageName();

@@ -190,6 +190,19 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         }
     }
 
+    /**
+     * {@link #schedule(String, String, String, ChannelStatus)} with the wire's channel status ({@code OPEN},
+     * {@code CLOSING} or {@code TERMINATED}), for code outside the server that should not depend on the coordinator's
+     * types (the test kit).
+     */
+    public CompletionStage<Void> schedule(String instance, String tunnelId, String channelId,
+                                          TunnelProtos.ChannelStatus status) {
+        return ChannelStatus.fromWireNumber(status.getNumber())
+                .map(s -> schedule(instance, tunnelId, channelId, s))
+                .orElseGet(() -> CompletableFuture.failedFuture(
+                        TunnelErrors.invalid("invalid channel status for %s", channelId)));
+    }
+
     TunnelAdmin admin() {
         return admin;
     }
