@@ -46,14 +46,8 @@ class NoStaticMutableStateTest {
      * two users of the library in one JVM share state.
      */
     static final Set<String> ALLOWED = Set.of(
-            // SDK (helper archsdk, issue 11 item 1): the SDK's SharedPools is being replaced by an explicit,
-            // user-owned pool object. TEMPORARY: the lead removes these two entries after merging that work.
-            "io.tunnelstore.tunnel.internal.SharedPools.BY_CONFIG",
-            "io.tunnelstore.tunnel.internal.SharedPools.POOL_IDS",
-            // SDK (archsdk's area): the OkHttp-style accessor bridge from the public TunnelClient to its internal RPC
-            // client, written once by TunnelClient's static initialiser; it holds code, not data. To be replaced
-            // by a package-private accessor when the SDK's internals are reorganised.
-            "io.tunnelstore.client.internal.InternalAccess.tunnelRpcAccessor");
+            // None today. Add "fully.qualified.Owner.FIELD" with a comment naming the owner and the way out.
+    );
 
     @ArchTest
     static final ArchRule noStaticMutableState = fields()
