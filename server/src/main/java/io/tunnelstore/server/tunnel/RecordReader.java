@@ -52,9 +52,12 @@ final class RecordReader {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final TunnelServiceConfig config;
+    private final TunnelSnapshots snapshots;
 
-    RecordReader(TunnelRegistry registry, TableCatalog catalog, StorageEngine storage, LogWaiters waiters,
-                 Executor pool, ScheduledExecutorService scheduler, Clock clock, TunnelServiceConfig config) {
+    RecordReader(TunnelRegistry registry, TableCatalog catalog, StorageEngine storage, TunnelSnapshots snapshots,
+                 LogWaiters waiters, Executor pool, ScheduledExecutorService scheduler, Clock clock,
+                 TunnelServiceConfig config) {
+        this.snapshots = snapshots;
         this.registry = registry;
         this.catalog = catalog;
         this.storage = storage;
@@ -96,8 +99,8 @@ final class RecordReader {
             if (next.length > 0 && !base.get().range().contains(next)) {
                 throw TunnelErrors.invalid("token of channel %s points outside the channel's key range", channelId);
             }
-            ReadBatch batch = baseReader.read(table, base.get().range(), from, config.maxRecordsPerRead(),
-                    config.maxBytesPerRead(), clock.millis());
+            ReadBatch batch = baseReader.read(baseSource(def), table, base.get().range(), from,
+                    config.maxRecordsPerRead(), config.maxBytesPerRead(), clock.millis());
             return CompletableFuture.completedFuture(respond(rt, channelId, from, batch));
         }
         StreamChannelSpec stream = def.streamChannel(channelId)
@@ -121,6 +124,16 @@ final class RecordReader {
             return CompletableFuture.completedFuture(respond(rt, channelId, start, batch));
         }
         return longPoll(def, start).thenApply(b -> respond(rt, channelId, start, b));
+    }
+
+    /** The tunnel's base snapshot, or the live table for tunnels created without one. */
+    private BaseChannelReader.RowSource baseSource(TunnelDefinition def) {
+        if (def.baseSnapshotId().isEmpty()) {
+            return storage::scan;
+        }
+        return snapshots.find(def.baseSnapshotId()).<BaseChannelReader.RowSource>map(s -> s::scan)
+                .orElseThrow(() -> TunnelErrors.invalid("the base data snapshot of tunnel %s no longer exists "
+                        + "(its base phase is over)", def.tunnelId()));
     }
 
     private ReadBatch readStream(TunnelDefinition def, ChannelPosition.Stream from) {

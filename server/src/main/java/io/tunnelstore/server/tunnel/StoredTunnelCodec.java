@@ -14,13 +14,14 @@ import java.util.List;
  * Layout of the metadata value {@code tunnel/<instance>/<tunnelId>}: the tunnel's fixed {@link TunnelDefinition}
  * and the coordinator snapshot bytes, written together so one atomic meta write keeps them consistent.
  *
- * <p>Format (big-endian, {@link DataOutputStream}): {@code byte version (1)}, definition fields in declaration order
- * (strings as modified UTF-8, ranges as length-prefixed bytes), then {@code int n} + n snapshot bytes.
+ * <p>Format (big-endian, {@link DataOutputStream}): {@code byte version (2)}, definition fields in declaration order
+ * (strings as modified UTF-8, ranges as length-prefixed bytes), then {@code int n} + n snapshot bytes. Version 2
+ * added the base snapshot id after the stream channels; version 1 values decode with {@code ""} (live base reads).
  *
  * <p>Stateless and thread-safe.
  */
 final class StoredTunnelCodec {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
 
     /** The decoded value. */
     record StoredTunnel(TunnelDefinition definition, byte[] snapshot) {}
@@ -61,6 +62,7 @@ final class StoredTunnelCodec {
                 out.writeUTF(c.channelId());
                 out.writeLong(c.shardId());
             }
+            out.writeUTF(d.baseSnapshotId());
             writeBytes(out, snapshot);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -72,7 +74,7 @@ final class StoredTunnelCodec {
     static StoredTunnel decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != 1) {
                 throw new IllegalArgumentException("unknown stored tunnel version " + version);
             }
             String tunnelId = in.readUTF();
@@ -96,12 +98,13 @@ final class StoredTunnelCodec {
             for (int i = 0; i < nStream; i++) {
                 stream.add(new TunnelDefinition.StreamChannelSpec(in.readUTF(), in.readLong()));
             }
+            String baseSnapshotId = version >= 2 ? in.readUTF() : "";
             byte[] snapshot = readBytes(in);
             if (in.available() > 0) {
                 throw new IllegalArgumentException("trailing bytes after stored tunnel");
             }
             return new StoredTunnel(new TunnelDefinition(tunnelId, instance, table, tableId, name, type, range,
-                    streamId, createTime, base, stream), snapshot);
+                    streamId, createTime, base, stream, baseSnapshotId), snapshot);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt stored tunnel: " + e.getMessage(), e);
         }

@@ -58,6 +58,7 @@ public final class TunnelModule implements ServerModule {
     private final TunnelScheduling scheduling;
     private final RecordReader reader;
     private final TunnelLifecycleTicker ticker;
+    private final TunnelSnapshots snapshots;
     private volatile ScheduledFuture<?> tickTask;
 
     /** The module with default settings over the server's storage, clock and scheduler. */
@@ -83,14 +84,16 @@ public final class TunnelModule implements ServerModule {
         TableCatalog catalog = TableCatalog.shared(context.storage());
         this.registry = new TunnelRegistry(context.storage(), pool);
         registry.loadAll(clock.millis());
+        this.snapshots = new TunnelSnapshots(context.storage());
         this.admin = new TunnelAdmin(registry, catalog,
                 new ChannelPlanner(context.storage(), config.baseSplitTargetBytes()),
-                new StreamStartResolver(context.storage()), clock);
+                new StreamStartResolver(context.storage()), snapshots, clock);
         this.sessions = new TunnelSessions(registry, clock);
         this.scheduling = new TunnelScheduling(registry, clock);
         LogWaiters waiters = new LogWaiters();
         context.storage().addLogListener(waiters);
-        this.reader = new RecordReader(registry, catalog, context.storage(), waiters, pool, scheduler, clock, config);
+        this.reader = new RecordReader(registry, catalog, context.storage(), snapshots, waiters, pool, scheduler,
+                clock, config);
         this.ticker = new TunnelLifecycleTicker(registry, catalog, config.disableAfterExpired());
     }
 
@@ -132,6 +135,31 @@ public final class TunnelModule implements ServerModule {
     /** Runs one lifecycle tick now (tests with an injected clock call this instead of waiting for the timer). */
     public void tick() {
         ticker.tick(clock.millis());
+        dropUnusedSnapshots();
+    }
+
+    /**
+     * Drops the storage snapshots no tunnel needs any more (base phase over, tunnel expired or deleted); part of
+     * every tick. Completes with the dropped ids (tests wait on it).
+     */
+    public CompletionStage<List<String>> dropUnusedSnapshots() {
+        return snapshots.dropUnreferenced(registry::all, rt -> rt.call(c -> referencedSnapshots(rt.definition(), c)))
+                .exceptionally(e -> {
+                    LOG.warn("Dropping unused snapshots failed", e);
+                    return List.of();
+                });
+    }
+
+    /** The snapshots a tunnel still reads: its base snapshot while base channels remain and it is usable. */
+    private static java.util.Set<String> referencedSnapshots(TunnelDefinition def, TunnelCoordinator c) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        io.tunnelstore.server.tunnel.coordinator.TunnelDescription d = c.describe();
+        boolean usable = d.expiry() == null && d.disabled() == null;
+        if (usable && !def.baseSnapshotId().isEmpty()
+                && d.stage() != io.tunnelstore.server.tunnel.coordinator.TunnelStage.PROCESS_STREAM) {
+            ids.add(def.baseSnapshotId());
+        }
+        return ids;
     }
 
     /**
