@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <p>Format (big-endian, {@link DataOutputStream}): {@code byte version (2)}, definition fields in declaration order
  * (strings as modified UTF-8, ranges as length-prefixed bytes), then {@code int n} + n snapshot bytes. Version 2
- * added the base snapshot id after the stream channels; version 1 values decode with {@code ""} (live base reads).
+ * added the base snapshot id and the re-baseline flag after the stream channels; version 1 values decode with
+ * {@code ""} (live base reads) and re-baselining on (the server default).
  *
  * <p>Stateless and thread-safe.
  */
@@ -63,6 +64,7 @@ final class StoredTunnelCodec {
                 out.writeLong(c.shardId());
             }
             out.writeUTF(d.baseSnapshotId());
+            out.writeBoolean(d.rebaseline());
             writeBytes(out, snapshot);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -99,12 +101,13 @@ final class StoredTunnelCodec {
                 stream.add(new TunnelDefinition.StreamChannelSpec(in.readUTF(), in.readLong()));
             }
             String baseSnapshotId = version >= 2 ? in.readUTF() : "";
+            boolean rebaseline = version < 2 || in.readBoolean();
             byte[] snapshot = readBytes(in);
             if (in.available() > 0) {
                 throw new IllegalArgumentException("trailing bytes after stored tunnel");
             }
             return new StoredTunnel(new TunnelDefinition(tunnelId, instance, table, tableId, name, type, range,
-                    streamId, createTime, base, stream, baseSnapshotId), snapshot);
+                    streamId, createTime, base, stream, baseSnapshotId, rebaseline), snapshot);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt stored tunnel: " + e.getMessage(), e);
         }

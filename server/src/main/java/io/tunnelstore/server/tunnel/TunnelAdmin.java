@@ -57,9 +57,14 @@ final class TunnelAdmin {
     private final StreamStartResolver streamStarts;
     private final TunnelSnapshots snapshots;
     private final Clock clock;
+    private final boolean rebaselineByDefault;
+    private final TunnelEvents events;
 
     TunnelAdmin(TunnelRegistry registry, TableCatalog catalog, ChannelPlanner planner,
-                StreamStartResolver streamStarts, TunnelSnapshots snapshots, Clock clock) {
+                StreamStartResolver streamStarts, TunnelSnapshots snapshots, TunnelEvents events, Clock clock,
+                boolean rebaselineByDefault) {
+        this.events = events;
+        this.rebaselineByDefault = rebaselineByDefault;
         this.registry = registry;
         this.catalog = catalog;
         this.planner = planner;
@@ -129,7 +134,8 @@ final class TunnelAdmin {
             String streamId = table.stream().enabled() && table.stream().streamId() != null
                     ? table.stream().streamId() : "";
             TunnelDefinition definition = new TunnelDefinition(tunnelId, instance, tableName, table.tableId(), name,
-                    type, range, streamId, nowMillis, base, stream, snapshot == null ? "" : snapshot.id());
+                    type, range, streamId, nowMillis, base, stream, snapshot == null ? "" : snapshot.id(),
+                    t.hasTunnelstoreRebaseline() ? t.getTunnelstoreRebaseline() : rebaselineByDefault);
             TunnelCoordinator coordinator = TunnelCoordinator.createInitialized(tunnelId, type, channels,
                     TunnelRegistry.newIdGenerator());
             registry.add(definition, coordinator);
@@ -176,6 +182,7 @@ final class TunnelAdmin {
 
     CompletionStage<DeleteTunnelResponse> delete(String instance, DeleteTunnelRequest request) {
         CompletionStage<Void> removed;
+        String tunnelId;
         synchronized (this) {
             TunnelRuntime rt = registry.findByName(instance, request.getTableName(), request.getTunnelName())
                     .orElseThrow(() -> TunnelErrors.tunnelNotExist(request.getTunnelName()));
@@ -185,9 +192,13 @@ final class TunnelAdmin {
             }
             LOG.info("Deleting tunnel {} ({}) of {}/{}", request.getTunnelName(), rt.tunnelId(), instance,
                     request.getTableName());
+            tunnelId = rt.tunnelId();
             removed = registry.remove(rt); // only enqueues: the record goes after the calls already queued
         }
-        return removed.thenApply(v -> DeleteTunnelResponse.getDefaultInstance());
+        return removed.thenApply(v -> {
+            events.deleteAll(instance, tunnelId); // the history goes with the tunnel
+            return DeleteTunnelResponse.getDefaultInstance();
+        });
     }
 
     CompletionStage<ListTunnelResponse> list(String instance, ListTunnelRequest request) {

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param baseSnapshotId   the storage snapshot the base channels read ({@code ""}: the live table, as before
  *                         snapshots existed or on an engine without them); its change-log positions are the
  *                         stream channels' start, so the hand-over is exact
+ * @param rebaseline       a stream channel that fell behind retention is re-baselined (snapshot of its key range,
+ *                         then the log) instead of resuming after the lost records
  */
 record TunnelDefinition(
         String tunnelId,
@@ -38,14 +40,15 @@ record TunnelDefinition(
         long createTimeMillis,
         List<BaseChannelSpec> baseChannels,
         List<StreamChannelSpec> streamChannels,
-        String baseSnapshotId) {
+        String baseSnapshotId,
+        boolean rebaseline) {
 
-    /** A definition whose base channels read the live table. */
+    /** A definition whose base channels read the live table, with re-baselining on (the server default). */
     TunnelDefinition(String tunnelId, String instanceName, String tableName, long tableId, String tunnelName,
                      TunnelType type, StreamRange streamConfig, String streamId, long createTimeMillis,
                      List<BaseChannelSpec> baseChannels, List<StreamChannelSpec> streamChannels) {
         this(tunnelId, instanceName, tableName, tableId, tunnelName, type, streamConfig, streamId, createTimeMillis,
-                baseChannels, streamChannels, "");
+                baseChannels, streamChannels, "", true);
     }
 
     TunnelDefinition {
@@ -87,7 +90,7 @@ record TunnelDefinition(
         List<StreamChannelSpec> all = new java.util.ArrayList<>(streamChannels);
         all.addAll(added);
         return new TunnelDefinition(tunnelId, instanceName, tableName, tableId, tunnelName, type, streamConfig,
-                streamId, createTimeMillis, baseChannels, all, baseSnapshotId);
+                streamId, createTimeMillis, baseChannels, all, baseSnapshotId, rebaseline);
     }
 
     Optional<BaseChannelSpec> baseChannel(String channelId) {

@@ -59,6 +59,7 @@ public final class TunnelModule implements ServerModule {
     private final RecordReader reader;
     private final TunnelLifecycleTicker ticker;
     private final TunnelSnapshots snapshots;
+    private final TunnelEvents events;
     private volatile ScheduledFuture<?> tickTask;
 
     /** The module with default settings over the server's storage, clock and scheduler. */
@@ -85,15 +86,17 @@ public final class TunnelModule implements ServerModule {
         this.registry = new TunnelRegistry(context.storage(), pool);
         registry.loadAll(clock.millis());
         this.snapshots = new TunnelSnapshots(context.storage());
+        this.events = new TunnelEvents(context.storage());
         this.admin = new TunnelAdmin(registry, catalog,
                 new ChannelPlanner(context.storage(), config.baseSplitTargetBytes()),
-                new StreamStartResolver(context.storage()), snapshots, clock);
+                new StreamStartResolver(context.storage()), snapshots, events, clock,
+                config.rebaselineByDefault());
         this.sessions = new TunnelSessions(registry, clock);
         this.scheduling = new TunnelScheduling(registry, clock);
         LogWaiters waiters = new LogWaiters();
         context.storage().addLogListener(waiters);
-        this.reader = new RecordReader(registry, catalog, context.storage(), snapshots, waiters, pool, scheduler,
-                clock, config);
+        this.reader = new RecordReader(registry, catalog, context.storage(), snapshots, events, waiters, pool,
+                scheduler, clock, config);
         this.ticker = new TunnelLifecycleTicker(registry, catalog, config.disableAfterExpired());
     }
 
@@ -150,7 +153,10 @@ public final class TunnelModule implements ServerModule {
                 });
     }
 
-    /** The snapshots a tunnel still reads: its base snapshot while base channels remain and it is usable. */
+    /**
+     * The snapshots a tunnel still reads: its base snapshot while base channels remain and it is usable, and the
+     * re-baseline snapshot of every channel whose checkpoint is inside a re-baseline.
+     */
     private static java.util.Set<String> referencedSnapshots(TunnelDefinition def, TunnelCoordinator c) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         io.tunnelstore.server.tunnel.coordinator.TunnelDescription d = c.describe();
@@ -158,6 +164,22 @@ public final class TunnelModule implements ServerModule {
         if (usable && !def.baseSnapshotId().isEmpty()
                 && d.stage() != io.tunnelstore.server.tunnel.coordinator.TunnelStage.PROCESS_STREAM) {
             ids.add(def.baseSnapshotId());
+        }
+        if (usable) {
+            for (io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot.ChannelEntry e : c.snapshot().channels()) {
+                String token = e.state().checkpointToken();
+                if (e.definition().kind() != io.tunnelstore.server.tunnel.coordinator.ChannelKind.STREAM
+                        || TunnelTokenCodec.FINISHED.equals(token)) {
+                    continue;
+                }
+                try {
+                    if (TunnelTokenCodec.decode(token) instanceof ChannelPosition.Resync r) {
+                        ids.add(r.snapshotId());
+                    }
+                } catch (IllegalArgumentException ignored) {
+                    // not ours to judge here: an undecodable token refers to no snapshot
+                }
+            }
         }
         return ids;
     }

@@ -30,18 +30,19 @@ class StoredTunnelCodecTest {
         TunnelDefinition d = new TunnelDefinition("tid", "inst", "orders", 7, "sync", TunnelType.BASE_DATA,
                 TunnelDefinition.StreamRange.LATEST, "", 1234,
                 List.of(new TunnelDefinition.BaseChannelSpec("BaseData_0000-0000", new KeyRange(null, null))),
-                List.of(), "base-tid");
+                List.of(), "base-tid", false);
         byte[] v2 = StoredTunnelCodec.encode(d, new byte[] {7});
-        assertThat(StoredTunnelCodec.decode(v2).definition().baseSnapshotId()).isEqualTo("base-tid");
+        assertThat(StoredTunnelCodec.decode(v2).definition()).isEqualTo(d);
 
         // a version-1 value is the version-2 layout without the snapshot id
         TunnelDefinition live = new TunnelDefinition("tid", "inst", "orders", 7, "sync", TunnelType.BASE_DATA,
                 TunnelDefinition.StreamRange.LATEST, "", 1234, d.baseChannels(), List.of());
         byte[] withEmptyId = StoredTunnelCodec.encode(live, new byte[] {7});
-        int idAt = withEmptyId.length - 4 - 1 - 2; // UTF "" (2 bytes) before int length + 1 snapshot byte
-        byte[] v1 = new byte[withEmptyId.length - 2];
+        // UTF "" (2 bytes) + flag (1 byte) before the int length and the 1 snapshot byte
+        int idAt = withEmptyId.length - 4 - 1 - 3;
+        byte[] v1 = new byte[withEmptyId.length - 3];
         System.arraycopy(withEmptyId, 0, v1, 0, idAt);
-        System.arraycopy(withEmptyId, idAt + 2, v1, idAt, withEmptyId.length - idAt - 2);
+        System.arraycopy(withEmptyId, idAt + 3, v1, idAt, withEmptyId.length - idAt - 3);
         v1[0] = 1;
         assertThat(StoredTunnelCodec.decode(v1).definition()).isEqualTo(live);
     }
