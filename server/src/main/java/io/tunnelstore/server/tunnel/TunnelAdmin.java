@@ -59,10 +59,12 @@ final class TunnelAdmin {
     private final Clock clock;
     private final boolean rebaselineByDefault;
     private final TunnelEvents events;
+    private final LossForecast forecast;
 
     TunnelAdmin(TunnelRegistry registry, TableCatalog catalog, ChannelPlanner planner,
-                StreamStartResolver streamStarts, TunnelSnapshots snapshots, TunnelEvents events, Clock clock,
-                boolean rebaselineByDefault) {
+                StreamStartResolver streamStarts, TunnelSnapshots snapshots, TunnelEvents events,
+                LossForecast forecast, Clock clock, boolean rebaselineByDefault) {
+        this.forecast = forecast;
         this.events = events;
         this.rebaselineByDefault = rebaselineByDefault;
         this.registry = registry;
@@ -223,7 +225,30 @@ final class TunnelAdmin {
     CompletionStage<DescribeTunnelResponse> describe(String instance, DescribeTunnelRequest request) {
         TunnelRuntime rt = registry.findByName(instance, request.getTableName(), request.getTunnelName())
                 .orElseThrow(() -> TunnelErrors.tunnelNotExist(request.getTunnelName()));
-        return rt.call(TunnelCoordinator::describe).thenApply(d -> describeResponse(rt.definition(), d));
+        return rt.call(TunnelCoordinator::describe).thenApply(d -> {
+            DescribeTunnelResponse.Builder out = describeResponse(rt.definition(), d).toBuilder()
+                    .setTunnelstoreRebaseline(rt.definition().rebaseline());
+            for (TunnelEvents.Event e : events.list(instance, rt.tunnelId())) {
+                out.addTunnelstoreEvents(TunnelProtos.TunnelstoreEvent.newBuilder().setAtMillis(e.atMillis())
+                        .setKind(e.kind()).setChannelId(e.channelId()).setDetail(e.detail()).setActor(e.actor()));
+            }
+            java.util.OptionalLong retention = retentionMillis(rt.definition());
+            if (retention.isPresent()) {
+                forecast.millisUntilLoss(rt.tunnelId(), retention.getAsLong())
+                        .ifPresent(out::setTunnelstoreTimeUntilLossMs);
+            }
+            return out.build();
+        });
+    }
+
+    /** The change-log retention of the tunnel's table; empty for BaseData tunnels or a table without a stream. */
+    java.util.OptionalLong retentionMillis(TunnelDefinition def) {
+        if (def.type() == TunnelType.BASE_DATA) {
+            return java.util.OptionalLong.empty();
+        }
+        return catalog.findById(def.tableId()).filter(t -> t.stream().enabled())
+                .map(t -> java.util.OptionalLong.of(t.stream().expirationMillis()))
+                .orElse(java.util.OptionalLong.empty());
     }
 
     static DescribeTunnelResponse describeResponse(TunnelDefinition def, TunnelDescription d) {

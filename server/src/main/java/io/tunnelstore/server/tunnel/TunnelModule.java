@@ -60,6 +60,9 @@ public final class TunnelModule implements ServerModule {
     private final TunnelLifecycleTicker ticker;
     private final TunnelSnapshots snapshots;
     private final TunnelEvents events;
+    private final LossForecast forecast = new LossForecast();
+    private final io.tunnelstore.storage.StorageEngine storage;
+    private final TableCatalog catalog;
     private volatile ScheduledFuture<?> tickTask;
 
     /** The module with default settings over the server's storage, clock and scheduler. */
@@ -87,9 +90,11 @@ public final class TunnelModule implements ServerModule {
         registry.loadAll(clock.millis());
         this.snapshots = new TunnelSnapshots(context.storage());
         this.events = new TunnelEvents(context.storage());
+        this.storage = context.storage();
+        this.catalog = catalog;
         this.admin = new TunnelAdmin(registry, catalog,
                 new ChannelPlanner(context.storage(), config.baseSplitTargetBytes()),
-                new StreamStartResolver(context.storage()), snapshots, events, clock,
+                new StreamStartResolver(context.storage()), snapshots, events, forecast, clock,
                 config.rebaselineByDefault());
         this.sessions = new TunnelSessions(registry, clock);
         this.scheduling = new TunnelScheduling(registry, clock);
@@ -137,8 +142,52 @@ public final class TunnelModule implements ServerModule {
 
     /** Runs one lifecycle tick now (tests with an injected clock call this instead of waiting for the timer). */
     public void tick() {
-        ticker.tick(clock.millis());
+        long now = clock.millis();
+        ticker.tick(now);
         dropUnusedSnapshots();
+        sampleLag(now);
+    }
+
+    /**
+     * Samples every stream tunnel's lag for the time-until-loss forecast ({@link LossForecast}): the age of the
+     * oldest change a not-yet-terminated stream channel has not consumed (0 when all are caught up). Completes
+     * when every tunnel was sampled (tests wait on it).
+     */
+    public CompletionStage<Void> sampleLag(long nowMillis) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (TunnelRuntime rt : registry.all()) {
+            TunnelDefinition def = rt.definition();
+            if (def.type() == io.tunnelstore.server.tunnel.coordinator.TunnelType.BASE_DATA || rt.unusable()) {
+                forecast.forget(rt.tunnelId());
+                continue;
+            }
+            all.add(rt.call(TunnelCoordinator::snapshot).thenAccept(s -> {
+                long oldestMicros = Long.MAX_VALUE;
+                for (io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot.ChannelEntry e : s.channels()) {
+                    if (e.definition().kind() != io.tunnelstore.server.tunnel.coordinator.ChannelKind.STREAM
+                            || e.state().status() == ChannelStatus.TERMINATED
+                            || TunnelTokenCodec.FINISHED.equals(e.state().checkpointToken())) {
+                        continue;
+                    }
+                    ChannelPosition p;
+                    try {
+                        p = TunnelTokenCodec.decode(e.state().checkpointToken());
+                    } catch (IllegalArgumentException bad) {
+                        continue;
+                    }
+                    if (p instanceof ChannelPosition.Stream sp) {
+                        List<io.tunnelstore.storage.LogRecord> next = storage.readLog(def.tableId(), sp.shardId(),
+                                sp.nextSequence(), 1, 1);
+                        if (!next.isEmpty()) {
+                            oldestMicros = Math.min(oldestMicros, next.get(0).commitTimeMicros());
+                        }
+                    }
+                }
+                forecast.record(rt.tunnelId(), nowMillis,
+                        oldestMicros == Long.MAX_VALUE ? 0 : nowMillis - oldestMicros / 1000);
+            }).toCompletableFuture().exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
     /**

@@ -148,11 +148,39 @@ class RebaselineTest {
             assertThat(e.channelId()).isEqualTo("Stream_1");
             assertThat(e.detail()).startsWith("change-log records 5..10 of shard 1 were trimmed");
         });
+        TunnelProtos.DescribeTunnelResponse described = InProcessTunnels.join(t.module.admin().describe(
+                InProcessTunnels.INSTANCE, TunnelProtos.DescribeTunnelRequest.newBuilder().setTableName("rb")
+                        .setTunnelName("s").build()));
+        assertThat(described.getTunnelstoreRebaseline()).isTrue();
+        assertThat(described.getTunnelstoreEventsList()).singleElement().satisfies(e -> {
+            assertThat(e.getKind()).isEqualTo("REBASELINE");
+            assertThat(e.getChannelId()).isEqualTo("Stream_1");
+            assertThat(e.getActor()).isEqualTo("server");
+        });
         assertThat(InProcessTunnels.join(t.module.dropUnusedSnapshots())).singleElement()
                 .satisfies(id -> assertThat(id).startsWith("rb-" + tunnel + "-1-"));
         // the other shard was never behind: untouched
         assertThat(t.read(tunnel, client, "Stream_2", t.getCheckpoint(tunnel, client, "Stream_2").getCheckpoint())
                 .getRecordsList()).extracting(RebaselineTest::id).containsExactly(100L);
+    }
+
+    @Test
+    void describeForecastsTheTimeUntilLossFromTheLagTrend() {
+        TableDescriptor table = t.createTable("lag", 1);
+        String tunnel = t.create("lag", "s", TunnelProtos.TunnelType.Stream, null);
+        t.put(table, 1, 1); // never consumed
+        TunnelProtos.DescribeTunnelRequest req = TunnelProtos.DescribeTunnelRequest.newBuilder()
+                .setTableName("lag").setTunnelName("s").build();
+        t.advance(Duration.ofMinutes(10));
+        InProcessTunnels.join(t.module.sampleLag(t.clock.millis()));
+        assertThat(InProcessTunnels.join(t.module.admin().describe(InProcessTunnels.INSTANCE, req))
+                .hasTunnelstoreTimeUntilLossMs()).isFalse(); // one sample: no trend yet
+        t.advance(Duration.ofMinutes(10));
+        InProcessTunnels.join(t.module.sampleLag(t.clock.millis()));
+        // the lag grows one minute per minute and is 20 min: the 1 h retention is reached in 40 min
+        assertThat(InProcessTunnels.join(t.module.admin().describe(InProcessTunnels.INSTANCE, req))
+                .getTunnelstoreTimeUntilLossMs()).isEqualTo(Duration.ofMinutes(40).toMillis());
+        assertThat(tunnel).isNotEmpty();
     }
 
     @Test
