@@ -16,13 +16,16 @@ class StoredTunnelCodecTest {
                 List.of(new TunnelDefinition.BaseChannelSpec("BaseData_0000-0000", new KeyRange(null, new byte[] {5})),
                         new TunnelDefinition.BaseChannelSpec("BaseData_0000-0001", new KeyRange(new byte[] {5}, null))),
                 List.of(new TunnelDefinition.StreamChannelSpec("Stream_1", 1)));
-        byte[] snapshot = {1, 2, 3};
-
-        StoredTunnelCodec.StoredTunnel back = StoredTunnelCodec.decode(StoredTunnelCodec.encode(d, snapshot));
-
+        StoredTunnelCodec.StoredTunnel back = StoredTunnelCodec.decode(StoredTunnelCodec.encode(d));
         assertThat(back.definition()).isEqualTo(d);
-        assertThat(back.snapshot()).containsExactly(1, 2, 3);
+        assertThat(back.legacySnapshot()).isNull();
         assertThat(StoredTunnelCodec.key("inst", "tid")).isEqualTo("tunnel/inst/tid");
+
+        // the format of earlier releases (definition + whole snapshot) is still read
+        StoredTunnelCodec.StoredTunnel legacy = StoredTunnelCodec.decode(
+                StoredTunnelCodec.encodeVersion1(d, new byte[] {1, 2, 3}));
+        assertThat(legacy.definition()).isEqualTo(d);
+        assertThat(legacy.legacySnapshot()).containsExactly(1, 2, 3);
     }
 
     @Test
