@@ -3,15 +3,12 @@ package io.tunnelstore.server.tunnel;
 import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest;
-import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoResponse;
 import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.http.OperationHandler;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.table.TableCatalog;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import io.tunnelstore.server.tunnel.coordinator.ChannelStatus;
 import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
@@ -46,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TunnelModule implements ServerModule {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelModule.class);
-    private static final ByteString EMPTY_JSON = ByteString.copyFrom("{}", StandardCharsets.UTF_8);
 
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
@@ -56,6 +52,7 @@ public final class TunnelModule implements ServerModule {
     private final TunnelAdmin admin;
     private final TunnelSessions sessions;
     private final TunnelScheduling scheduling;
+    private final TunnelRpo rpos;
     private final RecordReader reader;
     private final TunnelLifecycleTicker ticker;
     private final TunnelSnapshots snapshots;
@@ -98,6 +95,7 @@ public final class TunnelModule implements ServerModule {
                 config.rebaselineByDefault());
         this.sessions = new TunnelSessions(registry, clock);
         this.scheduling = new TunnelScheduling(registry, clock);
+        this.rpos = new TunnelRpo(registry);
         LogWaiters waiters = new LogWaiters();
         context.storage().addLogListener(waiters);
         this.reader = new RecordReader(registry, catalog, context.storage(), snapshots, events, waiters, pool,
@@ -129,11 +127,7 @@ public final class TunnelModule implements ServerModule {
                 (ctx, q) -> reader.read(ctx.instanceName(), q));
         r.register(Action.TUNNEL_SCHEDULE, TunnelProtos.ScheduleRequest.parser(),
                 (ctx, q) -> scheduling.schedule(ctx.instanceName(), q));
-        OperationHandler<GetRpoRequest> rpo = (ctx, q) -> {
-            registry.require(ctx.instanceName(), q.getTunnelId());
-            return CompletableFuture.completedFuture(GetRpoResponse.newBuilder()
-                    .setRpoInfos(EMPTY_JSON).setTunnelRpoInfos(EMPTY_JSON).setTunnelId(q.getTunnelId()).build());
-        };
+        OperationHandler<GetRpoRequest> rpo = (ctx, q) -> rpos.getRpo(ctx.instanceName(), q);
         r.register(Action.TUNNEL_GET_RPO, GetRpoRequest.parser(), rpo);
         r.register(Action.TUNNEL_GET_RPO_BY_OFFSET, GetRpoRequest.parser(), rpo);
         long period = config.tickInterval().toMillis();
