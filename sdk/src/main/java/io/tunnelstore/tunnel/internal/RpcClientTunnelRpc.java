@@ -97,7 +97,7 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
                     bound(m.hasRangeEnd(), m.getRangeEnd()), m.getLostFromSequence(), m.getLostToSequence(),
                     m.getResumeSequence());
         } catch (IllegalArgumentException e) {
-            throw new TunnelRpcException(TunnelRpcException.TRANSPORT_ERROR,
+            throw new TunnelTransportException(
                     "undecodable re-baseline marker in ReadRecords response: " + e.getMessage(), e);
         }
     }
