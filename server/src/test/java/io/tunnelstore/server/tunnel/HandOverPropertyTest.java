@@ -201,7 +201,7 @@ class HandOverPropertyTest {
         RowMutation mutation = delete ? new RowMutation().deleteRow()
                 : new RowMutation().put("v", ts, io.tunnelstore.server.table.CellValueCodec.encode(
                         ColumnValue.ofLong(value)));
-        t.storage.mutateRow(table.tableId(), KeyCodec.encode(pk), current -> new RowDecider.Decision<>(mutation,
+        t.storage.mutateRow(table.tableId(), KeyCodec.encode(pk), (current, versionMillis) -> new RowDecider.Decision<>(mutation,
                 table.partitionFor(ColumnValue.ofLong(key)).shardId(), ChangeRecordCodec.encode(change), null));
         committed.computeIfAbsent(key, k -> new ArrayList<>()).add(new Change(type, delete ? -1 : value));
     }

@@ -82,7 +82,7 @@ class RebaselineTest {
         t.storage.mutateRow(table.tableId(), io.tunnelstore.server.table.KeyCodec.encode(
                 io.tunnelstore.protocol.model.PrimaryKey.of(io.tunnelstore.protocol.model.PrimaryKeyColumn.of("id",
                         ColumnValue.ofLong(5)))),
-                current -> io.tunnelstore.storage.RowDecider.Decision.of(
+                (current, versionMillis) -> io.tunnelstore.storage.RowDecider.Decision.of(
                         new io.tunnelstore.storage.RowMutation().deleteRow(), null)); // a delete whose log is gone
         long cutoffMicros = (t.clock.millis() - 3_600_000L) * 1000;
         assertThat(t.storage.trimLog(table.tableId(), 1, cutoffMicros)).isEqualTo(10);

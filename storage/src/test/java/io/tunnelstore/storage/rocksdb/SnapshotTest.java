@@ -107,7 +107,7 @@ class SnapshotTest extends EngineTestBase {
             long sh = shard;
             Thread w = new Thread(() -> {
                 while (!stop.get()) {
-                    engine.mutateRow(TABLE, bytes("k" + sh), current -> {
+                    engine.mutateRow(TABLE, bytes("k" + sh), (current, versionMillis) -> {
                         long next = current.map(SnapshotTest::counter).orElse(0L) + 1;
                         return new RowDecider.Decision<>(
                                 new RowMutation().put("c", 1, bytes(Long.toString(next))), sh,
