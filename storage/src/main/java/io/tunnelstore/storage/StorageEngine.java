@@ -56,6 +56,11 @@ public interface StorageEngine extends AutoCloseable {
      * optional change-log record, and commits both in one durable write. No other mutation of the same row runs
      * between the read and the write. If the decider throws, nothing is written and the exception propagates.
      *
+     * <p>Time: the decider gets the row version time, computed while the row is locked by the engine's
+     * {@link VersionClock} (the engine's clock, and above every version and delete marker the engine holds for the
+     * row). An engine must compute it this way and nowhere else: it is what keeps a later-locked write visible over an
+     * earlier one and an increment applied to the newest value.
+     *
      * <p>Cell timestamps must be {@code >= 0}. Mutations of different rows run in parallel; mutations queued at the
      * same time share one durable write (group commit).
      *
@@ -143,6 +148,44 @@ public interface StorageEngine extends AutoCloseable {
      * change-log record appended to any shard.
      */
     void addLogListener(LogListener listener);
+
+    // ---------------------------------------------------------------- durable snapshots
+
+    /**
+     * Whether this engine implements the snapshot methods below. The server falls back to reading the live table
+     * (a BaseAndStream hand-over that may then deliver a change twice) when it does not.
+     */
+    default boolean supportsSnapshots() {
+        return false;
+    }
+
+    /**
+     * Takes a durable, consistent snapshot of every table and change log now (see {@link StorageSnapshot} for the
+     * contract) and stores it under {@code id} (letters, digits, {@code . _ -}; at most 128 characters).
+     *
+     * @throws IllegalArgumentException if the id is malformed or already used
+     * @throws UnsupportedOperationException if {@link #supportsSnapshots()} is false
+     */
+    default StorageSnapshot createSnapshot(String id) {
+        throw new UnsupportedOperationException("this storage engine does not support snapshots");
+    }
+
+    /** The snapshot with this id, if it exists (also after a restart). */
+    default java.util.Optional<StorageSnapshot> snapshot(String id) {
+        return java.util.Optional.empty();
+    }
+
+    /** Ids of every stored snapshot, ascending. */
+    default List<String> snapshotIds() {
+        return List.of();
+    }
+
+    /**
+     * Removes a snapshot and frees what it retained (no-op when it does not exist). Reads still running on it fail
+     * with {@link StorageException}.
+     */
+    default void dropSnapshot(String id) {
+    }
 
     /** Flushes and closes the engine; releases the data-directory lock. */
     @Override

@@ -109,8 +109,8 @@ public final class OperationRegistry {
     public CompletionStage<Message> callLocally(RequestContext ctx, Message request) {
         Registration<?> registration = operation(ctx.action());
         if (registration == null) {
-            return CompletableFuture.failedFuture(new OtsException(ErrorCode.PARAMETER_INVALID,
-                    "Unsupported operation: " + ctx.action().path()));
+            return CompletableFuture.failedFuture(OtsException.of(ErrorCode.PARAMETER_INVALID,
+                    "Unsupported operation: %s.", ctx.action().path()));
         }
         try {
             CompletionStage<? extends Message> stage = registration.invoke(ctx, request.toByteArray());
@@ -118,8 +118,8 @@ public final class OperationRegistry {
                     ? CompletableFuture.failedFuture(new IllegalStateException("handler returned a null stage"))
                     : stage.thenApply(m -> (Message) m);
         } catch (InvalidProtocolBufferException e) {
-            return CompletableFuture.failedFuture(new OtsException(ErrorCode.PARAMETER_INVALID,
-                    "Invalid " + ctx.action().path() + " request: " + e.getMessage()));
+            return CompletableFuture.failedFuture(OtsException.of(ErrorCode.PARAMETER_INVALID,
+                    "Parse PBMessage from RawString failed.").withLogDetail(e.getMessage()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

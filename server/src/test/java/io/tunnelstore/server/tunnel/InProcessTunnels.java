@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The Tunnel Service without HTTP: a RocksDB engine, a {@link MutableClock}, a table written the way the table
@@ -52,10 +53,15 @@ final class InProcessTunnels implements AutoCloseable {
     TableCatalog catalog;
 
     InProcessTunnels(Path dir, TunnelServiceConfig config) {
+        this(dir, config, UnaryOperator.identity());
+    }
+
+    /** Like {@link #InProcessTunnels(Path, TunnelServiceConfig)} with the engine seen through {@code wrap}. */
+    InProcessTunnels(Path dir, TunnelServiceConfig config, UnaryOperator<StorageEngine> wrap) {
         this.dir = dir;
         this.config = config;
-        this.storage = RocksDbStorageEngine.open(dir.resolve("data"),
-                StorageOptions.builder().clock(clock).syncWrites(false).build());
+        this.storage = wrap.apply(RocksDbStorageEngine.open(dir.resolve("data"),
+                StorageOptions.builder().clock(clock).syncWrites(false).build()));
         this.module = newModule();
     }
 
@@ -105,7 +111,7 @@ final class InProcessTunnels implements AutoCloseable {
                 : PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofLong(oldV), ts - 1)));
         ChangeRecord change = new ChangeRecord(type,
                 PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofLong(v), ts))), origin, ts * 1000);
-        return storage.mutateRow(table.tableId(), KeyCodec.encode(pk), current -> new RowDecider.Decision<>(
+        return storage.mutateRow(table.tableId(), KeyCodec.encode(pk), (current, versionMillis) -> new RowDecider.Decision<>(
                 new RowMutation().put("v", ts, CellValueCodec.encode(ColumnValue.ofLong(v))),
                 table.partitionFor(ColumnValue.ofLong(id)).shardId(),
                 ChangeRecordCodec.encode(change), null)).sequence();
