@@ -14,15 +14,18 @@ import java.util.List;
  * Layout of the metadata value {@code tunnel/<instance>/<tunnelId>}: the tunnel's {@link TunnelDefinition}.
  *
  * <p>Format (big-endian, {@link DataOutputStream}): {@code byte version}, definition fields in declaration order
- * (strings as modified UTF-8, ranges as length-prefixed bytes). Version 2 (written now) ends there: the coordinator's
- * state is stored per record under {@link TunnelStore}'s state prefix. Version 1 (releases before per-channel
+ * (strings as modified UTF-8, ranges as length-prefixed bytes). Version 3 (written now) adds the base snapshot id
+ * (UTF) and the re-baseline flag (boolean) after the stream channels; version 2 ends after the stream channels
+ * (decoded with {@code ""} = live base reads and re-baselining on, the server default). From version 2 on the
+ * coordinator's state is stored per record under {@link TunnelStore}'s state prefix. Version 1 (releases before per-channel
  * persistence) is followed by {@code int n} + n bytes of a whole {@code TunnelSnapshotCodec} snapshot; it is still
  * read, and {@link TunnelStore} migrates it at start-up.
  *
  * <p>Stateless and thread-safe.
  */
 final class StoredTunnelCodec {
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
+    private static final byte VERSION_WITHOUT_SNAPSHOT_ID = 2;
     private static final byte VERSION_WITH_SNAPSHOT = 1;
 
     /** The decoded value; {@code legacySnapshot} is the snapshot bytes of a version-1 value, else {@code null}. */
@@ -38,7 +41,7 @@ final class StoredTunnelCodec {
         return "tunnel/" + instance + "/";
     }
 
-    /** The current (version 2) value: the definition alone. */
+    /** The current (version 3) value: the definition alone. */
     static byte[] encode(TunnelDefinition d) {
         return encode(VERSION, d, null);
     }
@@ -74,6 +77,10 @@ final class StoredTunnelCodec {
                 out.writeUTF(c.channelId());
                 out.writeLong(c.shardId());
             }
+            if (version >= 3) {
+                out.writeUTF(d.baseSnapshotId());
+                out.writeBoolean(d.rebaseline());
+            }
             if (snapshot != null) {
                 writeBytes(out, snapshot);
             }
@@ -87,7 +94,7 @@ final class StoredTunnelCodec {
     static StoredTunnel decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             byte version = in.readByte();
-            if (version != VERSION && version != VERSION_WITH_SNAPSHOT) {
+            if (version != VERSION && version != VERSION_WITHOUT_SNAPSHOT_ID && version != VERSION_WITH_SNAPSHOT) {
                 throw new IllegalArgumentException("unknown stored tunnel version " + version);
             }
             String tunnelId = in.readUTF();
@@ -111,12 +118,14 @@ final class StoredTunnelCodec {
             for (int i = 0; i < nStream; i++) {
                 stream.add(new TunnelDefinition.StreamChannelSpec(in.readUTF(), in.readLong()));
             }
+            String baseSnapshotId = version >= 3 ? in.readUTF() : "";
+            boolean rebaseline = version < 3 || in.readBoolean();
             byte[] snapshot = version == VERSION_WITH_SNAPSHOT ? readBytes(in) : null;
             if (in.available() > 0) {
                 throw new IllegalArgumentException("trailing bytes after stored tunnel");
             }
             return new StoredTunnel(new TunnelDefinition(tunnelId, instance, table, tableId, name, type, range,
-                    streamId, createTime, base, stream), snapshot);
+                    streamId, createTime, base, stream, baseSnapshotId, rebaseline), snapshot);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt stored tunnel: " + e.getMessage(), e);
         }

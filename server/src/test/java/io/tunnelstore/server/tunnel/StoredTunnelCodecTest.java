@@ -29,6 +29,27 @@ class StoredTunnelCodecTest {
     }
 
     @Test
+    void baseSnapshotIdAndRebaselineFlagRoundTripAndOlderVersionsDecodeWithDefaults() {
+        TunnelDefinition d = new TunnelDefinition("tid", "inst", "orders", 7, "sync", TunnelType.BASE_AND_STREAM,
+                TunnelDefinition.StreamRange.LATEST, "s", 1234,
+                List.of(new TunnelDefinition.BaseChannelSpec("BaseData_0000-0000", new KeyRange(null, null))),
+                List.of(), "base-tid", false);
+        byte[] v3 = StoredTunnelCodec.encode(d);
+        assertThat(v3[0]).isEqualTo((byte) 3);
+        assertThat(StoredTunnelCodec.decode(v3).definition()).isEqualTo(d);
+
+        // version 1 and 2 values have neither field: live base reads, re-baselining on
+        TunnelDefinition defaults = new TunnelDefinition("tid", "inst", "orders", 7, "sync",
+                TunnelType.BASE_AND_STREAM, TunnelDefinition.StreamRange.LATEST, "s", 1234, d.baseChannels(),
+                List.of());
+        assertThat(StoredTunnelCodec.decode(StoredTunnelCodec.encodeVersion1(d, new byte[] {1})).definition())
+                .isEqualTo(defaults);
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 2 - "base-tid".length() - 1);
+        v2[0] = 2;
+        assertThat(StoredTunnelCodec.decode(v2).definition()).isEqualTo(defaults);
+    }
+
+    @Test
     void garbageIsRejected() {
         assertThatThrownBy(() -> StoredTunnelCodec.decode(new byte[] {9, 9})).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StoredTunnelCodec.decode(new byte[] {1, 0})).isInstanceOf(IllegalArgumentException.class);

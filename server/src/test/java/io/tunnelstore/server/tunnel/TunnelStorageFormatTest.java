@@ -59,8 +59,9 @@ class TunnelStorageFormatTest {
 
         t.restartModule();
 
-        // migrated: the definition is rewritten in format 2 and the state is stored per record
-        assertThat(t.storage.getMeta(key)).hasValueSatisfying(v -> assertThat(v[0]).isEqualTo((byte) 2));
+        // migrated: the definition is rewritten in the current format (3: format 2 + base snapshot id and
+        // re-baseline flag) and the state is stored per record
+        assertThat(t.storage.getMeta(key)).hasValueSatisfying(v -> assertThat(v[0]).isEqualTo((byte) 3));
         assertThat(t.storage.scanMeta(TunnelStore.stateKeyPrefix(tunnel))).extracting(MetaEntry::key)
                 .containsExactly(TunnelStore.stateKeyPrefix(tunnel) + "c/Stream_1",
                         TunnelStore.stateKeyPrefix(tunnel) + "h",

@@ -237,6 +237,29 @@ public final class TunnelCoordinator {
     }
 
     /**
+     * Server-side move of a stream channel's checkpoint that is not a loss (a re-baseline: the new token re-reads the
+     * channel's key range from a snapshot, then continues the log). Like {@link #resetToToken} it bumps the
+     * checkpoint sequence, so a checkpoint still in flight for the old position is refused and its owner re-reads.
+     *
+     * @throws IllegalArgumentException for an unknown or non-stream channel or an empty/finished token
+     * @throws IllegalStateException    for a TERMINATED channel
+     */
+    public void moveCheckpoint(long nowMillis, String channelId, String token) {
+        ChannelDefinition d = definitions.get(channelId);
+        if (d == null || d.kind() != ChannelKind.STREAM) {
+            throw new IllegalArgumentException("not a stream channel of tunnel " + tunnelId + ": " + channelId);
+        }
+        if (token == null || token.isEmpty() || ChannelState.FINISHED_TOKEN.equals(token)) {
+            throw new IllegalArgumentException("invalid checkpoint token for " + channelId);
+        }
+        ChannelState s = states.get(channelId);
+        if (s.status() == ChannelStatus.TERMINATED) {
+            throw new IllegalStateException("channel " + channelId + " is TERMINATED");
+        }
+        transition(channelId, s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis));
+    }
+
+    /**
      * Read bookkeeping for DescribeTunnel: advances the channel's consume point to {@code latestRecordTimeMillis}
      * (never backwards). Not a durable change by itself. (The consumed count comes from checkpoints, see
      * {@link #checkpoint(long, String, String, String, long, long)}.)
