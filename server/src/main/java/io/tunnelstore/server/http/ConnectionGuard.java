@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * While the {@link HttpConnectionHandler} has paused reading (too many pipelined requests waiting), no read deadline
  * runs: the server, not the client, is the slow one; the phase restarts when reading resumes.
  *
- * <p>One check is scheduled per connection at a time (at the current deadline), so phase changes cost no scheduling.
+ * <p>One check is scheduled per connection at a time (at the current deadline, at most the shortest timeout ahead),
+ * so phase changes cost no scheduling; a connection is closed between its deadline and the shortest timeout after.
  * All state is touched only on the channel's event loop.
  */
 final class ConnectionGuard extends ChannelInboundHandlerAdapter {
@@ -68,7 +69,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         }
         counted = true;
         phaseStartNanos = nanoTime.getAsLong();
-        scheduleCheck(idleTimeoutNanos);
+        scheduleCheck(recheckNanos);
         super.channelActive(ctx);
     }
 
@@ -166,7 +167,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        scheduleCheck(remaining == Long.MAX_VALUE ? recheckNanos : remaining);
+        // A phase change never reschedules, so look again at least every shortest timeout: a deadline is enforced
+        // at most that much late.
+        scheduleCheck(Math.min(remaining, recheckNanos));
     }
 
     /** The current phase (tests). */
