@@ -52,6 +52,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
  * Turns {@link TlsSettings} into a Netty server {@link SslContext}: reads operator PEM files, or generates (and keeps)
@@ -140,8 +142,8 @@ public final class ServerCertificates {
                 if (object instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
                 }
-                if (object instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                if (object instanceof PEMKeyPair pair) { // PKCS#1 / SEC1 (the public part may be absent)
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
             }
         }
@@ -235,10 +237,14 @@ public final class ServerCertificates {
 
     private static String pem(Object object) throws IOException {
         StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object instanceof PrivateKey key
-                    ? PrivateKeyInfo.getInstance(key.getEncoded()) // PKCS#8 "BEGIN PRIVATE KEY"
-                    : object);
+        if (object instanceof PrivateKey key) {
+            try (PemWriter writer = new PemWriter(out)) {
+                writer.writeObject(new PemObject("PRIVATE KEY", key.getEncoded())); // PKCS#8
+            }
+        } else {
+            try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+                writer.writeObject(object);
+            }
         }
         return out.toString();
     }
