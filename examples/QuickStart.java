@@ -12,6 +12,7 @@ import io.tunnelstore.tunnel.SimpleProcessorFactory;
 import io.tunnelstore.tunnel.StreamRecord;
 import io.tunnelstore.tunnel.TunnelDaemon;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
+import io.tunnelstore.tunnel.TunnelWorkerPools;
 
 /**
  * Quick start: consume a table's changes through a BaseAndStream tunnel (every existing row once, then every
@@ -40,15 +41,18 @@ public final class QuickStart {
         CredentialsProvider credentials = EnvironmentCredentialsProvider.fromSystemEnv();
         try (TableClient tables = TableClient.builder().endpoint(endpoint).instanceName(instance)
                         .credentialsProvider(credentials).build();
-                TunnelClient tunnels = TunnelClient.create(tables.config())) {
+                TunnelClient tunnels = TunnelClient.create(tables.config());
+                // the worker threads: yours, shared by every worker given them; closed once the daemon returned
+                TunnelWorkerPools pools = TunnelWorkerPools.create()) {
             if (!tables.listTables().contains(table)) {
                 tables.createTable(CreateTableRequest.builder(table).addPrimaryKey("id", PrimaryKeyType.INTEGER)
                         .streamEnabled(24).build());
             }
             String tunnelId = findOrCreateTunnel(tunnels, table, tunnelName);
 
-            // one config per process, shared by all its workers (they share its thread pools)
+            // one config per process, shared by all its workers (and through it, the pools)
             TunnelWorkerConfig config = TunnelWorkerConfig.builder()
+                    .pools(pools)
                     .processorFactory(SimpleProcessorFactory.of("quick-start", (ctx, records) -> {
                         for (StreamRecord record : records) {
                             System.out.println(ctx.customValue() + " " + ctx.channelId() + " " + record);

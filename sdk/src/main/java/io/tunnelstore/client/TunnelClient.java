@@ -31,11 +31,7 @@ import java.util.function.Function;
  * {@code …Async} twins complete exceptionally with it; {@link #close()} rejects further calls. Tunnel
  * workers use this client's connection for their session calls: close it only after the workers.
  */
-public final class TunnelClient implements AutoCloseable {
-
-    static {
-        InternalAccess.registerTunnelRpcAccessor(client -> client.rpc);
-    }
+public final class TunnelClient implements AutoCloseable, InternalAccess.TunnelRpcSource {
 
     private final OtsHttpTransport transport;
     private final TunnelRpcClient rpc;
@@ -131,6 +127,15 @@ public final class TunnelClient implements AutoCloseable {
                         .setTableName(TableNames.validate(tableName))
                         .setTunnelName(Objects.requireNonNull(tunnelName, "tunnelName")).build(),
                 TunnelProtos.DeleteTunnelResponse.parser(), r -> null);
+    }
+
+    /**
+     * <b>Internal API</b> for the SDK's tunnel worker (session calls: connect, heartbeat, checkpoints, reads);
+     * applications use {@code TunnelWorker}. May change without notice.
+     */
+    @Override
+    public TunnelRpcClient internalTunnelRpc() {
+        return rpc;
     }
 
     /** Rejects further calls (workers' session calls included) and releases the timer thread. Idempotent. */

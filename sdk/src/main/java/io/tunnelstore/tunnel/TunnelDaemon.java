@@ -1,7 +1,7 @@
 package io.tunnelstore.tunnel;
 
 import io.tunnelstore.client.TunnelClient;
-import io.tunnelstore.tunnel.internal.ExponentialBackoff;
+import io.tunnelstore.client.internal.ExponentialBackoff;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
@@ -118,7 +118,7 @@ public final class TunnelDaemon implements AutoCloseable {
             if (worker.clientId() != null) {
                 attempt = 0;  // it did connect: this is a new incident, not another failure in a row
             }
-            long delay = backoff.delayMillis(attempt++);
+            long delay = backoff.backoffMs(attempt++);
             log.warn("Worker of tunnel {} stopped ({}); restarting in {} ms", worker.tunnelId(),
                     failure.errorCode(), delay, failure);
             try {
@@ -139,7 +139,7 @@ public final class TunnelDaemon implements AutoCloseable {
         } catch (ExecutionException | CompletionException e) {
             Throwable c = e.getCause();
             return c instanceof TunnelWorkerException twe ? twe
-                    : new TunnelWorkerException("OTSClientError", false, "worker failed: " + c, c);
+                    : TunnelWorkerException.local("worker failed: " + c, c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             worker.close();

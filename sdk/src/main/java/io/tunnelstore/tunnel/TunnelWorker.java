@@ -4,9 +4,9 @@ import io.tunnelstore.client.TunnelClient;
 import io.tunnelstore.client.internal.InternalAccess;
 import io.tunnelstore.tunnel.internal.ExecutorWorkerScheduler;
 import io.tunnelstore.tunnel.internal.RpcClientTunnelRpc;
+import io.tunnelstore.tunnel.internal.ShutdownHooks;
 import io.tunnelstore.tunnel.internal.TunnelRpc;
 import io.tunnelstore.tunnel.internal.WorkerEngine;
-import io.tunnelstore.tunnel.internal.WorkerRegistry;
 import io.tunnelstore.tunnel.internal.WorkerScheduler;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,9 +43,10 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  *
  * <h3>Threads and resources</h3>
- * One loop thread per worker ({@code tunnel-<id>-loop}) owns all state; reads and callbacks run on the pools
- * shared by every worker of the same config (see {@link TunnelWorkerConfig}). At JVM exit a single process-wide
- * hook closes live workers (final checkpoints, {@code onShutdown}, ShutdownTunnel) unless
+ * One loop thread per worker ({@code tunnel-<id>-loop}) owns all state; reads and callbacks run on the
+ * {@link TunnelWorkerPools} of the config (shared, yours to close) or, without them, on pools the worker creates
+ * and closes itself. While it runs, the worker has a JVM shutdown hook that closes it at exit (final
+ * checkpoints, {@code onShutdown}, ShutdownTunnel; removed when the worker stops) unless
  * {@link TunnelWorkerConfig#closeOnJvmExit()} is false.
  *
  * <p>Thread-safe. A worker runs once: after it stopped, create a new one.
@@ -66,7 +67,7 @@ public final class TunnelWorker implements AutoCloseable {
      */
     public TunnelWorker(TunnelClient client, String tunnelId, TunnelWorkerConfig config) {
         this(new RpcClientTunnelRpc(InternalAccess.tunnelRpc(Objects.requireNonNull(client, "client"))),
-                tunnelId, config, new ExecutorWorkerScheduler(requireTunnelId(tunnelId)), WorkerRegistry.GLOBAL);
+                tunnelId, config, new ExecutorWorkerScheduler(requireTunnelId(tunnelId)), ShutdownHooks.JVM);
     }
 
     private static String requireTunnelId(String tunnelId) {
@@ -79,8 +80,8 @@ public final class TunnelWorker implements AutoCloseable {
 
     /** For tests: a worker over any {@link TunnelRpc} and loop. */
     TunnelWorker(TunnelRpc rpc, String tunnelId, TunnelWorkerConfig config, WorkerScheduler loop,
-            WorkerRegistry registry) {
-        this.engine = new WorkerEngine(rpc, tunnelId, config, loop, registry);
+            ShutdownHooks shutdownHooks) {
+        this.engine = new WorkerEngine(rpc, tunnelId, config, loop, shutdownHooks);
     }
 
     /**
@@ -105,7 +106,7 @@ public final class TunnelWorker implements AutoCloseable {
      * Begins a graceful stop without waiting: every channel finishes its in-flight batch, commits its position and
      * gets {@code onShutdown} (also when its in-flight batch throws meanwhile); then a final heartbeat reports
      * channels that ended since the last one (so a finished channel is TERMINATED on the server, not re-opened),
-     * ShutdownTunnel is sent and the shared pools are released.
+     * ShutdownTunnel is sent and the pools the worker created for itself are shut down.
      */
     public CompletableFuture<Void> shutdownGracefully() {
         return engine.shutdownGracefully();

@@ -7,14 +7,15 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * Immutable configuration of a {@link TunnelWorker}; build it with {@link #builder()}. Safe to share.
+ * Immutable configuration of a {@link TunnelWorker}; build it with {@link #builder()}. Safe to share. It holds no
+ * threads or other runtime state.
  *
- * <h3>Shared thread pools</h3>
- * Workers built from the <em>same config instance</em> share one bounded set of read threads and one of process
- * threads (the seed's advice: one config per process, many workers). The pools are created lazily when the first
- * such worker starts and shut down when the last one closes (reference counted per config instance). If you pass
- * your own executors ({@link Builder#readExecutor}, {@link Builder#processExecutor}) they are used instead and are
- * never shut down by the SDK.
+ * <h3>Thread pools</h3>
+ * To let several workers share threads, create a {@link TunnelWorkerPools}, pass it to {@link Builder#pools} and
+ * close it after the workers (it is yours). Without it, each worker creates its own pools of
+ * {@link #readThreads()} / {@link #processThreads()} threads when it starts and shuts them down when it stops.
+ * Executors passed with {@link Builder#readExecutor} / {@link Builder#processExecutor} are used instead of those
+ * per-worker pools and never shut down by the SDK.
  */
 public final class TunnelWorkerConfig {
     /** Smallest heartbeat interval accepted (the service's documented minimum). */
@@ -32,6 +33,7 @@ public final class TunnelWorkerConfig {
     private final CallbackFailurePolicy callbackFailurePolicy;
     private final Executor readExecutor;
     private final Executor processExecutor;
+    private final TunnelWorkerPools pools;
     private final int readThreads;
     private final int processThreads;
     private final WorkerListener listener;
@@ -50,6 +52,7 @@ public final class TunnelWorkerConfig {
         this.callbackFailurePolicy = b.callbackFailurePolicy;
         this.readExecutor = b.readExecutor;
         this.processExecutor = b.processExecutor;
+        this.pools = b.pools;
         this.readThreads = b.readThreads;
         this.processThreads = b.processThreads;
         this.listener = b.listener;
@@ -60,7 +63,7 @@ public final class TunnelWorkerConfig {
         return new Builder();
     }
 
-    /** A builder pre-filled with this config's values (the result is a new config with its own pools). */
+    /** A builder pre-filled with this config's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.heartbeatInterval = heartbeatInterval;
@@ -75,6 +78,7 @@ public final class TunnelWorkerConfig {
         b.callbackFailurePolicy = callbackFailurePolicy;
         b.readExecutor = readExecutor;
         b.processExecutor = processExecutor;
+        b.pools = pools;
         b.readThreads = readThreads;
         b.processThreads = processThreads;
         b.listener = listener;
@@ -142,12 +146,23 @@ public final class TunnelWorkerConfig {
         return Optional.ofNullable(processExecutor);
     }
 
-    /** Threads of the shared read pool when no read executor is given. Default: 4. */
+    /**
+     * The pools every worker of this config runs on, shared and owned by you; empty when each worker creates its
+     * own. Default: empty.
+     */
+    public Optional<TunnelWorkerPools> pools() {
+        return Optional.ofNullable(pools);
+    }
+
+    /** Threads of the read pool a worker creates for itself (no pools, no read executor given). Default: 4. */
     public int readThreads() {
         return readThreads;
     }
 
-    /** Threads of the shared process pool when no process executor is given. Default: number of CPUs (min 2). */
+    /**
+     * Threads of the process pool a worker creates for itself (no pools, no process executor given). Default:
+     * number of CPUs (min 2).
+     */
     public int processThreads() {
         return processThreads;
     }
@@ -192,8 +207,9 @@ public final class TunnelWorkerConfig {
         private CallbackFailurePolicy callbackFailurePolicy = CallbackFailurePolicy.releaseAndResume();
         private Executor readExecutor;
         private Executor processExecutor;
-        private int readThreads = 4;
-        private int processThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private TunnelWorkerPools pools;
+        private int readThreads = TunnelWorkerPools.DEFAULT_READ_THREADS;
+        private int processThreads = TunnelWorkerPools.defaultProcessThreads();
         private WorkerListener listener = WorkerListener.NONE;
         private boolean closeOnJvmExit = true;
 
@@ -279,6 +295,15 @@ public final class TunnelWorkerConfig {
             return this;
         }
 
+        /**
+         * Pools shared by every worker of this config (and any other config given the same object). You close them,
+         * after the workers; the workers never do.
+         */
+        public Builder pools(TunnelWorkerPools value) {
+            this.pools = Objects.requireNonNull(value, "pools");
+            return this;
+        }
+
         /** Your executor for read calls; never shut down by the SDK. */
         public Builder readExecutor(Executor value) {
             this.readExecutor = Objects.requireNonNull(value, "readExecutor");
@@ -318,12 +343,15 @@ public final class TunnelWorkerConfig {
         }
 
         /**
-         * @throws IllegalStateException if no processor factory is set or the heartbeat timeout does not exceed
-         *                               the interval
+         * @throws IllegalStateException if no processor factory is set, the heartbeat timeout does not exceed
+         *                               the interval, or both pools and executors are given
          */
         public TunnelWorkerConfig build() {
             if (processorFactory == null) {
                 throw new IllegalStateException("processorFactory is required");
+            }
+            if (pools != null && (readExecutor != null || processExecutor != null)) {
+                throw new IllegalStateException("give either pools or readExecutor/processExecutor, not both");
             }
             if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
                 throw new IllegalStateException("heartbeatTimeout (" + heartbeatTimeout

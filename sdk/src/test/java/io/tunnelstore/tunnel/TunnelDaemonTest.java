@@ -3,10 +3,11 @@ package io.tunnelstore.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.tunnel.internal.ExecutorWorkerScheduler;
-import io.tunnelstore.tunnel.internal.ExponentialBackoff;
-import io.tunnelstore.tunnel.internal.FakeTunnelServer;
-import io.tunnelstore.tunnel.internal.FakeTunnelServer.Op;
+import io.tunnelstore.client.internal.ExponentialBackoff;
+import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer;
+import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer.Op;
 import io.tunnelstore.tunnel.internal.TunnelRpcException;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Restart on transient failures with back-off, exit on fatal ones, close from another thread. */
 class TunnelDaemonTest {
-    private final FakeTunnelServer server = new FakeTunnelServer("t1", () -> System.nanoTime() / 1_000_000);
+    private final CoordinatorTunnelServer server = new CoordinatorTunnelServer("t1", () -> System.nanoTime() / 1_000_000);
     private final List<Long> sleeps = new CopyOnWriteArrayList<>();
     private final CountDownLatch connected = new CountDownLatch(1);
     private final TunnelWorkerConfig config = TunnelWorkerConfig.builder()
@@ -43,10 +44,10 @@ class TunnelDaemonTest {
 
     @Test
     void transientFailuresRestartWithBackoffUntilAFatalOneEndsRun() {
-        server.failNext(Op.CONNECT, TunnelRpcException.SERVER_UNAVAILABLE);
-        server.failNext(Op.CONNECT, TunnelRpcException.TRANSPORT_ERROR);
-        server.failNext(Op.CONNECT, "OTSAuthFailed");
-        server.failNext(Op.CONNECT, TunnelRpcException.TUNNEL_EXPIRED);
+        server.failNext(Op.CONNECT, ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
+        server.dropNext(Op.CONNECT);
+        server.failNext(Op.CONNECT, ErrorCode.AUTH_FAILED);
+        server.failNext(Op.CONNECT, ErrorCode.TUNNEL_EXPIRED);
         Throwable t = catchThrowable(daemon()::run);
         assertThat(t).isInstanceOf(TunnelWorkerException.class);
         assertThat(((TunnelWorkerException) t).errorCode()).isEqualTo("OTSTunnelExpired");
@@ -57,7 +58,7 @@ class TunnelDaemonTest {
 
     @Test
     void permissionDeniedEndsRunAfterOneAttempt() {
-        server.failNext(Op.CONNECT, TunnelRpcException.PERMISSION_DENIED);
+        server.failNext(Op.CONNECT, ErrorCode.PERMISSION_DENIED);
         Throwable t = catchThrowable(daemon()::run);
         assertThat(((TunnelWorkerException) t).errorCode()).isEqualTo("OTSPermissionDenied");
         assertThat(sleeps).isEmpty();

@@ -35,6 +35,11 @@ public final class ExponentialBackoff {
         this.random = Objects.requireNonNull(random, "random");
     }
 
+    /** A back-off with {@link ThreadLocalRandom} jitter. */
+    public ExponentialBackoff(long initialMs, double multiplier, long maxMs, double jitter) {
+        this(initialMs, multiplier, maxMs, jitter, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
     /** The back-off of a {@link RetryPolicy}, with {@link ThreadLocalRandom} jitter. */
     public static ExponentialBackoff of(RetryPolicy policy) {
         return of(policy, () -> ThreadLocalRandom.current().nextDouble());

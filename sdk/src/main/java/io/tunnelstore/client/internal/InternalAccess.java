@@ -2,29 +2,25 @@ package io.tunnelstore.client.internal;
 
 import io.tunnelstore.client.TunnelClient;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * <b>Internal API</b> — not for applications; may change without notice. The one bridge from the SDK's own
- * internals (the tunnel worker) to non-public parts of the public clients, after OkHttp's
- * {@code Internal}. The public classes register their accessors in their static initialisers.
+ * internals (the tunnel worker) to non-public parts of the public clients. Stateless: the public classes implement
+ * {@link TunnelRpcSource} (no static registration, so nothing here depends on class-initialisation order).
  */
 public final class InternalAccess {
 
-    private static volatile Function<TunnelClient, TunnelRpcClient> tunnelRpcAccessor;
+    /** Implemented by {@link TunnelClient}. <b>Internal API.</b> */
+    public interface TunnelRpcSource {
+        /** The session RPC client sharing this client's transport. Not for applications. */
+        TunnelRpcClient internalTunnelRpc();
+    }
 
     private InternalAccess() {
     }
 
     /** The session RPC client of {@code client} (same transport, credentials and config). */
     public static TunnelRpcClient tunnelRpc(TunnelClient client) {
-        Objects.requireNonNull(client, "client");
-        // Holding an instance means TunnelClient's static initialiser has run and registered the accessor.
-        return tunnelRpcAccessor.apply(client);
-    }
-
-    /** Called once by {@link TunnelClient}'s static initialiser. */
-    public static void registerTunnelRpcAccessor(Function<TunnelClient, TunnelRpcClient> accessor) {
-        tunnelRpcAccessor = Objects.requireNonNull(accessor, "accessor");
+        return Objects.requireNonNull(client, "client").internalTunnelRpc();
     }
 }

@@ -1,5 +1,6 @@
 package io.tunnelstore.tunnel.internal;
 
+import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.tunnel.TunnelWorkerException;
 import io.tunnelstore.tunnel.WorkerListener;
 import java.util.ArrayList;
@@ -90,12 +91,12 @@ final class ChannelCheckpointer {
         if (err == null) {
             committed = token;
             nextSequence = seq + 1;
-            safe(() -> listener.checkpointCommitted(channelId, token, seq));
+            listener.checkpointCommitted(channelId, token, seq);
             finishInFlight(null);
             return;
         }
         TunnelRpcException e = TunnelRpcException.from(err);
-        if (resyncAllowed && TunnelRpcException.SEQUENCE_NUMBER_NOT_MATCH.equals(e.errorCode())) {
+        if (resyncAllowed && e.is(ErrorCode.SEQUENCE_NUMBER_NOT_MATCH)) {
             rpc.getCheckpoint(tunnelId, clientId, channelId).whenComplete((cp, err2) -> loop.execute(() -> {
                 if (err2 != null) {
                     fail(token, TunnelRpcException.from(err2));
@@ -111,7 +112,7 @@ final class ChannelCheckpointer {
                             channelId, seq, nextSequence);
                     send(token, /* resyncAllowed= */ false);
                 } else {
-                    fail(token, new TunnelRpcException(TunnelRpcException.SEQUENCE_NUMBER_NOT_MATCH,
+                    fail(token, new TunnelRpcException(ErrorCode.SEQUENCE_NUMBER_NOT_MATCH,
                             "channel " + channelId + " was checkpointed by another client", e));
                 }
             }));
@@ -123,9 +124,9 @@ final class ChannelCheckpointer {
     private void fail(String token, TunnelRpcException e) {
         lastFailedToken = token;
         log.warn("Checkpoint of channel {} at {} failed", channelId, token, e);
-        TunnelWorkerException failure = new TunnelWorkerException(e.errorCode(), e.isFatal(),
+        TunnelWorkerException failure = new TunnelWorkerException(e.wireCode(), e.isFatal(),
                 "checkpoint of channel " + channelId + " failed: " + e.getMessage(), e);
-        safe(() -> listener.checkpointFailed(channelId, failure));
+        listener.checkpointFailed(channelId, failure);
         finishInFlight(failure);
     }
 
@@ -154,11 +155,4 @@ final class ChannelCheckpointer {
         }
     }
 
-    private static void safe(Runnable listenerCall) {
-        try {
-            listenerCall.run();
-        } catch (RuntimeException e) {
-            log.error("WorkerListener threw", e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.tunnelstore.tunnel.internal;
 
+import io.tunnelstore.client.internal.ExponentialBackoff;
+import io.tunnelstore.protocol.tunnel.TunnelTokens;
 import io.tunnelstore.tunnel.CallbackFailurePolicy;
 import io.tunnelstore.tunnel.ChannelContext;
 import io.tunnelstore.tunnel.ChannelProcessor;
@@ -52,7 +54,7 @@ final class ChannelRunner {
         }
 
         String position() {
-            return nextToken == null ? CheckpointState.FINISHED : nextToken;
+            return nextToken == null ? TunnelTokens.FINISHED : nextToken;
         }
 
         Batch retried() {
@@ -69,8 +71,7 @@ final class ChannelRunner {
     private final Runnable permitGranted = this::onPermitGranted;
 
     private ChannelRunnerState state = ChannelRunnerState.STARTING;
-    private boolean drainToShutdown;
-    private boolean drainCommitStarted;
+    /** FAILED when a failure (not the server) started the hand-back; reported to the listener. */
     private CloseReason closeReason = CloseReason.RELEASED;
 
     private ChannelCheckpointer checkpointer;
@@ -169,12 +170,13 @@ final class ChannelRunner {
     // ---------------------------------------------------------------- state machine
 
     private void transitionTo(ChannelRunnerState target) {
-        if (!state.canTransitionTo(target)) {
-            throw new IllegalStateException("Invalid transition " + state + " -> " + target + " for channel "
-                    + channelId);
+        ChannelRunnerState from = state;
+        try {
+            state = from.requireTransitionTo(target);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " for channel " + channelId, e);
         }
-        log.debug("Channel {} {} -> {}", channelId, state, target);
-        state = target;
+        log.debug("Channel {} {} -> {}", channelId, from, target);
     }
 
     private void terminate(ChannelRunnerState terminal, CloseReason reason) {
@@ -189,7 +191,7 @@ final class ChannelRunner {
         }
         queue.clear();
         log.info("Channel {} closed: {} ({})", channelId, terminal, reason);
-        safe(() -> host.listener().channelClosed(channelId, reason));
+        host.listener().channelClosed(channelId, reason);
         host.runnerEnded(this);
         runEndCallbackIfDue();
     }
@@ -257,9 +259,9 @@ final class ChannelRunner {
                     channelId, err);
             if (state == ChannelRunnerState.STARTING) {
                 terminate(ChannelRunnerState.RELEASED, CloseReason.FAILED);
-            } else if (state == ChannelRunnerState.DRAINING) {
-                terminate(drainToShutdown ? ChannelRunnerState.SHUT_DOWN : ChannelRunnerState.RELEASED,
-                        CloseReason.FAILED);
+            } else if (state.isDraining()) {
+                terminate(state == ChannelRunnerState.DRAINING_TO_SHUTDOWN ? ChannelRunnerState.SHUT_DOWN
+                        : ChannelRunnerState.RELEASED, CloseReason.FAILED);
             } else {
                 closed.complete(null);
             }
@@ -271,14 +273,14 @@ final class ChannelRunner {
             runEndCallbackIfDue();
             return;
         }
-        if (state == ChannelRunnerState.DRAINING) {
+        if (state.isDraining()) {
             maybeCompleteDrain();
             return;
         }
         transitionTo(ChannelRunnerState.RUNNING);
         log.info("Channel {} opened ({}), starting at {}", channelId, context.isStream() ? "stream" : "base",
                 readToken);
-        safe(() -> host.listener().channelOpened(channelId));
+        host.listener().channelOpened(channelId);
         pump();
     }
 
@@ -348,16 +350,16 @@ final class ChannelRunner {
             TunnelRpcException e = TunnelRpcException.from(err);
             if (!e.isFatal() && readFailures < READ_RETRIES) {
                 // Transient (server busy, network): retry here; handing the channel back costs heartbeats.
-                long delay = READ_RETRY_BACKOFF.delayMillis(readFailures++);
+                long delay = READ_RETRY_BACKOFF.backoffMs(readFailures++);
                 log.warn("ReadRecords of channel {} failed ({}); retry {} of {} in {} ms", channelId,
-                        e.errorCode(), readFailures, READ_RETRIES, delay, e);
+                        e.wireCode(), readFailures, READ_RETRIES, delay, e);
                 readTimer = host.loop().schedule(() -> {
                     readTimer = null;
                     pump();
                 }, delay);
                 return;
             }
-            log.warn("ReadRecords of channel {} failed ({}); releasing the channel", channelId, e.errorCode(), e);
+            log.warn("ReadRecords of channel {} failed ({}); releasing the channel", channelId, e.wireCode(), e);
             closeReason = CloseReason.FAILED;
             beginDrain(/* shutdown= */ false);
             return;
@@ -437,7 +439,7 @@ final class ChannelRunner {
         if (err != null) {
             log.error("Processing a batch of {} records of channel {} failed (attempt {}, policy {})",
                     b.records().size(), channelId, b.attempts() + 1, policy.kind(), err);
-            safe(() -> host.listener().batchFailed(channelId, err));
+            host.listener().batchFailed(channelId, err);
         }
         if (err == null || policy.kind() == CallbackFailurePolicy.Kind.SKIP) {
             queue.pollFirst();
@@ -446,11 +448,11 @@ final class ChannelRunner {
             }
             markProcessed(b);
             if (err == null) {
-                safe(() -> host.listener().batchProcessed(channelId, b.records().size(), elapsed));
+                host.listener().batchProcessed(channelId, b.records().size(), elapsed);
             }
             if (b.finished()) {
                 beginFinishing();
-            } else if (state == ChannelRunnerState.DRAINING) {
+            } else if (state.isDraining()) {
                 maybeCompleteDrain();
             } else {
                 pump();
@@ -482,8 +484,8 @@ final class ChannelRunner {
         transitionTo(ChannelRunnerState.FINISHING);
         cancelTimers();
         requestedOrdinal = processedOrdinal;
-        requestedPosition = CheckpointState.FINISHED;
-        checkpointer.commit(CheckpointState.FINISHED).whenComplete((v, err) -> {
+        requestedPosition = TunnelTokens.FINISHED;
+        checkpointer.commit(TunnelTokens.FINISHED).whenComplete((v, err) -> {
             if (state != ChannelRunnerState.FINISHING) {
                 return;
             }
@@ -501,16 +503,14 @@ final class ChannelRunner {
         switch (state) {
             case STARTING -> {
                 if (processInFlight) {  // onStart is running: let it return first
-                    drainToShutdown = shutdown;
-                    transitionTo(ChannelRunnerState.DRAINING);
+                    transitionTo(ChannelRunnerState.drainingTo(shutdown));
                 } else {
                     terminate(shutdown ? ChannelRunnerState.SHUT_DOWN : ChannelRunnerState.RELEASED,
                             shutdown ? CloseReason.SHUTDOWN : CloseReason.RELEASED);
                 }
             }
             case RUNNING -> {
-                drainToShutdown = shutdown;
-                transitionTo(ChannelRunnerState.DRAINING);
+                transitionTo(ChannelRunnerState.drainingTo(shutdown));
                 cancelTimers();
                 host.limiter().cancel(permitGranted);
                 // Drop read-ahead batches that were not handed to the callback; keep the in-flight one.
@@ -522,32 +522,35 @@ final class ChannelRunner {
                 }
                 maybeCompleteDrain();
             }
-            case DRAINING -> {
+            case DRAINING_TO_RELEASE, DRAINING_TO_SHUTDOWN -> {
                 // Already draining (shutdown or CLOSING), and now the in-flight callback failed or a read gave up:
                 // the drain was waiting for exactly that callback, so it must move on from here. Returning
-                // without this left the runner DRAINING for ever and the worker's graceful stop hanging.
+                // without this left the runner draining for ever and the worker's graceful stop hanging.
                 maybeCompleteDrain();
             }
             default -> {
-                // FINISHING is already on its way out; terminal states have nothing to do.
+                // RELEASING / SHUTTING_DOWN / FINISHING are already on their way out; terminal states are done.
             }
         }
     }
 
+    /** Draining and the in-flight callback returned: commit the processed position, then end. */
     private void maybeCompleteDrain() {
-        if (state != ChannelRunnerState.DRAINING || processInFlight || drainCommitStarted) {
+        if (!state.isDraining() || processInFlight) {
             return;
         }
-        drainCommitStarted = true;
-        ChannelRunnerState end = drainToShutdown ? ChannelRunnerState.SHUT_DOWN : ChannelRunnerState.RELEASED;
-        CloseReason reason = drainToShutdown ? CloseReason.SHUTDOWN
+        boolean shutdown = state == ChannelRunnerState.DRAINING_TO_SHUTDOWN;
+        ChannelRunnerState end = shutdown ? ChannelRunnerState.SHUT_DOWN : ChannelRunnerState.RELEASED;
+        CloseReason reason = shutdown ? CloseReason.SHUTDOWN
                 : closeReason == CloseReason.FAILED ? CloseReason.FAILED : CloseReason.RELEASED;
         if (checkpointer == null || !started) {
             terminate(end, reason);
             return;
         }
+        ChannelRunnerState committing = shutdown ? ChannelRunnerState.SHUTTING_DOWN : ChannelRunnerState.RELEASING;
+        transitionTo(committing);
         commitLatest().whenComplete((v, err) -> {
-            if (state == ChannelRunnerState.DRAINING) {
+            if (state == committing) {
                 terminate(end, reason);
             }
         });
@@ -597,12 +600,13 @@ final class ChannelRunner {
         return () -> {
             CompletableFuture<Void> result = new CompletableFuture<>();
             host.loop().execute(() -> {
-                if (state != ChannelRunnerState.RUNNING && state != ChannelRunnerState.DRAINING) {
-                    result.completeExceptionally(new TunnelWorkerException(TunnelRpcException.TRANSPORT_ERROR,
-                            false, "channel " + channelId + " is " + state + "; checkpoint refused", null));
+                if (state != ChannelRunnerState.RUNNING && !state.isDraining()
+                        && state != ChannelRunnerState.RELEASING && state != ChannelRunnerState.SHUTTING_DOWN) {
+                    result.completeExceptionally(TunnelWorkerException.local(
+                            "channel " + channelId + " is " + state + "; checkpoint refused", null));
                     return;
                 }
-                if (deliveredOrdinal > requestedOrdinal && !CheckpointState.FINISHED.equals(deliveredPosition)) {
+                if (deliveredOrdinal > requestedOrdinal && !TunnelTokens.FINISHED.equals(deliveredPosition)) {
                     requestedOrdinal = deliveredOrdinal;
                     requestedPosition = deliveredPosition;
                 }
@@ -628,11 +632,4 @@ final class ChannelRunner {
         }
     }
 
-    private static void safe(Runnable listenerCall) {
-        try {
-            listenerCall.run();
-        } catch (RuntimeException e) {
-            log.error("WorkerListener threw", e);
-        }
-    }
 }

@@ -3,6 +3,7 @@ package io.tunnelstore.tunnel.internal;
 import io.tunnelstore.client.TablestoreException;
 import io.tunnelstore.client.internal.TunnelRpcClient;
 import io.tunnelstore.protocol.pb.TunnelProtos;
+import io.tunnelstore.protocol.tunnel.TunnelTokens;
 import io.tunnelstore.tunnel.StreamRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,11 +79,11 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
             try {
                 records.add(RecordDecoder.decode(rec));
             } catch (IllegalArgumentException e) {
-                throw new TunnelRpcException(TunnelRpcException.TRANSPORT_ERROR,
+                throw new TunnelTransportException(
                         "undecodable record in ReadRecords response: " + e.getMessage(), e);
             }
         }
-        String next = CheckpointState.FINISHED.equals(r.getNextToken()) ? null : r.getNextToken();
+        String next = TunnelTokens.FINISHED.equals(r.getNextToken()) ? null : r.getNextToken();
         boolean mayMore = r.hasMayMoreRecord() ? r.getMayMoreRecord()
                 : r.getRecordsCount() > FULL_RECORDS || r.getSerializedSize() > FULL_BYTES;
         return new ReadResult(records, next, mayMore);
@@ -149,7 +150,7 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
             return e;
         }
         if (cur instanceof TablestoreException e) {
-            return new TunnelRpcException(e.errorCode(), String.valueOf(e.getMessage()), e);
+            return TunnelRpcException.forWireCode(e.errorCode(), String.valueOf(e.getMessage()), e);
         }
         return TunnelRpcException.from(cur);
     }

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * implementation is {@link RpcClientTunnelRpc}; tests use an in-memory fake server.
  *
  * <p>Contract: implementations are thread-safe; every method returns without blocking on the network and
- * completes the future exactly once, exceptionally with a {@link TunnelRpcException} (carrying the wire error
- * code) on failure. Futures may complete on any thread, including the calling one.
+ * completes the future exactly once, exceptionally with a {@link TunnelRpcException} (carrying the
+ * {@link io.tunnelstore.protocol.errors.ErrorCode}) on failure. Futures may complete on any thread, including the calling one.
  */
 public interface TunnelRpc {
 
@@ -23,16 +23,16 @@ public interface TunnelRpc {
      */
     CompletableFuture<List<ChannelState>> heartbeat(String tunnelId, String clientId, List<ChannelState> channels);
 
-    /** GetCheckpoint: the committed position of a channel ({@link CheckpointState#FINISHED} when done). */
+    /** GetCheckpoint: the committed position of a channel ({@link io.tunnelstore.protocol.tunnel.TunnelTokens#FINISHED} when done). */
     CompletableFuture<CheckpointState> getCheckpoint(String tunnelId, String clientId, String channelId);
 
     /** ReadRecords from {@code token}; records decoded from PlainBuffer. */
     CompletableFuture<ReadResult> readRecords(String tunnelId, String clientId, String channelId, String token);
 
     /**
-     * Checkpoint: commits {@code token} (or {@link CheckpointState#FINISHED}) with {@code sequence}, which must be
+     * Checkpoint: commits {@code token} (or {@link io.tunnelstore.protocol.tunnel.TunnelTokens#FINISHED}) with {@code sequence}, which must be
      * the last committed sequence + 1; otherwise the future fails with
-     * {@link TunnelRpcException#SEQUENCE_NUMBER_NOT_MATCH}.
+     * {@link io.tunnelstore.protocol.errors.ErrorCode#SEQUENCE_NUMBER_NOT_MATCH}.
      */
     CompletableFuture<Void> checkpoint(String tunnelId, String clientId, String channelId, String token,
             long sequence);

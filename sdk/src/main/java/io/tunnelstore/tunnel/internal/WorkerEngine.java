@@ -1,13 +1,14 @@
 package io.tunnelstore.tunnel.internal;
 
+import io.tunnelstore.client.internal.ExponentialBackoff;
+import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import io.tunnelstore.tunnel.TunnelWorkerException;
+import io.tunnelstore.tunnel.TunnelWorkerPools;
 import io.tunnelstore.tunnel.WorkerListener;
 import io.tunnelstore.tunnel.WorkerListener.CloseReason;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,28 +28,33 @@ import org.slf4j.LoggerFactory;
  * on the worker loop (WorkerScheduler). RPC completions, callback completions and public calls post tasks to
  * the loop. No lock is held while user code runs, because no lock exists.
  *
- * Sessions: ConnectTunnel gives a client id; every later response is tagged with the session number it was sent
- * in and ignored if the session changed meanwhile. OTSResourceGone or a local heartbeat timeout ends the session:
+ * Jobs: the engine owns the worker's lifecycle (WorkerState), the session (connect, expiry, reconnect back-off)
+ * and the channel table, and delegates the three jobs around them: HeartbeatLoop (timing of heartbeats and the
+ * local session timeout), ChannelReconciler (a pure function from table + heartbeat answer to the new table and
+ * runner actions, which the engine applies) and StopSequence (final report and ShutdownTunnel).
+ *
+ * Sessions: ConnectTunnel gives a client id; answers of an ended session are ignored (session number for
+ * connect, HeartbeatLoop's epoch for heartbeats). OTSResourceGone or a local heartbeat timeout ends the session:
  * every channel is dropped without checkpointing (another client may own it already) and the worker reconnects
  * with a new client id. Fatal codes (tunnel expired/deleted, permission denied) and connect failures stop the
  * worker; TunnelDaemon restarts it for transient ones.
  *
- * Channel table: "channels" is what the next heartbeat reports. After each response it is replaced by the
- * version merge (ChannelMerge); runner ends immediately put their CLOSE/TERMINATED v+1 reports into it, so the
- * very next heartbeat carries them (the official SDKs needed one more round). A graceful stop sends reports still
- * unsent in one final heartbeat before ShutdownTunnel, which would otherwise drop them with the session.
+ * Channel table: one ChannelSlot per channel. Its "reported" entry is what the next heartbeat reports; after each
+ * answer the reconciliation replaces them; runner ends immediately record their CLOSE/TERMINATED v+1 reports, so
+ * the very next heartbeat carries them (the official SDKs needed one more round). A graceful stop sends reports
+ * still unsent in one final heartbeat before ShutdownTunnel, which would otherwise drop them with the session.
  *
  * Fencing: a fresh runner for a channel starts only after the previous runner of that channel in this JVM has
- * fully closed, so callbacks of one channel never overlap even across sessions.
+ * fully closed (ChannelSlot.previousRunnerClosed), so callbacks of one channel never overlap even across sessions.
  */
 /**
- * The tunnel worker runtime behind {@code io.tunnelstore.tunnel.TunnelWorker}: session, heartbeats, channel merge,
- * channel runners, checkpoints and shutdown. Public methods are thread-safe.
+ * The tunnel worker runtime behind {@code io.tunnelstore.tunnel.TunnelWorker}: session, heartbeats, channel
+ * reconciliation, channel runners, checkpoints and shutdown. Public methods are thread-safe.
  */
-public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable {
+public final class WorkerEngine implements RunnerHost {
     private static final Logger log = LoggerFactory.getLogger(WorkerEngine.class);
-    /** How long a final ShutdownTunnel may take before the worker stops anyway. */
-    private static final long SHUTDOWN_RPC_TIMEOUT_MS = 10_000;
+    /** How long the JVM exit hook waits for a graceful stop before forcing it. */
+    private static final Duration EXIT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** Delay before reconnecting after sessions that ended without one successful heartbeat in between. */
     private static final ExponentialBackoff RECONNECT_BACKOFF = new ExponentialBackoff(1_000, 2, 30_000, 0.2);
 
@@ -56,41 +62,71 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     private final String tunnelId;
     private final TunnelWorkerConfig config;
     private final WorkerScheduler loop;
-    private final WorkerRegistry registry;
+    /** Where the exit hook goes, or null (none wanted). */
+    private final ShutdownHooks shutdownHooks;
+    private final Thread exitHook;
     private final WorkerListener listener;
     private final ParallelismLimiter limiter;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
+    private final HeartbeatLoop heartbeats;
+    private final StopSequence stop;
+    /** The channel table, in the order of the server's last list (then channels only kept for their fence). */
+    private Map<String, ChannelSlot> slots = new LinkedHashMap<>();
 
     private volatile WorkerState state = WorkerState.NEW;
     private volatile String clientId;
-    private SharedPools pools;
+    private TunnelWorkerPools pools;
+    /** True when this worker created {@link #pools} itself (then it closes them when it stops). */
+    private boolean ownsPools;
     private int session;
-    private long lastHeartbeatOkMs;
-    private boolean heartbeatInFlight;
     private int expiriesWithoutHeartbeat;
-    private WorkerScheduler.Cancellable heartbeatTimer;
     private WorkerScheduler.Cancellable checkpointTimer;
-    private Map<String, ChannelState> channels = new LinkedHashMap<>();
-    private final Map<String, ChannelRunner> runners = new HashMap<>();
-    private final Map<String, Long> reportedVersion = new HashMap<>();
-    private final Map<String, Integer> closingRounds = new HashMap<>();
-    private final Map<String, CompletableFuture<Void>> previousRunnerClosed = new HashMap<>();
     private TunnelWorkerException failure;
-    private StopPhase stopPhase = StopPhase.CHANNELS;
-    private WorkerScheduler.Cancellable finalReportGuard;
 
     /**
-     * @param registry where to register for close-at-JVM-exit, or null (also when the config disables it)
+     * @param shutdownHooks where to register the close-at-JVM-exit hook, or null (also ignored when the config
+     *                      disables it)
      */
     public WorkerEngine(TunnelRpc rpc, String tunnelId, TunnelWorkerConfig config, WorkerScheduler loop,
-            WorkerRegistry registry) {
+            ShutdownHooks shutdownHooks) {
         this.rpc = Objects.requireNonNull(rpc, "rpc");
         this.tunnelId = requireNonEmpty(tunnelId);
         this.config = Objects.requireNonNull(config, "config");
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.registry = config.closeOnJvmExit() ? registry : null;
-        this.listener = config.listener();
+        this.shutdownHooks = config.closeOnJvmExit() ? shutdownHooks : null;
+        this.exitHook = this.shutdownHooks == null ? null
+                : new Thread(this::closeForExit, "tunnel-" + this.tunnelId + "-exit-hook");
+        this.listener = GuardedListener.of(config.listener());
         this.limiter = new ParallelismLimiter(config.maxChannelParallel());
+        this.heartbeats = new HeartbeatLoop(rpc, loop, this.tunnelId, config.heartbeatInterval().toMillis(),
+                config.heartbeatTimeout().toMillis(), new HeartbeatLoop.Host() {
+                    @Override
+                    public boolean heartbeating() {
+                        return state == WorkerState.RUNNING || state == WorkerState.STOPPING;
+                    }
+
+                    @Override
+                    public String clientId() {
+                        return clientId;
+                    }
+
+                    @Override
+                    public List<ChannelState> channelsToReport() {
+                        return reportedChannels();
+                    }
+
+                    @Override
+                    public void onSilence(long silentMillis) {
+                        onHeartbeatSilence(silentMillis);
+                    }
+
+                    @Override
+                    public void onAnswer(List<ChannelState> response, TunnelRpcException error) {
+                        onHeartbeat(response, error);
+                    }
+                });
+        this.stop = new StopSequence(rpc, loop, this.tunnelId, () -> clientId, this::reportedChannels,
+                this::hasPendingReports, heartbeats::inFlight, this::completeStop);
     }
 
     private static String requireNonEmpty(String tunnelId) {
@@ -115,11 +151,12 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
                 throw new IllegalStateException("worker of tunnel " + tunnelId + " is " + state
                         + "; create a new one");
             }
-            pools = SharedPools.acquire(config);
+            ownsPools = config.pools().isEmpty();
+            pools = config.pools().orElseGet(() -> TunnelWorkerPools.forConfig(config));
             state = WorkerState.CONNECTING;
         }
-        if (registry != null) {
-            registry.register(this);
+        if (shutdownHooks != null) {
+            shutdownHooks.add(exitHook);
         }
         loop.execute(this::connect);
     }
@@ -169,7 +206,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             return;
         }
         try {
-            done.get(SHUTDOWN_RPC_TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
+            done.get(StopSequence.RPC_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("Worker of tunnel {} stopped uncleanly", tunnelId, e);
         } catch (InterruptedException e) {
@@ -177,10 +214,10 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         }
     }
 
-    @Override
-    public void closeForExit(Duration timeout) {
+    /** The exit hook's body: a graceful stop, forced after {@link #EXIT_CLOSE_TIMEOUT}; never throws. */
+    private void closeForExit() {
         try {
-            close(timeout);
+            close(EXIT_CLOSE_TIMEOUT);
         } catch (RuntimeException e) {
             log.error("Closing worker of tunnel {} at exit failed", tunnelId, e);
         }
@@ -204,13 +241,19 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
 
     /** Copy of the channel table the next heartbeat reports. Call on the loop or when the loop is idle. */
     public List<ChannelState> reportedChannels() {
-        return List.copyOf(channels.values());
+        List<ChannelState> out = new ArrayList<>(slots.size());
+        for (ChannelSlot s : slots.values()) {
+            if (s.reported != null) {
+                out.add(s.reported);
+            }
+        }
+        return out;
     }
 
     /** State of a channel's runner, or null. Call on the loop or when the loop is idle. */
     public ChannelRunnerState runnerState(String channelId) {
-        ChannelRunner r = runners.get(channelId);
-        return r == null ? null : r.state();
+        ChannelSlot s = slots.get(channelId);
+        return s == null || s.runner == null ? null : s.runner.state();
     }
 
     /** Batches currently holding a parallelism permit. Call on the loop or when the loop is idle. */
@@ -219,7 +262,7 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     }
 
     /** The pools in use (after start). */
-    public SharedPools pools() {
+    public TunnelWorkerPools pools() {
         return pools;
     }
 
@@ -258,35 +301,42 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         }
         if (err != null) {
             TunnelRpcException e = TunnelRpcException.from(err);
-            log.error("ConnectTunnel of tunnel {} failed ({})", tunnelId, e.errorCode(), e);
-            beginStop(new TunnelWorkerException(e.errorCode(), e.isFatal(),
+            log.error("ConnectTunnel of tunnel {} failed ({})", tunnelId, e.wireCode(), e);
+            beginStop(new TunnelWorkerException(e.wireCode(), e.isFatal(),
                     "ConnectTunnel of tunnel " + tunnelId + " failed: " + e.getMessage(), e));
             return;
         }
         clientId = result.clientId();
-        lastHeartbeatOkMs = loop.nowMillis();
         transitionTo(WorkerState.RUNNING);
-        safe(() -> listener.connected(tunnelId, clientId));
-        heartbeatTick();  // the first heartbeat goes out at once: it is what gets channels assigned
+        listener.connected(tunnelId, clientId);
+        heartbeats.start();  // the first heartbeat goes out at once: it is what gets channels assigned
         scheduleCheckpointTick();
     }
 
     private void expireSession(String reason) {
+        List<ChannelRunner> dropped = new ArrayList<>();
+        slots.values().forEach(s -> {
+            if (s.runner != null) {
+                dropped.add(s.runner);
+            }
+        });
         log.warn("Session {} of tunnel {} ended ({}); dropping {} channels and reconnecting", clientId, tunnelId,
-                reason, runners.size());
+                reason, dropped.size());
         String old = clientId;
-        safe(() -> listener.sessionExpired(tunnelId, old, reason));
+        listener.sessionExpired(tunnelId, old, reason);
         session++;
-        heartbeatInFlight = false;
-        cancelTimers();
-        for (ChannelRunner r : runners.values()) {
-            r.abandon(ChannelRunnerState.LOST, CloseReason.LOST);
-            previousRunnerClosed.put(r.channelId(), r.closed());
+        heartbeats.stop();
+        cancelCheckpointTimer();
+        for (ChannelSlot s : slots.values()) {
+            ChannelRunner r = s.detachRunner();
+            if (r != null) {
+                r.abandon(ChannelRunnerState.LOST, CloseReason.LOST);
+            }
+            s.reported = null;
+            s.ownReportVersion = -1;
+            s.closingRounds = 0;
         }
-        runners.clear();
-        channels = new LinkedHashMap<>();
-        reportedVersion.clear();
-        closingRounds.clear();
+        pruneSlots();
         // Best effort: tell the server the old session is over so its channels move without waiting.
         rpc.shutdown(tunnelId, old);
         transitionTo(WorkerState.CONNECTING);
@@ -295,154 +345,113 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         if (n == 0) {
             connect();
         } else {
-            long delay = RECONNECT_BACKOFF.delayMillis(n - 1);
+            long delay = RECONNECT_BACKOFF.backoffMs(n - 1);
             log.warn("Tunnel {}: {} sessions in a row ended before a heartbeat succeeded; reconnecting in {} ms",
                     tunnelId, n + 1, delay);
             loop.schedule(this::connect, delay);
         }
     }
 
-    // ---------------------------------------------------------------- heartbeat
+    // ---------------------------------------------------------------- heartbeat answers
 
-    private void heartbeatTick() {
-        if (state != WorkerState.RUNNING && state != WorkerState.STOPPING) {
-            return;
+    private void onHeartbeatSilence(long silentMs) {
+        if (state == WorkerState.RUNNING) {
+            expireSession("no successful heartbeat for " + silentMs + " ms");
+        } else {
+            forceStop();
         }
-        heartbeatTimer = loop.schedule(this::heartbeatTick, config.heartbeatInterval().toMillis());
-        long silentMs = loop.nowMillis() - lastHeartbeatOkMs;
-        if (silentMs > config.heartbeatTimeout().toMillis()) {
-            if (state == WorkerState.RUNNING) {
-                expireSession("no successful heartbeat for " + silentMs + " ms");
-            } else {
-                forceStop();
-            }
-            return;
-        }
-        if (heartbeatInFlight) {
-            return;  // never pile up heartbeats; the timeout above covers a hung one
-        }
-        heartbeatInFlight = true;
-        int s = session;
-        List<ChannelState> sent = new ArrayList<>(channels.values());
-        CompletableFuture<List<ChannelState>> f;
-        try {
-            f = rpc.heartbeat(tunnelId, clientId, sent);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        f.whenComplete((resp, err) -> loop.execute(() -> onHeartbeat(s, resp, err)));
     }
 
-    private void onHeartbeat(int s, List<ChannelState> response, Throwable err) {
-        if (s != session) {
-            return;
-        }
-        heartbeatInFlight = false;
-        if (stopPhase == StopPhase.AWAIT_HEARTBEAT) {  // past the channels: only the final report is still to go
-            sendFinalReport();
+    private void onHeartbeat(List<ChannelState> response, TunnelRpcException e) {
+        if (stop.awaitingHeartbeat()) {  // past the channels: only the final report is still to go
+            stop.heartbeatAnswered();
             return;
         }
         if (state != WorkerState.RUNNING && state != WorkerState.STOPPING) {
             return;
         }
-        if (err != null) {
-            TunnelRpcException e = TunnelRpcException.from(err);
-            if (TunnelRpcException.RESOURCE_GONE.equals(e.errorCode()) && state == WorkerState.RUNNING) {
-                expireSession("server says " + e.errorCode());
+        if (e != null) {
+            if (e.is(ErrorCode.RESOURCE_GONE) && state == WorkerState.RUNNING) {
+                expireSession("server says " + e.wireCode());
             } else if (e.isFatal()) {
-                log.error("Heartbeat of tunnel {} failed fatally ({})", tunnelId, e.errorCode(), e);
-                beginStop(new TunnelWorkerException(e.errorCode(), true,
+                log.error("Heartbeat of tunnel {} failed fatally ({})", tunnelId, e.wireCode(), e);
+                beginStop(new TunnelWorkerException(e.wireCode(), true,
                         "tunnel " + tunnelId + " cannot be consumed: " + e.getMessage(), e));
             } else {
                 log.warn("Heartbeat of tunnel {} failed; retrying in {}", tunnelId, config.heartbeatInterval(), e);
-                safe(() -> listener.heartbeatFailed(tunnelId, e));
+                listener.heartbeatFailed(tunnelId, e);
             }
             return;
         }
-        lastHeartbeatOkMs = loop.nowMillis();
         expiriesWithoutHeartbeat = 0;
-        reconcile(ChannelMerge.merge(channels, response));
+        apply(ChannelReconciler.reconcile(localView(), response, state == WorkerState.RUNNING,
+                config.closingDetectRounds()));
     }
 
-    /** Applies a merged channel list: TUNNEL-SEMANTICS §1.3 steps 2-5, with the fixes of Appendix A. */
-    private void reconcile(Map<String, ChannelState> merged) {
-        for (Iterator<Map.Entry<String, ChannelRunner>> it = runners.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<String, ChannelRunner> en = it.next();
-            if (!merged.containsKey(en.getKey())) {  // revoked (or our report was adopted): forget it
-                en.getValue().abandon(ChannelRunnerState.LOST, CloseReason.LOST);
-                previousRunnerClosed.put(en.getKey(), en.getValue().closed());
-                it.remove();
-            }
-        }
-        reportedVersion.keySet().retainAll(merged.keySet());
-        closingRounds.keySet().retainAll(merged.keySet());
-        channels = new LinkedHashMap<>(merged);
-        for (ChannelState e : merged.values()) {
-            ChannelRunner r = runners.get(e.channelId());
-            boolean live = r != null && !r.state().isTerminal();
-            if (e.status() != ChannelStatus.CLOSING) {
-                closingRounds.remove(e.channelId());
-            }
-            switch (e.status()) {
-                case OPEN -> {
-                    if (live) {
-                        continue;
-                    }
-                    if (r != null && r.state() == ChannelRunnerState.FINISHED) {
-                        report(e.bump(ChannelStatus.TERMINATED));
-                    } else if (r != null && r.state() == ChannelRunnerState.RELEASED
-                            && e.version() <= reportedVersion.getOrDefault(e.channelId(), -1L)) {
-                        report(e.bump(ChannelStatus.CLOSE));  // server kept our version: say it again, higher
-                    } else if (state == WorkerState.RUNNING) {
-                        startRunner(e.channelId());
-                    } else {
-                        report(e.bump(ChannelStatus.CLOSE));  // stopping: do not take new work
-                    }
-                }
-                case CLOSING -> {
-                    if (live) {
-                        r.requestRelease();
-                        int rounds = closingRounds.merge(e.channelId(), 1, Integer::sum);
-                        if (!r.state().isTerminal() && config.closingDetectRounds() > 0
-                                && rounds >= config.closingDetectRounds()) {
-                            r.forceRelease();
-                        }
-                    } else if (r != null && r.state() == ChannelRunnerState.FINISHED) {
-                        report(e.bump(ChannelStatus.TERMINATED));
-                    } else {
-                        // Never started here (or already gone): hand it back without GetCheckpoint or callbacks.
-                        report(e.bump(ChannelStatus.CLOSE));
-                    }
-                }
-                case CLOSE, TERMINATED -> {
-                    if (live) {  // the server ended it without our report: stop, do not checkpoint
-                        r.abandon(ChannelRunnerState.LOST, CloseReason.LOST);
-                    }
-                }
-                default -> throw new AssertionError(e.status());
-            }
-        }
+    /** The table as the reconciliation sees it. */
+    private Map<String, ChannelReconciler.Local> localView() {
+        Map<String, ChannelReconciler.Local> view = new LinkedHashMap<>();
+        slots.forEach((id, s) -> view.put(id, new ChannelReconciler.Local(s.reported, s.runnerPhase(),
+                s.ownReportVersion, s.closingRounds)));
+        return view;
     }
 
-    private void report(ChannelState s) {
-        channels.put(s.channelId(), s);
-        reportedVersion.put(s.channelId(), s.version());
+    /** Installs the reconciled table, then applies the runner actions in order. */
+    private void apply(ChannelReconciler.Outcome outcome) {
+        Map<String, ChannelSlot> next = new LinkedHashMap<>();
+        outcome.channels().forEach((id, entry) -> {
+            ChannelSlot s = slots.getOrDefault(id, new ChannelSlot(id));
+            s.reported = entry.reported();
+            s.ownReportVersion = entry.ownReportVersion();
+            s.closingRounds = entry.closingRounds();
+            next.put(id, s);
+        });
+        slots.forEach((id, s) -> {
+            if (!next.containsKey(id)) {  // no longer listed: kept only while its runner or fence needs it
+                s.reported = null;
+                s.ownReportVersion = -1;
+                s.closingRounds = 0;
+                next.put(id, s);
+            }
+        });
+        slots = next;
+        for (ChannelReconciler.Action a : outcome.actions()) {
+            ChannelSlot s = slots.get(a.channelId());
+            ChannelRunner r = s.runner;
+            if (a instanceof ChannelReconciler.Forget) {
+                s.detachRunner();
+                r.abandon(ChannelRunnerState.LOST, CloseReason.LOST);
+            } else if (a instanceof ChannelReconciler.Start) {
+                startRunner(s);
+            } else if (a instanceof ChannelReconciler.Release) {
+                r.requestRelease();
+            } else if (a instanceof ChannelReconciler.ForceRelease) {
+                if (!r.state().isTerminal()) {
+                    r.forceRelease();
+                }
+            } else if (a instanceof ChannelReconciler.Revoke) {
+                r.abandon(ChannelRunnerState.LOST, CloseReason.LOST);
+            }
+        }
+        pruneSlots();
     }
 
-    private void startRunner(String channelId) {
-        ChannelRunner old = runners.remove(channelId);
-        if (old != null) {
-            previousRunnerClosed.put(channelId, old.closed());
-        }
-        ChannelRunner r = new ChannelRunner(channelId, this);
-        runners.put(channelId, r);
-        reportedVersion.remove(channelId);
-        CompletableFuture<Void> prev = previousRunnerClosed.remove(channelId);
+    private void pruneSlots() {
+        slots.values().removeIf(ChannelSlot::isIdle);
+    }
+
+    private void startRunner(ChannelSlot slot) {
+        slot.detachRunner();
+        ChannelRunner r = new ChannelRunner(slot.channelId, this);
+        slot.runner = r;
+        CompletableFuture<Void> prev = slot.previousRunnerClosed;
+        slot.previousRunnerClosed = null;
         if (prev == null || prev.isDone()) {
             r.start();
         } else {
             prev.whenComplete((v, e) -> loop.execute(() -> {
-                if (r.state() == ChannelRunnerState.STARTING && runners.get(channelId) == r) {
+                ChannelSlot current = slots.get(slot.channelId);
+                if (r.state() == ChannelRunnerState.STARTING && current != null && current.runner == r) {
                     r.start();
                 }
             }));
@@ -451,14 +460,14 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
 
     @Override
     public void runnerEnded(ChannelRunner r) {
-        if (runners.get(r.channelId()) != r) {
-            return;  // a runner of an ended session
+        ChannelSlot s = slots.get(r.channelId());
+        if (s == null || s.runner != r) {
+            return;  // a runner of an ended session, or one already forgotten
         }
-        ChannelState cur = channels.get(r.channelId());
-        if (cur != null) {
+        if (s.reported != null) {
             switch (r.state()) {
-                case RELEASED -> report(cur.bump(ChannelStatus.CLOSE));
-                case FINISHED -> report(cur.bump(ChannelStatus.TERMINATED));
+                case RELEASED -> s.report(s.reported.bump(ChannelStatus.CLOSE));
+                case FINISHED -> s.report(s.reported.bump(ChannelStatus.TERMINATED));
                 default -> {
                     // LOST and SHUT_DOWN: nothing to report (server already knows, or ShutdownTunnel follows)
                 }
@@ -466,33 +475,40 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         }
     }
 
+    /** Reports this worker made (CLOSE/TERMINATED, version + 1) that the server has not adopted yet. */
+    private boolean hasPendingReports() {
+        return slots.values().stream().anyMatch(ChannelSlot::hasPendingReport);
+    }
+
+    private List<ChannelRunner> runners() {
+        List<ChannelRunner> out = new ArrayList<>();
+        slots.values().forEach(s -> {
+            if (s.runner != null) {
+                out.add(s.runner);
+            }
+        });
+        return out;
+    }
+
     // ---------------------------------------------------------------- checkpoints
 
     private void scheduleCheckpointTick() {
         checkpointTimer = loop.schedule(() -> {
             if (state == WorkerState.RUNNING || state == WorkerState.STOPPING) {
-                for (ChannelRunner r : runners.values()) {
-                    r.flushCheckpoint();
-                }
+                runners().forEach(ChannelRunner::flushCheckpoint);
                 scheduleCheckpointTick();
             }
         }, config.checkpointInterval().toMillis());
     }
 
-    // ---------------------------------------------------------------- stopping
-
-    /**
-     * Steps of {@link WorkerState#STOPPING} once begun; they only move forward (a forced stop may skip ahead):
-     * channels draining → (waiting for a regular heartbeat in flight →) final heartbeat → ShutdownTunnel.
-     */
-    private enum StopPhase { CHANNELS, AWAIT_HEARTBEAT, FINAL_HEARTBEAT, SHUTDOWN_TUNNEL }
-
-    private void advanceStop(StopPhase next) {
-        if (next.compareTo(stopPhase) <= 0) {
-            throw new IllegalStateException("Invalid stop step " + stopPhase + " -> " + next);
+    private void cancelCheckpointTimer() {
+        if (checkpointTimer != null) {
+            checkpointTimer.cancel();
+            checkpointTimer = null;
         }
-        stopPhase = next;
     }
+
+    // ---------------------------------------------------------------- stopping
 
     private void beginStop(TunnelWorkerException cause) {
         if (state == WorkerState.STOPPING || state.isTerminal()) {
@@ -501,12 +517,12 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
         failure = cause;
         transitionTo(WorkerState.STOPPING);
         List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (ChannelRunner r : new ArrayList<>(runners.values())) {
+        for (ChannelRunner r : runners()) {
             r.shutdown();
             closing.add(r.closed());
         }
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
-                .whenComplete((v, e) -> loop.execute(this::finishStop));
+                .whenComplete((v, e) -> loop.execute(this::channelsClosed));
     }
 
     private void forceStop() {
@@ -517,98 +533,22 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             failure = null;
             transitionTo(WorkerState.STOPPING);
         }
-        for (ChannelRunner r : runners.values()) {
+        for (ChannelRunner r : runners()) {
             r.abandon(ChannelRunnerState.SHUT_DOWN, CloseReason.SHUTDOWN);
         }
-        if (stopPhase != StopPhase.CHANNELS) {
-            sendShutdown();  // forced while the final report was pending: do not wait for it any longer
-        } else {
-            finishStop();
+        if (!stop.force()) {
+            channelsClosed();
         }
     }
 
-    /**
-     * Every channel has closed. CLOSE/TERMINATED reports made since the last heartbeat would be lost with the
-     * session (ShutdownTunnel only releases channels, so a finished one would be re-opened by the next worker):
-     * one final heartbeat carries them, then ShutdownTunnel. Both are bounded: each by
-     * {@link #SHUTDOWN_RPC_TIMEOUT_MS}, and together by the timeout of {@link #close(Duration)} (forceStop).
-     */
-    private void finishStop() {
-        if (stopPhase != StopPhase.CHANNELS || state != WorkerState.STOPPING) {
+    /** Every channel has closed: the timers go, the stop sequence takes over. */
+    private void channelsClosed() {
+        if (state != WorkerState.STOPPING || stop.phase() != StopSequence.Phase.CHANNELS) {
             return;
         }
-        cancelTimers();
-        if (clientId == null || !hasPendingReports()) {
-            sendShutdown();
-            return;
-        }
-        finalReportGuard = loop.schedule(() -> {
-            log.warn("Final heartbeat of tunnel {} got no answer within {} ms; shutting down without it",
-                    tunnelId, SHUTDOWN_RPC_TIMEOUT_MS);
-            sendShutdown();
-        }, SHUTDOWN_RPC_TIMEOUT_MS);
-        if (heartbeatInFlight) {
-            advanceStop(StopPhase.AWAIT_HEARTBEAT);  // onHeartbeat sends it (never two in flight)
-        } else {
-            sendFinalReport();
-        }
-    }
-
-    /** Reports this worker made (CLOSE/TERMINATED, version + 1) that the server has not adopted yet. */
-    private boolean hasPendingReports() {
-        for (ChannelState c : channels.values()) {
-            Long v = reportedVersion.get(c.channelId());
-            if (v != null && v == c.version()
-                    && (c.status() == ChannelStatus.CLOSE || c.status() == ChannelStatus.TERMINATED)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void sendFinalReport() {
-        if (stopPhase == StopPhase.SHUTDOWN_TUNNEL) {
-            return;
-        }
-        advanceStop(StopPhase.FINAL_HEARTBEAT);
-        List<ChannelState> sent = new ArrayList<>(channels.values());
-        log.info("Tunnel {}: final heartbeat with {} channel reports before ShutdownTunnel", tunnelId, sent.size());
-        CompletableFuture<List<ChannelState>> f;
-        try {
-            f = rpc.heartbeat(tunnelId, clientId, sent);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        f.whenComplete((resp, err) -> loop.execute(() -> {
-            if (err != null) {
-                log.warn("Final heartbeat of tunnel {} failed; its channel reports are lost with the session",
-                        tunnelId, TunnelRpcException.from(err));
-            }
-            sendShutdown();
-        }));
-    }
-
-    private void sendShutdown() {
-        if (stopPhase == StopPhase.SHUTDOWN_TUNNEL || state != WorkerState.STOPPING) {
-            return;
-        }
-        advanceStop(StopPhase.SHUTDOWN_TUNNEL);
-        if (finalReportGuard != null) {
-            finalReportGuard.cancel();
-            finalReportGuard = null;
-        }
-        CompletableFuture<Void> bye = clientId == null ? CompletableFuture.completedFuture(null)
-                : rpc.shutdown(tunnelId, clientId);
-        WorkerScheduler.Cancellable guard = loop.schedule(this::completeStop, SHUTDOWN_RPC_TIMEOUT_MS);
-        bye.whenComplete((v, e) -> {
-            if (e != null) {
-                log.warn("ShutdownTunnel of tunnel {} failed", tunnelId, TunnelRpcException.from(e));
-            }
-            loop.execute(() -> {
-                guard.cancel();
-                completeStop();
-            });
-        });
+        heartbeats.cancelTimer();
+        cancelCheckpointTimer();
+        stop.channelsClosed();
     }
 
     private void completeStop() {
@@ -616,31 +556,20 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
             return;
         }
         transitionTo(failure == null ? WorkerState.STOPPED : WorkerState.FAILED);
-        if (pools != null) {
-            pools.release();
+        if (pools != null && ownsPools) {
+            pools.close();
         }
-        if (registry != null) {
-            registry.deregister(this);
+        if (shutdownHooks != null) {
+            shutdownHooks.remove(exitHook);
         }
         TunnelWorkerException cause = failure;
-        safe(() -> listener.workerStopped(tunnelId, cause));
+        listener.workerStopped(tunnelId, cause);
         if (cause == null) {
             termination.complete(null);
         } else {
             termination.completeExceptionally(cause);
         }
         loop.shutdown();
-    }
-
-    private void cancelTimers() {
-        if (heartbeatTimer != null) {
-            heartbeatTimer.cancel();
-            heartbeatTimer = null;
-        }
-        if (checkpointTimer != null) {
-            checkpointTimer.cancel();
-            checkpointTimer = null;
-        }
     }
 
     // ---------------------------------------------------------------- RunnerHost
@@ -678,13 +607,5 @@ public final class WorkerEngine implements RunnerHost, WorkerRegistry.Closeable 
     @Override
     public ParallelismLimiter limiter() {
         return limiter;
-    }
-
-    private void safe(Runnable listenerCall) {
-        try {
-            listenerCall.run();
-        } catch (RuntimeException e) {
-            log.error("WorkerListener threw", e);
-        }
     }
 }

@@ -32,7 +32,7 @@ class CallbackPolicyTest {
 
     /**
      * Regression: a graceful stop while a callback was in flight, the callback then failing, left the runner
-     * DRAINING for ever (the failure asked for a drain that had already begun), so the worker never stopped.
+     * draining for ever (the failure asked for a drain that had already begun), so the worker never stopped.
      */
     @Test
     void callbackFailingWhileTheWorkerStopsStillLetsTheStopComplete() {
@@ -49,7 +49,7 @@ class CallbackPolicyTest {
         h.processors.failProcess("c1", 1);
         w.shutdownGracefully();
         h.time.runUntilIdle();
-        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING);
+        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING_TO_SHUTDOWN);
         callbacks.runNext();  // ... and throws
         h.time.runUntilIdle();
         callbacks.runNext();  // onShutdown
@@ -79,7 +79,7 @@ class CallbackPolicyTest {
         h.processors.failProcess("c1", 1);
         h.server.scriptHeartbeat(new ChannelState("c1", 2, ChannelStatus.CLOSING));
         h.time.advance(5_000);
-        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING);
+        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING_TO_RELEASE);
         callbacks.runNext();  // the callback throws
         h.time.runUntilIdle();
         callbacks.runNext();  // onLost

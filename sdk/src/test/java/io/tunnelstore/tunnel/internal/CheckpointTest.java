@@ -2,8 +2,9 @@ package io.tunnelstore.tunnel.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tunnelstore.tunnel.internal.FakeTunnelServer.Commit;
-import io.tunnelstore.tunnel.internal.FakeTunnelServer.Op;
+import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer.Commit;
+import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer.Op;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -46,10 +47,11 @@ class CheckpointTest {
         h.server.addStreamChannel("c1");
         h.server.append("c1", 4);
         h.started(h.newWorker());
-        // another client committed meanwhile: the server's sequence is now 1 and the position is not ours
-        h.server.checkpoint(WorkerHarness.TUNNEL, "other", "c1", FakeTunnelServer.token(true, 2), 1);
+        // someone else moved the checkpoint meanwhile: the server's sequence is now 1 and the position is not ours
+        h.server.moveCheckpoint("c1", CoordinatorTunnelServer.token(true, 2));
         h.time.advance(5_000);
-        assertThat(h.server.commits()).extracting(Commit::clientId).containsExactly("other");
+        assertThat(h.server.commits()).isEmpty();
+        assertThat(h.server.committedPosition("c1")).isEqualTo(2);
         assertThat(h.listenerEvents()).contains("checkpointFailed:c1");
         // still ours per the server's heartbeats: the next interval commits our position with the right sequence
         h.time.advance(5_000);
@@ -61,8 +63,8 @@ class CheckpointTest {
         h.server.addStreamChannel("c1");
         h.server.append("c1", 4);
         h.started(h.newWorker());
-        h.server.failNext(Op.CHECKPOINT, TunnelRpcException.SEQUENCE_NUMBER_NOT_MATCH);
-        h.server.failNext(Op.CHECKPOINT, TunnelRpcException.SEQUENCE_NUMBER_NOT_MATCH);
+        h.server.failNext(Op.CHECKPOINT, ErrorCode.SEQUENCE_NUMBER_NOT_MATCH);
+        h.server.failNext(Op.CHECKPOINT, ErrorCode.SEQUENCE_NUMBER_NOT_MATCH);
         h.time.advance(5_000);
         assertThat(h.server.commits()).isEmpty();
         assertThat(h.listenerEvents()).contains("checkpointFailed:c1");
@@ -75,7 +77,7 @@ class CheckpointTest {
         h.server.addStreamChannel("c1");
         h.server.append("c1", 3);
         h.started(h.newWorker());
-        h.server.failNext(Op.CHECKPOINT, TunnelRpcException.SERVER_UNAVAILABLE);
+        h.server.failNext(Op.CHECKPOINT, ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
         h.time.advance(5_000);
         assertThat(h.listenerEvents()).contains("checkpointFailed:c1");
         h.time.advance(5_000);

@@ -6,7 +6,8 @@ import static io.tunnelstore.tunnel.internal.ChannelStatus.OPEN;
 import static io.tunnelstore.tunnel.internal.ChannelStatus.TERMINATED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tunnelstore.tunnel.internal.FakeTunnelServer.Op;
+import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer.Op;
 import org.junit.jupiter.api.Test;
 
 /** Heartbeat merge and channel reactions, with scripted server responses (TUNNEL-SEMANTICS §1.3-1.4). */
@@ -78,7 +79,7 @@ class HeartbeatMergeTest {
 
         nextRound(st("c1", 1, CLOSING));
         assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.RELEASED);
-        assertThat(h.server.commits()).extracting(FakeTunnelServer.Commit::position).containsExactly(5L);
+        assertThat(h.server.commits()).extracting(CoordinatorTunnelServer.Commit::position).containsExactly(5L);
         assertThat(w.reportedChannels()).containsExactly(st("c1", 2, CLOSE));
         assertThat(h.processors.events()).containsExactly("start:c1", "process:c1:[0, 1, 2, 3, 4]", "lost:c1");
 
@@ -129,7 +130,7 @@ class HeartbeatMergeTest {
     void failedGetCheckpointHandsTheChannelBackWhileOthersKeepRunning() {
         h.server.addStreamChannel("c1");
         h.server.addStreamChannel("c2");
-        h.server.failNext(Op.GET_CHECKPOINT, TunnelRpcException.SERVER_UNAVAILABLE);
+        h.server.failNext(Op.GET_CHECKPOINT, ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
         WorkerEngine w = startWith(st("c1", 3, OPEN), st("c2", 1, OPEN));
         assertThat(w.reportedChannels()).containsExactly(st("c1", 4, CLOSE), st("c2", 1, OPEN));
         assertThat(w.runnerState("c2")).isEqualTo(ChannelRunnerState.RUNNING);
@@ -156,7 +157,7 @@ class HeartbeatMergeTest {
         WorkerEngine w = startWith(st("b1", 1, OPEN));
         assertThat(h.processors.processed("b1")).hasSize(25);
         assertThat(w.runnerState("b1")).isEqualTo(ChannelRunnerState.FINISHED);
-        assertThat(h.server.commits()).extracting(FakeTunnelServer.Commit::finished).containsExactly(true);
+        assertThat(h.server.commits()).extracting(CoordinatorTunnelServer.Commit::finished).containsExactly(true);
         assertThat(w.reportedChannels()).containsExactly(st("b1", 2, TERMINATED));
         assertThat(h.processors.events("b1")).last().isEqualTo("end:b1");
 
@@ -169,7 +170,7 @@ class HeartbeatMergeTest {
     @Test
     void checkpointAlreadyFinishedEndsTheChannelWithoutReadingOrCallbacks() {
         h.server.addBaseChannel("b1", 0);
-        h.server.checkpoint(WorkerHarness.TUNNEL, "x", "b1", CheckpointState.FINISHED, 1);
+        h.server.terminate("b1");  // GetCheckpoint answers "finished"
         WorkerEngine w = startWith(st("b1", 4, OPEN));
         assertThat(w.reportedChannels()).containsExactly(st("b1", 5, TERMINATED));
         assertThat(h.server.calls(Op.READ)).isZero();
@@ -200,9 +201,9 @@ class HeartbeatMergeTest {
         h.time.runUntilIdle();
         assertThat(callbacks.size()).isEqualTo(1);  // process() dispatched and never returns
         nextRound(st("c1", 1, CLOSING));
-        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING);
+        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING_TO_RELEASE);
         nextRound(st("c1", 1, CLOSING));
-        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING);
+        assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.DRAINING_TO_RELEASE);
         nextRound(st("c1", 1, CLOSING));
         assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.RELEASED);
         assertThat(w.reportedChannels()).containsExactly(st("c1", 2, CLOSE));

@@ -2,6 +2,7 @@ package io.tunnelstore.tunnel.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tunnelstore.protocol.errors.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,8 +91,8 @@ class ReadPipelineTest {
     void transientReadErrorsAreRetriedLocallyThenTheChannelIsReleased() {
         h.server.addStreamChannel("s1");
         h.server.append("s1", 2);
-        h.server.failNext(FakeTunnelServer.Op.READ, TunnelRpcException.SERVER_UNAVAILABLE);
-        h.server.failNext(FakeTunnelServer.Op.READ, TunnelRpcException.TRANSPORT_ERROR);
+        h.server.failNext(CoordinatorTunnelServer.Op.READ, ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
+        h.server.dropNext(CoordinatorTunnelServer.Op.READ);
         WorkerEngine w = h.started(h.newWorker());
         assertThat(h.processors.processed("s1")).isEmpty();
         h.time.advance(99);
@@ -102,7 +103,7 @@ class ReadPipelineTest {
         assertThat(w.runnerState("s1")).isEqualTo(ChannelRunnerState.RUNNING);
 
         for (int i = 0; i < 4; i++) {
-            h.server.failNext(FakeTunnelServer.Op.READ, TunnelRpcException.SERVER_UNAVAILABLE);
+            h.server.failNext(CoordinatorTunnelServer.Op.READ, ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
         }
         h.time.advance(4_000);  // the idle poll fails, 3 retries fail: handed back
         assertThat(w.runnerState("s1")).isEqualTo(ChannelRunnerState.RELEASED);

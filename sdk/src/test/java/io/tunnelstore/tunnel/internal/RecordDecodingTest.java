@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.tunnelstore.client.TablestoreException;
+import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PlainRow;
@@ -89,7 +90,8 @@ class RecordDecodingTest {
                         .setRecord(ByteString.copyFrom(new byte[] {1, 2, 3})))
                 .setNextToken("t").build();
         assertThatThrownBy(() -> RpcClientTunnelRpc.toReadResult(resp)).isInstanceOf(TunnelRpcException.class)
-                .extracting(e -> ((TunnelRpcException) e).errorCode()).isEqualTo("OTSClientError");
+                .isInstanceOf(TunnelTransportException.class)
+                .extracting(e -> ((TunnelRpcException) e).wireCode()).isEqualTo("OTSClientError");
     }
 
     @Test
@@ -103,7 +105,15 @@ class RecordDecodingTest {
     @Test
     void clientExceptionsKeepTheirWireCode() {
         TablestoreException e = new TablestoreException("OTSResourceGone", "gone", "req-1", 410, false, null);
-        assertThat(RpcClientTunnelRpc.toRpcException(new CompletionException(e)).errorCode())
-                .isEqualTo("OTSResourceGone");
+        TunnelRpcException mapped = RpcClientTunnelRpc.toRpcException(new CompletionException(e));
+        assertThat(mapped.errorCode()).contains(ErrorCode.RESOURCE_GONE);
+        assertThat(mapped.wireCode()).isEqualTo("OTSResourceGone");
+        TunnelRpcException unknown = RpcClientTunnelRpc.toRpcException(
+                new TablestoreException("OTSNew", "?", null, 400, false, null));
+        assertThat(unknown.errorCode()).isEmpty();
+        assertThat(unknown.wireCode()).isEqualTo("OTSNew");
+        TunnelRpcException transport = RpcClientTunnelRpc.toRpcException(new io.tunnelstore.client
+                .ClientTransportException("reset", null, 0, true, false, null));
+        assertThat(transport).isInstanceOf(TunnelTransportException.class);
     }
 }

@@ -74,7 +74,7 @@ public final class RecordingProcessorFactory implements ChannelProcessorFactory 
 
             @Override
             public void process(ChannelContext ctx, List<StreamRecord> records) {
-                List<Long> ids = records.stream().map(FakeTunnelServer::id).toList();
+                List<Long> ids = records.stream().map(CoordinatorTunnelServer::id).toList();
                 synchronized (RecordingProcessorFactory.this) {
                     contexts.add(ctx);
                     int left = failuresLeft.getOrDefault(ctx.channelId(), 0);

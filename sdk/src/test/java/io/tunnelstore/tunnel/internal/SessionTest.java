@@ -3,11 +3,14 @@ package io.tunnelstore.tunnel.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.tunnel.TunnelWorkerException;
-import io.tunnelstore.tunnel.internal.FakeTunnelServer.Op;
+import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer.Op;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 /** Sessions: reconnect with a new client id, fatal errors, connect failures, graceful stop. */
@@ -29,13 +32,14 @@ class SessionTest {
         assertThat(h.listenerEvents()).contains("expired:test-1", "connected:test-2");
         assertThat(h.server.owner("c1")).isEqualTo("test-2");
         assertThat(w.runnerState("c1")).isEqualTo(ChannelRunnerState.RUNNING);
-        // the interval checkpoint (due at the same instant) committed 3 just before the heartbeat answer came
-        // back; the dropped channel restarts from there, under the new session
-        assertThat(h.server.commits()).containsExactly(new FakeTunnelServer.Commit("c1", "test-1", 3, false, 1));
+        // the interval checkpoint due at the same instant was refused: the server had already ended test-1's
+        // session (fencing). The channel restarts from its last checkpoint, so 0..2 are delivered again.
+        assertThat(h.server.commits()).isEmpty();
+        assertThat(h.listenerEvents()).contains("checkpointFailed:c1");
         h.server.append("c1", 2);
         h.time.advance(600);
         assertThat(h.processors.events()).containsExactly("start:c1", "process:c1:[0, 1, 2]", "lost:c1",
-                "start:c1", "process:c1:[3, 4]");
+                "start:c1", "process:c1:[0, 1, 2]", "process:c1:[3, 4]");
     }
 
     @Test
@@ -43,7 +47,7 @@ class SessionTest {
         h.server.addStreamChannel("c1");
         WorkerEngine w = h.started(h.newWorker());
         for (int i = 0; i < 8; i++) {
-            h.server.failNext(Op.HEARTBEAT, TunnelRpcException.SERVER_UNAVAILABLE);
+            h.server.failNext(Op.HEARTBEAT, ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
         }
         h.time.advance(30_000);  // 6 failed rounds: 30 s silent, not yet over the 30 s timeout
         assertThat(w.clientId()).isEqualTo("test-1");
@@ -54,8 +58,8 @@ class SessionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"OTSTunnelExpired", "OTSParameterInvalid", "OTSPermissionDenied"})
-    void fatalHeartbeatErrorStopsTheWorkerAfterShuttingChannelsDown(String code) {
+    @EnumSource(value = ErrorCode.class, names = {"TUNNEL_EXPIRED", "PARAMETER_INVALID", "PERMISSION_DENIED"})
+    void fatalHeartbeatErrorStopsTheWorkerAfterShuttingChannelsDown(ErrorCode code) {
         h.server.addStreamChannel("c1");
         h.server.append("c1", 4);
         WorkerEngine w = h.started(h.newWorker());
@@ -65,7 +69,8 @@ class SessionTest {
         Throwable t = catchThrowable(() -> w.termination().join());
         assertThat(t).isInstanceOf(CompletionException.class).cause().isInstanceOf(TunnelWorkerException.class);
         TunnelWorkerException e = (TunnelWorkerException) t.getCause();
-        assertThat(e.errorCode()).isEqualTo(code);
+        assertThat(e.errorCode()).isEqualTo(code.code());
+        assertThat(e.knownErrorCode()).contains(code);
         assertThat(e.isFatal()).isTrue();
         assertThat(h.processors.events()).last().isEqualTo("shutdown:c1");
         assertThat(h.server.committedPosition("c1")).isEqualTo(4);  // drained before stopping
@@ -75,11 +80,12 @@ class SessionTest {
 
     @Test
     void transientConnectFailureStopsTheWorkerWithANonFatalError() {
-        h.server.failNext(Op.CONNECT, TunnelRpcException.SERVER_UNAVAILABLE);
+        h.server.failNext(Op.CONNECT, ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
         WorkerEngine w = h.started(h.newWorker());
         assertThat(w.state()).isEqualTo(WorkerState.FAILED);
         TunnelWorkerException e = (TunnelWorkerException) catchThrowable(() -> w.termination().join()).getCause();
-        assertThat(e.errorCode()).isEqualTo(TunnelRpcException.SERVER_UNAVAILABLE);
+        assertThat(e.errorCode()).isEqualTo("OTSTunnelServerUnavailable");
+        assertThat(e.knownErrorCode()).contains(ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
         assertThat(e.isFatal()).isFalse();
         assertThat(h.server.calls(Op.SHUTDOWN)).isZero();
     }
@@ -96,8 +102,8 @@ class SessionTest {
         h.time.runUntilIdle();
         assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
         assertThat(w.termination()).isCompleted();
-        assertThat(h.server.commits()).extracting(FakeTunnelServer.Commit::channelId,
-                FakeTunnelServer.Commit::position).containsExactlyInAnyOrder(
+        assertThat(h.server.commits()).extracting(CoordinatorTunnelServer.Commit::channelId,
+                CoordinatorTunnelServer.Commit::position).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple("b1", -1L), org.assertj.core.groups.Tuple.tuple("c1", 3L));
         assertThat(h.processors.events()).contains("end:b1", "shutdown:c1", "shutdown:c2");
         assertThat(h.server.connectedClients()).isEmpty();
@@ -158,7 +164,7 @@ class SessionTest {
     void failedFinalHeartbeatStillEndsWithShutdownTunnel() {
         h.server.addBaseChannel("b1", 3);
         WorkerEngine w = h.started(h.newWorker());
-        h.server.failNext(Op.HEARTBEAT, TunnelRpcException.TRANSPORT_ERROR);
+        h.server.dropNext(Op.HEARTBEAT);
         w.shutdownGracefully();
         h.time.runUntilIdle();
         assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
@@ -185,9 +191,9 @@ class SessionTest {
     @Test
     void sessionsThatDieBeforeAnyHeartbeatReconnectWithBackoff() {
         WorkerEngine w = h.started(h.newWorker());
-        h.server.failNext(Op.HEARTBEAT, TunnelRpcException.RESOURCE_GONE);
-        h.server.failNext(Op.HEARTBEAT, TunnelRpcException.RESOURCE_GONE);
-        h.server.failNext(Op.HEARTBEAT, TunnelRpcException.RESOURCE_GONE);
+        h.server.failNext(Op.HEARTBEAT, ErrorCode.RESOURCE_GONE);
+        h.server.failNext(Op.HEARTBEAT, ErrorCode.RESOURCE_GONE);
+        h.server.failNext(Op.HEARTBEAT, ErrorCode.RESOURCE_GONE);
         h.time.advance(5_000);  // gone → immediate reconnect (test-2) → its first heartbeat gone again
         assertThat(h.server.calls(Op.CONNECT)).isEqualTo(2);
         h.time.advance(799);    // second expiry in a row: reconnect after 1 s ± 20 %, not at once
@@ -214,5 +220,36 @@ class SessionTest {
         assertThat(w.shutdownGracefully()).isCompleted();
         assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
         assertThat(h.server.calls(Op.CONNECT)).isZero();
+    }
+
+    @Test
+    void aRunningWorkerHasOneExitHookThatIsRemovedWhenItStops() {
+        List<Thread> added = new ArrayList<>();
+        List<Thread> removed = new ArrayList<>();
+        ShutdownHooks hooks = new ShutdownHooks() {
+            @Override
+            public void add(Thread hook) {
+                added.add(hook);
+            }
+
+            @Override
+            public void remove(Thread hook) {
+                removed.add(hook);
+            }
+        };
+        WorkerEngine w = new WorkerEngine(h.server, WorkerHarness.TUNNEL,
+                h.configBuilder().closeOnJvmExit(true).build(), h.time, hooks);
+        assertThat(added).isEmpty();
+        h.started(w);
+        assertThat(added).extracting(Thread::getName).containsExactly("tunnel-t1-exit-hook");
+        assertThat(removed).isEmpty();
+        w.shutdownGracefully();
+        h.time.runUntilIdle();
+        assertThat(removed).containsExactlyElementsOf(added);
+
+        WorkerEngine optedOut = new WorkerEngine(h.server, WorkerHarness.TUNNEL,
+                h.configBuilder().closeOnJvmExit(false).build(), h.time, hooks);
+        h.started(optedOut);
+        assertThat(added).hasSize(1);
     }
 }

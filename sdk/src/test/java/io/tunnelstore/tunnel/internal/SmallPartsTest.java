@@ -3,13 +3,15 @@ package io.tunnelstore.tunnel.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
+import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.tunnel.WorkerListener;
+import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
-/** Back-offs, the parallelism limiter, token classification, the exit registry, error unwrapping. */
+/** The idle back-off, the parallelism limiter, token classification, error unwrapping. */
 class SmallPartsTest {
 
     @Test
@@ -23,17 +25,6 @@ class SmallPartsTest {
         b.reset();
         assertThat(b.nextDelayMillis()).isEqualTo(10L);
         assertThatThrownBy(() -> new IdleBackoff(5)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void exponentialBackoffWithoutJitterIsExactAndCapped() {
-        ExponentialBackoff b = new ExponentialBackoff(1_000, 2, 60_000, 0);
-        assertThat(List.of(b.delayMillis(0), b.delayMillis(1), b.delayMillis(5), b.delayMillis(6),
-                b.delayMillis(30))).containsExactly(1_000L, 2_000L, 32_000L, 60_000L, 60_000L);
-        ExponentialBackoff j = new ExponentialBackoff(1_000, 2, 60_000, 0.2);
-        for (int i = 0; i < 100; i++) {
-            assertThat(j.delayMillis(1)).isBetween(1_600L, 2_400L);
-        }
     }
 
     @Test
@@ -64,43 +55,56 @@ class SmallPartsTest {
 
     @Test
     void streamTokensAreRecognisedByTheirIterator() {
-        assertThat(StreamTokens.isStream(FakeTunnelServer.token(true, 5))).isTrue();
-        assertThat(StreamTokens.isStream(FakeTunnelServer.token(false, 5))).isFalse();
+        assertThat(StreamTokens.isStream(CoordinatorTunnelServer.token(true, 5))).isTrue();
+        assertThat(StreamTokens.isStream(CoordinatorTunnelServer.token(false, 5))).isFalse();
         assertThat(StreamTokens.isStream("not base64 at all!")).isTrue();  // unknown: back off rather than spin
         assertThat(StreamTokens.isStream("")).isTrue();
     }
 
     @Test
-    void registryInstallsOneHookAndClosesEachLiveWorkerOnce() {
-        List<Thread> hooks = new ArrayList<>();
-        WorkerRegistry r = new WorkerRegistry(hooks::add, Duration.ofSeconds(1));
-        List<String> closed = new ArrayList<>();
-        WorkerRegistry.Closeable w1 = t -> closed.add("w1");
-        WorkerRegistry.Closeable w2 = t -> closed.add("w2");
-        WorkerRegistry.Closeable w3 = t -> closed.add("w3");
-        assertThat(r.register(w1)).isTrue();
-        assertThat(r.register(w2)).isTrue();
-        assertThat(r.register(w3)).isTrue();
-        r.deregister(w3);
-        assertThat(hooks).hasSize(1);
-        assertThat(r.size()).isEqualTo(2);
-        hooks.get(0).run();  // what the JVM does at exit
-        assertThat(closed).containsExactly("w1", "w2");
-        r.closeAll();
-        assertThat(closed).containsExactly("w1", "w2");
-        assertThat(r.register(w3)).isFalse();  // exiting: no new workers
+    void rpcExceptionsAreUnwrappedAndTyped() {
+        TunnelRpcException gone = new TunnelRpcException(ErrorCode.RESOURCE_GONE, "x");
+        assertThat(TunnelRpcException.from(new CompletionException(gone))).isSameAs(gone);
+        assertThat(gone.errorCode()).contains(ErrorCode.RESOURCE_GONE);
+        assertThat(gone.wireCode()).isEqualTo("OTSResourceGone");
+        TunnelRpcException other = TunnelRpcException.from(new IllegalStateException("boom"));
+        assertThat(other).isInstanceOf(TunnelTransportException.class);
+        assertThat(other.errorCode()).isEmpty();
+        assertThat(other.wireCode()).isEqualTo("OTSClientError");
+        assertThat(other.getCause()).isInstanceOf(IllegalStateException.class);
+        assertThat(TunnelRpcException.forWireCode("OTSClientError", "m", null))
+                .isInstanceOf(TunnelTransportException.class);
+        TunnelRpcException unknown = TunnelRpcException.forWireCode("OTSSomethingNew", "m", null);
+        assertThat(unknown.errorCode()).isEmpty();
+        assertThat(unknown.wireCode()).isEqualTo("OTSSomethingNew");
+        assertThat(unknown.isFatal()).isFalse();
+        assertThat(EnumSet.allOf(ErrorCode.class)).filteredOn(c -> new TunnelRpcException(c, "m").isFatal())
+                .containsExactlyInAnyOrder(ErrorCode.TUNNEL_EXPIRED, ErrorCode.PARAMETER_INVALID,
+                        ErrorCode.PERMISSION_DENIED, ErrorCode.OBJECT_NOT_EXIST);
+        assertThat(other.isFatal()).isFalse();
     }
 
     @Test
-    void rpcExceptionsAreUnwrappedAndClassified() {
-        TunnelRpcException gone = new TunnelRpcException(TunnelRpcException.RESOURCE_GONE, "x");
-        assertThat(TunnelRpcException.from(new CompletionException(gone))).isSameAs(gone);
-        TunnelRpcException other = TunnelRpcException.from(new IllegalStateException("boom"));
-        assertThat(other.errorCode()).isEqualTo(TunnelRpcException.TRANSPORT_ERROR);
-        assertThat(other.getCause()).isInstanceOf(IllegalStateException.class);
-        assertThat(List.of("OTSTunnelExpired", "OTSParameterInvalid", "OTSPermissionDenied", "OTSObjectNotExist"))
-                .allMatch(TunnelRpcException::isFatalCode);
-        assertThat(List.of("OTSResourceGone", "OTSTunnelServerUnavailable", "OTSSequenceNumberNotMatch",
-                "OTSClientError")).noneMatch(TunnelRpcException::isFatalCode);
+    void guardedListenerKeepsListenerExceptionsAwayFromTheWorker() {
+        List<String> calls = new ArrayList<>();
+        WorkerListener throwing = new WorkerListener() {
+            @Override
+            public void channelOpened(String channelId) {
+                calls.add("opened:" + channelId);
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void checkpointFailed(String channelId, Throwable error) {
+                calls.add("checkpointFailed:" + channelId);
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        WorkerListener guarded = GuardedListener.of(throwing);
+        guarded.channelOpened("c1");
+        guarded.checkpointFailed("c1", new RuntimeException("x"));
+        guarded.workerStopped("t", null);  // default method: nothing to call, nothing thrown
+        assertThat(calls).containsExactly("opened:c1", "checkpointFailed:c1");
+        assertThat(GuardedListener.of(guarded)).isSameAs(guarded);  // never wrapped twice
     }
 }

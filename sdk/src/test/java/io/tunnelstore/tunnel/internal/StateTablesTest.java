@@ -1,14 +1,18 @@
 package io.tunnelstore.tunnel.internal;
 
-import static io.tunnelstore.tunnel.internal.ChannelRunnerState.DRAINING;
+import static io.tunnelstore.tunnel.internal.ChannelRunnerState.DRAINING_TO_RELEASE;
+import static io.tunnelstore.tunnel.internal.ChannelRunnerState.DRAINING_TO_SHUTDOWN;
 import static io.tunnelstore.tunnel.internal.ChannelRunnerState.FINISHED;
 import static io.tunnelstore.tunnel.internal.ChannelRunnerState.FINISHING;
 import static io.tunnelstore.tunnel.internal.ChannelRunnerState.LOST;
 import static io.tunnelstore.tunnel.internal.ChannelRunnerState.RELEASED;
+import static io.tunnelstore.tunnel.internal.ChannelRunnerState.RELEASING;
 import static io.tunnelstore.tunnel.internal.ChannelRunnerState.RUNNING;
 import static io.tunnelstore.tunnel.internal.ChannelRunnerState.SHUT_DOWN;
+import static io.tunnelstore.tunnel.internal.ChannelRunnerState.SHUTTING_DOWN;
 import static io.tunnelstore.tunnel.internal.ChannelRunnerState.STARTING;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -22,15 +26,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every (state, target) pair of both state machines against the documented tables. */
 class StateTablesTest {
-    private static final Map<ChannelRunnerState, Set<ChannelRunnerState>> RUNNER = Map.of(
-            STARTING, EnumSet.of(RUNNING, DRAINING, FINISHED, RELEASED, LOST, SHUT_DOWN),
-            RUNNING, EnumSet.of(DRAINING, FINISHING, LOST, SHUT_DOWN, RELEASED),
-            DRAINING, EnumSet.of(RELEASED, SHUT_DOWN, FINISHING, LOST),
-            FINISHING, EnumSet.of(FINISHED, RELEASED, LOST, SHUT_DOWN),
-            RELEASED, EnumSet.noneOf(ChannelRunnerState.class),
-            FINISHED, EnumSet.noneOf(ChannelRunnerState.class),
-            LOST, EnumSet.noneOf(ChannelRunnerState.class),
-            SHUT_DOWN, EnumSet.noneOf(ChannelRunnerState.class));
+    private static final Map<ChannelRunnerState, Set<ChannelRunnerState>> RUNNER = Map.ofEntries(
+            Map.entry(STARTING, EnumSet.of(RUNNING, DRAINING_TO_RELEASE, DRAINING_TO_SHUTDOWN, FINISHED, RELEASED,
+                    LOST, SHUT_DOWN)),
+            Map.entry(RUNNING, EnumSet.of(DRAINING_TO_RELEASE, DRAINING_TO_SHUTDOWN, FINISHING, LOST, SHUT_DOWN,
+                    RELEASED)),
+            Map.entry(DRAINING_TO_RELEASE, EnumSet.of(RELEASING, FINISHING, RELEASED, LOST, SHUT_DOWN)),
+            Map.entry(DRAINING_TO_SHUTDOWN, EnumSet.of(SHUTTING_DOWN, FINISHING, SHUT_DOWN, RELEASED, LOST)),
+            Map.entry(RELEASING, EnumSet.of(RELEASED, LOST, SHUT_DOWN)),
+            Map.entry(SHUTTING_DOWN, EnumSet.of(SHUT_DOWN, RELEASED, LOST)),
+            Map.entry(FINISHING, EnumSet.of(FINISHED, RELEASED, LOST, SHUT_DOWN)),
+            Map.entry(RELEASED, EnumSet.noneOf(ChannelRunnerState.class)),
+            Map.entry(FINISHED, EnumSet.noneOf(ChannelRunnerState.class)),
+            Map.entry(LOST, EnumSet.noneOf(ChannelRunnerState.class)),
+            Map.entry(SHUT_DOWN, EnumSet.noneOf(ChannelRunnerState.class)));
 
     static Stream<Arguments> runnerPairs() {
         return Stream.of(ChannelRunnerState.values()).flatMap(from -> Stream.of(ChannelRunnerState.values())
@@ -42,6 +51,13 @@ class StateTablesTest {
     void channelRunnerTransitionsFollowTheTable(ChannelRunnerState from, ChannelRunnerState to) {
         assertThat(from.canTransitionTo(to)).isEqualTo(RUNNER.get(from).contains(to));
         assertThat(from.isTerminal()).isEqualTo(RUNNER.get(from).isEmpty());
+        if (RUNNER.get(from).contains(to)) {
+            assertThat(from.requireTransitionTo(to)).isSameAs(to);
+        } else {  // illegal transitions are rejected, naming both ends
+            assertThatThrownBy(() -> from.requireTransitionTo(to)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Invalid channel transition " + from + " -> " + to);
+        }
+        assertThat(from.isDraining()).isEqualTo(from == DRAINING_TO_RELEASE || from == DRAINING_TO_SHUTDOWN);
     }
 
     static Stream<Arguments> workerPairs() {

@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A worker on fake time against {@link FakeTunnelServer}: the loop, reads and callbacks all run on the test
+ * A worker on fake time against {@link CoordinatorTunnelServer}: the loop, reads and callbacks all run on the test
  * thread inside {@link ManualScheduler#advance}. Defaults: heartbeat 5 s, timeout 30 s, checkpoints every 5 s.
  */
 public final class WorkerHarness {
     public static final String TUNNEL = "t1";
 
     public final ManualScheduler time = new ManualScheduler();
-    public final FakeTunnelServer server = new FakeTunnelServer(TUNNEL, time::nowMillis);
+    public final CoordinatorTunnelServer server = new CoordinatorTunnelServer(TUNNEL, time::nowMillis);
     public final RecordingProcessorFactory processors = new RecordingProcessorFactory();
     public final List<String> listenerEvents = new ArrayList<>();
 

@@ -1,5 +1,6 @@
 package io.tunnelstore.server.tunnel.coordinator;
 
+import io.tunnelstore.protocol.tunnel.TunnelTokens;
 import java.util.Objects;
 
 /**
@@ -27,8 +28,8 @@ public record ChannelState(
         long rpoMillis,
         boolean suspended) {
 
-    /** Checkpoint value meaning "the channel has been read to its end". */
-    public static final String FINISHED_TOKEN = "finished";
+    /** Checkpoint value meaning "the channel has been read to its end" (the wire sentinel shared with the SDK). */
+    public static final String FINISHED_TOKEN = TunnelTokens.FINISHED;
 
     public ChannelState {
         Objects.requireNonNull(status, "status");
