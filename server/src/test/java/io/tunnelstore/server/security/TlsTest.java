@@ -29,6 +29,8 @@ import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.ServerStartException;
 import io.tunnelstore.server.TlsSettings;
 import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.console.ConsoleModule;
+import io.tunnelstore.server.console.ConsoleSettings;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tls.ServerCertificates;
 import io.tunnelstore.server.tunnel.TunnelModule;
@@ -194,6 +196,45 @@ class TlsTest {
                 untrusting.shutdown();
             }
         }
+    }
+
+    /** Issue 14 finding 6: under TLS the console session cookie is {@code Secure}. */
+    @Test
+    void theConsoleSessionCookieIsSecureUnderTls() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        TunnelstoreServer server = TunnelstoreServer.builder(config(TlsSettings.selfSigned()))
+                .module(ctx -> new ConsoleModule(ctx, ConsoleSettings.defaults(), instance ->
+                        java.util.concurrent.CompletableFuture.completedFuture(List.of())))
+                .console(new PrintStream(console, true, StandardCharsets.UTF_8))
+                .build();
+        server.start();
+        try (server) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .sslContext(sslContextTrusting(Path.of(tlsLine(console).group(1)))).build();
+            java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(server.endpoint() + "/console/api/login"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("origin", server.endpoint())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "accessKeyId=" + AK + "&accessKeySecret=" + SK)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).isEqualTo(200);
+            assertThat(login.headers().firstValue("set-cookie").orElseThrow())
+                    .matches("tunnelstore_console=[A-Za-z0-9_-]{43}; Path=/console; HttpOnly; SameSite=Strict; "
+                            + "Max-Age=\\d+; Secure");
+        }
+    }
+
+    private static javax.net.ssl.SSLContext sslContextTrusting(Path pem) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("tunnelstore", ServerCertificates.readCertificates(pem).get(0));
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     @Test
