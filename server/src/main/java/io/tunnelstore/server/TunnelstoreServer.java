@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *     .module(ctx -> new TableModule(ctx))          // provided by the table team
  *     .build();
  * server.start();                                   // prints "endpoint=http://127.0.0.1:PORT instance=tunnelstore"
- *                                                   // (https:// with TLS, after a "tls certificate=… sha256=…" line)
+ *                                                   // (https:// with TLS, after "tls certificate=… sha256=…")
  * ...
  * server.close();
  * }</pre>
@@ -173,8 +173,8 @@ public final class TunnelstoreServer implements AutoCloseable {
         String line = "tls certificate=" + identity.certificateFile().toAbsolutePath() + " sha256="
                 + identity.sha256Fingerprint();
         if (config.tls().orElseThrow() instanceof TlsSettings.SelfSigned) {
-            line += (identity.generated() ? " (self-signed, generated now" : " (self-signed, kept from an earlier start")
-                    + "; clients must trust this certificate)";
+            line += (identity.generated() ? " (self-signed, generated now"
+                    : " (self-signed, kept from an earlier start") + "; clients must trust this certificate)";
         }
         console.println(line);
         log.info("TLS: {}", line);

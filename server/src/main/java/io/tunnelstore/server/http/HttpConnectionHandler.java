@@ -73,19 +73,24 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         ReceivedRequest.Assembled assembled = (ReceivedRequest.Assembled) next;
         InboundRequest inbound = assembled.request();
         long startNanos = System.nanoTime();
-        dispatcher.dispatch(inbound, assembled.admission()).whenComplete((response, error) -> ctx.executor().execute(() -> {
-            budget.releaseBody(assembled.reservedBodyBytes());
-            // The dispatcher never fails its stage; guard anyway so a connection can never hang.
-            OutboundResponse out = response != null ? response : dispatcher.malformedHttp("internal dispatch error");
-            if (error != null) {
-                log.error("Dispatcher failed unexpectedly", error);
-            }
-            if (log.isDebugEnabled()) {
-                log.debug("{} {} -> {} in {} ms (request id {})", inbound.method(), inbound.uri(), out.status(),
-                        (System.nanoTime() - startNanos) / 1_000_000, out.headers().get(OtsHeaders.REQUEST_ID));
-            }
-            write(ctx, out, assembled.keepAlive());
-        }));
+        dispatcher.dispatch(inbound, assembled.admission()).whenComplete((response, error) ->
+                ctx.executor().execute(() -> answer(ctx, assembled, response, error, startNanos)));
+    }
+
+    private void answer(ChannelHandlerContext ctx, ReceivedRequest.Assembled assembled, OutboundResponse response,
+                        Throwable error, long startNanos) {
+        budget.releaseBody(assembled.reservedBodyBytes());
+        // The dispatcher never fails its stage; guard anyway so a connection can never hang.
+        OutboundResponse out = response != null ? response : dispatcher.malformedHttp("internal dispatch error");
+        if (error != null) {
+            log.error("Dispatcher failed unexpectedly", error);
+        }
+        if (log.isDebugEnabled()) {
+            InboundRequest inbound = assembled.request();
+            log.debug("{} {} -> {} in {} ms (request id {})", inbound.method(), inbound.uri(), out.status(),
+                    (System.nanoTime() - startNanos) / 1_000_000, out.headers().get(OtsHeaders.REQUEST_ID));
+        }
+        write(ctx, out, assembled.keepAlive());
     }
 
     private void write(ChannelHandlerContext ctx, OutboundResponse response, boolean keepAlive) {

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty HTTP/1.1 listener. Per connection: [{@code SslHandler}] → {@link ConnectionGuard} (connection cap,
  * header/body/idle timeouts) → {@code HttpServerCodec} → {@link RequestAssembler} (admission from the headers, body
- * limit and server-wide body budget) → {@link HttpConnectionHandler} (in-order answers, keep-alive). All request logic
- * lives in the {@link RequestDispatcher}; the event loops only decode, admit, hand over and write.
+ * limit and server-wide body budget) → {@link HttpConnectionHandler} (in-order answers, keep-alive). All request
+ * logic lives in the {@link RequestDispatcher}; the event loops only decode, admit, hand over and write.
  *
  * <p>Lifecycle: {@link #bind} starts listening and returns a running server; {@link #close} stops accepting, closes
  * open connections and stops the event loops (idempotent). Thread-safe.

@@ -99,7 +99,8 @@ class ClockSkewTest {
             headers.put("x-ots-accesskeyid", ADMIN_AK);
             headers.put("x-ots-instancename", INSTANCE);
             headers.put("x-ots-contentmd5", ContentMd5.base64(BODY));
-            headers.put("x-ots-signature", Signatures.signV2(ADMIN_SK, Signatures.v2StringToSign("ListTable", headers)));
+            headers.put("x-ots-signature",
+                    Signatures.signV2(ADMIN_SK, Signatures.v2StringToSign("ListTable", headers)));
             assertAuthFailed(client.exchange("POST", "/ListTable", headers, BODY), "Missing header x-ots-date.");
         }
     }

@@ -213,7 +213,8 @@ class MutationFuzzTest {
             expectOk(send(client, Action.CREATE_TABLE, create.toByteArray(), false, clock));
             for (long id = 1; id <= 5; id++) {
                 PrimaryKey pk = PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofLong(id)));
-                byte[] row = PlainBufferCodec.encodeRow(PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofString("v" + id)))));
+                byte[] row = PlainBufferCodec.encodeRow(
+                        PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofString("v" + id)))));
                 bytes.add(ByteString.copyFrom(PlainBufferCodec.encodePrimaryKey(pk)));
                 bytes.add(ByteString.copyFrom(row));
                 TableProtos.PutRowRequest put = TableProtos.PutRowRequest.newBuilder().setTableName("fuzz")
