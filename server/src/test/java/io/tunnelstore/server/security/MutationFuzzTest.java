@@ -196,7 +196,8 @@ class MutationFuzzTest {
 
     private static Dictionary seedServer(int port, MutableClock clock) throws IOException {
         List<String> strings = new ArrayList<>(List.of("fuzz", "fuzz2", "t", "id", "v", "", "x".repeat(300),
-                "ünï\u0000côde", "BaseData", "Stream", "BaseAndStream"));
+                "ünï\u0000côde", "BaseData", "Stream", "BaseAndStream", "<b>x</b>\nforged log line",
+                "n".repeat(70_000))); // issue 14 finding 6: a >= 64 KiB tunnel name gave a 500
         List<ByteString> bytes = new ArrayList<>();
         try (RawHttpClient client = new RawHttpClient(port)) {
             TableProtos.TableMeta meta = TableProtos.TableMeta.newBuilder().setTableName("fuzz")
