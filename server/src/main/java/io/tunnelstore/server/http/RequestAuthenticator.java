@@ -83,7 +83,7 @@ final class RequestAuthenticator {
     AuthenticatedCaller authenticateHeaders(String action, Map<String, String> headers, long nowMillis) {
         String instance = require(headers, OtsHeaders.INSTANCE_NAME);
         if (!instances.contains(instance)) {
-            throw authFailed("The instance '%s' does not exist.", instance);
+            throw authFailed("The instance is not found.").withLogDetail("instance " + instance);
         }
         if (maxClockSkew.isPresent()) {
             checkDate(require(headers, OtsHeaders.DATE).strip(), nowMillis, maxClockSkew.get());

@@ -124,7 +124,7 @@ class ConnectionHygieneTest {
             assertThat(busy.status()).isEqualTo(503);
             TableProtos.Error error = TableProtos.Error.parseFrom(busy.body());
             assertThat(error.getCode()).isEqualTo("OTSServerBusy");
-            assertThat(error.getMessage()).isEqualTo("The server is busy, retry later.");
+            assertThat(error.getMessage()).isEqualTo("Server is busy.");
         }
         assertThat(running.server().bufferedBodyBytes()).isEqualTo(4L * MIB);
         for (RawHttpClient holder : holders) {
