@@ -82,7 +82,7 @@ public final class ConsoleModule implements ServerModule {
         reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout(), views);
         api = new ConsoleApi(new ConsoleAuthenticator(context.credentialStore(), context.config().instanceNames()),
                 sessions, reader, TableCatalog.shared(context.storage()), history, context.clock(),
-                settings.sampleInterval().toMillis());
+                settings.sampleInterval().toMillis(), context.config().tls().isPresent());
         operations.registerHttpRoute("GET", "/console", this::get);
         operations.registerHttpRoute("POST", ConsoleApi.PREFIX, request -> api.post(request));
         long period = settings.sampleInterval().toMillis();
