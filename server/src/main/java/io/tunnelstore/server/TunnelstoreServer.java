@@ -7,6 +7,7 @@ import io.tunnelstore.server.http.HttpServer;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.RequestDispatcher;
 import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.tls.ServerCertificates;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  *     .module(ctx -> new TableModule(ctx))          // provided by the table team
  *     .build();
  * server.start();                                   // prints "endpoint=http://127.0.0.1:PORT instance=tunnelstore"
+ *                                                   // (https:// with TLS, after "tls certificate=… sha256=…")
  * ...
  * server.close();
  * }</pre>
@@ -153,9 +155,15 @@ public final class TunnelstoreServer implements AutoCloseable {
                 module.register(registry);
             }
             RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
-                    credentials, workers, scheduler, config.clock(), config.handlerTimeout());
+                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew());
+            ServerCertificates.ServerIdentity identity = config.tls()
+                    .map(tls -> ServerCertificates.load(tls, config.dataDir().resolve("tls"), config.clock()))
+                    .orElse(null);
             http = HttpServer.bind(config.host(), config.port(), config.maxRequestBodyBytes(), config.ioThreads(),
-                    dispatcher);
+                    config.connectionLimits(), identity == null ? null : identity.sslContext(), dispatcher);
+            if (identity != null) {
+                announceCertificate(identity);
+            }
         } catch (Exception e) { // includes checked exceptions rethrown undeclared by modules or Netty
             closeResources();
             transitionTo(State.CLOSED);
@@ -167,6 +175,18 @@ public final class TunnelstoreServer implements AutoCloseable {
             console.println(line);
             log.info("Tunnelstore ready: {}", line);
         }
+    }
+
+    /** Tells clients which certificate to trust (the fingerprint lets them check a copied file). */
+    private void announceCertificate(ServerCertificates.ServerIdentity identity) {
+        String line = "tls certificate=" + identity.certificateFile().toAbsolutePath() + " sha256="
+                + identity.sha256Fingerprint();
+        if (config.tls().orElseThrow() instanceof TlsSettings.SelfSigned) {
+            line += (identity.generated() ? " (self-signed, generated now"
+                    : " (self-signed, kept from an earlier start") + "; clients must trust this certificate)";
+        }
+        console.println(line);
+        log.info("TLS: {}", line);
     }
 
     private void installAdminKeys(CredentialStore credentials) {
@@ -198,9 +218,24 @@ public final class TunnelstoreServer implements AutoCloseable {
         return requireStarted().localAddress().getPort();
     }
 
-    /** {@code http://host:port} as clients should configure it. */
+    /** {@code http://host:port} (or {@code https://} with TLS) as clients should configure it. */
     public String endpoint() {
-        return "http://" + config.host() + ":" + port();
+        return (requireStarted().tls() ? "https://" : "http://") + config.host() + ":" + port();
+    }
+
+    /** Open client connections right now (0 when not running); for tests and metrics. */
+    public int openConnections() {
+        HttpServer server = http;
+        return server == null || state != State.RUNNING ? 0 : server.openConnections();
+    }
+
+    /**
+     * Request body bytes held in memory right now across all connections (0 when not running); for tests and
+     * metrics. Bounded by {@link io.tunnelstore.server.http.ConnectionLimits#maxBufferedBodyBytes()}.
+     */
+    public long bufferedBodyBytes() {
+        HttpServer server = http;
+        return server == null || state != State.RUNNING ? 0 : server.bufferedBodyBytes();
     }
 
     /** The context handed to modules (valid while running). */

@@ -85,7 +85,7 @@ public final class ConsoleModule implements ServerModule {
                 views);
         api = new ConsoleApi(new ConsoleAuthenticator(context.credentialStore(), context.config().instanceNames()),
                 sessions, reader, context.catalog(), history, context.clock(),
-                settings.sampleInterval().toMillis());
+                settings.sampleInterval().toMillis(), context.config().tls().isPresent());
         operations.registerHttpRoute("GET", "/console", this::get);
         operations.registerHttpRoute("POST", ConsoleApi.PREFIX, request -> api.post(request));
         long period = settings.sampleInterval().toMillis();

@@ -54,7 +54,7 @@ final class StreamTestServer implements AutoCloseable {
                 .dataDir(dataDir)
                 .instanceNames(List.of(INSTANCE, "other"))
                 .adminKey(AK, SK)
-                .clock(clock)
+                .clock(clock).withoutClockSkewCheck()
                 .workerThreads(4)
                 .syncWrites(false)
                 .build();

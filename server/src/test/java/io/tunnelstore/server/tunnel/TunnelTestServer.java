@@ -71,7 +71,7 @@ final class TunnelTestServer implements AutoCloseable {
                 .dataDir(dataDir)
                 .instanceNames(List.of(INSTANCE))
                 .adminKey(AK, SK)
-                .clock(clock)
+                .clock(clock).withoutClockSkewCheck()
                 .workerThreads(8)
                 .syncWrites(false)
                 .build();
