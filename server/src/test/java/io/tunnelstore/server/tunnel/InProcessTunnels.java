@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The Tunnel Service without HTTP: a RocksDB engine, a {@link MutableClock}, a table written the way the table
@@ -48,12 +49,19 @@ final class InProcessTunnels implements AutoCloseable {
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final TunnelServiceConfig config;
     TunnelModule module;
+    /** The table catalog of the current module's context (a restart loads a new one from storage). */
+    TableCatalog catalog;
 
     InProcessTunnels(Path dir, TunnelServiceConfig config) {
+        this(dir, config, UnaryOperator.identity());
+    }
+
+    /** Like {@link #InProcessTunnels(Path, TunnelServiceConfig)} with the engine seen through {@code wrap}. */
+    InProcessTunnels(Path dir, TunnelServiceConfig config, UnaryOperator<StorageEngine> wrap) {
         this.dir = dir;
         this.config = config;
-        this.storage = RocksDbStorageEngine.open(dir.resolve("data"),
-                StorageOptions.builder().clock(clock).syncWrites(false).build());
+        this.storage = wrap.apply(RocksDbStorageEngine.open(dir.resolve("data"),
+                StorageOptions.builder().clock(clock).syncWrites(false).build()));
         this.module = newModule();
     }
 
@@ -61,6 +69,7 @@ final class InProcessTunnels implements AutoCloseable {
         ServerContext ctx = new ServerContext(storage, clock, scheduler,
                 CredentialStore.open(storage, new SecureRandom()),
                 ServerConfig.builder().dataDir(dir.resolve("data")).clock(clock).build());
+        catalog = ctx.catalog();
         return new TunnelModule(ctx, config);
     }
 
@@ -81,7 +90,7 @@ final class InProcessTunnels implements AutoCloseable {
                 .addPrimaryKey(TableProtos.PrimaryKeySchema.newBuilder().setName("id")
                         .setType(TableProtos.PrimaryKeyType.INTEGER))
                 .build();
-        return TableCatalog.shared(storage).create(new TableDescriptor(INSTANCE, 0, meta, -1, 1, 86_400, 0, 0, 0,
+        return catalog.create(new TableDescriptor(INSTANCE, 0, meta, -1, 1, 86_400, 0, 0, 0,
                 clock.millis(), partitions,
                 new StreamSettings(true, "stream-" + name, retentionHours, clock.millis(), List.of())));
     }

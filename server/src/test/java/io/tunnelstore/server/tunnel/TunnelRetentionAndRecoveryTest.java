@@ -36,6 +36,7 @@ class TunnelRetentionAndRecoveryTest {
         t = new InProcessTunnels(dir, TunnelServiceConfig.builder()
                 .longPollWait(Duration.ofSeconds(5))
                 .disableAfterExpired(Duration.ofDays(7))
+                .rebaselineByDefault(false) // the loss path (RebaselineTest covers the default)
                 .build());
     }
 
@@ -263,7 +264,7 @@ class TunnelRetentionAndRecoveryTest {
         t.createTable("dropped", 24);
         String tunnel = t.create("dropped", "s", TunnelType.Stream, null);
         String client = t.connect(tunnel);
-        io.tunnelstore.server.table.TableCatalog.shared(t.storage).delete(InProcessTunnels.INSTANCE, "dropped");
+        t.catalog.delete(InProcessTunnels.INSTANCE, "dropped");
 
         t.module.tick();
 
