@@ -147,7 +147,7 @@ final class IngestScenario {
                             for (long id = start; id < end; id++) {
                                 byte[] value = BenchTables.payload(id, payload);
                                 byte[] record = java.util.Arrays.copyOf(value, value.length + 16);
-                                batch.add(new RowBatchEntry<>(rawKey(id), current -> new RowDecider.Decision<>(
+                                batch.add(new RowBatchEntry<>(rawKey(id), (current, versionMillis) -> new RowDecider.Decision<>(
                                         new RowMutation().put("v", 1, value), 1, record, null)));
                             }
                             if (batched) {

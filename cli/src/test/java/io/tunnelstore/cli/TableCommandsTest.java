@@ -120,14 +120,13 @@ class TableCommandsTest {
         assertThat(r.out()).isEmpty();
         List<String> err = r.cliErrLines();
         assertThat(err).hasSize(2);
-        assertThat(err.get(0)).matches("tunnelstore table describe: Requested table does not exist: no_such_table\\."
+        assertThat(err.get(0)).matches("tunnelstore table describe: Requested table does not exist\\."
                 + " \\(code OTSObjectNotExist, request id \\S+\\)");
         assertThat(err.get(1)).isEqualTo("  remedy: create the table/tunnel first, or check its name");
 
         CliRun.Result get = server.run("table", "get", "no_such_table", "--pk", "id=1");
         assertThat(get.exitCode()).isEqualTo(1);
-        assertThat(get.cliErrLines().get(0)).startsWith("tunnelstore table get: Requested table does not exist: "
-                + "no_such_table").contains("code OTSObjectNotExist");
+        assertThat(get.cliErrLines().get(0)).startsWith("tunnelstore table get: Requested table does not exist.").contains("code OTSObjectNotExist");
     }
 
     @Test

@@ -71,7 +71,7 @@ class OfficialSdkCompatibilityTest {
             TableStoreException e = catchThrowableOfType(TableStoreException.class, client::listTable);
             assertThat(e.getErrorCode()).isEqualTo("OTSAuthFailed");
             assertThat(e.getHttpStatus()).isEqualTo(403);
-            assertThat(e.getMessage()).isEqualTo("The access key id noSuchKey does not exist in instance tunnelstore.");
+            assertThat(e.getMessage()).isEqualTo("The AccessKeyID does not exist.");
         });
     }
 
@@ -81,7 +81,7 @@ class OfficialSdkCompatibilityTest {
             TableStoreException e = catchThrowableOfType(TableStoreException.class, client::listTable);
             assertThat(e.getErrorCode()).isEqualTo("OTSAuthFailed");
             assertThat(e.getHttpStatus()).isEqualTo(403);
-            assertThat(e.getMessage()).isEqualTo("The instance 'nosuch' does not exist.");
+            assertThat(e.getMessage()).isEqualTo("The instance is not found.");
         });
     }
 

@@ -56,6 +56,11 @@ public interface StorageEngine extends AutoCloseable {
      * optional change-log record, and commits both in one durable write. No other mutation of the same row runs
      * between the read and the write. If the decider throws, nothing is written and the exception propagates.
      *
+     * <p>Time: the decider gets the row version time, computed while the row is locked by the engine's
+     * {@link VersionClock} (the engine's clock, and above every version and delete marker the engine holds for the
+     * row). An engine must compute it this way and nowhere else: it is what keeps a later-locked write visible over an
+     * earlier one and an increment applied to the newest value.
+     *
      * <p>Cell timestamps must be {@code >= 0}. Mutations of different rows run in parallel; mutations queued at the
      * same time share one durable write (group commit).
      *

@@ -12,15 +12,39 @@ public class OtsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode errorCode;
+    /** Detail for the server log only (never sent: the message stays exactly the public service's). */
+    private final String logDetail;
 
     public OtsException(ErrorCode errorCode, String message) {
         super(message);
         this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
+        this.logDetail = null;
+    }
+
+    private OtsException(OtsException original, String logDetail) {
+        super(original.getMessage(), original.getCause());
+        this.errorCode = original.errorCode;
+        this.logDetail = logDetail;
+        setStackTrace(original.getStackTrace());
     }
 
     public OtsException(ErrorCode errorCode, String message, Throwable cause) {
         super(message, cause);
         this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
+        this.logDetail = null;
+    }
+
+    /**
+     * This error with a detail for the server log (which table, which column…): the server logs it with the request
+     * id, the client gets only the code and the message, as the public service answers them.
+     */
+    public OtsException withLogDetail(String detail) {
+        return new OtsException(this, detail);
+    }
+
+    /** The detail for the server log, or null. */
+    public String logDetail() {
+        return logDetail;
     }
 
     /** {@code new OtsException(code, String.format(fmt, args))}. */

@@ -200,8 +200,8 @@ public final class CredentialStore {
                         accessKeyId);
             }
             AccessKey key = findAccessKey(instance, accessKeyId)
-                    .orElseThrow(() -> authFailed("The access key id %s does not exist in instance %s.",
-                            accessKeyId, instance));
+                    .orElseThrow(() -> authFailed("The AccessKeyID does not exist.").withLogDetail(
+                            "access key id " + accessKeyId + " in instance " + instance));
             return new VerifiedCredential(accessKeyId, key.accessKeySecret(), accessKeyId, key.admin(), false);
         }
         DecodedToken token = decodeToken(securityToken);

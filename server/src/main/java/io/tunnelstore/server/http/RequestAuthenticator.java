@@ -47,7 +47,7 @@ final class RequestAuthenticator {
     AuthenticatedCaller authenticate(String action, Map<String, String> headers, byte[] wireBody, long nowMillis) {
         String instance = require(headers, OtsHeaders.INSTANCE_NAME);
         if (!instances.contains(instance)) {
-            throw authFailed("The instance '%s' does not exist.", instance);
+            throw authFailed("The instance is not found.").withLogDetail("instance " + instance);
         }
         String md5 = require(headers, OtsHeaders.CONTENT_MD5);
         if (!md5.strip().equals(ContentMd5.base64(wireBody))) {

@@ -99,8 +99,8 @@ public final class RequestDispatcher {
                                                        Message request) {
         OperationRegistry.Registration<?> registration = registry.operation(ctx.action());
         if (registration == null) {
-            return CompletableFuture.failedFuture(new OtsException(ErrorCode.PARAMETER_INVALID,
-                    "Unsupported operation: " + ctx.action().path()));
+            return CompletableFuture.failedFuture(OtsException.of(ErrorCode.PARAMETER_INVALID,
+                    "Unsupported operation: %s.", ctx.action().path()));
         }
         try {
             CompletionStage<? extends Message> stage = registration.invoke(ctx, request.toByteArray());
@@ -108,8 +108,8 @@ public final class RequestDispatcher {
                     ? CompletableFuture.failedFuture(new IllegalStateException("handler returned a null stage"))
                     : stage.thenApply(m -> (Message) m);
         } catch (InvalidProtocolBufferException e) {
-            return CompletableFuture.failedFuture(new OtsException(ErrorCode.PARAMETER_INVALID,
-                    "Invalid " + ctx.action().path() + " request: " + e.getMessage()));
+            return CompletableFuture.failedFuture(OtsException.of(ErrorCode.PARAMETER_INVALID,
+                    "Parse PBMessage from RawString failed.").withLogDetail(e.getMessage()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -164,7 +164,7 @@ public final class RequestDispatcher {
         }
         if (!"POST".equals(method)) {
             return CompletableFuture.completedFuture(OtsResponses.error(requestId, null, null, clock.millis(),
-                    ErrorCode.METHOD_NOT_ALLOWED, "Only POST is supported for API operations, got " + method + "."));
+                    ErrorCode.METHOD_NOT_ALLOWED, "Only POST method for requests is supported."));
         }
         String actionPath = stripLeadingSlashes(path);
         Optional<Action> action = Action.fromPath(actionPath);
@@ -178,7 +178,7 @@ public final class RequestDispatcher {
         } catch (RejectedExecutionException e) {
             log.warn("Request {} {} rejected: worker queue full", requestId, actionPath);
             result.complete(OtsResponses.error(requestId, null, null, clock.millis(), ErrorCode.SERVER_BUSY,
-                    "The server is busy, retry later."));
+                    "Server is busy."));
         }
         return observed;
     }
@@ -221,8 +221,9 @@ public final class RequestDispatcher {
             byte[] body = RequestBodies.decode(request.headers(), request.body(), MAX_INFLATED_BYTES);
             stage = registration.invoke(ctx, body);
         } catch (InvalidProtocolBufferException e) {
+            log.info("Request {} {}: request body does not parse: {}", requestId, actionPath, e.getMessage());
             result.complete(OtsResponses.error(requestId, actionPath, caller, clock.millis(),
-                    ErrorCode.PARAMETER_INVALID, "Invalid " + actionPath + " request body: " + e.getMessage()));
+                    ErrorCode.PARAMETER_INVALID, "Parse PBMessage from RawString failed."));
             return;
         } catch (Throwable t) {
             result.complete(failure(requestId, actionPath, caller, t));
@@ -235,7 +236,7 @@ public final class RequestDispatcher {
         }
         ScheduledFuture<?> timeout = scheduler.schedule(() -> {
             if (result.complete(OtsResponses.error(requestId, actionPath, caller, clock.millis(), ErrorCode.TIMEOUT,
-                    "The server did not finish the request within " + handlerTimeout.toMillis() + " ms."))) {
+                    "Operation timeout."))) {
                 log.warn("Request {} {} timed out after {} ms", requestId, actionPath, handlerTimeout.toMillis());
             }
         }, handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -260,17 +261,21 @@ public final class RequestDispatcher {
         }
         log.error("Request {} {} failed with an internal error", requestId, actionPath, cause);
         return OtsResponses.error(requestId, actionPath, caller, clock.millis(), ErrorCode.INTERNAL_SERVER_ERROR,
-                "Internal server error (request id " + requestId + ").");
+                "Internal server error.");
     }
 
     private OutboundResponse errorFor(String requestId, String actionPath, AuthenticatedCaller caller,
                                       OtsException e) {
+        if (e.logDetail() != null) {
+            log.info("Request {} {} answered {} \"{}\": {}", requestId, actionPath, e.errorCode().code(),
+                    e.getMessage(), e.logDetail());
+        }
         return OtsResponses.error(requestId, actionPath, caller, clock.millis(), e.errorCode(), e.getMessage());
     }
 
     private OutboundResponse unsupported(String requestId, String actionPath, AuthenticatedCaller caller) {
         return OtsResponses.error(requestId, caller == null ? null : actionPath, caller, clock.millis(),
-                ErrorCode.PARAMETER_INVALID, "Unsupported operation: " + actionPath);
+                ErrorCode.PARAMETER_INVALID, String.format("Unsupported operation: %s.", actionPath));
     }
 
     private static Throwable unwrap(Throwable t) {

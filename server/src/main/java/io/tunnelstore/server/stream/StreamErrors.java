@@ -21,9 +21,10 @@ final class StreamErrors {
     }
 
     static OtsException trimmed(String shardId, long wantedSequence, long firstRetained) {
-        return OtsException.of(TRIMMED, "Requested stream data is already trimmed or does not exist "
-                        + "(shard %s: the iterator is at record %d, the oldest retained record is %d).",
-                shardId, wantedSequence, firstRetained);
+        return OtsException.of(ErrorCode.TRIMMED_DATA_ACCESS,
+                        "Requested stream data is already trimmed or does not exist.")
+                .withLogDetail(String.format("shard %s: the iterator is at record %d, the oldest retained record is %d",
+                        shardId, wantedSequence, firstRetained));
     }
 
     static OtsException invalid(String fmt, Object... args) {

@@ -53,8 +53,9 @@ final class PrimaryKeyValidator {
                         expected.getName());
             }
             if (type != valueTypeOf(expected.getType())) {
-                throw TableErrors.invalidPk("Validate PK type fail. Input: %s, Meta: %s (column %s).",
-                        type, expected.getType(), expected.getName());
+                throw TableErrors.invalidPk("Validate PK type fail. Input: %s, Meta: %s.",
+                        wireTypeName(type), wireTypeName(valueTypeOf(expected.getType())))
+                        .withLogDetail("primary key column " + expected.getName());
             }
             if ((type == ValueType.STRING || type == ValueType.BINARY)
                     && column.value().rawLength() > TableLimits.MAX_PK_VALUE_BYTES) {
@@ -64,7 +65,15 @@ final class PrimaryKeyValidator {
         }
     }
 
-    static ValueType valueTypeOf(PrimaryKeyType type) {
+    /** The service's name of a value type in its messages (VT_INTEGER, VT_STRING, VT_BLOB…). */
+    static String wireTypeName(ValueType type) {
+        return switch (type) {
+            case BINARY -> "VT_BLOB";
+            default -> "VT_" + type.name();
+        };
+    }
+
+        static ValueType valueTypeOf(PrimaryKeyType type) {
         return switch (type) {
             case INTEGER -> ValueType.INTEGER;
             case STRING -> ValueType.STRING;

@@ -56,7 +56,7 @@ record ReadProjection(ReadSpec spec, boolean primaryKeyOnly, RowFilter filter, S
                     r.columnsToGet().size(), TableLimits.MAX_COLUMNS_TO_GET);
         }
         if (r.maxVersions() == null && r.timeRange() == null) {
-            throw TableErrors.invalid("Either max_versions or time_range must be set.");
+            throw TableErrors.invalid("No version condition is specified while querying row.");
         }
         int versions = table.maxVersions();
         if (r.maxVersions() != null) {

@@ -24,7 +24,7 @@ import java.util.TreeSet;
  */
 final class RowChangePlan {
 
-    private final long nowMillis;
+    private final long versionMillis;
     private final List<StoredCell> live;
     private final RowMutation mutation = new RowMutation();
     /** Cells in stream-record form: puts with value and timestamp, deletes with their type. */
@@ -36,10 +36,11 @@ final class RowChangePlan {
     /**
      * @param current   the row before the write (all versions), if it exists
      * @param live      its versions not expired by TTL (newest first per column)
-     * @param nowMillis the commit time: timestamp of puts without one and of increments
+     * @param versionMillis the row version time (above every version of the row, taken under its lock):
+     *                      timestamp of puts without one, of increments and of the row marker
      */
-    RowChangePlan(Optional<StoredRow> current, List<StoredCell> live, long nowMillis) {
-        this.nowMillis = nowMillis;
+    RowChangePlan(Optional<StoredRow> current, List<StoredCell> live, long versionMillis) {
+        this.versionMillis = versionMillis;
         this.live = live;
         current.ifPresent(r -> r.cells().forEach(c -> versionsOf(c.column()).add(c.timestamp())));
     }
@@ -50,9 +51,9 @@ final class RowChangePlan {
         versions.clear();
     }
 
-    /** Writes a version; a missing timestamp becomes the commit time. */
+    /** Writes a version; a missing timestamp becomes the row version time. */
     void put(Cell c) {
-        long ts = c.timestamp() != null ? c.timestamp() : nowMillis;
+        long ts = c.timestamp() != null ? c.timestamp() : versionMillis;
         mutation.put(c.name(), ts, CellValueCodec.encode(c.value()));
         logged.add(Cell.put(c.name(), c.value(), ts));
         versionsOf(c.name()).add(ts);
@@ -61,19 +62,20 @@ final class RowChangePlan {
 
     /**
      * Writes the {@link RowMarker}, so the row exists even without attribute columns. Its timestamp is the newest
-     * version this write puts (the commit time when it puts none), so a row whose data is older than the TTL stays
+     * version this write puts (the row version time when it puts none), so a row whose data is older than the TTL stays
      * expired. Not part of the change record; its older versions are trimmed like any column's.
      */
     void putRowMarker() {
         long ts = logged.stream().filter(c -> c.type() == CellType.PUT)
-                .mapToLong(Cell::timestamp).max().orElse(nowMillis);
+                .mapToLong(Cell::timestamp).max().orElse(versionMillis);
         mutation.put(RowMarker.COLUMN, ts, RowMarker.VALUE);
         versionsOf(RowMarker.COLUMN).add(ts);
         written.add(RowMarker.COLUMN);
     }
 
     /**
-     * Adds the delta to the newest live value (0 when absent) and writes the sum at the commit time; the change
+     * Adds the delta to the newest live value (0 when absent) and writes the sum at the row version time, which is
+     * above every version of the row, so the sum is the column's newest value; the change
      * record gets a plain put of the sum (stream readers reject INCREMENT cells).
      *
      * @throws io.tunnelstore.protocol.errors.OtsException OTSParameterInvalid when the current value is not an
@@ -93,7 +95,7 @@ final class RowChangePlan {
         } catch (ArithmeticException e) {
             throw TableErrors.invalid("Incrementing column %s overflows a 64-bit integer.", c.name());
         }
-        put(Cell.put(c.name(), ColumnValue.ofLong(sum), nowMillis));
+        put(Cell.put(c.name(), ColumnValue.ofLong(sum), versionMillis));
     }
 
     void deleteVersion(Cell c) {

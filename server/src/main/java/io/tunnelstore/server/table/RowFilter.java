@@ -87,7 +87,7 @@ sealed interface RowFilter {
                 }
             };
         } catch (InvalidProtocolBufferException e) {
-            throw TableErrors.invalid("Malformed filter: %s", e.getMessage());
+            throw TableErrors.invalid("Deserialize filter failed.").withLogDetail(e.getMessage());
         }
     }
 

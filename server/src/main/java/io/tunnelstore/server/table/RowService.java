@@ -98,6 +98,8 @@ final class RowService {
     private RowWriter.Outcome write(String instance, String tableName, OperationType type, ByteString row,
                                     Condition condition, ReturnContent returnContent) {
         TableDescriptor table = catalog.require(instance, tableName);
+        // the request time: timestamp deviation and TTL checks only; version timestamps are assigned by the
+        // storage engine under the row lock (VersionClock)
         long now = clockMillis.getAsLong();
         RowWrite write = RowWrite.parse(table, type, row, condition, returnContent, now);
         return commit(table, write, now);
@@ -160,8 +162,8 @@ final class RowService {
     BatchGetRowResponse batchGetRow(String instance, BatchGetRowRequest req) {
         int rows = req.getTablesList().stream().mapToInt(TableInBatchGetRowRequest::getPrimaryKeyCount).sum();
         if (rows > TableLimits.MAX_BATCH_GET_ROWS) {
-            throw TableErrors.invalid("The number of rows %d in BatchGetRow exceeds the limit of %d.",
-                    rows, TableLimits.MAX_BATCH_GET_ROWS);
+            throw TableErrors.invalid("Rows count exceeds the upper limit:%d.", TableLimits.MAX_BATCH_GET_ROWS)
+                    .withLogDetail("BatchGetRow of " + rows + " rows");
         }
         long now = clockMillis.getAsLong();
         BatchGetRowResponse.Builder response = BatchGetRowResponse.newBuilder();
@@ -215,15 +217,16 @@ final class RowService {
         boolean backward = req.getDirection() == Direction.BACKWARD;
         int order = KeyCodec.compare(KeyCodec.encode(start), KeyCodec.encode(end));
         if (!backward && order >= 0) {
-            throw TableErrors.invalid("Begin key must be less than end key in FORWARD.");
+            throw TableErrors.invalid("Begin key must less than end key in FORWARD.");
         }
         if (backward && order <= 0) {
-            throw TableErrors.invalid("Begin key must be greater than end key in BACKWARD.");
+            throw TableErrors.invalid("Begin key must more than end key in BACKWARD.");
         }
         int limit = TableLimits.MAX_RANGE_ROWS;
         if (req.hasLimit()) {
             if (req.getLimit() <= 0) {
-                throw TableErrors.invalid("limit must be positive, got %d.", req.getLimit());
+                throw TableErrors.invalid("The limit must be greater than 0.")
+                        .withLogDetail("limit " + req.getLimit());
             }
             limit = Math.min(limit, req.getLimit());
         }
@@ -249,14 +252,15 @@ final class RowService {
     BatchWriteRowResponse batchWriteRow(String instance, BatchWriteRowRequest req) {
         int rows = req.getTablesList().stream().mapToInt(TableInBatchWriteRowRequest::getRowsCount).sum();
         if (rows > TableLimits.MAX_BATCH_WRITE_ROWS) {
-            throw TableErrors.invalid("The number of rows %d in BatchWriteRow exceeds the limit of %d.",
-                    rows, TableLimits.MAX_BATCH_WRITE_ROWS);
+            throw TableErrors.invalid("Rows count exceeds the upper limit:%d.", TableLimits.MAX_BATCH_WRITE_ROWS)
+                    .withLogDetail("BatchWriteRow of " + rows + " rows");
         }
         long bytes = req.getTablesList().stream().flatMap(t -> t.getRowsList().stream())
                 .mapToLong(r -> r.getRowChange().size()).sum();
         if (bytes > TableLimits.MAX_BATCH_WRITE_BYTES) {
-            throw TableErrors.invalid("BatchWriteRow data of %d bytes exceeds the limit of %d bytes.",
-                    bytes, TableLimits.MAX_BATCH_WRITE_BYTES);
+            throw TableErrors.invalid(
+                    "The total data size of BatchWriteRow request exceeds the limit, limit size: %d, data size:%d.",
+                    TableLimits.MAX_BATCH_WRITE_BYTES, bytes);
         }
         if (req.hasIsAtomic() && req.getIsAtomic()) {
             throw TableErrors.invalid("Atomic BatchWriteRow is not supported yet.");

@@ -102,20 +102,22 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         switch (type) {
             case PUT -> {
                 if (row.deleteMarker()) {
-                    throw TableErrors.invalid("A PutRow row cannot carry a delete marker.");
+                    throw TableErrors.invalid(
+                            "Invalid request of put/update row: unexpected RowDeleteMarker in request.");
                 }
                 for (Cell c : row.cells()) {
                     if (c.type() != CellType.PUT) {
-                        throw TableErrors.invalid("PutRow cell %s cannot have the cell type %s.", c.name(), c.type());
+                        throw TableErrors.invalid("OpType cannot be given for column name:%s in PutRow.", c.name());
                     }
                 }
             }
             case UPDATE -> {
                 if (row.deleteMarker()) {
-                    throw TableErrors.invalid("An UpdateRow row cannot carry a delete marker.");
+                    throw TableErrors.invalid(
+                            "Invalid request of put/update row: unexpected RowDeleteMarker in request.");
                 }
                 if (row.cells().isEmpty()) {
-                    throw TableErrors.invalid("UpdateRow needs at least one attribute column.");
+                    throw TableErrors.invalid("Invalid update row request: missing cells in request.");
                 }
                 Set<String> incremented = new HashSet<>();
                 for (Cell c : row.cells()) {
@@ -138,13 +140,14 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
             }
             case DELETE -> {
                 if (!row.cells().isEmpty()) {
-                    throw TableErrors.invalid("A DeleteRow key cannot carry attribute columns.");
+                    throw TableErrors.invalid("Invalid delete row request: unexpected cells in request.");
                 }
             }
         }
         if (row.cells().size() > TableLimits.MAX_COLUMNS_PER_WRITE) {
-            throw TableErrors.invalid("The number of columns %d exceeds the limit of %d.",
-                    row.cells().size(), TableLimits.MAX_COLUMNS_PER_WRITE);
+            throw TableErrors.invalid(
+                    "The number of attribute columns exceeds the limit, limit count:%d, column count: %d.",
+                    TableLimits.MAX_COLUMNS_PER_WRITE, row.cells().size());
         }
         Set<String> pkNames = new HashSet<>();
         table.primaryKeySchema().forEach(s -> pkNames.add(s.getName()));
@@ -152,7 +155,7 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         for (Cell c : row.cells()) {
             TableLimits.requireValidName("column", c.name());
             if (pkNames.contains(c.name())) {
-                throw TableErrors.invalid("Attribute column %s has the name of a primary key column.", c.name());
+                throw TableErrors.invalid("Duplicated attribute column name with primary key column: %s.", c.name());
             }
             if (c.value() != null) {
                 ValueType vt = c.value().type();

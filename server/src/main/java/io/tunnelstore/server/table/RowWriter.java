@@ -43,14 +43,16 @@ final class RowWriter {
     /**
      * Commits {@code write} to {@code table}.
      *
-     * @param nowMillis the commit time: default version timestamp, TTL reference and change-record time
+     * @param nowMillis the request time, the TTL reference (versions older than the TTL are not live). Version
+     *     timestamps the server assigns are not taken from it but from the row version time the engine hands the
+     *     decider under the row lock ({@link io.tunnelstore.storage.VersionClock})
      * @throws io.tunnelstore.protocol.errors.OtsException OTSConditionCheckFail when the condition does not hold
      *     (nothing is written)
      */
     Outcome apply(TableDescriptor table, RowWrite write, long nowMillis) {
         byte[] rowKey = KeyCodec.encode(write.primaryKey());
         PlainRow afterModify = storage.mutateRow(table.tableId(), rowKey,
-                current -> decide(table, write, current, nowMillis)).result();
+                (current, versionMillis) -> decide(table, write, current, nowMillis, versionMillis)).result();
         return outcome(write, afterModify);
     }
 
@@ -60,7 +62,8 @@ final class RowWriter {
      * increasing sequences in list order. A row whose condition fails gets its error and writes nothing; the other
      * rows go on.
      *
-     * @param nowMillis the commit time of every row (as {@link #apply})
+     * @param nowMillis the request time, the TTL reference of every row (as {@link #apply}); each row gets its own
+     *     version time under its lock
      * @return one result per write, in the order of {@code writes}
      * @throws RuntimeException any failure that is not an {@link OtsException} of a single row (storage failure,
      *     bug), after which the rows' fate is unknown
@@ -69,7 +72,7 @@ final class RowWriter {
         List<RowBatchEntry<PlainRow>> entries = new ArrayList<>(writes.size());
         for (RowWrite write : writes) {
             entries.add(new RowBatchEntry<>(KeyCodec.encode(write.primaryKey()),
-                    current -> decide(table, write, current, nowMillis)));
+                    (current, versionMillis) -> decide(table, write, current, nowMillis, versionMillis)));
         }
         List<RowBatchOutcome<PlainRow>> outcomes = storage.mutateRows(table.tableId(), entries);
         List<BatchResult> results = new ArrayList<>(writes.size());
@@ -119,9 +122,14 @@ final class RowWriter {
     /**
      * The decision for one row, under the row lock: condition checks, mutation, change record, and the
      * RT_AFTER_MODIFY row as the result. Throws (and writes nothing) when a condition fails.
+     *
+     * @param nowMillis     the request time, for TTL
+     * @param versionMillis the row version time: every timestamp this write assigns (puts without one,
+     *                      increments, the row marker, the change-record time)
      */
     private static RowDecider.Decision<PlainRow> decide(TableDescriptor table, RowWrite write,
-                                                        Optional<StoredRow> current, long nowMillis) {
+                                                        Optional<StoredRow> current, long nowMillis,
+                                                        long versionMillis) {
         long minVisible = table.minVisibleTimestamp(nowMillis);
         List<StoredCell> live = current.map(r -> r.cells().stream().filter(c -> c.timestamp() >= minVisible).toList())
                 .orElse(List.of());
@@ -148,7 +156,7 @@ final class RowWriter {
             }
         }
 
-        RowChangePlan plan = new RowChangePlan(current, live, nowMillis);
+        RowChangePlan plan = new RowChangePlan(current, live, versionMillis);
         ActionType action = switch (write.type()) {
             case PUT -> {
                 if (current.isPresent()) {
@@ -187,7 +195,7 @@ final class RowWriter {
         }
         PlainRow origin = originRow(table, write, live);
         ChangeRecord record = new ChangeRecord(action, PlainRow.of(write.primaryKey(), logged), origin,
-                nowMillis * 1000);
+                versionMillis * 1000);
         long shardId = table.partitionFor(write.primaryKey().get(0).value()).shardId();
         return new RowDecider.Decision<>(mutation, shardId, ChangeRecordCodec.encode(record), afterModify);
     }

@@ -155,14 +155,15 @@ final class TableAdminService {
         TableLimits.requireValidName("table", meta.getTableName());
         int n = meta.getPrimaryKeyCount();
         if (n < TableLimits.MIN_PK_COLUMNS || n > TableLimits.MAX_PK_COLUMNS) {
-            throw TableErrors.invalid("The number of primary key columns must be in [1, 4], got %d.", n);
+            throw TableErrors.invalid("The number of primary key columns must be in range: [1, %d].",
+                    TableLimits.MAX_PK_COLUMNS).withLogDetail(n + " primary key columns");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < n; i++) {
             PrimaryKeySchema pk = meta.getPrimaryKey(i);
             TableLimits.requireValidName("primary key column", pk.getName());
             if (!names.add(pk.getName())) {
-                throw TableErrors.invalid("Duplicated primary key column name: %s.", pk.getName());
+                throw TableErrors.invalid("Duplicated primary key name: %s.", pk.getName());
             }
             if (pk.hasOption() && (i == 0 || pk.getType() != PrimaryKeyType.INTEGER)) {
                 throw TableErrors.invalid(
@@ -189,10 +190,11 @@ final class TableAdminService {
 
     private static void validateOptions(int ttl, int maxVersions, long deviation) {
         if (ttl != TableDescriptor.TTL_FOREVER && ttl <= 0) {
-            throw TableErrors.invalid("time_to_live must be -1 (forever) or positive, got %d.", ttl);
+            throw TableErrors.invalid("TimeToLive cannot be 0 or less than -1.").withLogDetail("time_to_live " + ttl);
         }
         if (maxVersions < 1) {
-            throw TableErrors.invalid("max_versions must be at least 1, got %d.", maxVersions);
+            throw TableErrors.invalid("The maximum versions cannot be less than or equal to 0.")
+                    .withLogDetail("max_versions " + maxVersions);
         }
         if (deviation <= 0) {
             throw TableErrors.invalid("deviation_cell_version_in_sec must be positive, got %d.", deviation);

@@ -3,17 +3,23 @@ package io.tunnelstore.server.table;
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.protocol.errors.OtsException;
 
-/** The protocol errors of the table API, with the messages clients see. Stateless. */
+/**
+ * The protocol errors of the table API, with the messages clients see: the public service's own wording wherever it
+ * is known (docs/compatibility.md "Errors", checked by ErrorTableTest); names and other detail go to the server log
+ * ({@link OtsException#withLogDetail}). Stateless.
+ */
 final class TableErrors {
 
     private TableErrors() {}
 
     static OtsException tableNotFound(String table) {
-        return OtsException.of(ErrorCode.OBJECT_NOT_EXIST, "Requested table does not exist: %s.", table);
+        return OtsException.of(ErrorCode.OBJECT_NOT_EXIST, "Requested table does not exist.")
+                .withLogDetail("table " + table);
     }
 
     static OtsException tableExists(String table) {
-        return OtsException.of(ErrorCode.OBJECT_ALREADY_EXIST, "Requested table already exists: %s.", table);
+        return OtsException.of(ErrorCode.OBJECT_ALREADY_EXIST, "Requested table already exists.")
+                .withLogDetail("table " + table);
     }
 
     static OtsException conditionFailed() {

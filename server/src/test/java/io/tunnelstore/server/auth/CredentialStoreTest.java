@@ -61,9 +61,9 @@ class CredentialStoreTest {
     @Test
     void unknownKeyOrWrongInstanceIsAuthFailed() {
         assertAuthFailed(() -> store.resolve("inst", "nobody", null, NOW),
-                "The access key id nobody does not exist in instance inst.");
+                "The AccessKeyID does not exist.");
         assertAuthFailed(() -> store.resolve("other", "parent", null, NOW),
-                "The access key id parent does not exist in instance other.");
+                "The AccessKeyID does not exist.");
     }
 
     @Test

@@ -40,7 +40,7 @@ final class CompatServer implements AutoCloseable {
     static final String ACCESS_KEY_ID = "compat-ak";
     static final String ACCESS_KEY_SECRET = "compat-secret";
 
-    final MovableClock clock = new MovableClock(System.currentTimeMillis());
+    final MovableClock clock;
     final TunnelstoreServer server;
     final SyncClient client;
     /** SyncClient has no createTableEx (split points); the SDK's InternalClient does. */
@@ -48,6 +48,19 @@ final class CompatServer implements AutoCloseable {
     private final AtomicReference<TableModule> module = new AtomicReference<>();
 
     CompatServer(Path dataDir) {
+        this(dataDir, new MovableClock(System.currentTimeMillis()));
+    }
+
+    /**
+     * A server whose clock follows the real time (plus whatever the test advances it by): concurrency tests need
+     * time to pass between requests, as on a real deployment.
+     */
+    static CompatServer withTickingClock(Path dataDir) {
+        return new CompatServer(dataDir, MovableClock.ticking());
+    }
+
+    private CompatServer(Path dataDir, MovableClock clock) {
+        this.clock = clock;
         ServerConfig config = ServerConfig.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -133,9 +146,20 @@ final class CompatServer implements AutoCloseable {
     /** The server clock; tests move it forward. Thread-safe. */
     static final class MovableClock extends Clock {
         private final AtomicLong millis;
+        private final boolean ticking;
 
         MovableClock(long start) {
-            millis = new AtomicLong(start);
+            this(start, false);
+        }
+
+        private MovableClock(long offset, boolean ticking) {
+            this.millis = new AtomicLong(offset);
+            this.ticking = ticking;
+        }
+
+        /** The real time plus what {@link #advance} added. */
+        static MovableClock ticking() {
+            return new MovableClock(0, true);
         }
 
         void advance(Duration d) {
@@ -144,12 +168,12 @@ final class CompatServer implements AutoCloseable {
 
         @Override
         public long millis() {
-            return millis.get();
+            return millis.get() + (ticking ? System.currentTimeMillis() : 0);
         }
 
         @Override
         public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
+            return Instant.ofEpochMilli(millis());
         }
 
         @Override

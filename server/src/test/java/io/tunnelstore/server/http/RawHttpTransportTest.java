@@ -161,38 +161,38 @@ class RawHttpTransportTest {
         assertThat(response.status()).isEqualTo(400);
         TableProtos.Error error = TableProtos.Error.parseFrom(response.body());
         assertThat(error.getCode()).isEqualTo("OTSParameterInvalid");
-        assertThat(error.getMessage()).startsWith("Invalid DescribeTable request body: ");
+        assertThat(error.getMessage()).isEqualTo("Parse PBMessage from RawString failed.");
     }
 
     @Test
-    void missingRequiredFieldGets400ParameterInvalidNamingTheField() throws Exception {
+    void missingRequiredFieldGets400ParameterInvalid() throws Exception {
         Response response = post("DescribeTable", new byte[0]);
         assertThat(response.status()).isEqualTo(400);
         TableProtos.Error error = TableProtos.Error.parseFrom(response.body());
         assertThat(error.getCode()).isEqualTo("OTSParameterInvalid");
-        assertThat(error.getMessage()).contains("table_name");
+        assertThat(error.getMessage()).isEqualTo("Parse PBMessage from RawString failed."); // the field is logged
     }
 
     @Test
     void getOnAnApiPathGets405MethodNotAllowed() throws Exception {
         try (RawHttpClient client = new RawHttpClient(running.port())) {
             Response response = client.exchange("GET", "/ListTable", Map.of(), new byte[0]);
-            assertError(response, 405, "OTSMethodNotAllowed", "Only POST is supported for API operations, got GET.");
+            assertError(response, 405, "OTSMethodNotAllowed", "Only POST method for requests is supported.");
         }
     }
 
     @Test
     void unknownActionGets400UnsupportedOperation() throws Exception {
         assertError(post("NoSuchAction", new byte[0]), 400, "OTSParameterInvalid",
-                "Unsupported operation: NoSuchAction");
+                "Unsupported operation: NoSuchAction.");
         assertError(post("tunnel/nosuch", new byte[0]), 400, "OTSParameterInvalid",
-                "Unsupported operation: tunnel/nosuch");
+                "Unsupported operation: tunnel/nosuch.");
     }
 
     @Test
     void knownActionWithoutHandlerGets400UnsupportedOperation() throws Exception {
         assertError(post("BatchWriteRow", new byte[0]), 400, "OTSParameterInvalid",
-                "Unsupported operation: BatchWriteRow");
+                "Unsupported operation: BatchWriteRow.");
     }
 
     @Test
@@ -209,14 +209,14 @@ class RawHttpTransportTest {
         TableProtos.Error error = TableProtos.Error.parseFrom(response.body());
         assertThat(error.getCode()).isEqualTo("OTSInternalServerError");
         assertThat(error.getMessage())
-                .isEqualTo("Internal server error (request id " + response.headers().get("x-ots-requestid") + ").");
+                .isEqualTo("Internal server error.");
     }
 
     @Test
     void handlerThatNeverAnswersGets503TimeoutAfterTheHandlerTimeout() throws Exception {
         byte[] body = TableProtos.GetRowRequest.newBuilder().setTableName("orders")
                 .setPrimaryKey(com.google.protobuf.ByteString.copyFrom(new byte[] {1})).build().toByteArray();
-        assertError(post("GetRow", body), 503, "OTSTimeout", "The server did not finish the request within 300 ms.");
+        assertError(post("GetRow", body), 503, "OTSTimeout", "Operation timeout.");
     }
 
     @Test

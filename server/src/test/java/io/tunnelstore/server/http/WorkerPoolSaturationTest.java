@@ -63,7 +63,7 @@ class WorkerPoolSaturationTest {
             assertThat(busy.status()).isEqualTo(503);
             TableProtos.Error error = TableProtos.Error.parseFrom(busy.body());
             assertThat(error.getCode()).isEqualTo("OTSServerBusy");
-            assertThat(error.getMessage()).isEqualTo("The server is busy, retry later.");
+            assertThat(error.getMessage()).isEqualTo("Server is busy.");
 
             release.countDown();
             assertThat(running.read().status()).isEqualTo(200);

@@ -154,7 +154,7 @@ class RowServiceLimitsTest {
             t.addPrimaryKey(ByteString.copyFrom(PlainBufferCodec.encodePrimaryKey(key(i))));
         }
         assertInvalid(() -> rows.batchGetRow(INSTANCE, BatchGetRowRequest.newBuilder().addTables(t).build()),
-                "exceeds the limit of 100");
+                "Rows count exceeds the upper limit:100.");
     }
 
     @Test
@@ -197,13 +197,15 @@ class RowServiceLimitsTest {
 
     @Test
     void invalidColumnsAreRejected() {
-        assertInvalid(() -> put(1, Cell.put("pk", ColumnValue.ofLong(1), NOW)), "name of a primary key column");
+        assertInvalid(() -> put(1, Cell.put("pk", ColumnValue.ofLong(1), NOW)),
+                "Duplicated attribute column name with primary key column: pk.");
         assertInvalid(() -> put(1, Cell.put("bad-name", ColumnValue.ofLong(1), NOW)), "Invalid column name");
         byte[] big = new byte[2 * 1024 * 1024 + 1];
         assertInvalid(() -> put(1, Cell.put("c", ColumnValue.ofBinary(big), NOW)), "exceeds the limit");
         Cell[] many = new Cell[1025];
         Arrays.setAll(many, i -> Cell.put("c" + i, ColumnValue.ofLong(i), NOW));
-        assertInvalid(() -> put(1, many), "exceeds the limit of 1024");
+        assertInvalid(() -> put(1, many),
+                "The number of attribute columns exceeds the limit, limit count:1024, column count: 1025.");
     }
 
     @Test
@@ -211,7 +213,7 @@ class RowServiceLimitsTest {
         GetRowRequest.Builder get = GetRowRequest.newBuilder().setTableName("t").setMaxVersions(1)
                 .setPrimaryKey(ByteString.copyFrom(PlainBufferCodec.encodePrimaryKey(key(1))));
         assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setFilter(ByteString.copyFromUtf8("x")).build()),
-                "Malformed filter");
+                "Deserialize filter failed.");
         assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setToken(ByteString.copyFromUtf8("t")).build()),
                 "Unknown column paging token");
         assertInvalid(() -> rows.getRow(INSTANCE, get.clone().setStartColumn("b").setEndColumn("a").build()),

@@ -102,7 +102,7 @@ final class InProcessTunnels implements AutoCloseable {
                 : PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofLong(oldV), ts - 1)));
         ChangeRecord change = new ChangeRecord(type,
                 PlainRow.of(pk, List.of(Cell.put("v", ColumnValue.ofLong(v), ts))), origin, ts * 1000);
-        return storage.mutateRow(table.tableId(), KeyCodec.encode(pk), current -> new RowDecider.Decision<>(
+        return storage.mutateRow(table.tableId(), KeyCodec.encode(pk), (current, versionMillis) -> new RowDecider.Decision<>(
                 new RowMutation().put("v", ts, CellValueCodec.encode(ColumnValue.ofLong(v))),
                 table.partitionFor(ColumnValue.ofLong(id)).shardId(),
                 ChangeRecordCodec.encode(change), null)).sequence();

@@ -17,6 +17,7 @@ import io.tunnelstore.storage.StorageException;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.StoredCell;
 import io.tunnelstore.storage.StoredRow;
+import io.tunnelstore.storage.VersionClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,6 +112,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final GroupCommitter committer;
     private final InFlightGate gate;
     private final RowLocks rowLocks = new RowLocks(ROW_LOCK_STRIPES);
+    private final VersionClock versionClock;
     private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<RocksRowScanner> openScanners = ConcurrentHashMap.newKeySet();
     /** Serializes trims so that two never plan deletes of the same records. */
@@ -132,6 +134,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
             ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles, RocksDB db) {
         this.dataDir = dataDir;
         this.options = options;
+        this.versionClock = new VersionClock(options.clock());
         this.dirLock = dirLock;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
@@ -325,8 +328,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
             rowLock.lock();
             try {
                 List<StoredCell> current = readAllCells(rowPrefix);
-                RowDecider.Decision<T> decision = decider.decide(
-                        current.isEmpty() ? Optional.empty() : Optional.of(new StoredRow(key.clone(), current)));
+                RowDecider.Decision<T> decision = decideLocked(decider, key, current);
                 Objects.requireNonNull(decision, "decider returned null");
                 WriteOps ops = new WriteOps();
                 if (decision.mutation() != null) {
@@ -408,8 +410,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
                 try {
                     List<StoredCell> current = readAllCells(rowPrefix);
-                    RowDecider.Decision<T> decision = entry.decider().decide(
-                            current.isEmpty() ? Optional.empty() : Optional.of(new StoredRow(key.clone(), current)));
+                    RowDecider.Decision<T> decision = decideLocked(entry.decider(), key, current);
                     Objects.requireNonNull(decision, "decider returned null");
                     WriteOps ops = new WriteOps();
                     if (decision.mutation() != null) {
@@ -458,6 +459,16 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 rowLocks.stripe(order[i]).unlock();
             }
         }
+    }
+
+    /**
+     * Asks the decider of a locked row, with the row's version time by the {@link VersionClock} rule (this engine
+     * deletes versions physically, so it keeps no delete markers to count).
+     */
+    private <T> RowDecider.Decision<T> decideLocked(RowDecider<T> decider, byte[] key, List<StoredCell> cells) {
+        Optional<StoredRow> current = cells.isEmpty()
+                ? Optional.empty() : Optional.of(new StoredRow(key.clone(), cells));
+        return decider.decide(current, versionClock.versionMillis(current));
     }
 
     /** All versions of all columns of a row, in stored order. */

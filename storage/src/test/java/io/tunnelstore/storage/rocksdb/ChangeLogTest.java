@@ -136,7 +136,7 @@ class ChangeLogTest extends EngineTestBase {
     @Test
     void decisionWithOnlyALogRecordWritesTheRecord() {
         MutationResult<String> result = engine.mutateRow(TABLE, bytes("r"),
-                current -> new RowDecider.Decision<>(new RowMutation(), 4, bytes("marker"), "done"));
+                (current, versionMillis) -> new RowDecider.Decision<>(new RowMutation(), 4, bytes("marker"), "done"));
         assertThat(result.sequence()).isEqualTo(1);
         assertThat(result.result()).isEqualTo("done");
         assertThat(engine.readRow(TABLE, bytes("r"), ReadSpec.latest())).isEmpty();

@@ -43,7 +43,7 @@ class ConcurrencyTest extends EngineTestBase {
 
     /** Read-modify-write of a counter cell; every mutation also appends "thread:i" to shard (thread % SHARDS). */
     private MutationResult<Long> increment(byte[] row, int thread, int i) {
-        return engine.mutateRow(TABLE, row, current -> {
+        return engine.mutateRow(TABLE, row, (current, versionMillis) -> {
             long value = current.flatMap(r -> r.cells().stream().filter(c -> c.column().equals("n")).findFirst())
                     .map(c -> ByteBuffer.wrap(c.value()).getLong())
                     .orElse(0L);

@@ -24,7 +24,7 @@ public final class CrashWriterMain {
             String row = "row-" + i;
             long shard = i % SHARDS;
             byte[] payload = row.getBytes(StandardCharsets.UTF_8);
-            MutationResult<Void> result = engine.mutateRow(TABLE, payload, current -> new RowDecider.Decision<>(
+            MutationResult<Void> result = engine.mutateRow(TABLE, payload, (current, versionMillis) -> new RowDecider.Decision<>(
                     new RowMutation().put("v", i, payload), shard, payload, null));
             System.out.println("ack " + row + " " + shard + " " + result.sequence());
             System.out.flush();

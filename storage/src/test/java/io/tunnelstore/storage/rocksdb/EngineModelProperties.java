@@ -195,7 +195,7 @@ class EngineModelProperties {
                 }
             }
             String payload = "m" + mutate;
-            MutationResult<Void> result = engine.mutateRow(TABLE, row, current -> new RowDecider.Decision<>(
+            MutationResult<Void> result = engine.mutateRow(TABLE, row, (current, versionMillis) -> new RowDecider.Decision<>(
                     mutation, mutate.shard(), mutate.shard() < 0 ? null : payload.getBytes(StandardCharsets.UTF_8),
                     null));
             applyToModel(row, mutate.ops());

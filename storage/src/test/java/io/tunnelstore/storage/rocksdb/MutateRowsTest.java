@@ -34,13 +34,13 @@ class MutateRowsTest extends EngineTestBase {
 
     /** Puts {@code value} into column {@code v} at timestamp 1 and logs {@code log:<value>} to SHARD. */
     private static RowBatchEntry<String> put(String row, String value) {
-        return new RowBatchEntry<>(bytes(row), current -> new RowDecider.Decision<>(
+        return new RowBatchEntry<>(bytes(row), (current, versionMillis) -> new RowDecider.Decision<>(
                 new RowMutation().put("v", 1, bytes(value)), SHARD, bytes("log:" + value), row + "=" + value));
     }
 
     /** Increments the long in column {@code n} (missing = 0), logging nothing. */
     private static RowBatchEntry<Long> increment(String row) {
-        return new RowBatchEntry<>(bytes(row), current -> {
+        return new RowBatchEntry<>(bytes(row), (current, versionMillis) -> {
             long n = current.map(MutateRowsTest::counter).orElse(0L) + 1;
             return RowDecider.Decision.of(new RowMutation().put("n", 1, bytes(Long.toString(n))), n);
         });
@@ -85,7 +85,7 @@ class MutateRowsTest extends EngineTestBase {
 
     @Test
     void aFailingDeciderFailsOnlyItsRow() {
-        RowBatchEntry<String> failing = new RowBatchEntry<>(bytes("bad"), current -> {
+        RowBatchEntry<String> failing = new RowBatchEntry<>(bytes("bad"), (current, versionMillis) -> {
             throw new IllegalStateException("condition check failed");
         });
 
@@ -117,7 +117,7 @@ class MutateRowsTest extends EngineTestBase {
     @Test
     void aDecisionWithNothingToWriteHasNoSequence() {
         RowBatchEntry<String> noop = new RowBatchEntry<>(bytes("x"),
-                current -> RowDecider.Decision.of(new RowMutation(), "nothing"));
+                (current, versionMillis) -> RowDecider.Decision.of(new RowMutation(), "nothing"));
 
         List<RowBatchOutcome<String>> outcomes = engine.mutateRows(TABLE, List.of(noop, put("y", "1")));
 

@@ -119,7 +119,7 @@ class RowMutationTest extends EngineTestBase {
     @Test
     void deciderSeesAllVersionsOfTheCurrentRow() {
         List<String> seen = new ArrayList<>();
-        engine.mutateRow(TABLE, ROW, current -> {
+        engine.mutateRow(TABLE, ROW, (current, versionMillis) -> {
             seen.addAll(describe(current.orElseThrow()));
             return RowDecider.Decision.of(new RowMutation(), null);
         });
@@ -129,7 +129,7 @@ class RowMutationTest extends EngineTestBase {
     @Test
     void deciderSeesEmptyForAMissingRow() {
         List<Optional<StoredRow>> seen = new ArrayList<>();
-        engine.mutateRow(TABLE, bytes("missing"), current -> {
+        engine.mutateRow(TABLE, bytes("missing"), (current, versionMillis) -> {
             seen.add(current);
             return RowDecider.Decision.of(new RowMutation(), null);
         });
@@ -139,7 +139,7 @@ class RowMutationTest extends EngineTestBase {
     @Test
     void resultCarriesTheDecisionValueAndCommitTime() {
         MutationResult<String> result = engine.mutateRow(TABLE, ROW,
-                current -> RowDecider.Decision.of(new RowMutation().put("z", 1, bytes("z")), "ok"));
+                (current, versionMillis) -> RowDecider.Decision.of(new RowMutation().put("z", 1, bytes("z")), "ok"));
         assertThat(result.result()).isEqualTo("ok");
         assertThat(result.sequence()).isEqualTo(-1);
         assertThat(result.commitTimeMicros()).isEqualTo(clock.micros());
@@ -147,7 +147,7 @@ class RowMutationTest extends EngineTestBase {
 
     @Test
     void failingDeciderWritesNothingAndReleasesTheRow() {
-        assertThatThrownBy(() -> engine.mutateRow(TABLE, ROW, current -> {
+        assertThatThrownBy(() -> engine.mutateRow(TABLE, ROW, (current, versionMillis) -> {
             throw new IllegalStateException("condition failed");
         })).isInstanceOf(IllegalStateException.class).hasMessage("condition failed");
 

@@ -33,14 +33,14 @@ final class TestRows {
 
     /** Applies a mutation unconditionally, without a log record. */
     static MutationResult<Void> apply(StorageEngine engine, long table, byte[] row, RowMutation mutation) {
-        return engine.mutateRow(table, row, current -> RowDecider.Decision.of(mutation, null));
+        return engine.mutateRow(table, row, (current, versionMillis) -> RowDecider.Decision.of(mutation, null));
     }
 
     /** Applies a mutation with a log record on {@code shard}. */
     static MutationResult<Void> applyLogged(StorageEngine engine, long table, byte[] row, RowMutation mutation,
             long shard, byte[] payload) {
         return engine.mutateRow(table, row,
-                current -> new RowDecider.Decision<>(mutation, shard, payload, null));
+                (current, versionMillis) -> new RowDecider.Decision<>(mutation, shard, payload, null));
     }
 
     /** "column@timestamp=value" for each cell, for compact exact assertions. */
