@@ -277,6 +277,9 @@
         tile('Time behind', duration(t.lagMillis), 'oldest unconsumed change'),
         tile('Until data loss', t.dataLossInMillis === null ? '–' : duration(t.dataLossInMillis),
           t.dataLossInMillis === null ? 'nothing pending' : 'before changes leave the stream'),
+        tile('Forecast loss', t.forecastLossInMillis === null ? '–' : duration(t.forecastLossInMillis),
+          t.forecastLossInMillis === null ? 'lag not rising' : 'at the current lag trend'),
+        tile('Re-baselines', num(t.rebaselines), num(t.dataLosses) + ' data loss(es)'),
         tile('Clients', num(t.clients), 'connected')),
       h('div', { class: 'charts section' },
         chart('Throughput (records/s)', [
@@ -293,7 +296,24 @@
       h('div', { class: 'card section' },
         h('h2', {}, 'Channels', h('span', { class: 'count', text: String(t.channels.length) })),
         channelsTable(t.channels)),
+      h('div', { class: 'card section' },
+        h('h2', {}, 'History', h('span', { class: 'count', text: String((t.history || []).length) })),
+        historyTable(t.history || [])),
     ];
+  }
+
+  function historyTable(events) {
+    if (!events.length) {
+      return h('div', { class: 'empty', text: 'No re-baseline, data loss or checkpoint change so far.' });
+    }
+    return h('table', { class: 'grid', id: 'history' },
+      h('thead', {}, h('tr', {}, ['Time', 'Event', 'Channel', 'By', 'Detail'].map((c) => h('th', { text: c })))),
+      h('tbody', {}, events.map((e) => h('tr', { 'data-kind': e.kind },
+        h('td', { text: dateTime(e.at) }),
+        h('td', {}, h('span', { class: 'pill s-' + e.kind, text: e.kind })),
+        h('td', { class: 'mono', text: e.channelId || '–' }),
+        h('td', { text: e.actor || '–' }),
+        h('td', { text: e.detail })))));
   }
 
   function channelsTable(channels) {

@@ -237,6 +237,12 @@ final class DemoCommand implements Callable<Integer> {
             daemon.close();
             consumer.join(TimeUnit.SECONDS.toMillis(60));
         }
+        if (baseKeys.size() != rows) {
+            // the base data is a snapshot taken when the tunnel was created: exactly the rows written before it
+            out.printf("demo: base=%d stream=%d FAILED (base data should hold exactly the %d rows written before "
+                    + "the tunnel)%n", baseKeys.size(), streamRecords.size(), rows);
+            return 1;
+        }
         out.printf("demo: base=%d stream=%d ok%n", baseKeys.size(), streamRecords.size());
         return 0;
     }

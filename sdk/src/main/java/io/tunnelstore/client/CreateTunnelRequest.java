@@ -10,9 +10,23 @@ import java.util.Objects;
  * @param type         what the tunnel delivers
  * @param streamConfig stream start/end, or {@code null} for the server default (LATEST); only meaningful
  *                     for STREAM and BASE_AND_STREAM tunnels
+ * @param rebaseline   Tunnelstore extension: whether a stream channel that fell behind the retained change log is
+ *                     re-baselined (its key range re-read from a fresh snapshot between resync markers) instead of
+ *                     skipping the trimmed changes; {@code null} = the server's default (on for Tunnelstore;
+ *                     the public service ignores it)
  */
 public record CreateTunnelRequest(String tableName, String tunnelName, TunnelType type,
-                                  TunnelStreamConfig streamConfig) {
+                                  TunnelStreamConfig streamConfig, Boolean rebaseline) {
+
+    /** A request with the server's default re-baseline behaviour. */
+    public CreateTunnelRequest(String tableName, String tunnelName, TunnelType type, TunnelStreamConfig streamConfig) {
+        this(tableName, tunnelName, type, streamConfig, null);
+    }
+
+    /** This request with re-baselining switched on or off explicitly. */
+    public CreateTunnelRequest withRebaseline(boolean on) {
+        return new CreateTunnelRequest(tableName, tunnelName, type, streamConfig, on);
+    }
 
     public CreateTunnelRequest {
         TableNames.validate(tableName);

@@ -46,6 +46,21 @@ public interface ChannelProcessor {
      */
     void process(ChannelContext context, List<StreamRecord> records) throws Exception;
 
+    /**
+     * A re-baseline of this stream channel begins (Tunnelstore extension, see {@link ResyncMarker}): the next
+     * batches hold the current rows of {@code marker}'s key range, up to {@link #onResyncEnd}. Called in channel
+     * order, before the batch that carries the first rows; an exception is handled like one from {@link #process}.
+     */
+    default void onResyncBegin(ChannelContext context, ResyncMarker marker) throws Exception {
+    }
+
+    /**
+     * The re-baseline ends: every row of the range was delivered since {@link #onResyncBegin}; keys of the range
+     * not delivered in between no longer exist. Called after the batch with the last rows.
+     */
+    default void onResyncEnd(ChannelContext context, ResyncMarker marker) throws Exception {
+    }
+
     /** The channel left this worker; do not checkpoint. */
     default void onLost(ChannelContext context) {
     }

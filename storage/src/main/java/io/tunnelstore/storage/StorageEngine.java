@@ -149,6 +149,44 @@ public interface StorageEngine extends AutoCloseable {
      */
     void addLogListener(LogListener listener);
 
+    // ---------------------------------------------------------------- durable snapshots
+
+    /**
+     * Whether this engine implements the snapshot methods below. The server falls back to reading the live table
+     * (a BaseAndStream hand-over that may then deliver a change twice) when it does not.
+     */
+    default boolean supportsSnapshots() {
+        return false;
+    }
+
+    /**
+     * Takes a durable, consistent snapshot of every table and change log now (see {@link StorageSnapshot} for the
+     * contract) and stores it under {@code id} (letters, digits, {@code . _ -}; at most 128 characters).
+     *
+     * @throws IllegalArgumentException if the id is malformed or already used
+     * @throws UnsupportedOperationException if {@link #supportsSnapshots()} is false
+     */
+    default StorageSnapshot createSnapshot(String id) {
+        throw new UnsupportedOperationException("this storage engine does not support snapshots");
+    }
+
+    /** The snapshot with this id, if it exists (also after a restart). */
+    default java.util.Optional<StorageSnapshot> snapshot(String id) {
+        return java.util.Optional.empty();
+    }
+
+    /** Ids of every stored snapshot, ascending. */
+    default List<String> snapshotIds() {
+        return List.of();
+    }
+
+    /**
+     * Removes a snapshot and frees what it retained (no-op when it does not exist). Reads still running on it fail
+     * with {@link StorageException}.
+     */
+    default void dropSnapshot(String id) {
+    }
+
     /** Flushes and closes the engine; releases the data-directory lock. */
     @Override
     void close();

@@ -41,11 +41,12 @@ class RetentionTest {
     }
 
     @Test
-    void aStreamCheckpointBehindRetentionResumesAtTheOldestKeptRecord(TunnelstoreHandle ts, Faults faults) {
+    void withoutRebaselineAStreamCheckpointBehindRetentionResumesAtTheOldestKeptRecord(TunnelstoreHandle ts,
+                                                                                      Faults faults) {
         TableClient tables = ts.directTableClient();
         Rows.createStreamTable(tables, "orders", 1);
         String tunnelId = ts.directTunnelClient().createTunnel(
-                CreateTunnelRequest.of("orders", "sync", TunnelType.STREAM));
+                CreateTunnelRequest.of("orders", "sync", TunnelType.STREAM).withRebaseline(false));
         RecordingProcessorFactory firstRun = RecordingProcessorFactory.create();
         TunnelWorker first = ts.startWorker(tunnelId, ts.workerConfig(firstRun).build());
         Rows.put(tables, "orders", 1, 3);
@@ -61,5 +62,68 @@ class RetentionTest {
         // the checkpoint (row 4) is older than the oldest kept record: consumption resumes at row 7
         assertThat(Rows.ids(secondRun.awaitRecords(2, WAIT))).containsExactly(7L, 8L);
         assertThat(ts.directTunnelClient().describeTunnel("orders", "sync").tunnel().expired()).isFalse();
+    }
+
+    /**
+     * The server default: the channel is re-baselined. Our worker's processor sees the typed markers around the
+     * range's current rows (every row, none lost), then the changes after the snapshot as stream records.
+     */
+    @Test
+    void aStreamCheckpointBehindRetentionIsRebaselinedWithTypedMarkers(TunnelstoreHandle ts, Faults faults)
+            throws InterruptedException {
+        TableClient tables = ts.directTableClient();
+        Rows.createStreamTable(tables, "orders", 1);
+        String tunnelId = ts.directTunnelClient().createTunnel(
+                CreateTunnelRequest.of("orders", "sync", TunnelType.STREAM));
+        RecordingProcessorFactory firstRun = RecordingProcessorFactory.create();
+        TunnelWorker first = ts.startWorker(tunnelId, ts.workerConfig(firstRun).build());
+        Rows.put(tables, "orders", 1, 3);
+        assertThat(Rows.ids(firstRun.awaitRecords(3, WAIT))).containsExactly(1L, 2L, 3L);
+        first.close(Duration.ofSeconds(10));
+
+        Rows.put(tables, "orders", 4, 6);   // never consumed ...
+        assertThat(faults.expireRetention("orders")).isEqualTo(6); // ... and trimmed
+
+        java.util.concurrent.LinkedBlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        io.tunnelstore.tunnel.ChannelProcessorFactory markers = context -> new io.tunnelstore.tunnel.ChannelProcessor() {
+            @Override
+            public void onResyncBegin(io.tunnelstore.tunnel.ChannelContext c, io.tunnelstore.tunnel.ResyncMarker m) {
+                seen.add("begin " + m.channelId() + " lost " + m.lostFromSequence() + ".." + m.lostToSequence()
+                        + " bounded=" + (m.rangeStart().isPresent() || m.rangeEnd().isPresent()));
+            }
+
+            @Override
+            public void process(io.tunnelstore.tunnel.ChannelContext c,
+                                java.util.List<io.tunnelstore.tunnel.StreamRecord> records) {
+                for (io.tunnelstore.tunnel.StreamRecord r : records) {
+                    seen.add((r.isBaseData() ? "row " : "change ") + Rows.id(r));
+                }
+            }
+
+            @Override
+            public void onResyncEnd(io.tunnelstore.tunnel.ChannelContext c, io.tunnelstore.tunnel.ResyncMarker m) {
+                seen.add("end resume " + m.resumeSequence());
+            }
+        };
+        ts.startWorker(tunnelId, ts.workerConfig(markers).build());
+        assertThat(take(seen, 8)).containsExactly("begin Stream_1 lost 4..6 bounded=false", "row 1", "row 2",
+                "row 3", "row 4", "row 5", "row 6", "end resume 7");
+        Rows.put(tables, "orders", 7, 7);
+        assertThat(take(seen, 1)).containsExactly("change 7");
+    }
+
+    /** The next {@code n} items, waiting up to {@link #WAIT} in all. */
+    private static java.util.List<String> take(java.util.concurrent.BlockingQueue<String> q, int n)
+            throws InterruptedException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (out.size() < n) {
+            String next = q.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            out.add(next);
+        }
+        return out;
     }
 }

@@ -26,6 +26,9 @@ public final class TunnelMessages {
                 .setTableName(r.tableName())
                 .setTunnelName(r.tunnelName())
                 .setTunnelType(toProto(r.type()));
+        if (r.rebaseline() != null) {
+            t.setTunnelstoreRebaseline(r.rebaseline());
+        }
         if (r.streamConfig() != null) {
             t.setStreamTunnelConfig(streamConfig(r.streamConfig()));
         }

@@ -48,7 +48,18 @@ final class ChannelRunner {
     private static final ExponentialBackoff READ_RETRY_BACKOFF = new ExponentialBackoff(100, 4, 1_600, 0);
 
     private record Batch(long ordinal, List<StreamRecord> records, String nextToken, String traceId,
-            boolean holdsPermit, int attempts) {
+            boolean holdsPermit, int attempts, io.tunnelstore.tunnel.ResyncMarker resyncBegin,
+            io.tunnelstore.tunnel.ResyncMarker resyncEnd) {
+        Batch(long ordinal, List<StreamRecord> records, String nextToken, String traceId, boolean holdsPermit,
+              int attempts) {
+            this(ordinal, records, nextToken, traceId, holdsPermit, attempts, null, null);
+        }
+
+        /** Nothing for the processor: no records and no re-baseline marker. */
+        boolean nothingToDeliver() {
+            return records.isEmpty() && resyncBegin == null && resyncEnd == null;
+        }
+
         boolean finished() {
             return nextToken == null;
         }
@@ -58,7 +69,8 @@ final class ChannelRunner {
         }
 
         Batch retried() {
-            return new Batch(ordinal, records, nextToken, traceId, holdsPermit, attempts + 1);
+            return new Batch(ordinal, records, nextToken, traceId, holdsPermit, attempts + 1, resyncBegin,
+                    resyncEnd);
         }
     }
 
@@ -371,7 +383,8 @@ final class ChannelRunner {
         if (empty) {
             host.limiter().release();
         }
-        queue.addLast(new Batch(nextOrdinal++, result.records(), result.nextToken(), traceId, !empty, 0));
+        queue.addLast(new Batch(nextOrdinal++, result.records(), result.nextToken(), traceId, !empty, 0,
+                result.resyncBegin(), result.resyncEnd()));
         if (empty && !result.finished() && !result.mayMore()) {
             // Idle: poll again after the back-off (advanced exactly once per idle poll).
             long delay = backoff.nextDelayMillis();
@@ -390,7 +403,7 @@ final class ChannelRunner {
     private void maybeProcess() {
         while (state == ChannelRunnerState.RUNNING && !processInFlight && retryTimer == null && !queue.isEmpty()) {
             Batch b = queue.peekFirst();
-            if (b.records().isEmpty()) {
+            if (b.nothingToDeliver()) {
                 queue.pollFirst();
                 markProcessed(b);
                 if (b.finished()) {
@@ -417,7 +430,15 @@ final class ChannelRunner {
             String name = thread.getName();
             thread.setName(name + " [" + channelId + "]");
             try {
-                p.process(ctx, b.records());
+                if (b.resyncBegin() != null) {
+                    p.onResyncBegin(ctx, b.resyncBegin());
+                }
+                if (!b.records().isEmpty()) {
+                    p.process(ctx, b.records());
+                }
+                if (b.resyncEnd() != null) {
+                    p.onResyncEnd(ctx, b.resyncEnd());
+                }
             } catch (Throwable t) {
                 failure = t;
             } finally {

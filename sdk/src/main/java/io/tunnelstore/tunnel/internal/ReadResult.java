@@ -11,10 +11,23 @@ import java.util.List;
  *                  sentinel {@code finished} is translated to null by the adapter)
  * @param mayMore   true when the server has more data immediately available (wire {@code may_more_record}, or
  *                  when absent the SDK heuristic: more than 500 records or 900 KiB)
+ * @param resyncBegin a re-baseline begins before these records (Tunnelstore extension), else null
+ * @param resyncEnd   a re-baseline ends after these records, else null
  */
-public record ReadResult(List<StreamRecord> records, String nextToken, boolean mayMore) {
+public record ReadResult(List<StreamRecord> records, String nextToken, boolean mayMore,
+                         io.tunnelstore.tunnel.ResyncMarker resyncBegin, io.tunnelstore.tunnel.ResyncMarker resyncEnd) {
     public ReadResult {
         records = List.copyOf(records);
+    }
+
+    /** A result without re-baseline markers. */
+    public ReadResult(List<StreamRecord> records, String nextToken, boolean mayMore) {
+        this(records, nextToken, mayMore, null, null);
+    }
+
+    /** True when the batch carries a re-baseline marker. */
+    public boolean hasMarkers() {
+        return resyncBegin != null || resyncEnd != null;
     }
 
     /** True when this batch ends the channel. */

@@ -86,7 +86,26 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
         String next = TunnelTokens.FINISHED.equals(r.getNextToken()) ? null : r.getNextToken();
         boolean mayMore = r.hasMayMoreRecord() ? r.getMayMoreRecord()
                 : r.getRecordsCount() > FULL_RECORDS || r.getSerializedSize() > FULL_BYTES;
-        return new ReadResult(records, next, mayMore);
+        return new ReadResult(records, next, mayMore,
+                r.hasTunnelstoreResyncBegin() ? marker(r.getTunnelstoreResyncBegin()) : null,
+                r.hasTunnelstoreResyncEnd() ? marker(r.getTunnelstoreResyncEnd()) : null);
+    }
+
+    private static io.tunnelstore.tunnel.ResyncMarker marker(TunnelProtos.TunnelstoreResyncMarker m) {
+        try {
+            return new io.tunnelstore.tunnel.ResyncMarker(m.getChannelId(), bound(m.hasRangeStart(), m.getRangeStart()),
+                    bound(m.hasRangeEnd(), m.getRangeEnd()), m.getLostFromSequence(), m.getLostToSequence(),
+                    m.getResumeSequence());
+        } catch (IllegalArgumentException e) {
+            throw new TunnelTransportException(
+                    "undecodable re-baseline marker in ReadRecords response: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.Optional<io.tunnelstore.protocol.model.PrimaryKey> bound(boolean present,
+            com.google.protobuf.ByteString row) {
+        return present ? java.util.Optional.of(io.tunnelstore.protocol.plainbuffer.PlainBufferCodec
+                .decodeSingleRow(row.toByteArray()).primaryKey()) : java.util.Optional.empty();
     }
 
     @Override

@@ -303,12 +303,26 @@ final class ConsoleApi {
         out.put("lagRecords", t.lagRecords());
         out.put("lagMillis", t.lagMillis());
         out.put("dataLossInMillis", t.millisUntilDataLoss());
+        out.put("forecastLossInMillis", t.forecastMillisUntilLoss());
+        out.put("rebaselines", t.count("REBASELINE"));
+        out.put("dataLosses", t.count("DATA_LOSS"));
         out.put("clients", t.clients().size());
         return out;
     }
 
     static Map<String, Object> tunnelDetail(TunnelStatus t) {
         Map<String, Object> out = tunnelSummary(t);
+        List<Object> history = new ArrayList<>();
+        for (TunnelStatus.HistoryEvent e : t.history()) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("at", e.atMillis());
+            h.put("kind", e.kind());
+            h.put("channelId", e.channelId().isEmpty() ? null : e.channelId());
+            h.put("detail", e.detail());
+            h.put("actor", e.actor());
+            history.add(h);
+        }
+        out.put("history", history);
         List<Object> channels = new ArrayList<>();
         for (ChannelStatusView c : t.channels()) {
             Map<String, Object> ch = new LinkedHashMap<>();

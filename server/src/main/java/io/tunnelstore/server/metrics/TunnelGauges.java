@@ -30,6 +30,9 @@ final class TunnelGauges {
     private final MultiGauge tunnelConsumed;
     private final MultiGauge tunnelClients;
     private final MultiGauge tunnelDataLoss;
+    private final MultiGauge tunnelRebaselines;
+    private final MultiGauge tunnelDataLosses;
+    private final MultiGauge tunnelForecastLoss;
     private final MultiGauge tunnelChannels;
     private final MultiGauge tunnelBaseProgress;
     private final MultiGauge tunnelExpired;
@@ -58,6 +61,12 @@ final class TunnelGauges {
                 "Connected clients (without the tunnel service's view: clients holding at least one channel)");
         tunnelDataLoss = gauge(registry, "tunnelstore.tunnel.data.loss.in.seconds",
                 "Stream retention minus the time behind: when unconsumed changes start to expire (only while behind)");
+        tunnelRebaselines = gauge(registry, "tunnelstore.tunnel.rebaselines",
+                "Re-baselines of stream channels that fell behind the retained change log (tunnel history)");
+        tunnelDataLosses = gauge(registry, "tunnelstore.tunnel.data.losses",
+                "Recorded data losses: trimmed changes skipped by channels without re-baselining (tunnel history)");
+        tunnelForecastLoss = gauge(registry, "tunnelstore.tunnel.forecast.loss.in.seconds",
+                "Forecast from the lag trend: when the slowest channel's lag reaches the retention (only while rising)");
         tunnelChannels = gauge(registry, "tunnelstore.tunnel.channels", "Channels per status");
         tunnelBaseProgress = gauge(registry, "tunnelstore.tunnel.base.progress.ratio",
                 "Share of base-data channels finished, 0 to 1");
@@ -87,6 +96,9 @@ final class TunnelGauges {
         List<MultiGauge.Row<?>> consumed = new ArrayList<>();
         List<MultiGauge.Row<?>> clients = new ArrayList<>();
         List<MultiGauge.Row<?>> untilLoss = new ArrayList<>();
+        List<MultiGauge.Row<?>> rebaselines = new ArrayList<>();
+        List<MultiGauge.Row<?>> losses = new ArrayList<>();
+        List<MultiGauge.Row<?>> forecast = new ArrayList<>();
         List<MultiGauge.Row<?>> channels = new ArrayList<>();
         List<MultiGauge.Row<?>> progress = new ArrayList<>();
         List<MultiGauge.Row<?>> expired = new ArrayList<>();
@@ -114,6 +126,9 @@ final class TunnelGauges {
             consumed.add(MultiGauge.Row.of(tags, t.consumedCount()));
             clients.add(MultiGauge.Row.of(tags, t.clients().size()));
             t.millisUntilDataLoss().ifPresent(v -> untilLoss.add(MultiGauge.Row.of(tags, v / 1000.0)));
+            rebaselines.add(MultiGauge.Row.of(tags, t.count("REBASELINE")));
+            losses.add(MultiGauge.Row.of(tags, t.count("DATA_LOSS")));
+            t.forecastMillisUntilLoss().ifPresent(v -> forecast.add(MultiGauge.Row.of(tags, v / 1000.0)));
             t.channelCountsByStatus().forEach((status, n) ->
                     channels.add(MultiGauge.Row.of(tags.and("status", status), n)));
             t.baseProgress().ifPresent(p -> progress.add(MultiGauge.Row.of(tags, p)));
@@ -150,6 +165,9 @@ final class TunnelGauges {
         tunnelConsumed.register(consumed, true);
         tunnelClients.register(clients, true);
         tunnelDataLoss.register(untilLoss, true);
+        tunnelRebaselines.register(rebaselines, true);
+        tunnelDataLosses.register(losses, true);
+        tunnelForecastLoss.register(forecast, true);
         tunnelChannels.register(channels, true);
         tunnelBaseProgress.register(progress, true);
         tunnelExpired.register(expired, true);

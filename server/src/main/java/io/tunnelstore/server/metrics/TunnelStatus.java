@@ -26,11 +26,32 @@ import java.util.TreeSet;
  * @param channels         channels sorted by id
  * @param clients          connected clients sorted by id: every live session when the tunnel service's view is
  *                         available, else the owners of channels (then tag and heartbeat are unknown)
+ * @param history          the tunnel's history (re-baselines, data losses, checkpoint changes), oldest first
+ *                         (Tunnelstore extension of DescribeTunnel; empty from other servers)
+ * @param forecastMillisUntilLoss the server's forecast of the time until the slowest channel's lag reaches the
+ *                         retention, from the lag trend; empty when no risk is seen
  */
 public record TunnelStatus(String instance, String tableName, String tunnelName, String tunnelId, String type,
                            String stage, boolean expired, long createTimeMillis, long rpoMillis,
                            long sampledAtMillis, long streamRetentionMillis, List<ChannelStatusView> channels,
-                           List<ClientStatusView> clients) {
+                           List<ClientStatusView> clients, List<HistoryEvent> history,
+                           OptionalLong forecastMillisUntilLoss) {
+
+    /** One entry of a tunnel's history. */
+    public record HistoryEvent(long atMillis, String kind, String channelId, String detail, String actor) {}
+
+    /** A status without history or forecast. */
+    public TunnelStatus(String instance, String tableName, String tunnelName, String tunnelId, String type,
+                        String stage, boolean expired, long createTimeMillis, long rpoMillis, long sampledAtMillis,
+                        long streamRetentionMillis, List<ChannelStatusView> channels, List<ClientStatusView> clients) {
+        this(instance, tableName, tunnelName, tunnelId, type, stage, expired, createTimeMillis, rpoMillis,
+                sampledAtMillis, streamRetentionMillis, channels, clients, List.of(), OptionalLong.empty());
+    }
+
+    /** How many history events of {@code kind} there are. */
+    public long count(String kind) {
+        return history.stream().filter(e -> e.kind().equals(kind)).count();
+    }
     public TunnelStatus {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(tableName, "tableName");
@@ -40,6 +61,8 @@ public record TunnelStatus(String instance, String tableName, String tunnelName,
         Objects.requireNonNull(stage, "stage");
         channels = List.copyOf(channels);
         clients = List.copyOf(clients);
+        history = List.copyOf(history);
+        Objects.requireNonNull(forecastMillisUntilLoss, "forecastMillisUntilLoss");
     }
 
     /** Channel counts by status (only statuses that occur), in status-name order. */

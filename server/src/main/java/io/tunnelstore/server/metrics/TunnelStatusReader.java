@@ -202,9 +202,15 @@ public final class TunnelStatusReader {
         clients.sort(Comparator.comparing(ClientStatusView::clientId));
         long retention = table.filter(tb -> tb.stream().enabled()).map(tb -> tb.stream().expirationMillis())
                 .orElse(0L);
+        List<TunnelStatus.HistoryEvent> history = d.getTunnelstoreEventsList().stream()
+                .map(e -> new TunnelStatus.HistoryEvent(e.getAtMillis(), e.getKind(), e.getChannelId(),
+                        e.getDetail(), e.getActor()))
+                .toList();
         return Optional.of(new TunnelStatus(instance, t.getTableName(), t.getTunnelName(), t.getTunnelId(),
                 t.getTunnelType(), t.getStage(), t.getExpired(), t.getCreateTime() / NANOS_PER_MILLI,
-                d.getTunnelRpo() / NANOS_PER_MILLI, nowMillis, retention, channels, clients));
+                d.getTunnelRpo() / NANOS_PER_MILLI, nowMillis, retention, channels, clients, history,
+                d.hasTunnelstoreTimeUntilLossMs() ? java.util.OptionalLong.of(d.getTunnelstoreTimeUntilLossMs())
+                        : java.util.OptionalLong.empty()));
     }
 
     /** Records and time behind of one channel (see the class comment). */

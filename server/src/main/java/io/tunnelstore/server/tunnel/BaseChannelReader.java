@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads a base-data channel: the latest version of every row of the channel's key range, in key order, each as a
+ * Reads a base-data channel (from the tunnel's storage snapshot, or the live table when it has none): the latest
+ * version of every row of the channel's key range, in key order, each as a
  * PUT_ROW record with the full primary key and every visible column as a put cell with its timestamp (no sequence
  * info — PROTOCOL.md §5.10). A row without attribute columns (only the table's hidden {@link RowMarker}) is a
  * record with the primary key only.
@@ -30,25 +31,37 @@ import java.util.Set;
  * <p>Stateless apart from the engine; thread-safe; blocks on storage I/O.
  */
 final class BaseChannelReader {
+    /** Where rows are scanned: the live engine or a snapshot. */
+    @FunctionalInterface
+    interface RowSource {
+        RowScanner scan(long tableId, ScanRange range, ReadSpec spec);
+    }
+
     private final StorageEngine storage;
 
     BaseChannelReader(StorageEngine storage) {
         this.storage = storage;
     }
 
+    /** As {@link #read(RowSource, TableDescriptor, KeyRange, ChannelPosition.Base, int, long, long)} on the live table. */
+    ReadBatch read(TableDescriptor table, KeyRange range, ChannelPosition.Base from, int maxRecords, long maxBytes,
+                   long nowMillis) {
+        return read(storage::scan, table, range, from, maxRecords, maxBytes, nowMillis);
+    }
+
     /**
      * Reads up to {@code maxRecords} rows (and about {@code maxBytes}) from {@code from} within {@code range}.
      * The batch is {@link ReadBatch#finished() finished} when the range holds no row after the returned ones.
      */
-    ReadBatch read(TableDescriptor table, KeyRange range, ChannelPosition.Base from, int maxRecords, long maxBytes,
-                   long nowMillis) {
+    ReadBatch read(RowSource source, TableDescriptor table, KeyRange range, ChannelPosition.Base from,
+                   int maxRecords, long maxBytes, long nowMillis) {
         byte[] start = from.nextRowKey().length == 0 ? range.scanStart() : from.nextRowKey();
         ReadSpec latest = new ReadSpec(Set.of(), 1, table.minVisibleTimestamp(nowMillis), Long.MAX_VALUE);
         List<Record> records = new ArrayList<>();
         long bytes = 0;
         byte[] lastKey = null;
         boolean more;
-        try (RowScanner rows = storage.scan(table.tableId(), new ScanRange(start, range.scanEnd(), false), latest)) {
+        try (RowScanner rows = source.scan(table.tableId(), new ScanRange(start, range.scanEnd(), false), latest)) {
             while (rows.hasNext() && records.size() < maxRecords && bytes < maxBytes) {
                 StoredRow row = rows.next();
                 byte[] encoded = PlainBufferCodec.encodeRow(toPlainRow(table, row));

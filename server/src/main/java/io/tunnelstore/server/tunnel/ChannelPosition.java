@@ -53,4 +53,46 @@ sealed interface ChannelPosition {
             }
         }
     }
+
+    /**
+     * A stream channel being re-baselined: it reads the current rows of its shard's key range from snapshot
+     * {@code snapshotId} from {@code nextRowKey} on (empty = the range start, where the resync-begin marker is
+     * sent), then continues the change log at {@code resumeSequence} (the snapshot's log position + 1).
+     * {@code lostFrom..lostTo} are the trimmed sequences the re-baseline replaces.
+     */
+    record Resync(long shardId, long resumeSequence, String snapshotId, byte[] nextRowKey, long lostFrom,
+                  long lostTo, long consumedUpToMicros, long totalCount) implements ChannelPosition {
+        public Resync {
+            if (resumeSequence < 1) {
+                throw new IllegalArgumentException("sequence numbers start at 1: " + resumeSequence);
+            }
+            java.util.Objects.requireNonNull(snapshotId, "snapshotId");
+            nextRowKey = nextRowKey == null ? new byte[0] : nextRowKey.clone();
+        }
+
+        @Override
+        public byte[] nextRowKey() {
+            return nextRowKey.clone();
+        }
+
+        /** This position moved on to {@code next} after {@code read} more records. */
+        Resync advancedTo(byte[] next, long read) {
+            return new Resync(shardId, resumeSequence, snapshotId, next, lostFrom, lostTo, consumedUpToMicros,
+                    totalCount + read);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Resync r && r.shardId == shardId && r.resumeSequence == resumeSequence
+                    && r.snapshotId.equals(snapshotId) && Arrays.equals(r.nextRowKey, nextRowKey)
+                    && r.lostFrom == lostFrom && r.lostTo == lostTo && r.consumedUpToMicros == consumedUpToMicros
+                    && r.totalCount == totalCount;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(shardId, resumeSequence, snapshotId, Arrays.hashCode(nextRowKey), lostFrom,
+                    lostTo, totalCount);
+        }
+    }
 }

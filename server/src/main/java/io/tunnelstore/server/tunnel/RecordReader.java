@@ -9,6 +9,7 @@ import io.tunnelstore.server.tunnel.TunnelDefinition.StreamChannelSpec;
 import io.tunnelstore.storage.LogBounds;
 import io.tunnelstore.storage.StorageEngine;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -52,9 +53,15 @@ final class RecordReader {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final TunnelServiceConfig config;
+    private final TunnelSnapshots snapshots;
+    private final TunnelEvents events;
+    private final java.util.concurrent.atomic.AtomicLong rebaselineCounter = new java.util.concurrent.atomic.AtomicLong();
 
-    RecordReader(TunnelRegistry registry, TableCatalog catalog, StorageEngine storage, LogWaiters waiters,
-                 Executor pool, ScheduledExecutorService scheduler, Clock clock, TunnelServiceConfig config) {
+    RecordReader(TunnelRegistry registry, TableCatalog catalog, StorageEngine storage, TunnelSnapshots snapshots,
+                 TunnelEvents events, LogWaiters waiters, Executor pool, ScheduledExecutorService scheduler,
+                 Clock clock, TunnelServiceConfig config) {
+        this.snapshots = snapshots;
+        this.events = events;
         this.registry = registry;
         this.catalog = catalog;
         this.storage = storage;
@@ -96,15 +103,23 @@ final class RecordReader {
             if (next.length > 0 && !base.get().range().contains(next)) {
                 throw TunnelErrors.invalid("token of channel %s points outside the channel's key range", channelId);
             }
-            ReadBatch batch = baseReader.read(table, base.get().range(), from, config.maxRecordsPerRead(),
-                    config.maxBytesPerRead(), clock.millis());
+            ReadBatch batch = baseReader.read(baseSource(def), table, base.get().range(), from,
+                    config.maxRecordsPerRead(), config.maxBytesPerRead(), clock.millis());
             return CompletableFuture.completedFuture(respond(rt, channelId, from, batch));
         }
         StreamChannelSpec stream = def.streamChannel(channelId)
                 .orElseThrow(() -> TunnelErrors.invalid("channel %s does not exist in tunnel %s", channelId,
                         rt.tunnelId()));
+        if (position instanceof ChannelPosition.Resync resync && resync.shardId() == stream.shardId()) {
+            return CompletableFuture.completedFuture(readResync(def, table, channelId, resync));
+        }
         if (!(position instanceof ChannelPosition.Stream from) || from.shardId() != stream.shardId()) {
             throw TunnelErrors.invalid("token of channel %s is not a token of its stream shard", channelId);
+        }
+        Optional<ChannelPosition.Stream> trimmed = streamReader.trimmedResumePosition(table.tableId(), from);
+        if (trimmed.isPresent() && canRebaseline(def, table, stream.shardId())) {
+            ChannelPosition.Resync resync = startRebaseline(rt, channelId, table, from, trimmed.get());
+            return CompletableFuture.completedFuture(readResync(def, table, channelId, resync));
         }
         ChannelPosition.Stream start = skipTrimmed(rt, channelId, table, from);
         ReadBatch batch = readStream(def, start);
@@ -121,6 +136,123 @@ final class RecordReader {
             return CompletableFuture.completedFuture(respond(rt, channelId, start, batch));
         }
         return longPoll(def, start).thenApply(b -> respond(rt, channelId, start, b));
+    }
+
+    /**
+     * Whether a trimmed position of this shard can be re-baselined: the tunnel wants it, the engine has snapshots and
+     * the shard still owns a key range (a shard closed by a split hands its keys to its children, whose channels
+     * start at their first record; re-reading the parent's range would duplicate them — the old loss path applies).
+     */
+    private boolean canRebaseline(TunnelDefinition def, TableDescriptor table, long shardId) {
+        return def.rebaseline() && snapshots.available() && !table.isShardClosed(shardId)
+                && table.partitionByShard(shardId).isPresent();
+    }
+
+    /**
+     * Starts a re-baseline of a stream channel whose position fell behind retention: a fresh snapshot, the channel's
+     * checkpoint moved to "read the shard's key range from it, then the log after it" (sequence bumped, so a stale
+     * in-flight checkpoint is refused), and a REBASELINE event in the tunnel's history.
+     */
+    private ChannelPosition.Resync startRebaseline(TunnelRuntime rt, String channelId, TableDescriptor table,
+                                                   ChannelPosition.Stream from, ChannelPosition.Stream trimmedTo) {
+        long now = clock.millis();
+        String id = "rb-" + rt.tunnelId() + "-" + from.shardId() + "-" + now + "-"
+                + rebaselineCounter.incrementAndGet();
+        io.tunnelstore.storage.StorageSnapshot snapshot = snapshots.createPinned(id);
+        long resume = snapshot.logPosition(table.tableId(), from.shardId()) + 1;
+        ChannelPosition.Resync resync = new ChannelPosition.Resync(from.shardId(), resume, id, new byte[0],
+                from.nextSequence(), trimmedTo.nextSequence() - 1, from.consumedUpToMicros(), from.totalCount());
+        String detail = String.format("change-log records %d..%d of shard %d were trimmed (retention %d h) before "
+                        + "they were consumed; re-baselining the shard's key range from snapshot %s, then the log "
+                        + "from %d", from.nextSequence(), trimmedTo.nextSequence() - 1, from.shardId(),
+                table.stream().expirationHours(), id, resume);
+        LOG.warn("Tunnel {} channel {}: re-baseline: {}", rt.tunnelId(), channelId, detail);
+        String token = TunnelTokenCodec.encode(resync);
+        rt.call(c -> {
+            c.moveCheckpoint(now, channelId, token);
+            return null;
+        }).whenComplete((v, e) -> {
+            snapshots.unpin(id); // referenced by the checkpoint now (or garbage if the move failed)
+            if (e != null) {
+                LOG.warn("Tunnel {} channel {}: could not record the re-baseline", rt.tunnelId(), channelId, e);
+            }
+        });
+        events.append(rt.definition().instanceName(), rt.tunnelId(),
+                new TunnelEvents.Event(now, TunnelEvents.REBASELINE, channelId, detail, "server"));
+        return resync;
+    }
+
+    /**
+     * One batch of a re-baseline: the current rows of the shard's key range from the snapshot (PUT_ROW, no sequence
+     * info, like base data), with the resync-begin marker on the first batch and the resync-end marker on the last,
+     * whose next token continues the change log right after the snapshot.
+     */
+    private ReadRecordsResponse readResync(TunnelDefinition def, TableDescriptor table, String channelId,
+                                           ChannelPosition.Resync at) {
+        io.tunnelstore.storage.StorageSnapshot snapshot = snapshots.find(at.snapshotId())
+                .orElseThrow(() -> TunnelErrors.invalid("the re-baseline snapshot of channel %s no longer exists",
+                        channelId));
+        io.tunnelstore.server.table.Partition partition = table.partitionByShard(at.shardId())
+                .orElseThrow(() -> TunnelErrors.invalid("shard %d of channel %s no longer has a key range",
+                        at.shardId(), channelId));
+        KeyRange range = new KeyRange(partition.startKeyInclusive(), partition.endKeyExclusive());
+        byte[] next = at.nextRowKey();
+        if (next.length > 0 && !range.contains(next)) {
+            throw TunnelErrors.invalid("token of channel %s points outside the channel's key range", channelId);
+        }
+        ReadBatch batch = baseReader.read(snapshot::scan, table, range, new ChannelPosition.Base(next, 0),
+                config.maxRecordsPerRead(), config.maxBytesPerRead(), clock.millis());
+        int n = batch.records().size();
+        ReadRecordsResponse.Builder out = ReadRecordsResponse.newBuilder().addAllRecords(batch.records());
+        io.tunnelstore.protocol.pb.TunnelProtos.TunnelstoreResyncMarker marker = resyncMarker(table, partition,
+                channelId, at);
+        if (next.length == 0) {
+            out.setTunnelstoreResyncBegin(marker);
+        }
+        if (batch.finished()) {
+            out.setTunnelstoreResyncEnd(marker)
+                    .setNextToken(TunnelTokenCodec.encode(new ChannelPosition.Stream(at.shardId(),
+                            at.resumeSequence(), at.consumedUpToMicros(), at.totalCount() + n)))
+                    .setMayMoreRecord(true);
+        } else {
+            ChannelPosition.Base b = (ChannelPosition.Base) batch.next();
+            out.setNextToken(TunnelTokenCodec.encode(at.advancedTo(b.nextRowKey(), n))).setMayMoreRecord(true);
+        }
+        return out.build();
+    }
+
+    private static io.tunnelstore.protocol.pb.TunnelProtos.TunnelstoreResyncMarker resyncMarker(
+            TableDescriptor table, io.tunnelstore.server.table.Partition p, String channelId,
+            ChannelPosition.Resync at) {
+        var m = io.tunnelstore.protocol.pb.TunnelProtos.TunnelstoreResyncMarker.newBuilder()
+                .setChannelId(channelId).setLostFromSequence(at.lostFrom()).setLostToSequence(at.lostTo())
+                .setResumeSequence(at.resumeSequence());
+        String pkName = table.primaryKeySchema().get(0).getName();
+        if (p.lowerInclusive() != null) {
+            m.setRangeStart(boundRow(pkName, p.lowerInclusive()));
+        }
+        if (p.upperExclusive() != null) {
+            m.setRangeEnd(boundRow(pkName, p.upperExclusive()));
+        }
+        return m.build();
+    }
+
+    private static com.google.protobuf.ByteString boundRow(String pkName,
+                                                          io.tunnelstore.protocol.model.ColumnValue value) {
+        io.tunnelstore.protocol.model.PrimaryKey pk = io.tunnelstore.protocol.model.PrimaryKey.of(
+                io.tunnelstore.protocol.model.PrimaryKeyColumn.of(pkName, value));
+        return com.google.protobuf.ByteString.copyFrom(io.tunnelstore.protocol.plainbuffer.PlainBufferCodec
+                .encodeRow(io.tunnelstore.protocol.model.PlainRow.of(pk, List.of())));
+    }
+
+    /** The tunnel's base snapshot, or the live table for tunnels created without one. */
+    private BaseChannelReader.RowSource baseSource(TunnelDefinition def) {
+        if (def.baseSnapshotId().isEmpty()) {
+            return storage::scan;
+        }
+        return snapshots.find(def.baseSnapshotId()).<BaseChannelReader.RowSource>map(s -> s::scan)
+                .orElseThrow(() -> TunnelErrors.invalid("the base data snapshot of tunnel %s no longer exists "
+                        + "(its base phase is over)", def.tunnelId()));
     }
 
     private ReadBatch readStream(TunnelDefinition def, ChannelPosition.Stream from) {
@@ -143,6 +275,8 @@ final class RecordReader {
                 from.shardId(), table.stream().expirationHours(), to.nextSequence());
         LOG.warn("Tunnel {} channel {}: data loss: {}", rt.tunnelId(), channelId, note);
         long now = clock.millis();
+        events.append(rt.definition().instanceName(), rt.tunnelId(),
+                new TunnelEvents.Event(now, TunnelEvents.DATA_LOSS, channelId, note, "server"));
         String token = TunnelTokenCodec.encode(to);
         rt.call(c -> {
             c.resetToToken(now, channelId, token, note);

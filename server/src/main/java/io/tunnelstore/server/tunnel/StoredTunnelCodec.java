@@ -11,19 +11,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Layout of the metadata value {@code tunnel/<instance>/<tunnelId>}: the tunnel's fixed {@link TunnelDefinition}
- * and the coordinator snapshot bytes, written together so one atomic meta write keeps them consistent.
+ * Layout of the metadata value {@code tunnel/<instance>/<tunnelId>}: the tunnel's {@link TunnelDefinition}.
  *
- * <p>Format (big-endian, {@link DataOutputStream}): {@code byte version (1)}, definition fields in declaration order
- * (strings as modified UTF-8, ranges as length-prefixed bytes), then {@code int n} + n snapshot bytes.
+ * <p>Format (big-endian, {@link DataOutputStream}): {@code byte version}, definition fields in declaration order
+ * (strings as modified UTF-8, ranges as length-prefixed bytes). Version 3 (written now) adds the base snapshot id
+ * (UTF) and the re-baseline flag (boolean) after the stream channels; version 2 ends after the stream channels
+ * (decoded with {@code ""} = live base reads and re-baselining on, the server default). From version 2 on the
+ * coordinator's state is stored per record under {@link TunnelStore}'s state prefix. Version 1 (releases before per-channel
+ * persistence) is followed by {@code int n} + n bytes of a whole {@code TunnelSnapshotCodec} snapshot; it is still
+ * read, and {@link TunnelStore} migrates it at start-up.
  *
  * <p>Stateless and thread-safe.
  */
 final class StoredTunnelCodec {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 3;
+    private static final byte VERSION_WITHOUT_SNAPSHOT_ID = 2;
+    private static final byte VERSION_WITH_SNAPSHOT = 1;
 
-    /** The decoded value. */
-    record StoredTunnel(TunnelDefinition definition, byte[] snapshot) {}
+    /** The decoded value; {@code legacySnapshot} is the snapshot bytes of a version-1 value, else {@code null}. */
+    record StoredTunnel(TunnelDefinition definition, byte[] legacySnapshot) {}
 
     private StoredTunnelCodec() {}
 
@@ -35,10 +41,20 @@ final class StoredTunnelCodec {
         return "tunnel/" + instance + "/";
     }
 
-    static byte[] encode(TunnelDefinition d, byte[] snapshot) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + snapshot.length);
+    /** The current (version 3) value: the definition alone. */
+    static byte[] encode(TunnelDefinition d) {
+        return encode(VERSION, d, null);
+    }
+
+    /** A version-1 value (definition + whole snapshot), as releases before version 2 wrote it; for tests. */
+    static byte[] encodeVersion1(TunnelDefinition d, byte[] snapshot) {
+        return encode(VERSION_WITH_SNAPSHOT, d, snapshot);
+    }
+
+    private static byte[] encode(byte version, TunnelDefinition d, byte[] snapshot) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + (snapshot == null ? 0 : snapshot.length));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            out.writeByte(version);
             out.writeUTF(d.tunnelId());
             out.writeUTF(d.instanceName());
             out.writeUTF(d.tableName());
@@ -61,7 +77,13 @@ final class StoredTunnelCodec {
                 out.writeUTF(c.channelId());
                 out.writeLong(c.shardId());
             }
-            writeBytes(out, snapshot);
+            if (version >= 3) {
+                out.writeUTF(d.baseSnapshotId());
+                out.writeBoolean(d.rebaseline());
+            }
+            if (snapshot != null) {
+                writeBytes(out, snapshot);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,7 +94,7 @@ final class StoredTunnelCodec {
     static StoredTunnel decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_SNAPSHOT_ID && version != VERSION_WITH_SNAPSHOT) {
                 throw new IllegalArgumentException("unknown stored tunnel version " + version);
             }
             String tunnelId = in.readUTF();
@@ -96,12 +118,14 @@ final class StoredTunnelCodec {
             for (int i = 0; i < nStream; i++) {
                 stream.add(new TunnelDefinition.StreamChannelSpec(in.readUTF(), in.readLong()));
             }
-            byte[] snapshot = readBytes(in);
+            String baseSnapshotId = version >= 3 ? in.readUTF() : "";
+            boolean rebaseline = version < 3 || in.readBoolean();
+            byte[] snapshot = version == VERSION_WITH_SNAPSHOT ? readBytes(in) : null;
             if (in.available() > 0) {
                 throw new IllegalArgumentException("trailing bytes after stored tunnel");
             }
             return new StoredTunnel(new TunnelDefinition(tunnelId, instance, table, tableId, name, type, range,
-                    streamId, createTime, base, stream), snapshot);
+                    streamId, createTime, base, stream, baseSnapshotId, rebaseline), snapshot);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt stored tunnel: " + e.getMessage(), e);
         }

@@ -24,6 +24,7 @@ import io.tunnelstore.server.tunnel.coordinator.ChannelDefinition;
 import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
 import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
 import io.tunnelstore.server.tunnel.coordinator.TunnelType;
+import io.tunnelstore.storage.StorageSnapshot;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * CreateTunnel, DeleteTunnel, ListTunnel and DescribeTunnel.
  *
  * <p>Creation is synchronous and fixes everything about the tunnel's data: base channels (partitions cut into key
- * ranges) and, for stream tunnels, the start sequence of every shard — so a BaseAndStream tunnel loses no change
- * made while its base data is read. A Stream or BaseAndStream tunnel on a table without a stream enables the
+ * ranges) and, for stream tunnels, the start sequence of every shard. A BaseAndStream tunnel takes a durable
+ * storage snapshot first ({@link TunnelSnapshots}); its base channels read the snapshot and a LATEST stream starts
+ * right after the snapshot's change-log position of each shard, so a BaseAndStream tunnel delivers every change
+ * exactly once across the hand-over: in the base data if it committed before the snapshot, in the stream if after. A Stream or BaseAndStream tunnel on a table without a stream enables the
  * stream (7-day retention, as the public service does).
  *
  * <p>Thread-safety: creates and deletes are serialized on this object (name uniqueness); list and describe run on
@@ -52,14 +55,23 @@ final class TunnelAdmin {
     private final TableCatalog catalog;
     private final ChannelPlanner planner;
     private final StreamStartResolver streamStarts;
+    private final TunnelSnapshots snapshots;
     private final Clock clock;
+    private final boolean rebaselineByDefault;
+    private final TunnelEvents events;
+    private final LossForecast forecast;
 
     TunnelAdmin(TunnelRegistry registry, TableCatalog catalog, ChannelPlanner planner,
-                StreamStartResolver streamStarts, Clock clock) {
+                StreamStartResolver streamStarts, TunnelSnapshots snapshots, TunnelEvents events,
+                LossForecast forecast, Clock clock, boolean rebaselineByDefault) {
+        this.forecast = forecast;
+        this.events = events;
+        this.rebaselineByDefault = rebaselineByDefault;
         this.registry = registry;
         this.catalog = catalog;
         this.planner = planner;
         this.streamStarts = streamStarts;
+        this.snapshots = snapshots;
         this.clock = clock;
     }
 
@@ -89,31 +101,54 @@ final class TunnelAdmin {
             LOG.info("Enabled the stream of table {}/{} for tunnel {}", instance, tableName, name);
         }
 
-        List<BaseChannelSpec> base = type == TunnelType.STREAM ? List.of() : planner.baseChannels(table);
-        List<StreamChannelSpec> stream = type == TunnelType.BASE_DATA ? List.of() : ChannelPlanner.streamChannels(table);
-        List<ChannelDefinition> channels = new ArrayList<>(base.size() + stream.size());
-        for (BaseChannelSpec b : base) {
-            channels.add(ChannelDefinition.base(b.channelId(),
-                    TunnelTokenCodec.encode(new ChannelPosition.Base(new byte[0], 0))));
-        }
-        StreamStart start = range.startNanos() > 0 ? new StreamStart.FromTime(range.startNanos() / 1000)
-                : range.earliest() ? new StreamStart.Earliest() : new StreamStart.Latest();
-        for (StreamChannelSpec s : stream) {
-            ChannelPosition.Stream pos = streamStarts.resolve(table.tableId(), s.shardId(), start, nowMillis * 1000);
-            List<String> parents = table.partitionByShard(s.shardId()).map(ChannelPlanner::parentChannelIds)
-                    .orElse(List.of());
-            channels.add(ChannelDefinition.stream(s.channelId(), TunnelTokenCodec.encode(pos), parents));
-        }
-
         String tunnelId = UUID.randomUUID().toString();
-        String streamId = table.stream().enabled() && table.stream().streamId() != null ? table.stream().streamId() : "";
-        TunnelDefinition definition = new TunnelDefinition(tunnelId, instance, tableName, table.tableId(), name, type,
-                range, streamId, nowMillis, base, stream);
-        TunnelCoordinator coordinator = TunnelCoordinator.createInitialized(tunnelId, type, channels,
-                TunnelRegistry.newIdGenerator());
-        registry.add(definition, coordinator);
-        LOG.info("Created {} tunnel {} ({}) on {}/{} with {} base and {} stream channel(s)", type.wireName(), name,
-                tunnelId, instance, tableName, base.size(), stream.size());
+        // The snapshot comes after the stream is enabled (a change between the two would be in neither) and before
+        // the layout is read (every shard whose records the snapshot holds is then a channel with its position).
+        StorageSnapshot snapshot = null;
+        // Only BaseAndStream needs it (exact hand-over); a BaseData tunnel reads the live table, as the public
+        // service does, and retains no old storage files.
+        if (type == TunnelType.BASE_AND_STREAM && snapshots.available()) {
+            snapshot = snapshots.createPinned("base-" + tunnelId);
+            String tn = tableName;
+            table = catalog.find(instance, tableName).orElseThrow(() -> TunnelErrors.tableNotExist(tn));
+        }
+        try {
+            List<BaseChannelSpec> base = type == TunnelType.STREAM ? List.of() : planner.baseChannels(table);
+            List<StreamChannelSpec> stream = type == TunnelType.BASE_DATA ? List.of()
+                    : ChannelPlanner.streamChannels(table);
+            List<ChannelDefinition> channels = new ArrayList<>(base.size() + stream.size());
+            for (BaseChannelSpec b : base) {
+                channels.add(ChannelDefinition.base(b.channelId(),
+                        TunnelTokenCodec.encode(new ChannelPosition.Base(new byte[0], 0))));
+            }
+            StreamStart start = range.startNanos() > 0 ? new StreamStart.FromTime(range.startNanos() / 1000)
+                    : range.earliest() ? new StreamStart.Earliest() : new StreamStart.Latest();
+            for (StreamChannelSpec s : stream) {
+                ChannelPosition.Stream pos = snapshot != null && start instanceof StreamStart.Latest
+                        ? new ChannelPosition.Stream(s.shardId(),
+                                snapshot.logPosition(table.tableId(), s.shardId()) + 1, nowMillis * 1000, 0)
+                        : streamStarts.resolve(table.tableId(), s.shardId(), start, nowMillis * 1000);
+                List<String> parents = table.partitionByShard(s.shardId()).map(ChannelPlanner::parentChannelIds)
+                        .orElse(List.of());
+                channels.add(ChannelDefinition.stream(s.channelId(), TunnelTokenCodec.encode(pos), parents));
+            }
+
+            String streamId = table.stream().enabled() && table.stream().streamId() != null
+                    ? table.stream().streamId() : "";
+            TunnelDefinition definition = new TunnelDefinition(tunnelId, instance, tableName, table.tableId(), name,
+                    type, range, streamId, nowMillis, base, stream, snapshot == null ? "" : snapshot.id(),
+                    t.hasTunnelstoreRebaseline() ? t.getTunnelstoreRebaseline() : rebaselineByDefault);
+            TunnelCoordinator coordinator = TunnelCoordinator.createInitialized(tunnelId, type, channels,
+                    TunnelRegistry.newIdGenerator());
+            registry.add(definition, coordinator);
+            LOG.info("Created {} tunnel {} ({}) on {}/{} with {} base and {} stream channel(s){}", type.wireName(),
+                    name, tunnelId, instance, tableName, base.size(), stream.size(),
+                    snapshot == null ? "" : ", base data from snapshot " + snapshot.id());
+        } finally {
+            if (snapshot != null) {
+                snapshots.unpin(snapshot.id()); // saved with the tunnel now, or garbage if creation failed
+            }
+        }
         return CreateTunnelResponse.newBuilder().setTunnelId(tunnelId).build();
     }
 
@@ -149,6 +184,7 @@ final class TunnelAdmin {
 
     CompletionStage<DeleteTunnelResponse> delete(String instance, DeleteTunnelRequest request) {
         CompletionStage<Void> removed;
+        String tunnelId;
         synchronized (this) {
             TunnelRuntime rt = registry.findByName(instance, request.getTableName(), request.getTunnelName())
                     .orElseThrow(() -> TunnelErrors.tunnelNotExist(request.getTunnelName()));
@@ -158,9 +194,13 @@ final class TunnelAdmin {
             }
             LOG.info("Deleting tunnel {} ({}) of {}/{}", request.getTunnelName(), rt.tunnelId(), instance,
                     request.getTableName());
+            tunnelId = rt.tunnelId();
             removed = registry.remove(rt); // only enqueues: the record goes after the calls already queued
         }
-        return removed.thenApply(v -> DeleteTunnelResponse.getDefaultInstance());
+        return removed.thenApply(v -> {
+            events.deleteAll(instance, tunnelId); // the history goes with the tunnel
+            return DeleteTunnelResponse.getDefaultInstance();
+        });
     }
 
     CompletionStage<ListTunnelResponse> list(String instance, ListTunnelRequest request) {
@@ -185,7 +225,30 @@ final class TunnelAdmin {
     CompletionStage<DescribeTunnelResponse> describe(String instance, DescribeTunnelRequest request) {
         TunnelRuntime rt = registry.findByName(instance, request.getTableName(), request.getTunnelName())
                 .orElseThrow(() -> TunnelErrors.tunnelNotExist(request.getTunnelName()));
-        return rt.call(TunnelCoordinator::describe).thenApply(d -> describeResponse(rt.definition(), d));
+        return rt.call(TunnelCoordinator::describe).thenApply(d -> {
+            DescribeTunnelResponse.Builder out = describeResponse(rt.definition(), d).toBuilder()
+                    .setTunnelstoreRebaseline(rt.definition().rebaseline());
+            for (TunnelEvents.Event e : events.list(instance, rt.tunnelId())) {
+                out.addTunnelstoreEvents(TunnelProtos.TunnelstoreEvent.newBuilder().setAtMillis(e.atMillis())
+                        .setKind(e.kind()).setChannelId(e.channelId()).setDetail(e.detail()).setActor(e.actor()));
+            }
+            java.util.OptionalLong retention = retentionMillis(rt.definition());
+            if (retention.isPresent()) {
+                forecast.millisUntilLoss(rt.tunnelId(), retention.getAsLong())
+                        .ifPresent(out::setTunnelstoreTimeUntilLossMs);
+            }
+            return out.build();
+        });
+    }
+
+    /** The change-log retention of the tunnel's table; empty for BaseData tunnels or a table without a stream. */
+    java.util.OptionalLong retentionMillis(TunnelDefinition def) {
+        if (def.type() == TunnelType.BASE_DATA) {
+            return java.util.OptionalLong.empty();
+        }
+        return catalog.findById(def.tableId()).filter(t -> t.stream().enabled())
+                .map(t -> java.util.OptionalLong.of(t.stream().expirationMillis()))
+                .orElse(java.util.OptionalLong.empty());
     }
 
     static DescribeTunnelResponse describeResponse(TunnelDefinition def, TunnelDescription d) {

@@ -22,6 +22,11 @@ import java.util.Optional;
  * @param createTimeMillis creation time
  * @param baseChannels     base channels and their key ranges
  * @param streamChannels   stream channels and their shards
+ * @param baseSnapshotId   the storage snapshot the base channels read ({@code ""}: the live table, as before
+ *                         snapshots existed or on an engine without them); its change-log positions are the
+ *                         stream channels' start, so the hand-over is exact
+ * @param rebaseline       a stream channel that fell behind retention is re-baselined (snapshot of its key range,
+ *                         then the log) instead of resuming after the lost records
  */
 record TunnelDefinition(
         String tunnelId,
@@ -34,9 +39,20 @@ record TunnelDefinition(
         String streamId,
         long createTimeMillis,
         List<BaseChannelSpec> baseChannels,
-        List<StreamChannelSpec> streamChannels) {
+        List<StreamChannelSpec> streamChannels,
+        String baseSnapshotId,
+        boolean rebaseline) {
+
+    /** A definition whose base channels read the live table, with re-baselining on (the server default). */
+    TunnelDefinition(String tunnelId, String instanceName, String tableName, long tableId, String tunnelName,
+                     TunnelType type, StreamRange streamConfig, String streamId, long createTimeMillis,
+                     List<BaseChannelSpec> baseChannels, List<StreamChannelSpec> streamChannels) {
+        this(tunnelId, instanceName, tableName, tableId, tunnelName, type, streamConfig, streamId, createTimeMillis,
+                baseChannels, streamChannels, "", true);
+    }
 
     TunnelDefinition {
+        Objects.requireNonNull(baseSnapshotId, "baseSnapshotId");
         Objects.requireNonNull(tunnelId, "tunnelId");
         Objects.requireNonNull(instanceName, "instanceName");
         Objects.requireNonNull(tableName, "tableName");
@@ -74,7 +90,7 @@ record TunnelDefinition(
         List<StreamChannelSpec> all = new java.util.ArrayList<>(streamChannels);
         all.addAll(added);
         return new TunnelDefinition(tunnelId, instanceName, tableName, tableId, tunnelName, type, streamConfig,
-                streamId, createTimeMillis, baseChannels, all);
+                streamId, createTimeMillis, baseChannels, all, baseSnapshotId, rebaseline);
     }
 
     Optional<BaseChannelSpec> baseChannel(String channelId) {

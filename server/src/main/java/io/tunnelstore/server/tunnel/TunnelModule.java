@@ -3,15 +3,12 @@ package io.tunnelstore.server.tunnel;
 import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest;
-import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoResponse;
 import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.http.OperationHandler;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.table.TableCatalog;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import io.tunnelstore.server.tunnel.coordinator.ChannelStatus;
 import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
@@ -46,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TunnelModule implements ServerModule {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelModule.class);
-    private static final ByteString EMPTY_JSON = ByteString.copyFrom("{}", StandardCharsets.UTF_8);
 
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
@@ -56,8 +52,14 @@ public final class TunnelModule implements ServerModule {
     private final TunnelAdmin admin;
     private final TunnelSessions sessions;
     private final TunnelScheduling scheduling;
+    private final TunnelRpo rpos;
     private final RecordReader reader;
     private final TunnelLifecycleTicker ticker;
+    private final TunnelSnapshots snapshots;
+    private final TunnelEvents events;
+    private final LossForecast forecast = new LossForecast();
+    private final io.tunnelstore.storage.StorageEngine storage;
+    private final TableCatalog catalog;
     private volatile ScheduledFuture<?> tickTask;
 
     /** The module with default settings over the server's storage, clock and scheduler. */
@@ -83,14 +85,21 @@ public final class TunnelModule implements ServerModule {
         TableCatalog catalog = TableCatalog.shared(context.storage());
         this.registry = new TunnelRegistry(context.storage(), pool);
         registry.loadAll(clock.millis());
+        this.snapshots = new TunnelSnapshots(context.storage());
+        this.events = new TunnelEvents(context.storage());
+        this.storage = context.storage();
+        this.catalog = catalog;
         this.admin = new TunnelAdmin(registry, catalog,
                 new ChannelPlanner(context.storage(), config.baseSplitTargetBytes()),
-                new StreamStartResolver(context.storage()), clock);
+                new StreamStartResolver(context.storage()), snapshots, events, forecast, clock,
+                config.rebaselineByDefault());
         this.sessions = new TunnelSessions(registry, clock);
         this.scheduling = new TunnelScheduling(registry, clock);
+        this.rpos = new TunnelRpo(registry);
         LogWaiters waiters = new LogWaiters();
         context.storage().addLogListener(waiters);
-        this.reader = new RecordReader(registry, catalog, context.storage(), waiters, pool, scheduler, clock, config);
+        this.reader = new RecordReader(registry, catalog, context.storage(), snapshots, events, waiters, pool,
+                scheduler, clock, config);
         this.ticker = new TunnelLifecycleTicker(registry, catalog, config.disableAfterExpired());
     }
 
@@ -118,11 +127,7 @@ public final class TunnelModule implements ServerModule {
                 (ctx, q) -> reader.read(ctx.instanceName(), q));
         r.register(Action.TUNNEL_SCHEDULE, TunnelProtos.ScheduleRequest.parser(),
                 (ctx, q) -> scheduling.schedule(ctx.instanceName(), q));
-        OperationHandler<GetRpoRequest> rpo = (ctx, q) -> {
-            registry.require(ctx.instanceName(), q.getTunnelId());
-            return CompletableFuture.completedFuture(GetRpoResponse.newBuilder()
-                    .setRpoInfos(EMPTY_JSON).setTunnelRpoInfos(EMPTY_JSON).setTunnelId(q.getTunnelId()).build());
-        };
+        OperationHandler<GetRpoRequest> rpo = (ctx, q) -> rpos.getRpo(ctx.instanceName(), q);
         r.register(Action.TUNNEL_GET_RPO, GetRpoRequest.parser(), rpo);
         r.register(Action.TUNNEL_GET_RPO_BY_OFFSET, GetRpoRequest.parser(), rpo);
         long period = config.tickInterval().toMillis();
@@ -131,7 +136,95 @@ public final class TunnelModule implements ServerModule {
 
     /** Runs one lifecycle tick now (tests with an injected clock call this instead of waiting for the timer). */
     public void tick() {
-        ticker.tick(clock.millis());
+        long now = clock.millis();
+        ticker.tick(now);
+        dropUnusedSnapshots();
+        sampleLag(now);
+    }
+
+    /**
+     * Samples every stream tunnel's lag for the time-until-loss forecast ({@link LossForecast}): the age of the
+     * oldest change a not-yet-terminated stream channel has not consumed (0 when all are caught up). Completes
+     * when every tunnel was sampled (tests wait on it).
+     */
+    public CompletionStage<Void> sampleLag(long nowMillis) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (TunnelRuntime rt : registry.all()) {
+            TunnelDefinition def = rt.definition();
+            if (def.type() == io.tunnelstore.server.tunnel.coordinator.TunnelType.BASE_DATA || rt.unusable()) {
+                forecast.forget(rt.tunnelId());
+                continue;
+            }
+            all.add(rt.call(TunnelCoordinator::snapshot).thenAccept(s -> {
+                long oldestMicros = Long.MAX_VALUE;
+                for (io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot.ChannelEntry e : s.channels()) {
+                    if (e.definition().kind() != io.tunnelstore.server.tunnel.coordinator.ChannelKind.STREAM
+                            || e.state().status() == ChannelStatus.TERMINATED
+                            || TunnelTokenCodec.FINISHED.equals(e.state().checkpointToken())) {
+                        continue;
+                    }
+                    ChannelPosition p;
+                    try {
+                        p = TunnelTokenCodec.decode(e.state().checkpointToken());
+                    } catch (IllegalArgumentException bad) {
+                        continue;
+                    }
+                    if (p instanceof ChannelPosition.Stream sp) {
+                        List<io.tunnelstore.storage.LogRecord> next = storage.readLog(def.tableId(), sp.shardId(),
+                                sp.nextSequence(), 1, 1);
+                        if (!next.isEmpty()) {
+                            oldestMicros = Math.min(oldestMicros, next.get(0).commitTimeMicros());
+                        }
+                    }
+                }
+                forecast.record(rt.tunnelId(), nowMillis,
+                        oldestMicros == Long.MAX_VALUE ? 0 : nowMillis - oldestMicros / 1000);
+            }).toCompletableFuture().exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Drops the storage snapshots no tunnel needs any more (base phase over, tunnel expired or deleted); part of
+     * every tick. Completes with the dropped ids (tests wait on it).
+     */
+    public CompletionStage<List<String>> dropUnusedSnapshots() {
+        return snapshots.dropUnreferenced(registry::all, rt -> rt.call(c -> referencedSnapshots(rt.definition(), c)))
+                .exceptionally(e -> {
+                    LOG.warn("Dropping unused snapshots failed", e);
+                    return List.of();
+                });
+    }
+
+    /**
+     * The snapshots a tunnel still reads: its base snapshot while base channels remain and it is usable, and the
+     * re-baseline snapshot of every channel whose checkpoint is inside a re-baseline.
+     */
+    private static java.util.Set<String> referencedSnapshots(TunnelDefinition def, TunnelCoordinator c) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        io.tunnelstore.server.tunnel.coordinator.TunnelDescription d = c.describe();
+        boolean usable = d.expiry() == null && d.disabled() == null;
+        if (usable && !def.baseSnapshotId().isEmpty()
+                && d.stage() != io.tunnelstore.server.tunnel.coordinator.TunnelStage.PROCESS_STREAM) {
+            ids.add(def.baseSnapshotId());
+        }
+        if (usable) {
+            for (io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot.ChannelEntry e : c.snapshot().channels()) {
+                String token = e.state().checkpointToken();
+                if (e.definition().kind() != io.tunnelstore.server.tunnel.coordinator.ChannelKind.STREAM
+                        || TunnelTokenCodec.FINISHED.equals(token)) {
+                    continue;
+                }
+                try {
+                    if (TunnelTokenCodec.decode(token) instanceof ChannelPosition.Resync r) {
+                        ids.add(r.snapshotId());
+                    }
+                } catch (IllegalArgumentException ignored) {
+                    // not ours to judge here: an undecodable token refers to no snapshot
+                }
+            }
+        }
+        return ids;
     }
 
     /**

@@ -2,10 +2,7 @@ package io.tunnelstore.server.tunnel;
 
 import io.tunnelstore.server.tunnel.coordinator.ClientIdGenerator;
 import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot;
-import io.tunnelstore.server.tunnel.coordinator.TunnelSnapshotCodec;
-import io.tunnelstore.storage.MetaBatch;
-import io.tunnelstore.storage.MetaEntry;
+import io.tunnelstore.server.tunnel.coordinator.TunnelRecords;
 import io.tunnelstore.storage.StorageEngine;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,8 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live tunnels of every instance, by id, and their durable home in the storage metadata
- * ({@code tunnel/<instance>/<tunnelId>} = {@link StoredTunnelCodec definition + coordinator snapshot}).
+ * The live tunnels of every instance, by id, over their durable home in the storage metadata ({@link TunnelStore}).
  *
  * <p>Thread-safety: lookups are lock-free; {@link #add} and {@link #remove} are called under the admin lock of
  * {@link TunnelAdmin} so name uniqueness checks and inserts are atomic.
@@ -28,32 +24,31 @@ import org.slf4j.LoggerFactory;
 final class TunnelRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelRegistry.class);
 
-    private final StorageEngine storage;
+    private final TunnelStore store;
     private final Executor pool;
     private final ConcurrentHashMap<String, TunnelRuntime> byId = new ConcurrentHashMap<>();
 
     TunnelRegistry(StorageEngine storage, Executor pool) {
-        this.storage = storage;
+        this.store = new TunnelStore(storage);
         this.pool = pool;
     }
 
     /**
      * Restores every stored tunnel (server start). Checkpoints and channel ownership are kept; each known client gets
-     * a fresh heartbeat timeout to come back. A record that cannot be decoded is logged and skipped.
+     * a fresh heartbeat timeout to come back.
+     *
+     * @throws TunnelStore.UnreadableTunnelException when a stored tunnel cannot be decoded: the server does not start
+     *     (a tunnel is never dropped silently)
      */
     void loadAll(long nowMillis) {
-        List<MetaEntry> entries = storage.scanMeta("tunnel/");
-        for (MetaEntry e : entries) {
-            try {
-                StoredTunnelCodec.StoredTunnel stored = StoredTunnelCodec.decode(e.value());
-                TunnelSnapshot snapshot = TunnelSnapshotCodec.decode(stored.snapshot());
-                TunnelCoordinator c = TunnelCoordinator.restore(snapshot, nowMillis, newIdGenerator());
-                byId.put(stored.definition().tunnelId(), newRuntime(stored.definition(), c));
-            } catch (RuntimeException ex) {
-                LOG.error("Skipping unreadable tunnel record {}", e.key(), ex);
-            }
+        for (TunnelStore.Loaded t : store.loadAll(nowMillis, TunnelRegistry::newIdGenerator)) {
+            byId.put(t.definition().tunnelId(), newRuntime(t.definition(), t.coordinator()));
         }
         LOG.info("Loaded {} tunnel(s) from storage", byId.size());
+    }
+
+    TunnelStore store() {
+        return store;
     }
 
     /** A client id generator with the documented "tag plus random string" shape. */
@@ -61,22 +56,26 @@ final class TunnelRegistry {
         return ClientIdGenerator.random(new SplittableRandom());
     }
 
-    /** Saves a new tunnel and makes it visible. */
+    /**
+     * Stores a new tunnel (its definition and every record of its coordinator's state, in one write) and makes it
+     * visible. On a storage failure nothing is visible and the exception propagates.
+     */
     TunnelRuntime add(TunnelDefinition definition, TunnelCoordinator coordinator) {
+        store.persist(definition, true, TunnelRecords.of(coordinator.snapshot()));
+        coordinator.commit();
         TunnelRuntime rt = newRuntime(definition, coordinator);
-        rt.saveInitial();
         byId.put(definition.tunnelId(), rt);
         return rt;
     }
 
     /**
-     * Deletes a tunnel: after the calls already queued on it, marks it deleted and removes its record; it
-     * disappears from lookups at once.
+     * Deletes a tunnel: after the calls already queued on it, deletes its records from storage, then marks it deleted
+     * (later calls fail with "tunnel not exist") and removes it from lookups. If the storage delete fails, the tunnel
+     * stays as it was and the stage fails.
      */
     CompletionStage<Void> remove(TunnelRuntime rt) {
-        byId.remove(rt.tunnelId(), rt);
-        String key = StoredTunnelCodec.key(rt.definition().instanceName(), rt.tunnelId());
-        return rt.markDeleted(() -> storage.writeMeta(new MetaBatch().delete(key)));
+        return rt.markDeleted(() -> store.delete(rt.definition()))
+                .thenRun(() -> byId.remove(rt.tunnelId(), rt));
     }
 
     /**
@@ -115,12 +114,6 @@ final class TunnelRegistry {
     }
 
     private TunnelRuntime newRuntime(TunnelDefinition definition, TunnelCoordinator coordinator) {
-        return new TunnelRuntime(definition, coordinator, pool, this::save);
-    }
-
-    private void save(TunnelDefinition definition, TunnelSnapshot snapshot) {
-        byte[] value = StoredTunnelCodec.encode(definition, TunnelSnapshotCodec.encode(snapshot));
-        storage.writeMeta(new MetaBatch().put(StoredTunnelCodec.key(definition.instanceName(),
-                definition.tunnelId()), value));
+        return new TunnelRuntime(definition, coordinator, pool, store::persist);
     }
 }

@@ -1,7 +1,7 @@
 package io.tunnelstore.server.tunnel;
 
 import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot;
+import io.tunnelstore.server.tunnel.coordinator.TunnelRecord;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -9,39 +9,46 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * One live tunnel: its definition (fixed, except for stream channels added by partition splits), its coordinator and the serial queue that is the only way to reach the
- * coordinator.
+ * One live tunnel: its definition (fixed, except for stream channels added by partition splits), its coordinator and
+ * the serial queue that is the only way to reach the coordinator.
  *
- * <p>Every {@link #call} runs on the tunnel's queue, then, if the coordinator recorded a durable change, saves the
- * snapshot (with the definition) before the returned stage completes — so a response is only sent for state that
- * survives a crash. After {@link #markDeleted} every later call fails with "tunnel not exist" and nothing is saved
- * again (a delete is never undone by an in-flight request).
+ * <p><b>Commit, then apply.</b> Every {@link #call} runs on the tunnel's queue; the coordinator journals the call's
+ * changes ({@link TunnelCoordinator#pendingChanges()}), the runtime writes them through its {@link Persistence}, and
+ * only then commits them and completes the returned stage. If the write fails, the coordinator is rolled back to the
+ * last committed state (exactly what storage holds) and the stage fails with the storage error: nothing the client
+ * or a later call can see is ever ahead of storage. (If the engine fails after the bytes reached the disk, memory may
+ * be behind storage, never ahead; the next change of the same records rewrites them.) After {@link #markDeleted}
+ * every later call fails with "tunnel not exist" and nothing is saved again (a delete is never undone by an
+ * in-flight request).
  *
  * <p>Thread-safe.
  */
 final class TunnelRuntime {
-    /** Replaced (on the queue only) when split children add stream channels. */
+    /** Replaced (on the queue only, after the write) when split children add stream channels. */
     private volatile TunnelDefinition definition;
     private final TunnelCoordinator coordinator;
     private final SerialExecutor serial;
-    private final SnapshotSaver saver;
+    private final Persistence persistence;
     /** Mirrors of coordinator state for the lock-free ReadRecords fast path; written on the queue only. */
     private volatile boolean unusable;
     private volatile boolean deleted;
 
-    /** Writes a tunnel's definition and snapshot durably (storage meta). */
+    /**
+     * Writes one coordinator change durably and atomically: {@code changes} (the coordinator's pending records) and,
+     * when {@code withDefinition}, the definition. Throws when nothing was stored ({@link TunnelStore#persist}).
+     */
     @FunctionalInterface
-    interface SnapshotSaver {
-        void save(TunnelDefinition definition, TunnelSnapshot snapshot);
+    interface Persistence {
+        void persist(TunnelDefinition definition, boolean withDefinition, List<TunnelRecord> changes);
     }
 
-    TunnelRuntime(TunnelDefinition definition, TunnelCoordinator coordinator, Executor pool, SnapshotSaver saver) {
+    /** A runtime over a coordinator whose state is already stored (nothing pending). */
+    TunnelRuntime(TunnelDefinition definition, TunnelCoordinator coordinator, Executor pool, Persistence persistence) {
         this.definition = Objects.requireNonNull(definition, "definition");
         this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
         this.serial = new SerialExecutor(pool);
-        this.saver = Objects.requireNonNull(saver, "saver");
-        TunnelSnapshot s = coordinator.snapshot();
-        this.unusable = s.expired() != null || s.disabled() != null;
+        this.persistence = Objects.requireNonNull(persistence, "persistence");
+        this.unusable = coordinator.unusable();
     }
 
     TunnelDefinition definition() {
@@ -62,24 +69,31 @@ final class TunnelRuntime {
     }
 
     /**
-     * Runs {@code op} against the coordinator on the tunnel's queue and persists any durable change before the
-     * stage completes. The stage fails with {@link TunnelErrors#tunnelNotExist} once the tunnel is deleted, and
-     * with the op's (or the save's) exception otherwise.
+     * Runs {@code op} against the coordinator on the tunnel's queue; its durable changes are stored before they are
+     * committed and before the stage completes. The stage fails with {@link TunnelErrors#tunnelNotExist} once the
+     * tunnel is deleted, and with the op's (or the write's) exception otherwise — in both cases the coordinator is
+     * left exactly as before the call.
      */
     <T> CompletionStage<T> call(Function<TunnelCoordinator, T> op) {
         return serial.call(() -> {
             if (deleted) {
                 throw TunnelErrors.tunnelNotExist(definition.tunnelId());
             }
-            T result = op.apply(coordinator);
-            saveIfDirty();
+            T result;
+            try {
+                result = op.apply(coordinator);
+            } catch (RuntimeException e) {
+                coordinator.rollback(); // a half-done change of a failing call is never kept
+                throw e;
+            }
+            commit(definition, false);
             return result;
         });
     }
 
     /**
      * Adds stream channels on the queue: {@code plan} sees the current definition (so concurrent callers never add a
-     * channel twice), the coordinator and the definition change together and are saved before the stage completes.
+     * channel twice); the new definition and the coordinator's new channels are stored in one write, then applied.
      *
      * @return how many channels were added
      */
@@ -93,35 +107,46 @@ final class TunnelRuntime {
             if (added.isEmpty()) {
                 return 0;
             }
-            coordinator.addStreamChannels(added.stream().map(SplitChildChannels.NewStreamChannel::channel).toList());
-            definition = definition.withStreamChannels(
+            TunnelDefinition next = definition.withStreamChannels(
                     added.stream().map(SplitChildChannels.NewStreamChannel::spec).toList());
-            saveIfDirty();
+            try {
+                coordinator.addStreamChannels(
+                        added.stream().map(SplitChildChannels.NewStreamChannel::channel).toList());
+            } catch (RuntimeException e) {
+                coordinator.rollback();
+                throw e;
+            }
+            commit(next, true);
             return added.size();
         });
     }
 
-    /** Saves the current state now (after creation or restore) on the calling thread; must precede any call. */
-    void saveInitial() {
-        saveIfDirty();
-    }
-
-    /** Stops the tunnel: runs on the queue so it is ordered after every call already queued. */
+    /**
+     * Stops the tunnel: runs on the queue so it is ordered after every call already queued; deletes from storage
+     * first, so a failed delete leaves the tunnel as it was. Idempotent.
+     */
     CompletionStage<Void> markDeleted(Runnable deleteFromStorage) {
         return serial.call(() -> {
-            deleted = true;
-            deleteFromStorage.run();
+            if (!deleted) {
+                deleteFromStorage.run();
+                deleted = true;
+            }
             return null;
         });
     }
 
-    private void saveIfDirty() {
-        if (!coordinator.isDirty()) {
-            return; // expiry is a durable change, so "unusable" cannot change without one
+    /** Stores the coordinator's pending changes (and {@code next} when it changed), then applies them. */
+    private void commit(TunnelDefinition next, boolean definitionChanged) {
+        if (coordinator.isDirty() || definitionChanged) {
+            try {
+                persistence.persist(next, definitionChanged, coordinator.pendingChanges());
+            } catch (RuntimeException e) {
+                coordinator.rollback();
+                throw e;
+            }
         }
-        TunnelSnapshot s = coordinator.snapshot();
-        saver.save(definition, s);
-        coordinator.markSaved(s.changeCount());
-        unusable = s.expired() != null || s.disabled() != null;
+        coordinator.commit();
+        definition = next;
+        unusable = coordinator.unusable();
     }
 }

@@ -21,6 +21,9 @@ import java.util.Objects;
  *                                Default: 1 s.
  * @param disableAfterExpired     how long a tunnel stays expired before it is disabled. Default: 7 days.
  * @param handlerThreads          threads of the shared pool running the per-tunnel queues and reads. Default: 4.
+ * @param rebaselineByDefault     whether a tunnel created without the {@code tunnelstore_rebaseline} extension
+ *                                re-baselines a stream channel that fell behind retention (a fresh snapshot of its
+ *                                key range, then the log) instead of skipping the lost records. Default: true.
  */
 public record TunnelServiceConfig(
         long baseSplitTargetBytes,
@@ -29,7 +32,8 @@ public record TunnelServiceConfig(
         Duration longPollWait,
         Duration tickInterval,
         Duration disableAfterExpired,
-        int handlerThreads) {
+        int handlerThreads,
+        boolean rebaselineByDefault) {
 
     public TunnelServiceConfig {
         if (baseSplitTargetBytes <= 0) {
@@ -66,6 +70,7 @@ public record TunnelServiceConfig(
         private Duration tickInterval = Duration.ofSeconds(1);
         private Duration disableAfterExpired = Duration.ofDays(7);
         private int handlerThreads = 4;
+        private boolean rebaselineByDefault = true;
 
         private Builder() {}
 
@@ -104,9 +109,14 @@ public record TunnelServiceConfig(
             return this;
         }
 
+        public Builder rebaselineByDefault(boolean v) {
+            this.rebaselineByDefault = v;
+            return this;
+        }
+
         public TunnelServiceConfig build() {
             return new TunnelServiceConfig(baseSplitTargetBytes, maxRecordsPerRead, maxBytesPerRead, longPollWait,
-                    tickInterval, disableAfterExpired, handlerThreads);
+                    tickInterval, disableAfterExpired, handlerThreads, rebaselineByDefault);
         }
     }
 }

@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The Tunnel Service without HTTP: a RocksDB engine, a {@link MutableClock}, a table written the way the table
@@ -50,10 +51,15 @@ final class InProcessTunnels implements AutoCloseable {
     TunnelModule module;
 
     InProcessTunnels(Path dir, TunnelServiceConfig config) {
+        this(dir, config, UnaryOperator.identity());
+    }
+
+    /** Like {@link #InProcessTunnels(Path, TunnelServiceConfig)} with the engine seen through {@code wrap}. */
+    InProcessTunnels(Path dir, TunnelServiceConfig config, UnaryOperator<StorageEngine> wrap) {
         this.dir = dir;
         this.config = config;
-        this.storage = RocksDbStorageEngine.open(dir.resolve("data"),
-                StorageOptions.builder().clock(clock).syncWrites(false).build());
+        this.storage = wrap.apply(RocksDbStorageEngine.open(dir.resolve("data"),
+                StorageOptions.builder().clock(clock).syncWrites(false).build()));
         this.module = newModule();
     }
 

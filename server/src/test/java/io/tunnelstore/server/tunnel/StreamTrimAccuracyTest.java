@@ -31,7 +31,8 @@ class StreamTrimAccuracyTest {
 
     @BeforeEach
     void start() {
-        t = new InProcessTunnels(dir, TunnelServiceConfig.builder().longPollWait(Duration.ZERO).build());
+        t = new InProcessTunnels(dir, TunnelServiceConfig.builder().longPollWait(Duration.ZERO)
+                .rebaselineByDefault(false).build());
     }
 
     @AfterEach

@@ -179,7 +179,7 @@ class TunnelAdminCompatTest {
     }
 
     @Test
-    void goOnlyCallsListEveryTableWhenTheNameIsEmptyAndAnswerRpoWithEmptyJson() throws Exception {
+    void goOnlyCallsListEveryTableWhenTheNameIsEmptyAndAnswerTheRpoOfEveryChannel() throws Exception {
         String id = ots.tunnels.createTunnel(new CreateTunnelRequest("admin", "go-visible", TunnelType.Stream))
                 .getTunnelId();
         ots.tunnels.createTunnel(new CreateTunnelRequest("other", "go-visible-too", TunnelType.Stream));
@@ -195,8 +195,11 @@ class TunnelAdminCompatTest {
         assertThat(rpo.status()).isEqualTo(200);
         io.tunnelstore.protocol.pb.TunnelProtos.GetRpoResponse r =
                 io.tunnelstore.protocol.pb.TunnelProtos.GetRpoResponse.parseFrom(rpo.body());
-        assertThat(r.getRpoInfos().toStringUtf8()).isEqualTo("{}");
-        assertThat(r.getTunnelRpoInfos().toStringUtf8()).isEqualTo("{}");
+        // never consumed: every channel WAIT with zero counts and times (GoSdkTunnelWireTest covers a consumed one)
+        assertThat(r.getRpoInfos().toStringUtf8()).isEqualTo("{\"" + id + "\":{\"Stream_1\":{\"ChannelTyp\":\"Stream\","
+                + "\"Status\":\"WAIT\",\"TotalCount\":0,\"AccessTime\":0,\"RpoTime\":0}}}");
+        assertThat(r.getTunnelRpoInfos().toStringUtf8()).isEqualTo("{\"" + id + "\":{\"Status\":\"ProcessStream\","
+                + "\"TotalCount\":0,\"AccessTime\":0,\"RpoTime\":0}}");
         assertThat(r.getTunnelId()).isEqualTo(id);
         assertThat(raw("tunnel/getrpobyoffset", io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest.newBuilder()
                 .setTunnelId("nope").build()).status()).isEqualTo(400);

@@ -36,6 +36,7 @@ class TunnelRetentionAndRecoveryTest {
         t = new InProcessTunnels(dir, TunnelServiceConfig.builder()
                 .longPollWait(Duration.ofSeconds(5))
                 .disableAfterExpired(Duration.ofDays(7))
+                .rebaselineByDefault(false) // the loss path (RebaselineTest covers the default)
                 .build());
     }
 

@@ -15,13 +15,19 @@ import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageException;
 import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.storage.StorageSnapshot;
 import io.tunnelstore.storage.StoredCell;
 import io.tunnelstore.storage.StoredRow;
 import io.tunnelstore.storage.VersionClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +43,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -117,6 +124,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final Set<RocksRowScanner> openScanners = ConcurrentHashMap.newKeySet();
     /** Serializes trims so that two never plan deletes of the same records. */
     private final ReentrantLock trimLock = new ReentrantLock();
+
+    /** Open snapshots by id; opened lazily after a restart. Guarded by snapshotLock for create/open/drop. */
+    private final Map<String, RocksSnapshot> snapshots = new ConcurrentHashMap<>();
+    private final Object snapshotLock = new Object();
 
     private final Object sequenceLock = new Object();
     /** Guarded by sequenceLock. */
@@ -749,6 +760,189 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
     }
 
+    // ---------------------------------------------------------------- durable snapshots
+
+    private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final String SNAPSHOTS_DIR = "snapshots";
+    /** Written into a snapshot directory before it is renamed into place: its creation time in ms. */
+    private static final String SNAPSHOT_STAMP = "TUNNELSTORE_SNAPSHOT";
+    private static final String INCOMPLETE_SUFFIX = ".incomplete";
+
+    @Override
+    public boolean supportsSnapshots() {
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A RocksDB checkpoint (see {@link RocksSnapshot} for its costs), written to {@code <id>.incomplete} and
+     * renamed into place once complete, so a crash never leaves a half snapshot under a valid id.
+     */
+    @Override
+    public StorageSnapshot createSnapshot(String id) {
+        checkSnapshotId(id);
+        gate.enter();
+        try {
+            synchronized (snapshotLock) {
+                Path root = dataDir.resolve(SNAPSHOTS_DIR);
+                Path dir = root.resolve(id);
+                if (Files.exists(dir)) {
+                    throw new IllegalArgumentException("snapshot " + id + " already exists");
+                }
+                Path incomplete = root.resolve(id + INCOMPLETE_SUFFIX);
+                long createdAt = options.clock().millis();
+                try {
+                    Files.createDirectories(root);
+                    deleteTree(incomplete);
+                    try (Checkpoint checkpoint = Checkpoint.create(db)) {
+                        checkpoint.createCheckpoint(incomplete.toString());
+                    }
+                    Files.writeString(incomplete.resolve(SNAPSHOT_STAMP), Long.toString(createdAt));
+                    Files.move(incomplete, dir, StandardCopyOption.ATOMIC_MOVE);
+                } catch (RocksDBException | IOException e) {
+                    deleteTreeQuietly(incomplete);
+                    throw new StorageException("cannot create snapshot " + id + " in " + dataDir + ": "
+                            + e.getMessage(), e);
+                }
+                RocksSnapshot snapshot = openSnapshot(id, dir);
+                snapshots.put(id, snapshot);
+                log.info("Created snapshot {} in {}", id, dir);
+                return snapshot;
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public Optional<StorageSnapshot> snapshot(String id) {
+        if (!SNAPSHOT_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        RocksSnapshot open = snapshots.get(id);
+        if (open != null) {
+            return Optional.of(open);
+        }
+        gate.enter();
+        try {
+            synchronized (snapshotLock) {
+                open = snapshots.get(id);
+                if (open != null) {
+                    return Optional.of(open);
+                }
+                Path dir = dataDir.resolve(SNAPSHOTS_DIR).resolve(id);
+                if (!Files.isRegularFile(dir.resolve(SNAPSHOT_STAMP))) {
+                    return Optional.empty();
+                }
+                RocksSnapshot snapshot = openSnapshot(id, dir);
+                snapshots.put(id, snapshot);
+                return Optional.of(snapshot);
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public List<String> snapshotIds() {
+        Path root = dataDir.resolve(SNAPSHOTS_DIR);
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path d : dirs) {
+                String name = d.getFileName().toString();
+                if (!name.endsWith(INCOMPLETE_SUFFIX) && Files.isRegularFile(d.resolve(SNAPSHOT_STAMP))) {
+                    ids.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list the snapshots in " + root + ": " + e.getMessage(), e);
+        }
+        ids.sort(Comparator.naturalOrder());
+        return ids;
+    }
+
+    @Override
+    public void dropSnapshot(String id) {
+        if (!SNAPSHOT_ID.matcher(id).matches()) {
+            return;
+        }
+        gate.enter();
+        try {
+            synchronized (snapshotLock) {
+                RocksSnapshot open = snapshots.remove(id);
+                if (open != null) {
+                    open.close();
+                }
+                Path dir = dataDir.resolve(SNAPSHOTS_DIR).resolve(id);
+                if (Files.exists(dir)) {
+                    try {
+                        // the stamp goes first: a crash half-way leaves a directory that is no longer a snapshot
+                        Files.deleteIfExists(dir.resolve(SNAPSHOT_STAMP));
+                        deleteTree(dir);
+                    } catch (IOException e) {
+                        throw new StorageException("cannot delete snapshot " + id + " in " + dataDir + ": "
+                                + e.getMessage(), e);
+                    }
+                    log.info("Dropped snapshot {} from {}", id, dataDir);
+                }
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** Guarded by snapshotLock. */
+    private RocksSnapshot openSnapshot(String id, Path dir) {
+        long createdAt;
+        try {
+            createdAt = Long.parseLong(Files.readString(dir.resolve(SNAPSHOT_STAMP)).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new StorageException("snapshot " + id + " in " + dataDir + " is unreadable: " + e.getMessage(), e);
+        }
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (String family : List.of(CF_META, CF_ROWS, CF_LOG, CF_LOG_TRIM)) {
+            descriptors.add(new ColumnFamilyDescriptor(family.getBytes(StandardCharsets.UTF_8), cfOptions));
+        }
+        List<ColumnFamilyHandle> snapshotHandles = new ArrayList<>();
+        try {
+            RocksDB readOnly = RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, snapshotHandles);
+            return new RocksSnapshot(id, createdAt, dir, readOnly, snapshotHandles);
+        } catch (RocksDBException e) {
+            snapshotHandles.forEach(ColumnFamilyHandle::close);
+            throw new StorageException("cannot open snapshot " + id + " in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSnapshotId(String id) {
+        if (id == null || !SNAPSHOT_ID.matcher(id).matches() || id.endsWith(INCOMPLETE_SUFFIX)) {
+            throw new IllegalArgumentException("bad snapshot id (letters, digits, . _ -; 1 to 128 chars): " + id);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void deleteTreeQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            log.warn("Could not delete {}", dir, e);
+        }
+    }
+
     // ---------------------------------------------------------------- commit path
 
     private record LogAppend(long tableId, long shardId, byte[] payload) {}
@@ -864,6 +1058,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
         for (RocksRowScanner scanner : List.copyOf(openScanners)) {
             scanner.abort();
+        }
+        synchronized (snapshotLock) {
+            snapshots.values().forEach(RocksSnapshot::close);
+            snapshots.clear();
         }
         committer.close();
         try {

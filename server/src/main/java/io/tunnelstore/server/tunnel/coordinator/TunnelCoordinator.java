@@ -1,8 +1,11 @@
 package io.tunnelstore.server.tunnel.coordinator;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,9 +28,15 @@ import org.slf4j.LoggerFactory;
  * {@link IllegalStateException}) are thrown only for misuse by the server itself (administrative calls with bad
  * arguments), never for anything a client can send.
  *
- * <p><b>Persistence.</b> Durable changes (membership, assignment, checkpoints, stage, expiry, loss events) bump
- * {@link #changeCount()}. Heartbeat timestamps and read statistics do not: after a restart every client gets a fresh
- * grace period anyway, and statistics ride along with the next durable change. See {@link TunnelStateStore}.
+ * <p><b>Changes and persistence (commit, then apply).</b> Every change of state goes through one funnel,
+ * {@code transition(TunnelRecord)}, which applies the record, remembers how to undo it and marks its key dirty. After
+ * a call the wiring takes {@link #pendingChanges()} (the newest record of every key the call changed durably),
+ * writes them, and then either {@link #commit()}s (the change becomes visible to later calls and is answered) or, if
+ * the write failed, {@link #rollback()}s: the state is then exactly the last committed one, as if the call had never
+ * run. Durable changes (membership, assignment, checkpoints, stage, expiry, loss events) also bump
+ * {@link #changeCount()} and rewrite the small header record. Heartbeat timestamps and read statistics are not
+ * durable on their own: after a restart every client gets a fresh grace period anyway, and statistics ride along
+ * with the next durable change of their record. The wiring's side is documented in {@code docs/tunnel-service.md}.
  *
  * <p><b>Call structure.</b> Every mutating call first expires overdue sessions, then does its work, then advances the
  * stage and rebalances, so the outcome never depends on how often {@link #tick} runs.
@@ -50,12 +59,23 @@ public final class TunnelCoordinator {
     private final Set<String> heartbeated = new HashSet<>();
     /** Row count of channels whose last batch was served ({@link #recordFinalCount}). Transient by design. */
     private final Map<String, Long> finalCounts = new HashMap<>();
+    /**
+     * Channels released by their owner's own ShutdownTunnel: the Go SDK sends its last Checkpoint concurrently with
+     * ShutdownTunnel, so that checkpoint may arrive just after. Transient by design.
+     */
+    private final Map<String, ShutdownRelease> shutdownReleases = new HashMap<>();
     private TunnelStage stage = TunnelStage.INIT_BASE_DATA_AND_STREAM_SHARD;
     private LifecycleMark expired;
     private LifecycleMark disabled;
     private long nextClientSerial;
     private long changeCount;
-    private long savedChangeCount;
+    /** How to undo every change since the last {@link #commit()} / {@link #rollback()}, newest first. */
+    private final Deque<Runnable> undo = new ArrayDeque<>();
+    /** Newest record of every key changed durably since the last commit, in first-change order. */
+    private final LinkedHashMap<String, TunnelRecord> dirty = new LinkedHashMap<>();
+
+    /** A channel released by {@code clientId}'s shutdown, at {@code version}. */
+    private record ShutdownRelease(String clientId, long version) {}
 
     private TunnelCoordinator(String tunnelId, TunnelType type, ClientIdGenerator idGenerator) {
         this.tunnelId = Objects.requireNonNull(tunnelId, "tunnelId");
@@ -66,7 +86,7 @@ public final class TunnelCoordinator {
     /** A new tunnel in stage InitBaseDataAndStreamShard with no channels; call {@link #initialize} next. */
     public static TunnelCoordinator create(String tunnelId, TunnelType type, ClientIdGenerator idGenerator) {
         TunnelCoordinator coordinator = new TunnelCoordinator(tunnelId, type, idGenerator);
-        coordinator.changeCount = 1; // a brand-new tunnel has never been saved
+        coordinator.transition(coordinator.header()); // a brand-new tunnel has never been saved
         return coordinator;
     }
 
@@ -106,10 +126,20 @@ public final class TunnelCoordinator {
         }
         c.lossEvents.addAll(snapshot.lossEvents());
         c.changeCount = snapshot.changeCount();
-        c.savedChangeCount = snapshot.changeCount();
         log.info("Tunnel {} restored: stage {}, {} channels, {} clients", c.tunnelId, c.stage.wireName(),
                 c.states.size(), c.clients.size());
         return c;
+    }
+
+    /**
+     * Rebuilds a coordinator from the records a store kept (one per key, see {@link TunnelRecord}), as
+     * {@link #restore(TunnelSnapshot, long, ClientIdGenerator)} does from a snapshot.
+     *
+     * @throws IllegalArgumentException if the records are incomplete or inconsistent
+     */
+    public static TunnelCoordinator replay(String tunnelId, TunnelType type, List<TunnelRecord> records,
+            long nowMillis, ClientIdGenerator idGenerator) {
+        return restore(TunnelRecords.toSnapshot(tunnelId, type, records), nowMillis, idGenerator);
     }
 
     /** {@link #restore(TunnelSnapshot, long, ClientIdGenerator)} with randomly suffixed client ids. */
@@ -165,8 +195,7 @@ public final class TunnelCoordinator {
      */
     public void expire(long nowMillis, String reason) {
         if (expired == null) {
-            expired = new LifecycleMark(nowMillis, reason);
-            changeCount++;
+            transition(header().withExpired(new LifecycleMark(nowMillis, reason)));
             log.info("Tunnel {} expired: {}", tunnelId, reason);
         }
     }
@@ -174,8 +203,7 @@ public final class TunnelCoordinator {
     /** Disables the tunnel; same client-visible effect as {@link #expire}. Idempotent. */
     public void disable(long nowMillis, String reason) {
         if (disabled == null) {
-            disabled = new LifecycleMark(nowMillis, reason);
-            changeCount++;
+            transition(header().withDisabled(new LifecycleMark(nowMillis, reason)));
             log.info("Tunnel {} disabled: {}", tunnelId, reason);
         }
     }
@@ -200,10 +228,33 @@ public final class TunnelCoordinator {
         if (s.status() == ChannelStatus.TERMINATED) {
             throw new IllegalStateException("channel " + channelId + " is TERMINATED");
         }
-        states.put(channelId, s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis));
-        lossEvents.add(new LossEvent(channelId, nowMillis, s.checkpointToken(), token, lossNote));
-        changeCount++;
+        transition(channelId, s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis));
+        transition(new TunnelRecord.Loss(lossEvents.size(),
+                new LossEvent(channelId, nowMillis, s.checkpointToken(), token, lossNote)));
         log.warn("Tunnel {} channel {}: data loss, checkpoint moved forward ({})", tunnelId, channelId, lossNote);
+    }
+
+    /**
+     * Server-side move of a stream channel's checkpoint that is not a loss (a re-baseline: the new token re-reads the
+     * channel's key range from a snapshot, then continues the log). Like {@link #resetToToken} it bumps the
+     * checkpoint sequence, so a checkpoint still in flight for the old position is refused and its owner re-reads.
+     *
+     * @throws IllegalArgumentException for an unknown or non-stream channel or an empty/finished token
+     * @throws IllegalStateException    for a TERMINATED channel
+     */
+    public void moveCheckpoint(long nowMillis, String channelId, String token) {
+        ChannelDefinition d = definitions.get(channelId);
+        if (d == null || d.kind() != ChannelKind.STREAM) {
+            throw new IllegalArgumentException("not a stream channel of tunnel " + tunnelId + ": " + channelId);
+        }
+        if (token == null || token.isEmpty() || ChannelState.FINISHED_TOKEN.equals(token)) {
+            throw new IllegalArgumentException("invalid checkpoint token for " + channelId);
+        }
+        ChannelState s = states.get(channelId);
+        if (s.status() == ChannelStatus.TERMINATED) {
+            throw new IllegalStateException("channel " + channelId + " is TERMINATED");
+        }
+        transition(channelId, s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis));
     }
 
     /**
@@ -218,7 +269,10 @@ public final class TunnelCoordinator {
         if (s == null) {
             return false;
         }
-        states.put(channelId, s.withConsumePoint(latestRecordTimeMillis));
+        ChannelState next = s.withConsumePoint(latestRecordTimeMillis);
+        if (!next.equals(s)) {
+            rideAlong(new TunnelRecord.Channel(definitions.get(channelId), next));
+        }
         return true;
     }
 
@@ -233,7 +287,8 @@ public final class TunnelCoordinator {
         if (!states.containsKey(channelId) || totalCount < 0) {
             return false;
         }
-        finalCounts.put(channelId, totalCount);
+        Long old = finalCounts.put(channelId, totalCount);
+        undo.push(() -> restoreEntry(finalCounts, channelId, old));
         return true;
     }
 
@@ -259,10 +314,10 @@ public final class TunnelCoordinator {
         String tag = clientTag == null || clientTag.isBlank() ? DEFAULT_TAG : clientTag;
         String clientId;
         do {
-            clientId = idGenerator.newClientId(tag, nextClientSerial++);
+            clientId = idGenerator.newClientId(tag, nextClientSerial);
+            transition(header().withNextClientSerial(nextClientSerial + 1));
         } while (clients.containsKey(clientId));
-        clients.put(clientId, new ClientSession(clientId, tag, timeoutMillis, nowMillis));
-        changeCount++;
+        transition(new TunnelRecord.Client(new ClientSession(clientId, tag, timeoutMillis, nowMillis)));
         log.debug("Tunnel {}: client {} connected (timeout {} ms)", tunnelId, clientId, timeoutMillis);
         rebalance(null, Map.of());
         return new ConnectResult.Connected(clientId);
@@ -291,8 +346,8 @@ public final class TunnelCoordinator {
         if (session == null) {
             return clientGone(clientId);
         }
-        clients.put(clientId, session.heartbeatAt(nowMillis));
-        heartbeated.add(clientId);
+        rideAlong(new TunnelRecord.Client(session.heartbeatAt(nowMillis)));
+        markHeartbeated(clientId, true);
         Map<String, String> handedBack = new HashMap<>();
         for (ChannelReport report : reported == null ? List.<ChannelReport>of() : reported) {
             if (applyReport(clientId, report)) {
@@ -307,12 +362,17 @@ public final class TunnelCoordinator {
     /** ShutdownTunnel: removes the session and releases its channels (CLOSE, re-assignable at once). */
     public ShutdownResult shutdown(long nowMillis, String clientId) {
         expireOverdueSessions(nowMillis);
-        if (clients.remove(clientId) == null) {
+        if (!clients.containsKey(clientId)) {
             return clientGone(clientId);
         }
-        heartbeated.remove(clientId);
-        changeCount++;
+        transition(new TunnelRecord.ClientGone(clientId));
+        markHeartbeated(clientId, false);
         List<String> released = releaseAll(clientId);
+        for (String channelId : released) {
+            ShutdownRelease old = shutdownReleases.put(channelId,
+                    new ShutdownRelease(clientId, states.get(channelId).version()));
+            undo.push(() -> restoreEntry(shutdownReleases, channelId, old));
+        }
         log.debug("Tunnel {}: client {} shut down, released {}", tunnelId, clientId, released);
         rebalance(null, Map.of());
         return new ShutdownResult.Released(released);
@@ -381,8 +441,7 @@ public final class TunnelCoordinator {
         switch (requested) {
             case OPEN -> {
                 if (s.suspended()) {
-                    states.put(channelId, s.withSuspended(false));
-                    changeCount++;
+                    transition(channelId, s.withSuspended(false));
                     log.info("Tunnel {} channel {} resumed", tunnelId, channelId);
                 }
             }
@@ -392,8 +451,7 @@ public final class TunnelCoordinator {
                     transition(channelId, ChannelStatus.CLOSING, s.version() + 1, s.ownerClientId());
                 }
                 if (!s.suspended()) {
-                    states.put(channelId, states.get(channelId).withSuspended(true));
-                    changeCount++;
+                    transition(channelId, states.get(channelId).withSuspended(true));
                     log.info("Tunnel {} channel {} suspended", tunnelId, channelId);
                 }
             }
@@ -470,9 +528,10 @@ public final class TunnelCoordinator {
             return unknownChannel(channelId);
         }
         if (!clients.containsKey(clientId)) {
-            return clientGone(clientId);
-        }
-        if (!clientId.equals(s.ownerClientId())) {
+            if (!isLateCheckpointAfterOwnShutdown(clientId, channelId, s)) {
+                return clientGone(clientId);
+            }
+        } else if (!clientId.equals(s.ownerClientId())) {
             return new Rejection(CoordinatorError.NOT_OWNER,
                     "channel " + channelId + " is not owned by client " + clientId);
         }
@@ -486,9 +545,20 @@ public final class TunnelCoordinator {
         long count = consumedCount >= 0 ? consumedCount
                 : ChannelState.FINISHED_TOKEN.equals(token) ? finalCounts.getOrDefault(channelId, s.consumedCount())
                 : s.consumedCount();
-        states.put(channelId, s.withCheckpoint(token, sequenceNumber, nowMillis, count));
-        changeCount++;
+        transition(channelId, s.withCheckpoint(token, sequenceNumber, nowMillis, count));
         return new CheckpointResult.Accepted(sequenceNumber);
+    }
+
+    /**
+     * True for a checkpoint from a client that is gone because it shut itself down, for a channel that this very
+     * shutdown released and that nobody changed since (same version, still CLOSE): the Go SDK's {@code Close()} sends
+     * its last Checkpoint concurrently with ShutdownTunnel, and refusing it would deliver the batch again. A channel
+     * re-assigned (or changed in any way) since is fenced as before, and so is every other client.
+     */
+    private boolean isLateCheckpointAfterOwnShutdown(String clientId, String channelId, ChannelState s) {
+        ShutdownRelease r = shutdownReleases.get(channelId);
+        return r != null && r.clientId().equals(clientId) && r.version() == s.version()
+                && s.status() == ChannelStatus.CLOSE;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -531,14 +601,40 @@ public final class TunnelCoordinator {
         return changeCount;
     }
 
-    /** True when there are durable changes newer than the last {@link #markSaved}. */
+    /** True when there are durable changes since the last {@link #commit()} (they must be stored first). */
     public boolean isDirty() {
-        return changeCount != savedChangeCount;
+        return !dirty.isEmpty();
     }
 
-    /** Records that the state up to {@code savedChangeCount} (from {@link TunnelSnapshot#changeCount()}) is stored. */
-    public void markSaved(long savedChangeCount) {
-        this.savedChangeCount = Math.max(this.savedChangeCount, savedChangeCount);
+    /**
+     * The records to store for the durable changes since the last {@link #commit()}: the current record of every key
+     * they touched (with statistics that ride along), in first-change order. Writing them atomically makes the stored
+     * state equal to this coordinator's.
+     */
+    public List<TunnelRecord> pendingChanges() {
+        return List.copyOf(dirty.values());
+    }
+
+    /** The pending changes are stored: they become the state later calls build on. */
+    public void commit() {
+        undo.clear();
+        dirty.clear();
+    }
+
+    /**
+     * The pending changes could not be stored: undoes every change since the last {@link #commit()} (durable or not,
+     * transient bookkeeping included), leaving the coordinator exactly as it was then.
+     */
+    public void rollback() {
+        while (!undo.isEmpty()) {
+            undo.pop().run();
+        }
+        dirty.clear();
+    }
+
+    /** True once the tunnel is expired or disabled. */
+    public boolean unusable() {
+        return unusableTunnel() != null;
     }
 
     /** Earliest instant at which a session expires, i.e. when {@link #tick} has work; empty with no clients. */
@@ -576,10 +672,8 @@ public final class TunnelCoordinator {
             }
         }
         for (ChannelDefinition d : channels) {
-            definitions.put(d.channelId(), d);
-            states.put(d.channelId(), ChannelState.initial(d.initialToken()));
+            transition(new TunnelRecord.Channel(d, ChannelState.initial(d.initialToken())));
         }
-        changeCount++;
     }
 
     /** Applies one report; returns true when it handed the channel back (CLOSE). */
@@ -597,25 +691,137 @@ public final class TunnelCoordinator {
             case OPEN, CLOSING -> {
                 // The client never raises a version with these statuses; if one does, catch up so our next change
                 // still wins its merge (otherwise a CLOSING request could be shadowed forever).
-                states.put(report.channelId(), s.withVersion(report.version()));
-                changeCount++;
+                transition(report.channelId(), s.withVersion(report.version()));
             }
             case WAIT -> { } // not a wire status
         }
         return false;
     }
 
-    /** The one place a channel changes status; {@code version} must exceed the current one. */
+    /** A status change of a channel; {@code version} must exceed the current one. */
     private void transition(String channelId, ChannelStatus target, long version, String owner) {
         ChannelState s = states.get(channelId);
-        if (!s.status().canTransitionTo(target) || version <= s.version()) {
-            throw new IllegalStateException("invalid transition " + s.status() + " v" + s.version() + " -> " + target
-                    + " v" + version + " for channel " + channelId + " of tunnel " + tunnelId);
-        }
-        states.put(channelId, s.withStatus(target, version, owner));
-        changeCount++;
+        transition(channelId, s.withStatus(target, version, owner));
         log.debug("Tunnel {} channel {}: {} v{} -> {} v{} owner {}", tunnelId, channelId, s.status(), s.version(),
                 target, version, owner);
+    }
+
+    /** A durable change of one existing channel's state. */
+    private void transition(String channelId, ChannelState next) {
+        transition(new TunnelRecord.Channel(definitions.get(channelId), next));
+    }
+
+    /**
+     * The one place the coordinator's state changes durably: applies {@code change}, journals its undo, bumps
+     * {@link #changeCount()} and marks the record (and the header) for the store. See {@link #pendingChanges()}.
+     */
+    private void transition(TunnelRecord change) {
+        apply(change);
+        long before = changeCount;
+        changeCount++;
+        undo.push(() -> changeCount = before);
+        dirty.put(change.key(), change);
+        dirty.put(TunnelRecord.HEADER_KEY, header());
+    }
+
+    /**
+     * A change that is not durable on its own (a consume point, a heartbeat time): applied and journalled like any
+     * other, stored only with the next durable change of the same record.
+     */
+    private void rideAlong(TunnelRecord change) {
+        apply(change);
+        if (dirty.containsKey(change.key())) {
+            dirty.put(change.key(), change);
+        }
+    }
+
+    /** Applies one record to memory after checking the invariants it must keep, and journals its undo. */
+    private void apply(TunnelRecord change) {
+        if (change instanceof TunnelRecord.Channel c) {
+            applyChannel(c);
+        } else if (change instanceof TunnelRecord.Header h) {
+            if (h.stage() != stage && !stage.canTransitionTo(h.stage())) {
+                throw new IllegalStateException("invalid stage transition " + stage + " -> " + h.stage());
+            }
+            TunnelStage oldStage = stage;
+            LifecycleMark oldExpired = expired;
+            LifecycleMark oldDisabled = disabled;
+            long oldSerial = nextClientSerial;
+            stage = h.stage();
+            expired = h.expired();
+            disabled = h.disabled();
+            nextClientSerial = h.nextClientSerial();
+            undo.push(() -> {
+                stage = oldStage;
+                expired = oldExpired;
+                disabled = oldDisabled;
+                nextClientSerial = oldSerial;
+            });
+        } else if (change instanceof TunnelRecord.Client c) {
+            String id = c.session().clientId();
+            ClientSession old = clients.put(id, c.session());
+            undo.push(() -> restoreEntry(clients, id, old));
+        } else if (change instanceof TunnelRecord.ClientGone g) {
+            ClientSession old = clients.remove(g.clientId());
+            undo.push(() -> restoreEntry(clients, g.clientId(), old));
+        } else if (change instanceof TunnelRecord.Loss l) {
+            if (l.index() != lossEvents.size()) {
+                throw new IllegalStateException("loss event " + l.index() + " out of order in tunnel " + tunnelId);
+            }
+            lossEvents.add(l.event());
+            undo.push(() -> lossEvents.remove(lossEvents.size() - 1));
+        }
+    }
+
+    private void applyChannel(TunnelRecord.Channel c) {
+        String id = c.definition().channelId();
+        ChannelState s = states.get(id);
+        ChannelState next = c.state();
+        if (s == null) {
+            definitions.put(id, c.definition());
+            states.put(id, next);
+            undo.push(() -> {
+                definitions.remove(id);
+                states.remove(id);
+            });
+            return;
+        }
+        if (!c.definition().equals(definitions.get(id))) {
+            throw new IllegalStateException("the definition of channel " + id + " is fixed");
+        }
+        boolean statusChange = next.status() != s.status() || !Objects.equals(next.ownerClientId(), s.ownerClientId());
+        if (next.version() < s.version() || next.checkpointSequence() < s.checkpointSequence()
+                || (statusChange && (!s.status().canTransitionTo(next.status()) || next.version() <= s.version()))) {
+            throw new IllegalStateException("invalid transition " + s.status() + " v" + s.version() + " -> "
+                    + next.status() + " v" + next.version() + " for channel " + id + " of tunnel " + tunnelId);
+        }
+        states.put(id, next);
+        undo.push(() -> states.put(id, s));
+    }
+
+    private static <K, V> void restoreEntry(Map<K, V> map, K key, V old) {
+        if (old == null) {
+            map.remove(key);
+        } else {
+            map.put(key, old);
+        }
+    }
+
+    private void markHeartbeated(String clientId, boolean value) {
+        boolean changed = value ? heartbeated.add(clientId) : heartbeated.remove(clientId);
+        if (changed) {
+            undo.push(() -> {
+                if (value) {
+                    heartbeated.remove(clientId);
+                } else {
+                    heartbeated.add(clientId);
+                }
+            });
+        }
+    }
+
+    private TunnelRecord.Header header() {
+        return new TunnelRecord.Header(stage, expired, disabled, nextClientSerial, changeCount);
     }
 
     private void moveToStage(TunnelStage target) {
@@ -623,8 +829,7 @@ public final class TunnelCoordinator {
             throw new IllegalStateException("invalid stage transition " + stage + " -> " + target);
         }
         log.info("Tunnel {} stage {} -> {}", tunnelId, stage.wireName(), target.wireName());
-        stage = target;
-        changeCount++;
+        transition(header().withStage(target));
     }
 
     private void advanceStage() {
@@ -638,9 +843,8 @@ public final class TunnelCoordinator {
     private void expireOverdueSessions(long nowMillis) {
         List<ClientSession> overdue = clients.values().stream().filter(s -> s.isExpired(nowMillis)).toList();
         for (ClientSession s : overdue) {
-            clients.remove(s.clientId());
-            heartbeated.remove(s.clientId());
-            changeCount++;
+            transition(new TunnelRecord.ClientGone(s.clientId()));
+            markHeartbeated(s.clientId(), false);
             List<String> released = releaseAll(s.clientId());
             log.info("Tunnel {}: client {} expired (no heartbeat since {}), released {}", tunnelId, s.clientId(),
                     s.lastHeartbeatMillis(), released);

@@ -125,7 +125,7 @@ public final class TunnelSnapshotCodec {
         }
     }
 
-    private static void writeChannel(DataOutputStream out, TunnelSnapshot.ChannelEntry e) throws IOException {
+    static void writeChannel(DataOutputStream out, TunnelSnapshot.ChannelEntry e) throws IOException {
         ChannelDefinition d = e.definition();
         ChannelState s = e.state();
         writeString(out, d.channelId());
@@ -146,7 +146,7 @@ public final class TunnelSnapshotCodec {
         out.writeBoolean(s.suspended());
     }
 
-    private static TunnelSnapshot.ChannelEntry readChannel(DataInputStream in, int limit, boolean hasSuspended)
+    static TunnelSnapshot.ChannelEntry readChannel(DataInputStream in, int limit, boolean hasSuspended)
             throws IOException {
         String id = readString(in, limit);
         String kindName = readString(in, limit);
@@ -170,7 +170,7 @@ public final class TunnelSnapshotCodec {
         return new TunnelSnapshot.ChannelEntry(definition, state);
     }
 
-    private static void writeMark(DataOutputStream out, LifecycleMark mark) throws IOException {
+    static void writeMark(DataOutputStream out, LifecycleMark mark) throws IOException {
         out.writeBoolean(mark != null);
         if (mark != null) {
             out.writeLong(mark.atMillis());
@@ -178,17 +178,17 @@ public final class TunnelSnapshotCodec {
         }
     }
 
-    private static LifecycleMark readMark(DataInputStream in, int limit) throws IOException {
+    static LifecycleMark readMark(DataInputStream in, int limit) throws IOException {
         return in.readBoolean() ? new LifecycleMark(in.readLong(), readString(in, limit)) : null;
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    static void writeString(DataOutputStream out, String s) throws IOException {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
         out.write(utf8);
     }
 
-    private static void writeNullableString(DataOutputStream out, String s) throws IOException {
+    static void writeNullableString(DataOutputStream out, String s) throws IOException {
         if (s == null) {
             out.writeInt(-1);
         } else {
@@ -196,7 +196,7 @@ public final class TunnelSnapshotCodec {
         }
     }
 
-    private static String readString(DataInputStream in, int limit) throws IOException {
+    static String readString(DataInputStream in, int limit) throws IOException {
         String s = readNullableString(in, limit);
         if (s == null) {
             throw new IllegalArgumentException("unexpected null string in tunnel snapshot");
@@ -204,7 +204,7 @@ public final class TunnelSnapshotCodec {
         return s;
     }
 
-    private static String readNullableString(DataInputStream in, int limit) throws IOException {
+    static String readNullableString(DataInputStream in, int limit) throws IOException {
         int length = in.readInt();
         if (length == -1) {
             return null;
@@ -218,7 +218,7 @@ public final class TunnelSnapshotCodec {
     }
 
     /** Reads a list size, bounded by the input size so corrupt data cannot trigger huge allocations. */
-    private static int readCount(DataInputStream in, int limit) throws IOException {
+    static int readCount(DataInputStream in, int limit) throws IOException {
         int count = in.readInt();
         if (count < 0 || count > limit) {
             throw new IllegalArgumentException("corrupt element count " + count + " in tunnel snapshot");

@@ -3,9 +3,9 @@
  * of one tunnel, storing checkpoints and advancing the tunnel's stage (Kafka group-coordinator style).
  *
  * <p>Entry point: {@link io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator}, one instance per tunnel, driven
- * by a per-tunnel serial executor in the wiring layer, which also persists
- * {@link io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot}s through a
- * {@link io.tunnelstore.server.tunnel.coordinator.TunnelStateStore}. Design notes: {@code docs/tunnel-coordinator.md}.
+ * by a per-tunnel serial executor in the wiring layer, which stores each call's
+ * {@link io.tunnelstore.server.tunnel.coordinator.TunnelRecord}s before it commits them (commit, then apply).
+ * Design notes: {@code docs/tunnel-coordinator.md}.
  * This package must not depend on the HTTP transport.
  */
 package io.tunnelstore.server.tunnel.coordinator;

@@ -2,6 +2,7 @@ package io.tunnelstore.server.tunnel.coordinator;
 
 import static io.tunnelstore.server.tunnel.coordinator.ChannelStatus.CLOSE;
 import static io.tunnelstore.server.tunnel.coordinator.ChannelStatus.TERMINATED;
+import static io.tunnelstore.server.tunnel.coordinator.Fixtures.TIMEOUT;
 import static io.tunnelstore.server.tunnel.coordinator.Fixtures.baseTunnel;
 import static io.tunnelstore.server.tunnel.coordinator.Fixtures.beat;
 import static io.tunnelstore.server.tunnel.coordinator.Fixtures.channel;
@@ -173,5 +174,36 @@ class CheckpointTest {
         c.checkpoint(20, a, "BaseData_0", ChannelState.FINISHED_TOKEN, 2, TunnelCoordinator.UNKNOWN_COUNT);
 
         assertThat(channel(c, "BaseData_0").consumedCount()).isEqualTo(5);
+    }
+
+    @Test
+    void theOwnersLastCheckpointJustAfterItsOwnShutdownIsAcceptedForTheReleasedVersionOnly() {
+        TunnelCoordinator c = baseTunnel(1);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+        c.checkpoint(1, a, "BaseData_0", "t1", 1);
+        c.shutdown(2, a); // released: CLOSE v2, nobody else to take it
+
+        // the Go SDK's Close(): its last checkpoint lands after ShutdownTunnel
+        assertThat(c.checkpoint(3, a, "BaseData_0", "t2", 2)).isEqualTo(new CheckpointResult.Accepted(2));
+        assertThat(c.getCheckpoint("", "BaseData_0")).isEqualTo(new GetCheckpointResult.Found("t2", 2));
+        assertThat(channel(c, "BaseData_0").version()).isEqualTo(2);
+
+        // once the channel moved on (re-assigned: v3), the old owner is fenced again
+        String b = connect(c, 4, "b");
+        beat(c, 4, b);
+        assertThat(channel(c, "BaseData_0").ownerClientId()).isEqualTo(b);
+        assertThat(error(c.checkpoint(5, a, "BaseData_0", "t3", 3))).isEqualTo(CoordinatorError.RESOURCE_GONE);
+    }
+
+    @Test
+    void aClientThatExpiredInsteadOfShuttingDownGetsNoLateCheckpoint() {
+        TunnelCoordinator c = baseTunnel(1);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+        c.tick(TIMEOUT + 1); // a expired: its channel is released without a shutdown
+
+        assertThat(error(c.checkpoint(TIMEOUT + 2, a, "BaseData_0", "t1", 1)))
+                .isEqualTo(CoordinatorError.RESOURCE_GONE);
     }
 }

@@ -92,8 +92,9 @@ class SnapshotTest {
         String a = connect(c, 0, "a");
         beat(c, 0, a);
         TunnelSnapshot saved = c.snapshot();
-        c.markSaved(saved.changeCount());
+        c.commit();
         assertThat(c.isDirty()).isFalse();
+        assertThat(c.pendingChanges()).isEmpty();
 
         beat(c, 1_000, a);
         c.recordRead("BaseData_0", 10);
@@ -101,7 +102,58 @@ class SnapshotTest {
 
         c.checkpoint(2_000, a, "BaseData_0", "p", 1);
         assertThat(c.isDirty()).isTrue();
-        assertThat(c.changeCount()).isGreaterThan(saved.changeCount());
+        assertThat(c.changeCount()).isEqualTo(saved.changeCount() + 1);
+        // a checkpoint is one channel record (with the consume point that rode along) and the header: O(1)
+        ChannelState after = c.snapshot().channels().get(0).state();
+        assertThat(after.rpoMillis()).isEqualTo(10);
+        assertThat(c.pendingChanges()).containsExactly(
+                new TunnelRecord.Channel(c.snapshot().channels().get(0).definition(), after),
+                new TunnelRecord.Header(TunnelStage.PROCESS_BASE_DATA, null, null, saved.nextClientSerial(),
+                        saved.changeCount() + 1));
+    }
+
+    @Test
+    void rollbackRestoresExactlyTheLastCommittedState() {
+        TunnelCoordinator c = Fixtures.baseTunnel(2);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+        c.checkpoint(10, a, "BaseData_0", "p1", 1);
+        c.commit();
+        TunnelSnapshot committed = c.snapshot();
+        TunnelDescription described = c.describe();
+
+        // a heartbeat, a second client, a checkpoint, a shutdown and an expiry: all undone
+        beat(c, 20, a);
+        String b = connect(c, 30, "b");
+        beat(c, 31, b);
+        c.checkpoint(40, a, "BaseData_0", "p2", 2);
+        c.recordRead("BaseData_1", 99);
+        c.shutdown(50, a);
+        c.expire(60, "test");
+        assertThat(c.isDirty()).isTrue();
+        c.rollback();
+
+        assertThat(c.snapshot()).isEqualTo(committed);
+        assertThat(c.describe()).isEqualTo(described);
+        assertThat(c.isDirty()).isFalse();
+        // and it carries on from there: the next client id is the one the rolled-back connect had taken
+        assertThat(connect(c, 70, "b")).isEqualTo(b);
+        assertThat(c.checkpoint(80, a, "BaseData_0", "p2", 2)).isEqualTo(new CheckpointResult.Accepted(2));
+    }
+
+    @Test
+    void storedRecordsReplayToTheSameState() {
+        TunnelCoordinator before = busyTunnel();
+        List<TunnelRecord> stored = TunnelRecords.of(before.snapshot()).stream()
+                .map(r -> TunnelRecordCodec.decode(TunnelRecordCodec.encode(r))).toList();
+
+        TunnelCoordinator after = TunnelCoordinator.replay(before.tunnelId(), before.type(), stored, 1_000_000,
+                ClientIdGenerator.sequential());
+
+        TunnelSnapshot expected = TunnelCoordinator.restore(before.snapshot(), 1_000_000,
+                ClientIdGenerator.sequential()).snapshot();
+        assertThat(after.snapshot()).isEqualTo(expected);
+        assertThat(after.isDirty()).isFalse();
     }
 
     @Test
