@@ -8,6 +8,7 @@ import java.util.List;
 /**
  * Command line of the harness: {@code BenchMain [--full] [--work-dir DIR] [--only s1,s2]}. Prints the results table
  * and writes {@code results.json} and {@code results.txt} into the work directory (default: a new temporary one).
+ * A work directory left by an earlier run is emptied first; any other non-empty one is refused (exit 2).
  * {@code -Dbench.full=true} is the same as {@code --full}. Exits 1 when a completeness check failed or a scenario
  * errored.
  */
@@ -33,6 +34,14 @@ public final class BenchMain {
         }
         if (workDir == null) {
             workDir = Files.createTempDirectory("tunnelstore-bench-");
+        }
+        try {
+            if (WorkDirectory.prepare(workDir) == WorkDirectory.Outcome.CLEANED_PREVIOUS_RUN) {
+                System.err.println("bench: emptied " + workDir + " (left by an earlier bench run)");
+            }
+        } catch (WorkDirectory.RefusedException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
         }
         BenchConfig config = full ? BenchConfig.full(workDir) : BenchConfig.quick(workDir);
         if (only != null) {

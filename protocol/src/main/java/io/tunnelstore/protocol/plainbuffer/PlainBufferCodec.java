@@ -226,6 +226,37 @@ public final class PlainBufferCodec {
     }
 
     /**
+     * Decodes a single-row field of a request (a row to write, a row key, a range bound) the way the public service
+     * reads it: the header and the first row up to its row checksum, after which only zero bytes may follow.
+     *
+     * <p>Why the padding is tolerated: the official Node.js SDK (npm {@code tablestore} 5.6.5) sizes its output
+     * buffer before writing, over-estimates some cells (one byte per INF_MIN/INF_MAX/AUTO_INCREMENT key value, a
+     * whole phantom cell for an update PUT with a timestamp, five bytes for a delete of one version) and sends the
+     * zero-filled remainder. Anything other than zeros after the row is still rejected, so a second row or garbage
+     * is never silently dropped.
+     */
+    public static PlainRow decodeSingleRowIgnoringZeroPadding(byte[] buffer) {
+        if (buffer == null) {
+            throw new PlainBufferException("PlainBuffer is null");
+        }
+        ByteSource in = new ByteSource(buffer);
+        readHeader(in);
+        if (in.atEnd()) {
+            throw new PlainBufferException("malformed PlainBuffer: header is not followed by any row");
+        }
+        PlainRow row = readRow(in);
+        int rowEnd = in.position();
+        for (int i = rowEnd; i < buffer.length; i++) {
+            if (buffer[i] != 0) {
+                throw new PlainBufferException(String.format(
+                        "expected exactly one row in PlainBuffer but found 0x%02X at offset %d after the row ending at offset %d"
+                                + " (only zero padding may follow it)", buffer[i] & 0xFF, i, rowEnd));
+            }
+        }
+        return row;
+    }
+
+    /**
      * Decodes a key buffer: exactly one row with primary-key cells only, no attribute cells, no delete marker and
      * no extension (GetRow/BatchGetRow keys, GetRange bounds, next_start_primary_key).
      */

@@ -91,7 +91,7 @@ record ReadProjection(ReadSpec spec, boolean primaryKeyOnly, RowFilter filter, S
         table.primaryKeySchema().forEach(s -> pkNames.add(s.getName()));
         Set<String> attributes = new HashSet<>();
         for (String c : r.columnsToGet()) {
-            TableLimits.requireValidName("column", c);
+            ObjectNames.requireColumnName(c);
             if (!pkNames.contains(c)) {
                 attributes.add(c);
             }

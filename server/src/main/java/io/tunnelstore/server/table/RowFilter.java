@@ -2,6 +2,8 @@ package io.tunnelstore.server.table;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.ValueType;
@@ -16,9 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A row filter of the protocol (PROTOCOL.md §4.3): a predicate on a row's attribute cells, used for column
@@ -30,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
  * {@code latest_version_only}, any version) satisfies the comparison. Values of another type than the operand only
  * satisfy CT_NOT_EQUAL. A regex rule applies to STRING values: group 1 of the first match, cast to the rule's type; a
  * value that does not match or cannot be cast satisfies nothing. Composite filters combine with NOT (one operand),
- * AND, OR. Column pagination is not a predicate: it selects columns of a read and is only allowed as the whole
+ * AND, OR. Regexes run on RE2/J ({@link FilterRegex}): linear time, whatever the pattern. Column pagination is not a predicate: it selects columns of a read and is only allowed as the whole
  * filter of a read.
  */
 sealed interface RowFilter {
@@ -96,7 +95,7 @@ sealed interface RowFilter {
                         boolean latestVersionOnly, Pattern regex, VariantType castType) implements RowFilter {
 
         static SingleColumn of(FilterProtos.SingleColumnValueFilter f) {
-            TableLimits.requireValidName("filter column", f.getColumnName());
+            ObjectNames.requireColumnName(f.getColumnName());
             ColumnValue operand;
             try {
                 operand = PlainBufferCodec.decodeValueNoLengthPrefix(f.getColumnValue().toByteArray());
@@ -109,11 +108,7 @@ sealed interface RowFilter {
             Pattern regex = null;
             VariantType cast = null;
             if (f.hasValueTransRule()) {
-                try {
-                    regex = Pattern.compile(f.getValueTransRule().getRegex());
-                } catch (PatternSyntaxException e) {
-                    throw TableErrors.invalid("Invalid filter regex: %s", e.getDescription());
-                }
+                regex = FilterRegex.compile(f.getValueTransRule().getRegex());
                 cast = f.getValueTransRule().hasCastType() ? f.getValueTransRule().getCastType() : VariantType.VT_STRING;
             }
             return new SingleColumn(f.getComparator(), f.getColumnName(), operand, f.getFilterIfMissing(),

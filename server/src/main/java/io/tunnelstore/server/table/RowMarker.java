@@ -7,7 +7,7 @@ import java.util.List;
  * The hidden cell that makes a row exist even when it has no attribute column (a PutRow with only the primary key,
  * or an UpdateRow that deleted the last column): every PutRow and UpdateRow writes it at the commit time, DeleteRow
  * removes it with the row. Its column name is the empty string, which no user column can have
- * ({@link TableLimits#requireValidName}), and it sorts before every other column.
+ * ({@link ObjectNames}), and it sorts before every other column.
  *
  * <p>Readers must never show it: row reads, filters and conditions, base-data records and change records all work
  * on {@link #attributes(List)}. Stateless.

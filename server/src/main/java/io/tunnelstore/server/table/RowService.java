@@ -343,11 +343,14 @@ final class RowService {
     // ------------------------------------------------------------------ helpers
 
     private static PrimaryKey decodeKey(ByteString bytes) {
+        PrimaryKey key;
         try {
-            return PlainBufferCodec.decodeSingleRow(bytes.toByteArray()).primaryKey();
+            key = PlainBufferCodec.decodeSingleRowIgnoringZeroPadding(bytes.toByteArray()).primaryKey();
         } catch (PlainBufferException e) {
             throw TableErrors.invalid("Invalid primary key: %s", e.getMessage());
         }
+        key.columns().forEach(c -> ObjectNames.requireColumnName(c.name()));
+        return key;
     }
 
     private static RowInBatchGetRowResponse failedGet(OtsException e) {

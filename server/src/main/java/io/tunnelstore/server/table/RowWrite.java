@@ -79,17 +79,18 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         }
         List<String> returnColumns = returnContent == null ? List.of() : returnContent.getReturnColumnNamesList();
         for (String c : returnColumns) {
-            TableLimits.requireValidName("return column", c);
+            ObjectNames.requireColumnName(c);
         }
         if (rowBytes.size() > TableLimits.MAX_ROW_WRITE_BYTES) {
             throw TableErrors.invalid("The row is larger than %d bytes.", TableLimits.MAX_ROW_WRITE_BYTES);
         }
         PlainRow row;
         try {
-            row = PlainBufferCodec.decodeSingleRow(rowBytes.toByteArray());
+            row = PlainBufferCodec.decodeSingleRowIgnoringZeroPadding(rowBytes.toByteArray());
         } catch (PlainBufferException e) {
             throw TableErrors.invalid("Invalid row: %s", e.getMessage());
         }
+        row.primaryKey().columns().forEach(c -> ObjectNames.requireColumnName(c.name()));
         if (type == OperationType.PUT) {
             PrimaryKeyValidator.requirePutKey(table, row.primaryKey());
         } else {
@@ -153,7 +154,7 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         table.primaryKeySchema().forEach(s -> pkNames.add(s.getName()));
         long maxDeviationMillis = table.deviationSeconds() * 1000L;
         for (Cell c : row.cells()) {
-            TableLimits.requireValidName("column", c.name());
+            ObjectNames.requireColumnName(c.name());
             if (pkNames.contains(c.name())) {
                 throw TableErrors.invalid("Duplicated attribute column name with primary key column: %s.", c.name());
             }

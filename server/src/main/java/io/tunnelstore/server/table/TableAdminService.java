@@ -152,7 +152,7 @@ final class TableAdminService {
     // ------------------------------------------------------------------ validation
 
     private static TableMeta validateMeta(TableMeta meta) {
-        TableLimits.requireValidName("table", meta.getTableName());
+        ObjectNames.requireTableName(meta.getTableName());
         int n = meta.getPrimaryKeyCount();
         if (n < TableLimits.MIN_PK_COLUMNS || n > TableLimits.MAX_PK_COLUMNS) {
             throw TableErrors.invalid("The number of primary key columns must be in range: [1, %d].",
@@ -161,7 +161,7 @@ final class TableAdminService {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < n; i++) {
             PrimaryKeySchema pk = meta.getPrimaryKey(i);
-            TableLimits.requireValidName("primary key column", pk.getName());
+            ObjectNames.requireColumnName(pk.getName());
             if (!names.add(pk.getName())) {
                 throw TableErrors.invalid("Duplicated primary key name: %s.", pk.getName());
             }
@@ -175,7 +175,7 @@ final class TableAdminService {
             throw TableErrors.invalid("A table can have at most one auto-increment primary key column.");
         }
         for (DefinedColumnSchema c : meta.getDefinedColumnList()) {
-            TableLimits.requireValidName("defined column", c.getName());
+            ObjectNames.requireColumnName(c.getName());
             if (!names.add(c.getName())) {
                 throw TableErrors.invalid("Duplicated column name: %s.", c.getName());
             }
@@ -217,7 +217,7 @@ final class TableAdminService {
                     StreamSettings.MAX_EXPIRATION_HOURS, hours);
         }
         for (String c : spec.getColumnsToGetList()) {
-            TableLimits.requireValidName("stream column", c);
+            ObjectNames.requireColumnName(c);
         }
         List<String> origin = spec.getColumnsToGetCount() > 0 || current == null || !current.enabled()
                 ? spec.getColumnsToGetList() : current.originColumns();

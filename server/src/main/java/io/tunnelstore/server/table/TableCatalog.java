@@ -91,11 +91,14 @@ public final class TableCatalog {
     }
 
     /**
-     * The table.
+     * The table. Every request that names a table reaches it through here, so a name no table can have is answered
+     * as the public service answers it, before any lookup.
      *
-     * @throws io.tunnelstore.protocol.errors.OtsException OTSObjectNotExist when it does not exist
+     * @throws io.tunnelstore.protocol.errors.OtsException OTSParameterInvalid {@code Invalid table name: '…'.} for a
+     *     name that breaks the naming rule ({@link ObjectNames}); OTSObjectNotExist when the table does not exist
      */
     public TableDescriptor require(String instance, String tableName) {
+        ObjectNames.requireTableName(tableName);
         TableDescriptor d = tables.get(key(instance, tableName));
         if (d == null) {
             throw TableErrors.tableNotFound(tableName);

@@ -1,9 +1,6 @@
 package io.tunnelstore.server.table;
 
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
-
-/** Limits of the public service that we enforce (PROTOCOL.md §7), and name validation. Stateless. */
+/** Limits of the public service that we enforce (PROTOCOL.md §7); names: {@link ObjectNames}. Stateless. */
 final class TableLimits {
 
     static final int MIN_PK_COLUMNS = 1;
@@ -18,25 +15,9 @@ final class TableLimits {
     static final int MAX_ROW_WRITE_BYTES = 4 * 1024 * 1024;
     static final int MAX_RANGE_ROWS = 5000;
     static final int MAX_RANGE_BYTES = 4 * 1024 * 1024;
-    static final int MAX_NAME_BYTES = 255;
 
     static final int DEFAULT_MAX_VERSIONS = 1;
     static final long DEFAULT_DEVIATION_SECONDS = 86_400;
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
     private TableLimits() {}
-
-    static boolean isValidName(String name) {
-        return name != null && !name.isEmpty() && name.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES
-                && NAME.matcher(name).matches();
-    }
-
-    /** @throws io.tunnelstore.protocol.errors.OtsException OTSParameterInvalid when {@code name} is not valid */
-    static void requireValidName(String what, String name) {
-        if (!isValidName(name)) {
-            throw TableErrors.invalid("Invalid %s name: '%s' (1-255 bytes of [A-Za-z0-9_], not starting with a digit).",
-                    what, name);
-        }
-    }
 }

@@ -13,6 +13,7 @@ import io.tunnelstore.protocol.pb.TunnelProtos.ListTunnelResponse;
 import io.tunnelstore.protocol.pb.TunnelProtos.StartOffsetFlag;
 import io.tunnelstore.protocol.pb.TunnelProtos.StreamTunnelConfig;
 import io.tunnelstore.protocol.pb.TunnelProtos.TunnelInfo;
+import io.tunnelstore.server.table.ObjectNames;
 import io.tunnelstore.server.table.StreamSettings;
 import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.table.TableDescriptor;
@@ -79,9 +80,10 @@ final class TunnelAdmin {
         TunnelProtos.Tunnel t = request.getTunnel();
         String tableName = t.getTableName();
         String name = t.getTunnelName();
-        if (name.isEmpty()) {
-            throw TunnelErrors.invalid("tunnel name must not be empty");
-        }
+        // Names follow the table naming rule, so a name never carries markup, line breaks or control characters
+        // into logs, metrics or the console, and always fits the stored tunnel record.
+        ObjectNames.requireTableName(tableName);
+        ObjectNames.requireTunnelName(name);
         TunnelType type;
         try {
             type = TunnelType.fromWireNumber(t.getTunnelType().getNumber());
@@ -186,8 +188,7 @@ final class TunnelAdmin {
         CompletionStage<Void> removed;
         String tunnelId;
         synchronized (this) {
-            TunnelRuntime rt = registry.findByName(instance, request.getTableName(), request.getTunnelName())
-                    .orElseThrow(() -> TunnelErrors.tunnelNotExist(request.getTunnelName()));
+            TunnelRuntime rt = requireByName(instance, request.getTableName(), request.getTunnelName());
             if (request.hasTunnelId() && !request.getTunnelId().isEmpty()
                     && !request.getTunnelId().equals(rt.tunnelId())) {
                 throw TunnelErrors.tunnelNotExist(request.getTunnelId());
@@ -205,6 +206,9 @@ final class TunnelAdmin {
 
     CompletionStage<ListTunnelResponse> list(String instance, ListTunnelRequest request) {
         String table = request.getTableName().isEmpty() ? null : request.getTableName();
+        if (table != null) {
+            ObjectNames.requireTableName(table);
+        }
         if (table != null && catalog.find(instance, table).isEmpty()) {
             throw TunnelErrors.tableNotExist(table);
         }
@@ -223,8 +227,7 @@ final class TunnelAdmin {
     }
 
     CompletionStage<DescribeTunnelResponse> describe(String instance, DescribeTunnelRequest request) {
-        TunnelRuntime rt = registry.findByName(instance, request.getTableName(), request.getTunnelName())
-                .orElseThrow(() -> TunnelErrors.tunnelNotExist(request.getTunnelName()));
+        TunnelRuntime rt = requireByName(instance, request.getTableName(), request.getTunnelName());
         return rt.call(TunnelCoordinator::describe).thenApply(d -> {
             DescribeTunnelResponse.Builder out = describeResponse(rt.definition(), d).toBuilder()
                     .setTunnelstoreRebaseline(rt.definition().rebaseline());
@@ -249,6 +252,19 @@ final class TunnelAdmin {
         return catalog.findById(def.tableId()).filter(t -> t.stream().enabled())
                 .map(t -> java.util.OptionalLong.of(t.stream().expirationMillis()))
                 .orElse(java.util.OptionalLong.empty());
+    }
+
+    /**
+     * The tunnel with this name. A name that breaks the naming rule gets the invalid-name error rather than "not
+     * exist" — but only when no such tunnel is stored, so a tunnel created before names were checked can still be
+     * described and deleted.
+     */
+    private TunnelRuntime requireByName(String instance, String tableName, String tunnelName) {
+        return registry.findByName(instance, tableName, tunnelName).orElseThrow(() -> {
+            ObjectNames.requireTableName(tableName);
+            ObjectNames.requireTunnelName(tunnelName);
+            return TunnelErrors.tunnelNotExist(tunnelName);
+        });
     }
 
     static DescribeTunnelResponse describeResponse(TunnelDefinition def, TunnelDescription d) {

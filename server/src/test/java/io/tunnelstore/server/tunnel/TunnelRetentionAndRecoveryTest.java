@@ -95,13 +95,13 @@ class TunnelRetentionAndRecoveryTest {
 
     @Test
     void aShardTrimmedEmptyBeforeTheTunnelExistedIsNoLoss() {
-        TableDescriptor table = t.createTable("old-data", 1);
+        TableDescriptor table = t.createTable("old_data", 1);
         t.put(table, 1, 1);
         t.put(table, 2, 2);
         t.advance(Duration.ofHours(2));
         assertThat(t.storage.trimLog(table.tableId(), 1, (t.clock.millis() - 3_600_000L) * 1000)).isEqualTo(2);
         // created on an empty (fully trimmed) shard: its start sequence cannot be known exactly
-        String tunnel = t.create("old-data", "s", TunnelType.Stream, null);
+        String tunnel = t.create("old_data", "s", TunnelType.Stream, null);
         t.advance(Duration.ofMinutes(1));
         t.put(table, 3, 3);
 
