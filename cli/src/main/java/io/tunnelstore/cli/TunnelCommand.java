@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         description = "Manage, consume and watch tunnels on a running server.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {TunnelCreateCommand.class, TunnelListCommand.class, TunnelDescribeCommand.class,
-                TunnelDeleteCommand.class, TunnelConsumeCommand.class, TunnelWatchCommand.class})
+                TunnelDeleteCommand.class, TunnelConsumeCommand.class, TunnelWatchCommand.class,
+                TunnelHistoryCommand.class})
 final class TunnelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

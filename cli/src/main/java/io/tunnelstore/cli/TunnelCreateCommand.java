@@ -39,6 +39,12 @@ final class TunnelCreateCommand extends ClientCommand {
             description = "Where the stream part starts (default: latest).")
     TunnelStreamConfig.StartFrom from;
 
+    @Option(names = "--rebaseline", negatable = true,
+            description = "Re-baseline a stream channel that fell behind retention instead of skipping the trimmed "
+                    + "changes (Tunnelstore extension; default: the server's, on). --no-rebaseline keeps the "
+                    + "public service's behaviour.")
+    Boolean rebaseline;
+
     @Option(names = "--start", paramLabel = "TIME", converter = TimeConverter.class,
             description = "Start of the stream range (inclusive): ISO-8601 instant or epoch milliseconds.")
     Instant start;
@@ -51,7 +57,7 @@ final class TunnelCreateCommand extends ClientCommand {
     int run() {
         CreateTunnelRequest request;
         try {
-            request = new CreateTunnelRequest(table, tunnel, type, streamConfig());
+            request = new CreateTunnelRequest(table, tunnel, type, streamConfig(), rebaseline);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

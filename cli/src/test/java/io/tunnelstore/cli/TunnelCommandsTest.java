@@ -180,4 +180,17 @@ class TunnelCommandsTest {
         assertThat(r.cliErrLines().get(0)).startsWith("tunnelstore tunnel consume: tunnel not exist")
                 .contains("code OTSParameterInvalid");
     }
+
+    @Test
+    void createWithoutRebaselineAndAnEmptyHistory() {
+        server.run("table", "create", "plain", "--pk", "id:integer", "--stream-hours", "24");
+        CliRun.Result created = server.run("tunnel", "create", "plain", "old-style", "--type", "stream",
+                "--no-rebaseline");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        CliRun.Result history = server.run("tunnel", "history", "plain", "old-style");
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        assertThat(history.outLines()).containsExactly("TIME  KIND  CHANNEL  BY  DETAIL");
+        CliRun.Result json = server.run("tunnel", "history", "plain", "old-style", "-o", "json");
+        assertThat(json.out().trim()).isEqualTo("[]");
+    }
 }

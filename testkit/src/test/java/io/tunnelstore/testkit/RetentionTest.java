@@ -110,6 +110,14 @@ class RetentionTest {
                 "row 3", "row 4", "row 5", "row 6", "end resume 7");
         Rows.put(tables, "orders", 7, 7);
         assertThat(take(seen, 1)).containsExactly("change 7");
+        // our SDK reads DescribeTunnel's history extension
+        io.tunnelstore.client.TunnelDescription d = ts.directTunnelClient().describeTunnel("orders", "sync");
+        assertThat(d.rebaseline()).isTrue();
+        assertThat(d.history()).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo("REBASELINE");
+            assertThat(e.channelId()).isEqualTo("Stream_1");
+            assertThat(e.actor()).isEqualTo("server");
+        });
     }
 
     /** The next {@code n} items, waiting up to {@link #WAIT} in all. */

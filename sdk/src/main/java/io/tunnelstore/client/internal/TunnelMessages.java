@@ -80,8 +80,17 @@ public final class TunnelMessages {
                     c.hasChannelRpo() ? fromNanos(c.getChannelRpo()) : null,
                     c.getChannelCount()));
         }
+        List<io.tunnelstore.client.TunnelHistoryEvent> history = new ArrayList<>();
+        for (TunnelProtos.TunnelstoreEvent e : r.getTunnelstoreEventsList()) {
+            history.add(new io.tunnelstore.client.TunnelHistoryEvent(Instant.ofEpochMilli(e.getAtMillis()),
+                    e.getKind(), e.getChannelId().isEmpty() ? null : e.getChannelId(), e.getDetail(),
+                    e.getActor().isEmpty() ? null : e.getActor()));
+        }
         return new TunnelDescription(tunnelInfo(r.getTunnel()), channels,
-                r.hasTunnelRpo() ? fromNanos(r.getTunnelRpo()) : null);
+                r.hasTunnelRpo() ? fromNanos(r.getTunnelRpo()) : null, history,
+                r.hasTunnelstoreTimeUntilLossMs() ? java.time.Duration.ofMillis(r.getTunnelstoreTimeUntilLossMs())
+                        : null,
+                r.hasTunnelstoreRebaseline() ? r.getTunnelstoreRebaseline() : null);
     }
 
     /** Nanoseconds since the epoch → instant; 0 (or negative) means "not set". */

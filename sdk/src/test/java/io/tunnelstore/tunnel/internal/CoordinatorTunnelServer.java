@@ -206,7 +206,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
 
     /** Ends a client's session on the server as a timeout would (its channels become CLOSE, version + 1). */
     public synchronized void expireClient(String clientId) {
-        coordinator.shutdown(clock.getAsLong(), clientId);
+        coordinator.evict(clock.getAsLong(), clientId); // a timeout, not a shutdown (no late checkpoint)
     }
 
     /** An operator moves a stream channel's checkpoint to {@code token} (the sequence is bumped). */

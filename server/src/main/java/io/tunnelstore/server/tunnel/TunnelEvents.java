@@ -84,7 +84,9 @@ final class TunnelEvents {
         for (MetaEntry m : storage.scanMeta(prefix(instance, tunnelId))) {
             batch.delete(m.key());
         }
-        storage.writeMeta(batch);
+        if (!batch.isEmpty()) {
+            storage.writeMeta(batch);
+        }
     }
 
     private static byte[] encode(Event e) {

@@ -172,13 +172,14 @@ class ConsoleApiTest {
                 + "\"type\":\"Stream\",\"stage\":\"ProcessStream\",\"expired\":false,\"createTime\":" + createdAt
                 + ",\"rpo\":null,\"channelCount\":1,\"channelsByStatus\":{\"WAIT\":1},\"baseProgressPercent\":null,"
                 + "\"consumed\":0,\"lagRecords\":7,\"lagMillis\":90000,"
-                + "\"dataLossInMillis\":" + (Duration.ofHours(168).toMillis() - 90_000) + ",\"clients\":0";
+                + "\"dataLossInMillis\":" + (Duration.ofHours(168).toMillis() - 90_000)
+                + ",\"forecastLossInMillis\":null,\"rebaselines\":0,\"dataLosses\":0,\"clients\":0";
         assertThat(get("/console/api/instances/" + I + "/tunnels", cookie).body())
                 .isEqualTo("{\"instance\":\"monitored\",\"tunnels\":[" + summary + "}]}");
         assertThat(get("/console/api/instances/" + I + "/tunnels?table=other", cookie).body())
                 .isEqualTo("{\"instance\":\"monitored\",\"tunnels\":[]}");
         assertThat(get("/console/api/instances/" + I + "/tunnels/" + tunnelId, cookie).body()).isEqualTo(
-                summary + ",\"channels\":[{\"channelId\":\"" + channelId + "\",\"type\":\"Stream\","
+                summary + ",\"history\":[],\"channels\":[{\"channelId\":\"" + channelId + "\",\"type\":\"Stream\","
                         + "\"status\":\"WAIT\",\"owner\":null,\"rpo\":null,\"consumed\":0,\"lagRecords\":7,"
                         + "\"lagMillis\":90000}],\"sampledAt\":" + now + "}");
         // two samples 10 s apart, 7 change-log records in between: 0.7 writes/s, nothing consumed

@@ -138,6 +138,36 @@ class GoSdkTunnelWireTest {
     }
 
     @Test
+    void checkpointAndShutdownSentConcurrentlyAsGoCloseDoesBothSucceed() throws Exception {
+        String tunnel = ots.tunnels.createTunnel(new CreateTunnelRequest("closing", "go-race", TunnelType.Stream))
+                .getTunnelId();
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String client = connect(tunnel);
+                assertThat(heartbeat(tunnel, client, List.of())).hasSize(1);
+                TunnelProtos.GetCheckpointResponse cp = getCheckpoint(tunnel, client, "Stream_1");
+                long next = cp.getSequenceNumber() + 1;
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.Future<RawHttpClient.Response> checkpoint = senders.submit(() -> {
+                    together.await();
+                    return rawCheckpoint(tunnel, client, "Stream_1", cp.getCheckpoint(), next);
+                });
+                java.util.concurrent.Future<RawHttpClient.Response> shutdown = senders.submit(() -> {
+                    together.await();
+                    return shutdown(tunnel, client);
+                });
+                assertThat(checkpoint.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).as("round %d", round)
+                        .isEqualTo(200);
+                assertThat(shutdown.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+                assertThat(getCheckpoint(tunnel, client, "Stream_1").getSequenceNumber()).isEqualTo(next);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    @Test
     void aLateCheckpointIsStillFencedAgainstOtherClientsAndNewerVersions() throws Exception {
         String tunnel = ots.tunnels.createTunnel(new CreateTunnelRequest("closing", "go-fence", TunnelType.Stream))
                 .getTunnelId();

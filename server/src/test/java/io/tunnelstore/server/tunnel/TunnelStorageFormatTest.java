@@ -59,8 +59,9 @@ class TunnelStorageFormatTest {
 
         t.restartModule();
 
-        // migrated: the definition is rewritten in format 2 and the state is stored per record
-        assertThat(t.storage.getMeta(key)).hasValueSatisfying(v -> assertThat(v[0]).isEqualTo((byte) 2));
+        // migrated: the definition is rewritten in the current format (3: format 2 + base snapshot id and
+        // re-baseline flag) and the state is stored per record
+        assertThat(t.storage.getMeta(key)).hasValueSatisfying(v -> assertThat(v[0]).isEqualTo((byte) 3));
         assertThat(t.storage.scanMeta(TunnelStore.stateKeyPrefix(tunnel))).extracting(MetaEntry::key)
                 .containsExactly(TunnelStore.stateKeyPrefix(tunnel) + "c/Stream_1",
                         TunnelStore.stateKeyPrefix(tunnel) + "h",
@@ -137,5 +138,27 @@ class TunnelStorageFormatTest {
                 .isInstanceOf(TunnelStore.UnreadableTunnelException.class)
                 .hasMessageStartingWith("stored tunnel tunnel/inproc/" + tunnel + " cannot be decoded (");
         assertThat(t.storage.getMeta(recordKey)).hasValueSatisfying(v -> assertThat(v).containsExactly('C', 1, 0));
+    }
+
+    @Test
+    void theServerRefusesToStartOnAnUndecodableTunnelWithAMessageNamingIt() {
+        Path data = dir.resolve("server-data");
+        try (io.tunnelstore.storage.StorageEngine engine = io.tunnelstore.storage.rocksdb.RocksDbStorageEngine.open(
+                data, io.tunnelstore.storage.StorageOptions.builder().syncWrites(false).build())) {
+            engine.writeMeta(new MetaBatch().put("tunnel/inst/broken-tunnel", new byte[] {7}));
+        }
+        io.tunnelstore.server.TunnelstoreServer server = io.tunnelstore.server.TunnelstoreServer.builder(
+                        io.tunnelstore.server.ServerConfig.builder().host("127.0.0.1").port(0).dataDir(data)
+                                .instanceNames(List.of("inst")).adminKey("ak", "sk").syncWrites(false).build())
+                .module(io.tunnelstore.server.table.TableModule::new)
+                .module(TunnelModule::new)
+                .console(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .build();
+
+        assertThatThrownBy(server::start).isInstanceOf(io.tunnelstore.server.ServerStartException.class)
+                .hasMessageStartingWith("Cannot start Tunnelstore: stored tunnel tunnel/inst/broken-tunnel cannot be "
+                        + "decoded (unknown stored tunnel version 7); the server does not start rather than drop the "
+                        + "tunnel and its checkpoints");
+        server.close();
     }
 }

@@ -379,6 +379,24 @@ public final class TunnelCoordinator {
     }
 
     /**
+     * Ends a client's session now, exactly as a heartbeat timeout would (an operator's eviction): its channels are
+     * released and re-assigned, its id gets RESOURCE_GONE from now on, and — unlike {@link #shutdown} — no late
+     * checkpoint of it is accepted.
+     *
+     * @return false (and nothing changed) for an unknown or already expired client
+     */
+    public boolean evict(long nowMillis, String clientId) {
+        expireOverdueSessions(nowMillis);
+        ClientSession s = clients.get(clientId);
+        if (s == null) {
+            return false;
+        }
+        endSession(s, "evicted");
+        rebalance(null, Map.of());
+        return true;
+    }
+
+    /**
      * Timer entry point: expires sessions whose last heartbeat is older than their timeout (their channels become
      * re-assignable and their ids get RESOURCE_GONE from now on) and rebalances. Call it at
      * {@link #nextDeadlineMillis()} or periodically.
@@ -843,12 +861,16 @@ public final class TunnelCoordinator {
     private void expireOverdueSessions(long nowMillis) {
         List<ClientSession> overdue = clients.values().stream().filter(s -> s.isExpired(nowMillis)).toList();
         for (ClientSession s : overdue) {
-            transition(new TunnelRecord.ClientGone(s.clientId()));
-            markHeartbeated(s.clientId(), false);
-            List<String> released = releaseAll(s.clientId());
-            log.info("Tunnel {}: client {} expired (no heartbeat since {}), released {}", tunnelId, s.clientId(),
-                    s.lastHeartbeatMillis(), released);
+            endSession(s, "expired (no heartbeat since " + s.lastHeartbeatMillis() + ")");
         }
+    }
+
+    /** Ends a session as a timeout does: the client is gone and its channels are released (CLOSE, version+1). */
+    private void endSession(ClientSession s, String why) {
+        transition(new TunnelRecord.ClientGone(s.clientId()));
+        markHeartbeated(s.clientId(), false);
+        List<String> released = releaseAll(s.clientId());
+        log.info("Tunnel {}: client {} {}, released {}", tunnelId, s.clientId(), why, released);
     }
 
     private List<String> releaseAll(String clientId) {

@@ -206,4 +206,18 @@ class CheckpointTest {
         assertThat(error(c.checkpoint(TIMEOUT + 2, a, "BaseData_0", "t1", 1)))
                 .isEqualTo(CoordinatorError.RESOURCE_GONE);
     }
+
+    @Test
+    void anEvictedClientIsGoneLikeAnExpiredOneAndGetsNoLateCheckpoint() {
+        TunnelCoordinator c = baseTunnel(1);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+
+        assertThat(c.evict(1, a)).isTrue();
+        assertThat(c.evict(1, a)).isFalse();
+        assertThat(channel(c, "BaseData_0").ownerClientId()).isNull();
+        assertThat(channel(c, "BaseData_0").version()).isEqualTo(2);
+        assertThat(error(c.checkpoint(2, a, "BaseData_0", "t1", 1))).isEqualTo(CoordinatorError.RESOURCE_GONE);
+        assertThat(error(c.heartbeat(3, a, List.of()))).isEqualTo(CoordinatorError.RESOURCE_GONE);
+    }
 }
