@@ -126,7 +126,8 @@ class TableCommandsTest {
 
         CliRun.Result get = server.run("table", "get", "no_such_table", "--pk", "id=1");
         assertThat(get.exitCode()).isEqualTo(1);
-        assertThat(get.cliErrLines().get(0)).startsWith("tunnelstore table get: Requested table does not exist.").contains("code OTSObjectNotExist");
+        assertThat(get.cliErrLines().get(0)).startsWith("tunnelstore table get: Requested table does not exist.")
+                .contains("code OTSObjectNotExist");
     }
 
     @Test

@@ -92,7 +92,11 @@ class ErrorTableTest {
         for (i += 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
             Matcher m = ROW.matcher(lines.get(i));
             assertThat(m.matches()).as("table row %s", lines.get(i)).isTrue();
-            rows.add(new Row(m.group(1), Integer.parseInt(m.group(2)), m.group(3).replace("\\|", "|")));
+            String message = m.group(3);
+            if (message.startsWith("` ") && message.endsWith(" `")) { // ``a message with `backticks` in it``
+                message = message.substring(2, message.length() - 2);
+            }
+            rows.add(new Row(m.group(1), Integer.parseInt(m.group(2)), message.replace("\\|", "|")));
         }
         return rows;
     }

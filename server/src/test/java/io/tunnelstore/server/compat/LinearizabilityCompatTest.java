@@ -56,8 +56,8 @@ class LinearizabilityCompatTest {
 
     private static final Logger log = LoggerFactory.getLogger(LinearizabilityCompatTest.class);
     private static final boolean LARGE = Boolean.getBoolean("tunnelstore.linearizability.large");
-    private static final int CLIENTS = LARGE ? 16 : 6;
-    private static final int OPS_PER_CLIENT = LARGE ? 1_000 : 60;
+    private static final int CLIENTS = Integer.getInteger("tunnelstore.linearizability.clients", LARGE ? 12 : 6);
+    private static final int OPS_PER_CLIENT = Integer.getInteger("tunnelstore.linearizability.ops", LARGE ? 500 : 60);
     private static final int ROWS = LARGE ? 4 : 3;
     private static final String TABLE = "linear";
 

@@ -71,7 +71,7 @@ class PartitionSplitAdminTest {
     void badSplitsAreRejectedAndChangeNothing() {
         put(1);
         assertError(() -> ots.tables.splitPartition(INSTANCE, "nope", 0, Optional.empty()),
-                ErrorCode.OBJECT_NOT_EXIST, "nope");
+                ErrorCode.OBJECT_NOT_EXIST, "Requested table does not exist.");
         assertError(() -> ots.tables.splitPartition(INSTANCE, "t", 1, Optional.empty()),
                 ErrorCode.PARAMETER_INVALID, "has no partition 1");
         assertError(() -> ots.tables.splitPartition(INSTANCE, "t", 0, Optional.of(ColumnValue.ofString("a"))),
