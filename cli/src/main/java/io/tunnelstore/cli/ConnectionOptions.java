@@ -48,6 +48,11 @@ final class ConnectionOptions {
                     + "PT0S disables retries (default: ${DEFAULT-VALUE}).")
     Duration retryFor;
 
+    @Option(names = "--trust-cert", paramLabel = "PEM",
+            description = "For an https endpoint: trust the certificate(s) in this PEM file, e.g. the one "
+                    + "'tunnelstore server --tls-self-signed' prints (default: the system trust store).")
+    java.nio.file.Path trustCert;
+
     /**
      * The client settings. Retries stop after {@code --retry-for}, and never later than half the call timeout, so
      * that a refused connection is reported as such (not as a timeout) and quickly.
@@ -69,7 +74,11 @@ final class ConnectionOptions {
             retryBudget = retryFor;
         }
         try {
-            return ClientConfig.builder()
+            ClientConfig.Builder builder = ClientConfig.builder();
+            if (trustCert != null) {
+                builder.trustCertificate(trustCert);
+            }
+            return builder
                     .endpoint(endpoint)
                     .instanceName(instance)
                     .credentials(credentials)

@@ -1,22 +1,31 @@
 package io.tunnelstore.cli;
 
 import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.TlsSettings;
 import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.http.ConnectionLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code tunnelstore server}: runs the server in the foreground on the embedded engine until SIGTERM or Ctrl-C.
  * This is a stable contract other tools script against: when ready it prints
- * {@code endpoint=http://H:P instance=NAME} (one line per instance).
+ * {@code endpoint=http://H:P instance=NAME} (one line per instance; {@code https://} with TLS, preceded by
+ * {@code tls certificate=FILE sha256=FINGERPRINT ...}).
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"Run the Tunnelstore server in the foreground on the embedded (RocksDB) engine.",
-                "Prints 'endpoint=http://HOST:PORT instance=NAME' when ready; stops cleanly on SIGTERM / Ctrl-C.",
+                "Prints 'endpoint=http://HOST:PORT instance=NAME' when ready (https:// with TLS); stops cleanly on "
+                        + "SIGTERM / Ctrl-C.",
                 "If OTS_AK_ENV and OTS_SK_ENV are set, that key pair is an administrator key of every instance;",
                 "otherwise a key pair is generated at first start, kept in the data directory and printed once."})
 final class ServerCommand implements Callable<Integer> {
@@ -37,12 +46,55 @@ final class ServerCommand implements Callable<Integer> {
             description = "Instance name(s), comma-separated (default: ${DEFAULT-VALUE}).")
     List<String> instances;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Serve https with this certificate chain (PEM, leaf first); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM",
+            description = "The unencrypted private key (PEM: PKCS#8, RSA or EC) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed",
+            description = {"Serve https with a self-signed certificate for development, generated at first start "
+                    + "and kept in DATA_DIR/tls/ (valid for localhost, 127.0.0.1, ::1 and --host).",
+                    "Its file and SHA-256 fingerprint are printed; clients must trust it."})
+    boolean tlsSelfSigned;
+
+    @Option(names = "--max-connections", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_CONNECTIONS,
+            paramLabel = "N", description = "Open connections at most; more are closed at once (default: "
+                    + "${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-buffered-body-mib", defaultValue = "128", paramLabel = "MIB",
+            description = "Request bodies held in memory across all connections, in MiB; requests above it get "
+                    + "503 OTSServerBusy (default: ${DEFAULT-VALUE}).")
+    int maxBufferedBodyMib;
+
+    @Option(names = "--header-timeout", defaultValue = "20", paramLabel = "SECONDS",
+            description = "Time from a request's first byte to the end of its headers (default: ${DEFAULT-VALUE}).")
+    int headerTimeoutSeconds;
+
+    @Option(names = "--body-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "Time from the end of the headers to the last body byte (default: ${DEFAULT-VALUE}).")
+    int bodyTimeoutSeconds;
+
+    @Option(names = "--idle-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long a connection with no request in progress may stay silent (default: "
+                    + "${DEFAULT-VALUE}).")
+    int idleTimeoutSeconds;
+
+    @Option(names = "--max-clock-skew", defaultValue = "" + ServerConfig.DEFAULT_MAX_CLOCK_SKEW_MINUTES * 60,
+            paramLabel = "SECONDS", description = "Allowed difference between a request's x-ots-date and the server "
+                    + "clock; 0 turns the check off (captured requests can then be replayed) (default: "
+                    + "${DEFAULT-VALUE}).")
+    int maxClockSkewSeconds;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config = ServerConfig.builder()
-                .host(host).port(port).dataDir(dataDir).instanceNames(instances)
-                .adminKeyFromEnvironment(System.getenv())
-                .build();
+        ServerConfig config = config(System.getenv());
         TunnelstoreServer server = StandardModules.server(config).build();
         CountDownLatch stopped = new CountDownLatch(1);
         // The JVM runs shutdown hooks on SIGTERM and SIGINT (Ctrl-C): close the server there so storage is flushed.
@@ -54,5 +106,48 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The server configuration the flags describe.
+     *
+     * @throws ParameterException (exit code 2) for inconsistent TLS flags or an out-of-range value
+     */
+    ServerConfig config(Map<String, String> environment) {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw usage("--tls-cert and --tls-key go together");
+        }
+        if (tlsSelfSigned && tlsCert != null) {
+            throw usage("use either --tls-self-signed or --tls-cert/--tls-key, not both");
+        }
+        if (maxClockSkewSeconds < 0) {
+            throw usage("--max-clock-skew must not be negative, got " + maxClockSkewSeconds);
+        }
+        try {
+            ConnectionLimits limits = new ConnectionLimits(maxConnections, (long) maxBufferedBodyMib << 20,
+                    Duration.ofSeconds(headerTimeoutSeconds), Duration.ofSeconds(bodyTimeoutSeconds),
+                    Duration.ofSeconds(idleTimeoutSeconds));
+            ServerConfig.Builder builder = ServerConfig.builder()
+                    .host(host).port(port).dataDir(dataDir).instanceNames(instances)
+                    .adminKeyFromEnvironment(environment)
+                    .connectionLimits(limits);
+            if (tlsSelfSigned) {
+                builder.tls(TlsSettings.selfSigned(host));
+            } else if (tlsCert != null) {
+                builder.tls(TlsSettings.pemFiles(tlsCert, tlsKey));
+            }
+            if (maxClockSkewSeconds == 0) {
+                builder.withoutClockSkewCheck();
+            } else {
+                builder.maxClockSkew(Duration.ofSeconds(maxClockSkewSeconds));
+            }
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 }

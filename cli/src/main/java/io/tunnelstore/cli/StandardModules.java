@@ -10,7 +10,6 @@ import io.tunnelstore.server.metrics.MetricsSettings;
 import io.tunnelstore.server.stream.StreamModule;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The modules a complete Tunnelstore server runs: administration (temporary credentials), the table API (with its
@@ -20,21 +19,14 @@ final class StandardModules {
     private StandardModules() {}
 
     static TunnelstoreServer.Builder server(ServerConfig config) {
-        // Metrics and the console read tunnels (with every connected client, also those holding no channel) from the
-        // tunnel module created by this server.
-        AtomicReference<TunnelModule> tunnels = new AtomicReference<>();
+        // Metrics and the console find the tunnel module's views (every connected client, checkpoint positions)
+        // through the server's ServerServices; no module is handed to another here.
         return TunnelstoreServer.builder(config)
                 .module(AdminModule::new)
                 .module(TableModule::new)
                 .module(StreamModule::new)
-                .module(context -> {
-                    TunnelModule module = new TunnelModule(context);
-                    tunnels.set(module);
-                    return module;
-                })
-                .module(context -> new MetricsModule(context, MetricsSettings.defaults(),
-                        instance -> tunnels.get().tunnels(instance)))
-                .module(context -> new ConsoleModule(context, ConsoleSettings.defaults(),
-                        instance -> tunnels.get().tunnels(instance)));
+                .module(TunnelModule::new)
+                .module(context -> new MetricsModule(context, MetricsSettings.defaults()))
+                .module(context -> new ConsoleModule(context, ConsoleSettings.defaults()));
     }
 }

@@ -1,11 +1,13 @@
 package io.tunnelstore.client;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Immutable settings shared by {@link TableClient} and {@link TunnelClient}.
@@ -27,10 +29,14 @@ import java.util.regex.Pattern;
  * @param verifyResponseSignature verify the server's {@code authorization} response signature on table
  *                                operations (tunnel operations are not signed-checked, as in the official
  *                                SDKs). Default: {@code true}
+ * @param sslContext              TLS context for {@code https://} endpoints (e.g. one trusting a server's self-signed
+ *                                certificate, see {@link AbstractBuilder#trustCertificate}); {@code null} means the
+ *                                JDK default (the system trust store). Default: {@code null}
  */
 public record ClientConfig(URI endpoint, String instanceName, CredentialsProvider credentialsProvider,
                            Duration connectTimeout, Duration callTimeout, RetryPolicy retryPolicy,
-                           String userAgent, Executor executor, boolean verifyResponseSignature) {
+                           String userAgent, Executor executor, boolean verifyResponseSignature,
+                           SSLContext sslContext) {
 
     /** Default {@code User-Agent}. */
     public static final String DEFAULT_USER_AGENT = "tunnelstore-java-sdk/0.1.0";
@@ -69,6 +75,11 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
         Builder b = new Builder();
         b.copyFrom(this);
         return b;
+    }
+
+    /** The TLS context, if one was configured. */
+    public Optional<SSLContext> sslContextIfSet() {
+        return Optional.ofNullable(sslContext);
     }
 
     /** The executor, if one was configured. */
@@ -118,6 +129,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
                 + ", credentialsProvider=" + credentialsProvider + ", connectTimeout=" + connectTimeout
                 + ", callTimeout=" + callTimeout + ", retryPolicy=" + retryPolicy + ", userAgent=" + userAgent
                 + ", executor=" + (executor != null ? "custom" : "default")
+                + ", sslContext=" + (sslContext != null ? "custom" : "default")
                 + ", verifyResponseSignature=" + verifyResponseSignature + "]";
     }
 
@@ -137,6 +149,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
         private String userAgent = DEFAULT_USER_AGENT;
         private Executor executor;
         private boolean verifyResponseSignature = true;
+        private SSLContext sslContext;
 
         AbstractBuilder() {
         }
@@ -213,6 +226,23 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
             return self();
         }
 
+        /** TLS context for {@code https://} endpoints. Default: the JDK's (system trust store). */
+        public B sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return self();
+        }
+
+        /**
+         * Trusts the certificate(s) in {@code pemFile} — and only those — for {@code https://} endpoints: for a
+         * server with a self-signed certificate ({@code tunnelstore server --tls-self-signed} prints where it is)
+         * or a private CA. Host names are still verified.
+         *
+         * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+         */
+        public B trustCertificate(Path pemFile) {
+            return sslContext(TrustedCertificates.sslContextTrusting(pemFile));
+        }
+
         /** Verify response signatures of table operations. Default: {@code true}. */
         public B verifyResponseSignature(boolean verify) {
             this.verifyResponseSignature = verify;
@@ -235,6 +265,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
             userAgent = c.userAgent;
             executor = c.executor;
             verifyResponseSignature = c.verifyResponseSignature;
+            sslContext = c.sslContext;
         }
 
         /**
@@ -253,7 +284,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
                         + "RefreshingCredentialsProvider");
             }
             return new ClientConfig(endpoint, instanceName, credentialsProvider, connectTimeout, callTimeout,
-                    retryPolicy, userAgent, executor, verifyResponseSignature);
+                    retryPolicy, userAgent, executor, verifyResponseSignature, sslContext);
         }
     }
 

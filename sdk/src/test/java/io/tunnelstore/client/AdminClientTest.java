@@ -42,7 +42,7 @@ class AdminClientTest {
     @BeforeEach
     void start() {
         server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .clock(clock).syncWrites(false).workerThreads(2).build())
+                        .clock(clock).withoutClockSkewCheck().syncWrites(false).workerThreads(2).build())
                 .module(TableModule::new)
                 .module(AdminModule::new)
                 .console(new PrintStream(OutputStream.nullOutputStream()))

@@ -17,7 +17,6 @@ import io.tunnelstore.protocol.model.PrimaryKeyColumn;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.TunnelstoreServer;
-import io.tunnelstore.server.http.RequestDispatcher;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.server.tunnel.TunnelServiceConfig;
@@ -79,7 +78,7 @@ final class ItServer implements AutoCloseable {
                         .adminKey(AK, SK).clock(clock).syncWrites(false).workerThreads(8).build())
                 .module(TableModule::new)
                 .module(ctx -> new TunnelModule(ctx, tunnelConfig))
-                .module(ctx -> registry -> RequestDispatcher.addObserver(registry,
+                .module(ctx -> registry -> registry.addObserver(
                         (action, outcome, nanos) -> requests.get(action).incrementAndGet()))
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build();

@@ -1,5 +1,6 @@
 package io.tunnelstore.server;
 
+import io.tunnelstore.server.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,11 +36,19 @@ import java.util.regex.Pattern;
  *                             long polls below it and below the SDKs' 30 s socket time-out). Default: 25 s
  * @param syncWrites           whether the storage engine fsyncs every commit ({@code false} only for tests).
  *                             Default: {@code true}
+ * @param connectionLimits     connection cap, buffered-body cap, header/body/idle timeouts.
+ *                             Default: {@link ConnectionLimits#DEFAULTS}
+ * @param tls                  serve https with these certificates; absent: plain http. Default: absent
+ * @param maxClockSkew         how far {@code x-ots-date} (and the V4 sign date) may be from {@link #clock()} before
+ *                             a request is refused with {@code 403 OTSAuthFailed}; absent: not checked (only for
+ *                             servers whose clock is moved away from real time, e.g. tests).
+ *                             Default: {@value #DEFAULT_MAX_CLOCK_SKEW_MINUTES} minutes
  */
 public record ServerConfig(String host, int port, Path dataDir, List<String> instanceNames,
                            Optional<AdminKey> adminKey, Clock clock, int ioThreads, int workerThreads,
                            int workerQueueCapacity, int maxRequestBodyBytes, Duration handlerTimeout,
-                           boolean syncWrites) {
+                           boolean syncWrites, ConnectionLimits connectionLimits, Optional<TlsSettings> tls,
+                           Optional<Duration> maxClockSkew) {
 
     /** Default listening port. */
     public static final int DEFAULT_PORT = 8800;
@@ -47,6 +56,8 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
     public static final String ENV_ACCESS_KEY_ID = "OTS_AK_ENV";
     /** Environment variable holding the admin access key secret. */
     public static final String ENV_ACCESS_KEY_SECRET = "OTS_SK_ENV";
+    /** Default of {@link #maxClockSkew()}, as the public service. */
+    public static final int DEFAULT_MAX_CLOCK_SKEW_MINUTES = 15;
 
     private static final Pattern INSTANCE_NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9-]{1,14}[A-Za-z0-9]$");
 
@@ -69,6 +80,9 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
         Objects.requireNonNull(adminKey, "adminKey");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(handlerTimeout, "handlerTimeout");
+        Objects.requireNonNull(connectionLimits, "connectionLimits");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(maxClockSkew, "maxClockSkew");
         instanceNames = List.copyOf(instanceNames);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
@@ -92,6 +106,13 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
         if (handlerTimeout.isNegative() || handlerTimeout.isZero()) {
             throw new IllegalArgumentException("handlerTimeout must be positive: " + handlerTimeout);
         }
+        if (connectionLimits.maxBufferedBodyBytes() < maxRequestBodyBytes) {
+            throw new IllegalArgumentException("maxBufferedBodyBytes (" + connectionLimits.maxBufferedBodyBytes()
+                    + ") must be at least maxRequestBodyBytes (" + maxRequestBodyBytes + ")");
+        }
+        if (maxClockSkew.isPresent() && (maxClockSkew.get().isNegative() || maxClockSkew.get().isZero())) {
+            throw new IllegalArgumentException("maxClockSkew must be positive: " + maxClockSkew.get());
+        }
     }
 
     private static void requirePositive(String name, int value) {
@@ -107,8 +128,11 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
     public Builder toBuilder() {
         Builder b = new Builder().host(host).port(port).dataDir(dataDir).instanceNames(instanceNames).clock(clock)
                 .ioThreads(ioThreads).workerThreads(workerThreads).workerQueueCapacity(workerQueueCapacity)
-                .maxRequestBodyBytes(maxRequestBodyBytes).handlerTimeout(handlerTimeout).syncWrites(syncWrites);
+                .maxRequestBodyBytes(maxRequestBodyBytes).handlerTimeout(handlerTimeout).syncWrites(syncWrites)
+                .connectionLimits(connectionLimits);
         b.adminKey = adminKey.orElse(null);
+        b.tls = tls.orElse(null);
+        b.maxClockSkew = maxClockSkew.orElse(null);
         return b;
     }
 
@@ -126,6 +150,9 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
         private int maxRequestBodyBytes = 5 * 1024 * 1024;
         private Duration handlerTimeout = Duration.ofSeconds(25);
         private boolean syncWrites = true;
+        private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
+        private TlsSettings tls;
+        private Duration maxClockSkew = Duration.ofMinutes(DEFAULT_MAX_CLOCK_SKEW_MINUTES);
 
         private Builder() {}
 
@@ -209,10 +236,37 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
             return this;
         }
 
+        public Builder connectionLimits(ConnectionLimits connectionLimits) {
+            this.connectionLimits = Objects.requireNonNull(connectionLimits, "connectionLimits");
+            return this;
+        }
+
+        /** Serves https with {@code tls}; {@code null} for plain http (the default). */
+        public Builder tls(TlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The allowed skew between {@code x-ots-date} and the server clock (default 15 minutes). */
+        public Builder maxClockSkew(Duration maxClockSkew) {
+            this.maxClockSkew = Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+            return this;
+        }
+
+        /**
+         * Turns the {@code x-ots-date} skew check off: only for servers whose {@link #clock} is deliberately moved away
+         * from real time (tests), since clients sign with their real time. Captured requests can then be replayed.
+         */
+        public Builder withoutClockSkewCheck() {
+            this.maxClockSkew = null;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a value is out of range (the message names it) */
         public ServerConfig build() {
             return new ServerConfig(host, port, dataDir, instanceNames, Optional.ofNullable(adminKey), clock,
-                    ioThreads, workerThreads, workerQueueCapacity, maxRequestBodyBytes, handlerTimeout, syncWrites);
+                    ioThreads, workerThreads, workerQueueCapacity, maxRequestBodyBytes, handlerTimeout, syncWrites,
+                    connectionLimits, Optional.ofNullable(tls), Optional.ofNullable(maxClockSkew));
         }
 
         private static String blankToNull(String s) {

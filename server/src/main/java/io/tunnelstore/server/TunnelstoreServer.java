@@ -6,6 +6,8 @@ import io.tunnelstore.server.http.HealthRoutes;
 import io.tunnelstore.server.http.HttpServer;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.RequestDispatcher;
+import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.tls.ServerCertificates;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  *     .module(ctx -> new TableModule(ctx))          // provided by the table team
  *     .build();
  * server.start();                                   // prints "endpoint=http://127.0.0.1:PORT instance=tunnelstore"
+ *                                                   // (https:// with TLS, after "tls certificate=… sha256=…")
  * ...
  * server.close();
  * }</pre>
@@ -46,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * configured admin key, or generating one for an instance that has none and printing it once), creates the modules
  * and lets them register, then binds. {@link #close()} stops the listener, closes modules in reverse order, stops
  * the worker and scheduler threads, and closes the storage engine; it is idempotent and never throws.
+ *
+ * <h3>Ownership</h3>
+ * A server instance owns everything of its node: the storage engine, the {@link TableCatalog}, the credential store,
+ * the scheduler and worker threads, the {@link OperationRegistry} (handlers, routes, request observers), the
+ * {@link ServerServices} the modules offer each other, and the modules themselves. Modules reach all of it through
+ * the {@link ServerContext} and the registry handed to them; nothing is kept in static fields, so any number of
+ * servers on different data directories can run side by side in one JVM.
  *
  * <p>Thread-safety: {@code start} and {@code close} are synchronized; accessors may be called from any thread.
  */
@@ -136,7 +146,8 @@ public final class TunnelstoreServer implements AutoCloseable {
             workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.workerQueueCapacity()), namedThreads("tunnelstore-worker"));
             workers.allowCoreThreadTimeOut(true);
-            context = new ServerContext(storage, config.clock(), scheduler, credentials, config);
+            context = new ServerContext(storage, config.clock(), scheduler, credentials, config,
+                    new TableCatalog(storage), new ServerServices());
             HealthRoutes.register(registry, () -> state == State.RUNNING);
             for (Function<ServerContext, ServerModule> factory : moduleFactories) {
                 ServerModule module = Objects.requireNonNull(factory.apply(context), "module factory returned null");
@@ -144,9 +155,15 @@ public final class TunnelstoreServer implements AutoCloseable {
                 module.register(registry);
             }
             RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
-                    credentials, workers, scheduler, config.clock(), config.handlerTimeout());
+                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew());
+            ServerCertificates.ServerIdentity identity = config.tls()
+                    .map(tls -> ServerCertificates.load(tls, config.dataDir().resolve("tls"), config.clock()))
+                    .orElse(null);
             http = HttpServer.bind(config.host(), config.port(), config.maxRequestBodyBytes(), config.ioThreads(),
-                    dispatcher);
+                    config.connectionLimits(), identity == null ? null : identity.sslContext(), dispatcher);
+            if (identity != null) {
+                announceCertificate(identity);
+            }
         } catch (Exception e) { // includes checked exceptions rethrown undeclared by modules or Netty
             closeResources();
             transitionTo(State.CLOSED);
@@ -158,6 +175,18 @@ public final class TunnelstoreServer implements AutoCloseable {
             console.println(line);
             log.info("Tunnelstore ready: {}", line);
         }
+    }
+
+    /** Tells clients which certificate to trust (the fingerprint lets them check a copied file). */
+    private void announceCertificate(ServerCertificates.ServerIdentity identity) {
+        String line = "tls certificate=" + identity.certificateFile().toAbsolutePath() + " sha256="
+                + identity.sha256Fingerprint();
+        if (config.tls().orElseThrow() instanceof TlsSettings.SelfSigned) {
+            line += (identity.generated() ? " (self-signed, generated now"
+                    : " (self-signed, kept from an earlier start") + "; clients must trust this certificate)";
+        }
+        console.println(line);
+        log.info("TLS: {}", line);
     }
 
     private void installAdminKeys(CredentialStore credentials) {
@@ -189,15 +218,45 @@ public final class TunnelstoreServer implements AutoCloseable {
         return requireStarted().localAddress().getPort();
     }
 
-    /** {@code http://host:port} as clients should configure it. */
+    /** {@code http://host:port} (or {@code https://} with TLS) as clients should configure it. */
     public String endpoint() {
-        return "http://" + config.host() + ":" + port();
+        return (requireStarted().tls() ? "https://" : "http://") + config.host() + ":" + port();
+    }
+
+    /** Open client connections right now (0 when not running); for tests and metrics. */
+    public int openConnections() {
+        HttpServer server = http;
+        return server == null || state != State.RUNNING ? 0 : server.openConnections();
+    }
+
+    /**
+     * Request body bytes held in memory right now across all connections (0 when not running); for tests and
+     * metrics. Bounded by {@link io.tunnelstore.server.http.ConnectionLimits#maxBufferedBodyBytes()}.
+     */
+    public long bufferedBodyBytes() {
+        HttpServer server = http;
+        return server == null || state != State.RUNNING ? 0 : server.bufferedBodyBytes();
     }
 
     /** The context handed to modules (valid while running). */
     public ServerContext context() {
         requireStarted();
         return context;
+    }
+
+    /**
+     * The running module of type {@code type} (the first one added, when several are), for embedding code and tests
+     * that drive a module directly (a scrape, a tick); empty when this server has none. Valid while running.
+     */
+    public synchronized <T extends ServerModule> Optional<T> module(Class<T> type) {
+        requireStarted();
+        for (java.util.Iterator<ServerModule> it = modules.descendingIterator(); it.hasNext(); ) {
+            ServerModule m = it.next();
+            if (type.isInstance(m)) {
+                return Optional.of(type.cast(m));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The configuration. */

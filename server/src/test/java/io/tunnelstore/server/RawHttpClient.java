@@ -29,6 +29,7 @@ public final class RawHttpClient implements AutoCloseable {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true); // head and body are two writes: no Nagle + delayed-ACK stall per request
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }

@@ -25,6 +25,25 @@ class ServerConfigTest {
         assertThat(config.maxRequestBodyBytes()).isEqualTo(5 * 1024 * 1024);
         assertThat(config.handlerTimeout()).isEqualTo(Duration.ofSeconds(25));
         assertThat(config.syncWrites()).isTrue();
+        assertThat(config.connectionLimits()).isEqualTo(new io.tunnelstore.server.http.ConnectionLimits(2048,
+                128L * 1024 * 1024, Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(120)));
+        assertThat(config.tls()).isEmpty();
+        assertThat(config.maxClockSkew()).contains(Duration.ofMinutes(15));
+        assertThat(ServerConfig.builder().withoutClockSkewCheck().build().maxClockSkew()).isEmpty();
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+    }
+
+    @Test
+    void inconsistentTransportLimitsAreRejected() {
+        assertThatThrownBy(() -> ServerConfig.builder().connectionLimits(
+                io.tunnelstore.server.http.ConnectionLimits.DEFAULTS.withMaxBufferedBodyBytes(1024)).build())
+                .hasMessage("maxBufferedBodyBytes (1024) must be at least maxRequestBodyBytes (5242880)");
+        assertThatThrownBy(() -> ServerConfig.builder().maxClockSkew(Duration.ZERO).build())
+                .hasMessage("maxClockSkew must be positive: PT0S");
+        assertThatThrownBy(() -> io.tunnelstore.server.http.ConnectionLimits.DEFAULTS.withIdleTimeout(Duration.ZERO))
+                .hasMessage("idleTimeout must be positive: PT0S");
+        assertThatThrownBy(() -> io.tunnelstore.server.http.ConnectionLimits.DEFAULTS.withMaxConnections(0))
+                .hasMessage("maxConnections must be positive: 0");
     }
 
     @Test

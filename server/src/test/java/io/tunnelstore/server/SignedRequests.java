@@ -36,6 +36,35 @@ public final class SignedRequests {
         return wire;
     }
 
+    /** Like {@link #v2(String, String, String, String, byte[])} with {@code x-ots-date: date}. */
+    public static Map<String, String> v2At(String action, String instance, String accessKeyId, String secret,
+                                           byte[] body, String date) {
+        Map<String, String> lower = new LinkedHashMap<>();
+        lower.put("x-ots-date", date);
+        lower.put("x-ots-apiversion", "2015-12-31");
+        lower.put("x-ots-accesskeyid", accessKeyId);
+        lower.put("x-ots-instancename", instance);
+        lower.put("x-ots-contentmd5", ContentMd5.base64(body));
+        lower.put("x-ots-signature", Signatures.signV2(secret, Signatures.v2StringToSign(action, lower)));
+        return lower;
+    }
+
+    /** Java-SDK-style V4-signed headers (PROTOCOL.md §2.5) with {@code x-ots-date: date} and the given sign date. */
+    public static Map<String, String> v4At(String action, String instance, String accessKeyId, String secret,
+                                           byte[] body, String date, String signDate, String region) {
+        Map<String, String> lower = new LinkedHashMap<>();
+        lower.put("x-ots-date", date);
+        lower.put("x-ots-apiversion", "2015-12-31");
+        lower.put("x-ots-accesskeyid", accessKeyId);
+        lower.put("x-ots-instancename", instance);
+        lower.put("x-ots-contentmd5", ContentMd5.base64(body));
+        lower.put("x-ots-signdate", signDate);
+        lower.put("x-ots-signregion", region);
+        String signingKey = Signatures.v4SigningKey(secret, signDate, region);
+        lower.put("x-ots-signaturev4", Signatures.signV4(signingKey, Signatures.v4StringToSign(action, lower)));
+        return lower;
+    }
+
     /** Go's {@code http.Header.Set} capitalisation: {@code x-ots-date} becomes {@code X-Ots-Date}. */
     public static String goCanonical(String lowercaseName) {
         StringBuilder sb = new StringBuilder(lowercaseName.length());

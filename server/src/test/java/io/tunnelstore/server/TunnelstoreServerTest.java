@@ -55,7 +55,8 @@ class TunnelstoreServerTest {
 
     @Test
     void adminKeyIsGeneratedAndPrintedOnlyAtFirstStartAndSurvivesRestart() throws IOException {
-        ServerConfig.Builder config = ServerConfig.builder().port(0).dataDir(dataDir).clock(new MutableClock(TestServers.START))
+        ServerConfig.Builder config = ServerConfig.builder().port(0).dataDir(dataDir)
+                .clock(new MutableClock(TestServers.START)).withoutClockSkewCheck()
                 .syncWrites(false).workerThreads(2);
         String accessKeyId;
         String secret;
@@ -78,7 +79,7 @@ class TunnelstoreServerTest {
     @Test
     void adminKeyFromTheEnvironmentIsInstalledAndNothingIsGenerated() throws IOException {
         ServerConfig.Builder config = ServerConfig.builder().port(0).dataDir(dataDir)
-                .clock(new MutableClock(TestServers.START)).syncWrites(false).workerThreads(2)
+                .clock(new MutableClock(TestServers.START)).withoutClockSkewCheck().syncWrites(false).workerThreads(2)
                 .adminKeyFromEnvironment(Map.of("OTS_AK_ENV", "envKey", "OTS_SK_ENV", "envSecret"));
         try (TestServers.Running running = TestServers.start(config)) {
             assertThat(running.consoleText()).doesNotContain("Generated");

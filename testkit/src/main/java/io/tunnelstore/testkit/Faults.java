@@ -7,7 +7,6 @@ import io.tunnelstore.client.TunnelDescription;
 import io.tunnelstore.client.internal.InternalAccess;
 import io.tunnelstore.client.internal.TunnelRpcClient;
 import io.tunnelstore.protocol.pb.TunnelProtos;
-import io.tunnelstore.server.tunnel.coordinator.ChannelStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -172,8 +171,8 @@ public final class Faults {
         Map<String, String> ownerByChannel = openChannelOwners(before);
         for (String channel : ownerByChannel.keySet()) {
             // Suspend then resume: the channel finishes its hand-over, then is assigned anew.
-            schedule(tunnelId, channel, ChannelStatus.CLOSING);
-            schedule(tunnelId, channel, ChannelStatus.OPEN);
+            schedule(tunnelId, channel, TunnelProtos.ChannelStatus.CLOSING);
+            schedule(tunnelId, channel, TunnelProtos.ChannelStatus.OPEN);
         }
         log.info("Asked the owners of {} of tunnel {}/{} to hand them over", ownerByChannel.keySet(), tableName,
                 tunnelName);
@@ -238,7 +237,7 @@ public final class Faults {
         return ownerByChannel;
     }
 
-    private void schedule(String tunnelId, String channelId, ChannelStatus status) {
+    private void schedule(String tunnelId, String channelId, TunnelProtos.ChannelStatus status) {
         try {
             handle.tunnelModule().schedule(handle.instanceName(), tunnelId, channelId, status)
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,37 +97,28 @@ public final class TunnelstoreHandle implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create a temporary data directory", e);
         }
-        AtomicReference<TableModule> tables = new AtomicReference<>();
-        AtomicReference<TunnelModule> tunnels = new AtomicReference<>();
         TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder()
                         .port(0)
                         .dataDir(dataDir)
                         .instanceNames(List.of(options.instanceName()))
                         .adminKey(options.accessKeyId(), options.accessKeySecret())
-                        .clock(clock)
+                        .clock(clock).withoutClockSkewCheck() // tests move the clock; clients sign with real time
                         .syncWrites(false)
                         .workerThreads(8)
                         .build())
-                // Keep the module instances: the faults drive their trim and tick directly.
-                .module(ctx -> {
-                    TableModule m = new TableModule(ctx);
-                    tables.set(m);
-                    return m;
-                })
+                .module(TableModule::new)
                 .module(StreamModule::new)
-                .module(ctx -> {
-                    TunnelModule m = new TunnelModule(ctx, options.tunnelService());
-                    tunnels.set(m);
-                    return m;
-                })
+                .module(ctx -> new TunnelModule(ctx, options.tunnelService()))
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build();
         FaultProxy proxy = null;
         try {
             server.start();
             proxy = FaultProxy.start(server.config().host(), server.port());
-            TunnelstoreHandle handle = new TunnelstoreHandle(options, clock, dataDir, server, tables.get(),
-                    tunnels.get(), proxy);
+            // The faults drive the modules' trim and tick directly.
+            TunnelstoreHandle handle = new TunnelstoreHandle(options, clock, dataDir, server,
+                    server.module(TableModule.class).orElseThrow(), server.module(TunnelModule.class).orElseThrow(),
+                    proxy);
             log.info("Test Tunnelstore running: direct {} proxied {} data {}", server.endpoint(), proxy.endpoint(),
                     dataDir);
             return handle;

@@ -92,6 +92,7 @@ public final class OtsHttpTransport implements AutoCloseable {
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
         config.executorIfSet().ifPresent(b::executor);
+        config.sslContextIfSet().ifPresent(b::sslContext);
         this.http = b.build();
         this.completionExecutor = config.executorIfSet().orElse(ForkJoinPool.commonPool());
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {

@@ -58,9 +58,13 @@ final class ConsoleApi {
     private final ConsoleHistory history;
     private final Clock clock;
     private final long sampleIntervalMillis;
+    private final boolean secureCookie;
 
+    /** @param secureCookie whether the session cookie carries {@code Secure} (the server speaks TLS) */
     ConsoleApi(ConsoleAuthenticator authenticator, ConsoleSessions sessions, TunnelStatusReader reader,
-               TableCatalog catalog, ConsoleHistory history, Clock clock, long sampleIntervalMillis) {
+               TableCatalog catalog, ConsoleHistory history, Clock clock, long sampleIntervalMillis,
+               boolean secureCookie) {
+        this.secureCookie = secureCookie;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.reader = reader;
@@ -102,8 +106,9 @@ final class ConsoleApi {
                 sessions.expiresAtMillis(session)), Map.of("set-cookie", cookie(id, maxAgeSeconds)));
     }
 
-    private static String cookie(String value, long maxAgeSeconds) {
-        return COOKIE + "=" + value + "; Path=/console; HttpOnly; SameSite=Strict; Max-Age=" + maxAgeSeconds;
+    private String cookie(String value, long maxAgeSeconds) {
+        return COOKIE + "=" + value + "; Path=/console; HttpOnly; SameSite=Strict; Max-Age=" + maxAgeSeconds
+                + (secureCookie ? "; Secure" : "");
     }
 
     // ---------------------------------------------------------------- GET

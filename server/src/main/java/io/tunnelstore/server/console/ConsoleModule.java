@@ -8,6 +8,7 @@ import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.Principal;
 import io.tunnelstore.server.metrics.TunnelStatusReader;
 import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.tunnel.TunnelViews;
 import io.tunnelstore.server.table.TableDescriptor;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -44,7 +45,7 @@ public final class ConsoleModule implements ServerModule {
     private final ConsoleAssets assets = new ConsoleAssets();
     private final ConsoleSessions sessions;
     private final ScheduledExecutorService sampler;
-    private final TunnelStatusReader.TunnelViewSource views;
+    private final TunnelViews views;
     private volatile TunnelStatusReader reader;
     private volatile ConsoleApi api;
 
@@ -59,11 +60,12 @@ public final class ConsoleModule implements ServerModule {
     }
 
     /**
-     * The console with explicit settings and the tunnel service's in-process view (pass {@code tunnelModule::tunnels}),
-     * which adds connected clients that hold no channel, client tags and heartbeats; {@code null} = without.
+     * The console with explicit settings and an explicit tunnel view source; {@code null} = the {@link TunnelViews}
+     * the server's tunnel module provides ({@link io.tunnelstore.server.ServerServices}), looked up at each read.
+     * The views add connected clients that hold no channel, client tags, heartbeats and checkpoint positions.
      */
-    public ConsoleModule(ServerContext context, ConsoleSettings settings, TunnelStatusReader.TunnelViewSource views) {
-        this.views = views;
+    public ConsoleModule(ServerContext context, ConsoleSettings settings, TunnelViews views) {
+        this.views = views != null ? views : TunnelStatusReader.providedViews(context.services());
         this.context = Objects.requireNonNull(context, "context");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.history = new ConsoleHistory(settings.historyWindow());
@@ -79,10 +81,11 @@ public final class ConsoleModule implements ServerModule {
 
     @Override
     public void register(OperationRegistry operations) {
-        reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout(), views);
+        reader = new TunnelStatusReader(operations, context.storage(), context.catalog(), settings.tunnelReadTimeout(),
+                views);
         api = new ConsoleApi(new ConsoleAuthenticator(context.credentialStore(), context.config().instanceNames()),
-                sessions, reader, TableCatalog.shared(context.storage()), history, context.clock(),
-                settings.sampleInterval().toMillis());
+                sessions, reader, context.catalog(), history, context.clock(),
+                settings.sampleInterval().toMillis(), context.config().tls().isPresent());
         operations.registerHttpRoute("GET", "/console", this::get);
         operations.registerHttpRoute("POST", ConsoleApi.PREFIX, request -> api.post(request));
         long period = settings.sampleInterval().toMillis();
@@ -115,7 +118,7 @@ public final class ConsoleModule implements ServerModule {
         if (r == null) {
             throw new IllegalStateException("the console module is not registered yet");
         }
-        TableCatalog catalog = TableCatalog.shared(context.storage());
+        TableCatalog catalog = context.catalog();
         long now = context.clock().millis();
         for (String instance : context.config().instanceNames()) {
             Map<String, Long> tableIds = new HashMap<>();

@@ -21,6 +21,11 @@ public record InboundRequest(String method, String uri, Map<String, String> head
 
     /** The path part of {@link #uri()} (without the query string). */
     public String path() {
+        return pathOf(uri);
+    }
+
+    /** The path part of a request target (without the query string). */
+    public static String pathOf(String uri) {
         int q = uri.indexOf('?');
         return q < 0 ? uri : uri.substring(0, q);
     }

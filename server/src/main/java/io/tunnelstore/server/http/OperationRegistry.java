@@ -4,19 +4,24 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.protocol.errors.OtsException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Maps API actions to their handlers and non-API paths to {@link HttpRoute}s. Modules fill it in
- * {@code ServerModule.register}; the HTTP layer reads it for every request.
+ * Maps API actions to their handlers and non-API paths to {@link HttpRoute}s, and holds the observers of API
+ * requests. Modules fill it in {@code ServerModule.register}; the HTTP layer reads it for every request. One
+ * registry per server (owned by {@code TunnelstoreServer}), so two servers in one JVM never see each other's
+ * handlers or observers.
  *
  * <p>Thread-safety: safe for concurrent use. Registrations normally happen before the server starts listening;
  * a late registration becomes visible to requests that arrive after it.
@@ -38,6 +43,7 @@ public final class OperationRegistry {
 
     private final Map<Action, Registration<?>> operations = new ConcurrentHashMap<>();
     private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private final List<RequestDispatcher.RequestObserver> observers = new CopyOnWriteArrayList<>();
 
     /**
      * Registers the handler of {@code action}. The request body is parsed with {@code parser} (proto2 required fields
@@ -75,6 +81,47 @@ public final class OperationRegistry {
                 }
             }
             routes.add(new Route(m, pathPrefix, route));
+        }
+    }
+
+    /**
+     * Adds an observer of every API request the server's dispatcher answers (also of requests dispatched after the
+     * server started). Thread-safe; observers cannot be removed (they live as long as the registry, i.e. the server).
+     */
+    public void addObserver(RequestDispatcher.RequestObserver observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    /** The observers added so far (a live, thread-safe list: the dispatcher iterates it per request). */
+    List<RequestDispatcher.RequestObserver> observers() {
+        return observers;
+    }
+
+    /**
+     * Runs the handler registered for {@code ctx.action()} in-process, for server-side readers of the API (the web
+     * console and metrics read tunnels through DescribeTunnel instead of reaching into the tunnel service). No HTTP,
+     * no signature check and no observer: the caller vouches for {@code ctx.principal()}. The request is
+     * re-parsed by the handler's parser, so required fields are enforced as on the wire.
+     *
+     * @return the handler's stage; it fails with the handler's exception, or with {@code OtsException
+     *         OTSParameterInvalid} when the action has no handler or the request does not parse
+     */
+    public CompletionStage<Message> callLocally(RequestContext ctx, Message request) {
+        Registration<?> registration = operation(ctx.action());
+        if (registration == null) {
+            return CompletableFuture.failedFuture(OtsException.of(ErrorCode.PARAMETER_INVALID,
+                    "Unsupported operation: %s.", ctx.action().path()));
+        }
+        try {
+            CompletionStage<? extends Message> stage = registration.invoke(ctx, request.toByteArray());
+            return stage == null
+                    ? CompletableFuture.failedFuture(new IllegalStateException("handler returned a null stage"))
+                    : stage.thenApply(m -> (Message) m);
+        } catch (InvalidProtocolBufferException e) {
+            return CompletableFuture.failedFuture(OtsException.of(ErrorCode.PARAMETER_INVALID,
+                    "Parse PBMessage from RawString failed.").withLogDetail(e.getMessage()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

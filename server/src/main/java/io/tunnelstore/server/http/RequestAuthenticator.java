@@ -1,36 +1,61 @@
 package io.tunnelstore.server.http;
 
-import io.tunnelstore.protocol.auth.OtsHeaders;
 import io.tunnelstore.protocol.auth.ContentMd5;
+import io.tunnelstore.protocol.auth.OtsHeaders;
 import io.tunnelstore.protocol.auth.Signatures;
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.protocol.errors.OtsException;
 import io.tunnelstore.server.auth.CredentialStore;
 import io.tunnelstore.server.auth.VerifiedCredential;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks one API request, in this order (PROTOCOL.md §2): the instance exists ({@code x-ots-instancename}), the body
- * matches {@code x-ots-contentmd5}, the access key (and STS token, {@code x-ots-ststoken}) is valid, and the V2
- * ({@code x-ots-signature}) or V4 ({@code x-ots-signaturev4}) signature matches. Every failure is
- * {@code 403 OTSAuthFailed} with a message naming the problem; an unknown instance is reported the same way (the
- * request cannot be authenticated against an instance that does not exist, and the code is never retried).
+ * Checks one API request in two steps, so that nothing of a body is kept before its sender is known.
  *
- * <p>Not checked (documented in docs/server-transport.md): the skew between {@code x-ots-date} and the server clock,
- * and the age of {@code x-ots-signdate}.
+ * <ol>
+ *   <li>{@link #authenticateHeaders} — from the headers alone, in this order: the instance exists
+ *       ({@code x-ots-instancename}); {@code x-ots-date} (and the V4 {@code x-ots-signdate}) is within the allowed
+ *       clock skew; the access key (and STS token, {@code x-ots-ststoken}) is valid; the V2 ({@code x-ots-signature})
+ *       or V4 ({@code x-ots-signaturev4}) signature matches. The signature covers every {@code x-ots-*} header,
+ *       {@code x-ots-contentmd5} included (PROTOCOL.md §2.3), so a request that passes has a body digest vouched for
+ *       by the key holder.</li>
+ *   <li>{@link #verifyBody} — once the body has arrived: it matches {@code x-ots-contentmd5}.</li>
+ * </ol>
  *
- * <p>Thread-safety: stateless apart from the thread-safe {@link CredentialStore}; safe for concurrent use.
+ * Every authentication failure is {@code 403 OTSAuthFailed} with a message naming the problem (an unknown instance
+ * too: the request cannot be authenticated against an instance that does not exist, and the code is never retried);
+ * an unparseable {@code x-ots-date} is {@code 400 OTSParameterInvalid "Invalid date format: X."}, as the public
+ * service answers.
+ *
+ * <p>Thread-safety: stateless apart from the thread-safe {@link CredentialStore}; safe for concurrent use. Cheap
+ * enough (HMACs and in-memory look-ups) to run on the network event loop.
  */
 final class RequestAuthenticator {
 
+    private static final DateTimeFormatter SIGN_DATE = DateTimeFormatter.BASIC_ISO_DATE; // yyyyMMdd
+
     private final Set<String> instances;
     private final CredentialStore credentials;
+    private final Optional<Duration> maxClockSkew;
 
-    RequestAuthenticator(Set<String> instances, CredentialStore credentials) {
+    /**
+     * @param maxClockSkew the largest allowed difference between a request's {@code x-ots-date} and the server's
+     *                     time; empty: dates are not checked
+     */
+    RequestAuthenticator(Set<String> instances, CredentialStore credentials, Optional<Duration> maxClockSkew) {
         this.instances = Set.copyOf(instances);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.maxClockSkew = Objects.requireNonNull(maxClockSkew, "maxClockSkew");
     }
 
     /** Whether {@code instance} is served here. */
@@ -39,20 +64,31 @@ final class RequestAuthenticator {
     }
 
     /**
-     * Authenticates a request for {@code action} (path without leading slash) with lowercased {@code headers} and the
-     * body bytes as sent on the wire.
+     * Both steps, for a request whose body is already here.
      *
-     * @throws OtsException {@code OTSAuthFailed} on any failure
+     * @throws OtsException see the class comment
      */
     AuthenticatedCaller authenticate(String action, Map<String, String> headers, byte[] wireBody, long nowMillis) {
+        AuthenticatedCaller caller = authenticateHeaders(action, headers, nowMillis);
+        verifyBody(headers, wireBody);
+        return caller;
+    }
+
+    /**
+     * Step 1: authenticates a request for {@code action} (path without leading slash) from its lowercased
+     * {@code headers}, at server time {@code nowMillis}.
+     *
+     * @throws OtsException {@code OTSAuthFailed} on any failure, {@code OTSParameterInvalid} for a malformed date
+     */
+    AuthenticatedCaller authenticateHeaders(String action, Map<String, String> headers, long nowMillis) {
         String instance = require(headers, OtsHeaders.INSTANCE_NAME);
         if (!instances.contains(instance)) {
             throw authFailed("The instance is not found.").withLogDetail("instance " + instance);
         }
-        String md5 = require(headers, OtsHeaders.CONTENT_MD5);
-        if (!md5.strip().equals(ContentMd5.base64(wireBody))) {
-            throw authFailed("Mismatch between MD5 value of request body and x-ots-contentmd5 in header.");
+        if (maxClockSkew.isPresent()) {
+            checkDate(require(headers, OtsHeaders.DATE).strip(), nowMillis, maxClockSkew.get());
         }
+        require(headers, OtsHeaders.CONTENT_MD5); // signed; the value is checked against the body in step 2
         String accessKeyId = require(headers, OtsHeaders.ACCESS_KEY_ID).strip();
         String token = headers.get(OtsHeaders.STS_TOKEN);
         VerifiedCredential credential =
@@ -65,6 +101,9 @@ final class RequestAuthenticator {
         if (v4Signature != null) {
             String signDate = require(headers, OtsHeaders.SIGN_DATE).strip();
             String region = require(headers, OtsHeaders.SIGN_REGION).strip();
+            if (maxClockSkew.isPresent()) {
+                checkSignDate(signDate, nowMillis, maxClockSkew.get());
+            }
             responseKey = Signatures.v4SigningKey(credential.secret(), signDate, region);
             expected = Signatures.signV4(responseKey, Signatures.v4StringToSign(action, headers));
             actual = v4Signature.strip();
@@ -78,6 +117,60 @@ final class RequestAuthenticator {
         }
         return new AuthenticatedCaller(new Principal(credential.principalKeyId(), credential.admin()),
                 credential.accessKeyId(), responseKey);
+    }
+
+    /**
+     * Step 2: the body as sent on the wire matches the (signed) {@code x-ots-contentmd5}.
+     *
+     * @throws OtsException {@code OTSAuthFailed} when it does not
+     */
+    void verifyBody(Map<String, String> headers, byte[] wireBody) {
+        String md5 = require(headers, OtsHeaders.CONTENT_MD5);
+        if (!md5.strip().equals(ContentMd5.base64(wireBody))) {
+            throw authFailed("Mismatch between MD5 value of request body and x-ots-contentmd5 in header.");
+        }
+    }
+
+    /**
+     * {@code x-ots-date}: Java sends {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'}, Go an odd fractional part
+     * (PROTOCOL.md §2.1), old Python SDKs RFC 1123; only the first 19 characters of the ISO form are read, as UTC.
+     */
+    private static void checkDate(String date, long nowMillis, Duration maxSkew) {
+        long requestMillis = parseRequestDate(date);
+        if (Math.abs(requestMillis - nowMillis) > maxSkew.toMillis()) {
+            throw authFailed("Mismatch between system time and x-ots-date: %s.", date);
+        }
+    }
+
+    static long parseRequestDate(String date) {
+        try {
+            if (date.length() >= 19 && date.charAt(10) == 'T') {
+                return LocalDateTime.parse(date.substring(0, 19)).toInstant(ZoneOffset.UTC).toEpochMilli();
+            }
+            return Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(date)).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw OtsException.of(ErrorCode.PARAMETER_INVALID, "Invalid date format: %s.", date);
+        }
+    }
+
+    /**
+     * The V4 sign date is a UTC day ({@code yyyyMMdd}); it must be a day some instant of
+     * {@code [now - maxSkew, now + maxSkew]} falls on.
+     */
+    private static void checkSignDate(String signDate, long nowMillis, Duration maxSkew) {
+        LocalDate day;
+        try {
+            day = LocalDate.parse(signDate, SIGN_DATE);
+        } catch (DateTimeParseException e) {
+            throw OtsException.of(ErrorCode.PARAMETER_INVALID, "Invalid date format: %s.", signDate);
+        }
+        LocalDate earliest = Instant.ofEpochMilli(nowMillis - maxSkew.toMillis()).atOffset(ZoneOffset.UTC)
+                .toLocalDate();
+        LocalDate latest = Instant.ofEpochMilli(nowMillis + maxSkew.toMillis()).atOffset(ZoneOffset.UTC)
+                .toLocalDate();
+        if (day.isBefore(earliest) || day.isAfter(latest)) {
+            throw authFailed("Mismatch between system time and x-ots-signdate: %s.", signDate);
+        }
     }
 
     private static String require(Map<String, String> headers, String name) {

@@ -10,7 +10,6 @@ import io.tunnelstore.server.auth.CredentialStore;
 import io.tunnelstore.protocol.pb.TableProtos;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +26,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * returned stage always completes normally, exactly once, on a worker or scheduler thread.
  *
  * <p>Observation: every API request of a known action is reported once, when its response is ready, to the
- * {@link RequestObserver}s added for the dispatcher's registry with {@link #addObserver} (metrics).
+ * {@link RequestObserver}s added to the dispatcher's registry with {@link OperationRegistry#addObserver} (metrics).
  */
 public final class RequestDispatcher {
 
@@ -65,56 +62,6 @@ public final class RequestDispatcher {
     /** The outcome reported to {@link RequestObserver}s for a successful request. */
     public static final String OUTCOME_OK = "OK";
 
-    /**
-     * Observers per registry. Modules see the {@link OperationRegistry} (in {@code register}) but never the dispatcher,
-     * which the server creates afterwards, so the registry is the meeting point; weak keys let a closed server's
-     * registry (and its observers) be collected.
-     */
-    private static final Map<OperationRegistry, List<RequestObserver>> OBSERVERS =
-            Collections.synchronizedMap(new WeakHashMap<>());
-
-    /**
-     * Adds an observer of the API requests of every dispatcher built on {@code registry} (also of one built before
-     * the call). Thread-safe; observers cannot be removed (they live as long as the registry).
-     */
-    public static void addObserver(OperationRegistry registry, RequestObserver observer) {
-        Objects.requireNonNull(observer, "observer");
-        observersOf(Objects.requireNonNull(registry, "registry")).add(observer);
-    }
-
-    private static List<RequestObserver> observersOf(OperationRegistry registry) {
-        return OBSERVERS.computeIfAbsent(registry, r -> new CopyOnWriteArrayList<>());
-    }
-
-    /**
-     * Runs the handler registered for {@code ctx.action()} in-process, for server-side readers of the API (the web
-     * console and metrics read tunnels through DescribeTunnel instead of reaching into the tunnel service). No HTTP,
-     * no signature check and no observer: the caller vouches for {@code ctx.principal()}. The request is
-     * re-parsed by the handler's parser, so required fields are enforced as on the wire.
-     *
-     * @return the handler's stage; it fails with the handler's exception, or with {@code OtsException
-     *         OTSParameterInvalid} when the action has no handler or the request does not parse
-     */
-    public static CompletionStage<Message> callLocally(OperationRegistry registry, RequestContext ctx,
-                                                       Message request) {
-        OperationRegistry.Registration<?> registration = registry.operation(ctx.action());
-        if (registration == null) {
-            return CompletableFuture.failedFuture(OtsException.of(ErrorCode.PARAMETER_INVALID,
-                    "Unsupported operation: %s.", ctx.action().path()));
-        }
-        try {
-            CompletionStage<? extends Message> stage = registration.invoke(ctx, request.toByteArray());
-            return stage == null
-                    ? CompletableFuture.failedFuture(new IllegalStateException("handler returned a null stage"))
-                    : stage.thenApply(m -> (Message) m);
-        } catch (InvalidProtocolBufferException e) {
-            return CompletableFuture.failedFuture(OtsException.of(ErrorCode.PARAMETER_INVALID,
-                    "Parse PBMessage from RawString failed.").withLogDetail(e.getMessage()));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
     private static final long MAX_INFLATED_BYTES = 5L * 1024 * 1024;
 
@@ -129,58 +76,128 @@ public final class RequestDispatcher {
     private final List<RequestObserver> observers;
 
     /**
-     * @param registry       handlers and routes
-     * @param instances      the instance names served (others are rejected with {@code OTSAuthFailed})
-     * @param credentials    access keys and temporary credentials
-     * @param workers        runs authentication, parsing, handlers and routes (bounded; rejection answers
-     *                       {@code 503 OTSServerBusy}); not owned
-     * @param scheduler      runs handler time-outs; not owned
-     * @param clock          request receive times and {@code x-ots-date}
-     * @param handlerTimeout how long a handler may take before the client gets {@code 503 OTSTimeout}
+     * Admission of a request from its headers alone (before any body byte is kept): either refused with an answer,
+     * or admitted — as a non-API route ({@code caller} null) or as an API request of {@code action} whose headers
+     * authenticated {@code caller} at {@code admittedAtMillis}.
      */
+    public record Admission(OutboundResponse refusal, Action action, AuthenticatedCaller caller,
+                            long admittedAtMillis) {
+        static Admission refused(OutboundResponse response) {
+            return new Admission(Objects.requireNonNull(response, "response"), null, null, 0);
+        }
+
+        static final Admission ROUTE = new Admission(null, null, null, 0);
+    }
+
+    /** As the full constructor, with the default clock-skew window of 15 minutes. */
     public RequestDispatcher(OperationRegistry registry, Set<String> instances, CredentialStore credentials,
                              Executor workers, ScheduledExecutorService scheduler, Clock clock,
                              Duration handlerTimeout) {
+        this(registry, instances, credentials, workers, scheduler, clock, handlerTimeout,
+                Optional.of(Duration.ofMinutes(15)));
+    }
+
+    /**
+     * @param registry       handlers and routes
+     * @param instances      the instance names served (others are rejected with {@code OTSAuthFailed})
+     * @param credentials    access keys and temporary credentials
+     * @param workers        runs body checks, parsing, handlers and routes (bounded; rejection answers
+     *                       {@code 503 OTSServerBusy}); not owned
+     * @param scheduler      runs handler time-outs; not owned
+     * @param clock          request receive times, {@code x-ots-date} of answers, the clock-skew check
+     * @param handlerTimeout how long a handler may take before the client gets {@code 503 OTSTimeout}
+     * @param maxClockSkew   the allowed skew of a request's {@code x-ots-date} from {@code clock}; empty: unchecked
+     */
+    public RequestDispatcher(OperationRegistry registry, Set<String> instances, CredentialStore credentials,
+                             Executor workers, ScheduledExecutorService scheduler, Clock clock,
+                             Duration handlerTimeout, Optional<Duration> maxClockSkew) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.authenticator = new RequestAuthenticator(instances, credentials);
+        this.authenticator = new RequestAuthenticator(instances, credentials, maxClockSkew);
         this.workers = Objects.requireNonNull(workers, "workers");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.handlerTimeout = Objects.requireNonNull(handlerTimeout, "handlerTimeout");
-        this.observers = observersOf(registry);
+        this.observers = registry.observers();
     }
 
-    /** Handles one request; see the class comment. Never throws, the stage never completes exceptionally. */
-    public CompletionStage<OutboundResponse> dispatch(InboundRequest request) {
-        String requestId = newRequestId();
-        String method = request.method();
-        String path = request.path();
-        Optional<OperationRegistry.Route> route = registry.route(method, path);
-        if (route.isPresent()) {
-            return runRoute(route.get().route(), request);
+    /**
+     * Decides from the method, target and lowercased headers alone whether a request is refused (routing, method,
+     * action, authentication of API requests — see {@link RequestAuthenticator#authenticateHeaders}) or admitted.
+     * Never blocks (credential look-ups are in memory), so the event loop calls it before it keeps any body byte.
+     * A refused API request of a known action is reported to the observers like any other.
+     */
+    public Admission admit(String method, String uri, Map<String, String> headers) {
+        String path = InboundRequest.pathOf(uri);
+        if (registry.route(method, path).isPresent()) {
+            return Admission.ROUTE;
         }
         if (registry.anyRouteMatches(path)) {
-            return CompletableFuture.completedFuture(plain(405, "Method " + method + " not allowed on " + path));
+            return Admission.refused(plain(405, "Method " + method + " not allowed on " + path));
         }
+        String requestId = newRequestId();
         if (!"POST".equals(method)) {
-            return CompletableFuture.completedFuture(OtsResponses.error(requestId, null, null, clock.millis(),
+            return Admission.refused(OtsResponses.error(requestId, null, null, clock.millis(),
                     ErrorCode.METHOD_NOT_ALLOWED, "Only POST method for requests is supported."));
         }
         String actionPath = stripLeadingSlashes(path);
         Optional<Action> action = Action.fromPath(actionPath);
         if (action.isEmpty()) {
-            return CompletableFuture.completedFuture(unsupported(requestId, actionPath, null));
+            return Admission.refused(unsupported(requestId, actionPath, null));
         }
-        CompletableFuture<OutboundResponse> result = new CompletableFuture<>();
-        CompletionStage<OutboundResponse> observed = observe(action.get(), result);
+        long now = clock.millis();
         try {
-            workers.execute(() -> processApi(requestId, action.get(), request, result));
+            AuthenticatedCaller caller = authenticator.authenticateHeaders(actionPath, headers, now);
+            return new Admission(null, action.get(), caller, now);
+        } catch (OtsException e) {
+            log.debug("Request {} {} not authenticated: {}", requestId, actionPath, e.getMessage());
+            OutboundResponse refusal = errorFor(requestId, actionPath, null, e);
+            report(action.get(), refusal, 0);
+            return Admission.refused(refusal);
+        }
+    }
+
+    /** Handles one complete request, admitting it first; see the class comment. Never throws. */
+    public CompletionStage<OutboundResponse> dispatch(InboundRequest request) {
+        Admission admission = admit(request.method(), request.uri(), request.headers());
+        if (admission.refusal() != null) {
+            return CompletableFuture.completedFuture(admission.refusal());
+        }
+        return dispatch(request, admission);
+    }
+
+    /**
+     * Handles a request {@link #admit admitted} from its headers, now that its body is here: routes run as they are;
+     * API requests get their body checked against {@code x-ots-contentmd5}, then decompression, parsing and the
+     * handler. Never throws; the stage never completes exceptionally.
+     */
+    public CompletionStage<OutboundResponse> dispatch(InboundRequest request, Admission admission) {
+        if (admission.refusal() != null) {
+            return CompletableFuture.completedFuture(admission.refusal());
+        }
+        if (admission.action() == null) {
+            return runRoute(registry.route(request.method(), request.path()).orElseThrow().route(), request);
+        }
+        String requestId = newRequestId();
+        Action action = admission.action();
+        CompletableFuture<OutboundResponse> result = new CompletableFuture<>();
+        CompletionStage<OutboundResponse> observed = observe(action, result);
+        try {
+            workers.execute(() -> processApi(requestId, action, admission, request, result));
         } catch (RejectedExecutionException e) {
-            log.warn("Request {} {} rejected: worker queue full", requestId, actionPath);
-            result.complete(OtsResponses.error(requestId, null, null, clock.millis(), ErrorCode.SERVER_BUSY,
-                    "Server is busy."));
+            log.warn("Request {} {} rejected: worker queue full", requestId, action.path());
+            result.complete(serverBusy(requestId));
         }
         return observed;
+    }
+
+    /** The 503 answer when the server cannot take a request now (worker queue or body budget full). */
+    public OutboundResponse serverBusy() {
+        return serverBusy(newRequestId());
+    }
+
+    private OutboundResponse serverBusy(String requestId) {
+        return OtsResponses.error(requestId, null, null, clock.millis(), ErrorCode.SERVER_BUSY,
+                "Server is busy.");
     }
 
     /** The 413 answer for a request whose body exceeds the limit (the body was not read; nothing is verified). */
@@ -197,13 +214,13 @@ public final class RequestDispatcher {
 
     // ---------------------------------------------------------------- API path
 
-    private void processApi(String requestId, Action action, InboundRequest request,
+    private void processApi(String requestId, Action action, Admission admission, InboundRequest request,
                             CompletableFuture<OutboundResponse> result) {
-        long receivedAt = clock.millis();
+        long receivedAt = admission.admittedAtMillis();
         String actionPath = action.path();
-        AuthenticatedCaller caller;
+        AuthenticatedCaller caller = admission.caller();
         try {
-            caller = authenticator.authenticate(actionPath, request.headers(), request.body(), receivedAt);
+            authenticator.verifyBody(request.headers(), request.body());
         } catch (OtsException e) {
             log.debug("Request {} {} not authenticated: {}", requestId, actionPath, e.getMessage());
             result.complete(errorFor(requestId, actionPath, null, e));
@@ -297,17 +314,23 @@ public final class RequestDispatcher {
         }
         long startNanos = System.nanoTime();
         return result.thenApply(response -> {
-            long latency = System.nanoTime() - startNanos;
-            String outcome = outcomeOf(response);
-            for (RequestObserver observer : observers) {
-                try {
-                    observer.completed(action, outcome, latency);
-                } catch (RuntimeException e) {
-                    log.warn("Request observer {} failed", observer, e);
-                }
-            }
+            report(action, response, System.nanoTime() - startNanos);
             return response;
         });
+    }
+
+    private void report(Action action, OutboundResponse response, long latencyNanos) {
+        if (observers.isEmpty()) {
+            return;
+        }
+        String outcome = outcomeOf(response);
+        for (RequestObserver observer : observers) {
+            try {
+                observer.completed(action, outcome, latencyNanos);
+            } catch (RuntimeException e) {
+                log.warn("Request observer {} failed", observer, e);
+            }
+        }
     }
 
     /** {@value #OUTCOME_OK}, or the code of the protobuf {@code Error} body of an error response. */

@@ -12,8 +12,7 @@ import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.http.HttpRouteResponse;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.Principal;
-import io.tunnelstore.server.http.RequestDispatcher;
-import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.tunnel.TunnelViews;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,7 @@ public final class MetricsModule implements ServerModule {
     private final ChangeLogMetrics changeLog;
     private final TunnelGauges tunnelGauges;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    private final TunnelStatusReader.TunnelViewSource views;
+    private final TunnelViews views;
     private volatile TunnelStatusReader reader;
 
     /** The module with {@link MetricsSettings#defaults()}. */
@@ -60,11 +59,13 @@ public final class MetricsModule implements ServerModule {
     }
 
     /**
-     * The module with explicit settings and the tunnel service's in-process view (pass {@code tunnelModule::tunnels}),
-     * so client gauges count every connected client, not only those holding a channel; {@code null} = without.
+     * The module with explicit settings and an explicit tunnel view source; {@code null} = the {@link TunnelViews}
+     * the server's tunnel module provides ({@link io.tunnelstore.server.ServerServices}), looked up at each scrape.
+     * The views let client gauges count every connected client, not only those holding a channel, and give each
+     * channel's checkpoint position for the lag gauges.
      */
-    public MetricsModule(ServerContext context, MetricsSettings settings, TunnelStatusReader.TunnelViewSource views) {
-        this.views = views;
+    public MetricsModule(ServerContext context, MetricsSettings settings, TunnelViews views) {
+        this.views = views != null ? views : TunnelStatusReader.providedViews(context.services());
         this.context = Objects.requireNonNull(context, "context");
         this.settings = Objects.requireNonNull(settings, "settings");
         new JvmMemoryMetrics().bindTo(registry);
@@ -72,15 +73,16 @@ public final class MetricsModule implements ServerModule {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
-        this.changeLog = new ChangeLogMetrics(registry, TableCatalog.shared(context.storage()));
+        this.changeLog = new ChangeLogMetrics(registry, context.catalog());
         context.storage().addLogListener(changeLog);
         this.tunnelGauges = new TunnelGauges(registry, settings.maxChannelSeries());
     }
 
     @Override
     public void register(OperationRegistry operations) {
-        reader = new TunnelStatusReader(operations, context.storage(), settings.tunnelReadTimeout(), views);
-        RequestDispatcher.addObserver(operations, new RequestMetrics(registry, settings.percentileHistograms()));
+        reader = new TunnelStatusReader(operations, context.storage(), context.catalog(), settings.tunnelReadTimeout(),
+                views);
+        operations.addObserver(new RequestMetrics(registry, settings.percentileHistograms()));
         operations.registerHttpRoute("GET", "/metrics", request -> new HttpRouteResponse(200, CONTENT_TYPE,
                 scrape().getBytes(StandardCharsets.UTF_8), Map.of("cache-control", "no-store")));
     }

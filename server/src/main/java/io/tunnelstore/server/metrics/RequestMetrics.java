@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tunnelstore.protocol.Action;
 import io.tunnelstore.server.http.RequestDispatcher;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class RequestMetrics implements RequestDispatcher.RequestObserver {
 
     private static final Set<Action> ROW_WRITES =
-            EnumSet.of(Action.PUT_ROW, Action.UPDATE_ROW, Action.DELETE_ROW, Action.BATCH_WRITE_ROW);
+            Set.of(Action.PUT_ROW, Action.UPDATE_ROW, Action.DELETE_ROW, Action.BATCH_WRITE_ROW);
 
     private final MeterRegistry registry;
     private final boolean histograms;

@@ -6,20 +6,18 @@ import io.tunnelstore.protocol.errors.OtsException;
 import io.tunnelstore.protocol.pb.TunnelProtos.ChannelInfo;
 import io.tunnelstore.protocol.pb.TunnelProtos.DescribeTunnelRequest;
 import io.tunnelstore.protocol.pb.TunnelProtos.DescribeTunnelResponse;
-import io.tunnelstore.protocol.pb.TunnelProtos.GetCheckpointRequest;
-import io.tunnelstore.protocol.pb.TunnelProtos.GetCheckpointResponse;
 import io.tunnelstore.protocol.pb.TunnelProtos.ListTunnelRequest;
 import io.tunnelstore.protocol.pb.TunnelProtos.ListTunnelResponse;
-import io.tunnelstore.protocol.pb.TunnelProtos.TokenContentV2;
 import io.tunnelstore.protocol.pb.TunnelProtos.TunnelInfo;
-import io.tunnelstore.protocol.tunnel.TunnelTokens;
+import io.tunnelstore.server.ServerServices;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.Principal;
 import io.tunnelstore.server.http.RequestContext;
-import io.tunnelstore.server.http.RequestDispatcher;
 import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.table.TableDescriptor;
+import io.tunnelstore.server.tunnel.CheckpointPosition;
 import io.tunnelstore.server.tunnel.TunnelView;
+import io.tunnelstore.server.tunnel.TunnelViews;
 import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
 import io.tunnelstore.storage.LogBounds;
 import io.tunnelstore.storage.LogRecord;
@@ -32,8 +30,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,15 +41,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the state of tunnels for monitoring (metrics, web console) through the tunnel service's own API —
- * ListTunnel, DescribeTunnel and GetCheckpoint, called in-process with
- * {@link RequestDispatcher#callLocally} — and derives each stream channel's lag from its checkpoint and the
- * table's change log.
+ * ListTunnel and DescribeTunnel, called in-process with {@link OperationRegistry#callLocally} (so the caller's
+ * permissions apply) — plus the tunnel service's {@link TunnelViews} for live clients and each channel's
+ * {@link CheckpointPosition}, and derives each stream channel's lag from that position and the table's change log.
  *
- * <p>Lag of a stream channel: its checkpoint token carries the server's cursor {@code "<shardId>:<nextSequence>"}
- * (PROTOCOL.md §6.1 leaves the iterator to the server; Tunnelstore's tunnel service writes this shape). Records
- * behind = last retained sequence of the shard − next sequence + 1 (never below 0); time behind = now − commit
- * time of the first of those records. A {@code finished} checkpoint means 0 / 0. When the cursor has another shape,
- * the tunnel is expired, or the table is gone, the lag is reported as unknown rather than guessed.
+ * <p>Lag of a stream channel at {@link CheckpointPosition.Stream} {@code (shard, next)}: records behind = last
+ * retained sequence of the shard − next + 1 (never below 0); time behind = now − commit time of the first of those
+ * records. A finished checkpoint means 0 / 0. When there is no position (no tunnel views, a channel that appeared
+ * after the views were taken), the tunnel is expired, or the table is gone, the lag is reported as unknown rather
+ * than guessed.
  *
  * <p>Thread-safety: safe for concurrent use. Calls block the calling thread for at most {@code timeout} per tunnel
  * API call, so do not call them on the event loop or the shared scheduler.
@@ -60,45 +58,39 @@ public final class TunnelStatusReader {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelStatusReader.class);
     private static final long NANOS_PER_MILLI = 1_000_000L;
-    /** Client id sent with GetCheckpoint; the call is deliberately not fenced by ownership. */
-    private static final String MONITOR_CLIENT_ID = "tunnelstore-monitor";
 
     private final OperationRegistry registry;
     private final StorageEngine storage;
     private final TableCatalog catalog;
     private final Duration timeout;
-    private final TunnelViewSource views;
+    private final TunnelViews views;
     private final AtomicLong callCounter = new AtomicLong();
-
-    /**
-     * The tunnel service's richer in-process view ({@code TunnelModule::tunnels}): adds the clients that hold no
-     * channel, client tags and heartbeats.
-     */
-    @FunctionalInterface
-    public interface TunnelViewSource {
-        CompletionStage<List<TunnelView>> tunnels(String instance);
-    }
 
     /**
      * @param registry the server's operation registry (the tunnel module's handlers are looked up at call time)
      * @param storage  the storage engine (change-log bounds)
+     * @param catalog  the server's table catalog
      * @param timeout  longest wait for one tunnel API call
+     * @param views    the tunnel service's in-process views (live clients, checkpoint positions); {@code null} =
+     *                 without, then clients are the channel owners DescribeTunnel reports and lag is unknown
      */
-    public TunnelStatusReader(OperationRegistry registry, StorageEngine storage, Duration timeout) {
-        this(registry, storage, timeout, null);
+    public TunnelStatusReader(OperationRegistry registry, StorageEngine storage, TableCatalog catalog,
+                              Duration timeout, TunnelViews views) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.views = views;
     }
 
     /**
-     * A reader that also asks {@code views} (may be {@code null}) for the connected clients of each tunnel; without
-     * it the clients are the owners of channels as DescribeTunnel reports them.
+     * The views the server's tunnel module provides, looked up at each call (the tunnel module may be created after
+     * the reader's module); a server without a tunnel module has no tunnels, hence no views.
      */
-    public TunnelStatusReader(OperationRegistry registry, StorageEngine storage, Duration timeout,
-                              TunnelViewSource views) {
-        this.registry = Objects.requireNonNull(registry, "registry");
-        this.storage = Objects.requireNonNull(storage, "storage");
-        this.catalog = TableCatalog.shared(storage);
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.views = views;
+    public static TunnelViews providedViews(ServerServices services) {
+        Objects.requireNonNull(services, "services");
+        return instance -> services.find(TunnelViews.class).map(v -> v.tunnels(instance))
+                .orElseGet(() -> CompletableFuture.completedFuture(List.of()));
     }
 
     /**
@@ -108,10 +100,10 @@ public final class TunnelStatusReader {
      */
     public List<TunnelStatus> tunnels(String instance, Principal principal, long nowMillis) {
         List<TunnelInfo> infos = list(instance, principal);
-        Map<String, List<ClientStatusView>> clients = liveClients(instance);
+        Map<String, TunnelView> byId = views(instance);
         List<TunnelStatus> result = new ArrayList<>(infos.size());
         for (TunnelInfo info : infos) {
-            describe(instance, principal, info, clients, nowMillis).ifPresent(result::add);
+            describe(instance, principal, info, byId, nowMillis).ifPresent(result::add);
         }
         result.sort(Comparator.comparing(TunnelStatus::tableName).thenComparing(TunnelStatus::tunnelName));
         return List.copyOf(result);
@@ -122,11 +114,11 @@ public final class TunnelStatusReader {
         Optional<TunnelInfo> info = list(instance, principal).stream()
                 .filter(i -> i.getTunnelId().equals(tunnelId)).findFirst();
         return info.isEmpty() ? Optional.empty()
-                : describe(instance, principal, info.get(), liveClients(instance), nowMillis);
+                : describe(instance, principal, info.get(), views(instance), nowMillis);
     }
 
-    /** Tunnel id to live clients from the tunnel service's view; empty when there is no view (or it failed). */
-    private Map<String, List<ClientStatusView>> liveClients(String instance) {
+    /** Tunnel id to the tunnel service's view; empty when there is no view source (or it failed). */
+    private Map<String, TunnelView> views(String instance) {
         if (views == null) {
             return Map.of();
         }
@@ -141,16 +133,21 @@ public final class TunnelStatusReader {
                     instance, e);
             return Map.of();
         }
-        Map<String, List<ClientStatusView>> out = new java.util.HashMap<>();
+        Map<String, TunnelView> out = new java.util.HashMap<>();
         for (TunnelView v : all) {
-            List<ClientStatusView> clients = new ArrayList<>();
-            for (TunnelDescription.ClientView c : v.description().clients()) {
-                clients.add(new ClientStatusView(c.clientId(), c.clientTag(), c.lastHeartbeatMillis(),
-                        c.channelIds().stream().sorted().toList()));
-            }
-            out.put(v.tunnelId(), clients);
+            out.put(v.tunnelId(), v);
         }
         return out;
+    }
+
+    /** The live clients of a tunnel's view. */
+    private static List<ClientStatusView> clientsOf(TunnelView view) {
+        List<ClientStatusView> clients = new ArrayList<>();
+        for (TunnelDescription.ClientView c : view.description().clients()) {
+            clients.add(new ClientStatusView(c.clientId(), c.clientTag(), c.lastHeartbeatMillis(),
+                    c.channelIds().stream().sorted().toList()));
+        }
+        return clients;
     }
 
     /** Owners of channels, for when the tunnel service's view is not available. */
@@ -178,7 +175,7 @@ public final class TunnelStatusReader {
     }
 
     private Optional<TunnelStatus> describe(String instance, Principal principal, TunnelInfo info,
-                                            Map<String, List<ClientStatusView>> liveClients, long nowMillis) {
+                                            Map<String, TunnelView> views, long nowMillis) {
         DescribeTunnelResponse d;
         try {
             d = (DescribeTunnelResponse) call(instance, principal, Action.TUNNEL_DESCRIBE,
@@ -189,16 +186,18 @@ public final class TunnelStatusReader {
             return Optional.empty();
         }
         TunnelInfo t = d.getTunnel();
+        TunnelView view = views.get(t.getTunnelId());
+        Map<String, CheckpointPosition> checkpoints = view == null ? Map.of() : view.checkpoints();
         Optional<TableDescriptor> table = catalog.find(instance, t.getTableName());
         List<ChannelStatusView> channels = new ArrayList<>(d.getChannelsCount());
         for (ChannelInfo c : d.getChannelsList()) {
-            Lag lag = t.getExpired() ? Lag.UNKNOWN : channelLag(instance, principal, t, table, c, nowMillis);
+            Lag lag = t.getExpired() ? Lag.UNKNOWN : channelLag(table, c, checkpoints.get(c.getChannelId()), nowMillis);
             channels.add(new ChannelStatusView(c.getChannelId(), c.getChannelType(), c.getChannelStatus(),
                     c.getClientId(), c.getChannelRpo() / NANOS_PER_MILLI, c.getChannelCount(), lag.records(),
                     lag.millis()));
         }
         channels.sort(Comparator.comparing(ChannelStatusView::channelId));
-        List<ClientStatusView> clients = new ArrayList<>(liveClients.getOrDefault(t.getTunnelId(), ownersOf(channels)));
+        List<ClientStatusView> clients = new ArrayList<>(view == null ? ownersOf(channels) : clientsOf(view));
         clients.sort(Comparator.comparing(ClientStatusView::clientId));
         long retention = table.filter(tb -> tb.stream().enabled()).map(tb -> tb.stream().expirationMillis())
                 .orElse(0L);
@@ -219,36 +218,19 @@ public final class TunnelStatusReader {
         static final Lag NONE = new Lag(OptionalLong.of(0), OptionalLong.of(0));
     }
 
-    private Lag channelLag(String instance, Principal principal, TunnelInfo t, Optional<TableDescriptor> table,
-                           ChannelInfo c, long nowMillis) {
-        if ("TERMINATED".equals(c.getChannelStatus())) {
+    private Lag channelLag(Optional<TableDescriptor> table, ChannelInfo c, CheckpointPosition checkpoint,
+                           long nowMillis) {
+        if ("TERMINATED".equals(c.getChannelStatus()) || checkpoint instanceof CheckpointPosition.Finished) {
             return Lag.NONE;
         }
-        if (!"Stream".equals(c.getChannelType()) || table.isEmpty()) {
+        if (!"Stream".equals(c.getChannelType()) || table.isEmpty()
+                || !(checkpoint instanceof CheckpointPosition.Stream position)) {
             return Lag.UNKNOWN;
         }
-        String token;
-        try {
-            GetCheckpointResponse r = (GetCheckpointResponse) call(instance, principal, Action.TUNNEL_GET_CHECKPOINT,
-                    GetCheckpointRequest.newBuilder().setTunnelId(t.getTunnelId()).setClientId(MONITOR_CLIENT_ID)
-                            .setChannelId(c.getChannelId()).build());
-            token = r.getCheckpoint();
-        } catch (OtsException e) {
-            log.debug("GetCheckpoint {}/{} for monitoring failed: {}", t.getTunnelId(), c.getChannelId(),
-                    e.getMessage());
-            return Lag.UNKNOWN;
-        }
-        if (TunnelTokens.FINISHED.equals(token)) {
-            return Lag.NONE;
-        }
-        Optional<long[]> cursor = streamCursor(token);
-        if (cursor.isEmpty()) {
-            return Lag.UNKNOWN;
-        }
-        long shardId = cursor.get()[0];
+        long shardId = position.shardId();
         long tableId = table.get().tableId();
         LogBounds bounds = storage.logBounds(tableId, shardId);
-        long from = Math.max(cursor.get()[1], bounds.firstSequence());
+        long from = Math.max(position.nextSequence(), bounds.firstSequence());
         if (bounds.isEmpty() || bounds.lastSequence() < from) {
             return Lag.NONE;
         }
@@ -259,33 +241,11 @@ public final class TunnelStatusReader {
         return new Lag(OptionalLong.of(behind), millis);
     }
 
-    /** {@code [shardId, nextSequence]} from a stream checkpoint token, or empty for any other shape. */
-    static Optional<long[]> streamCursor(String token) {
-        TokenContentV2 content;
-        try {
-            content = TunnelTokens.decode(token);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        String iterator = content.getIterator();
-        int colon = iterator.indexOf(':');
-        if (colon <= 0) {
-            return Optional.empty();
-        }
-        try {
-            long shard = Long.parseLong(iterator.substring(0, colon));
-            long next = Long.parseLong(iterator.substring(colon + 1));
-            return next >= 1 ? Optional.of(new long[] {shard, next}) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
     private Message call(String instance, Principal principal, Action action, Message request) {
         RequestContext ctx = new RequestContext("monitor-" + callCounter.incrementAndGet(), instance, action,
                 principal, Map.of(), System.currentTimeMillis());
         try {
-            return RequestDispatcher.callLocally(registry, ctx, request).toCompletableFuture()
+            return registry.callLocally(ctx, request).toCompletableFuture()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -38,9 +38,9 @@ public final class StreamModule implements ServerModule {
     private final StreamRecordReader records;
     private final SplitPointCalculator splits;
 
-    /** Module over the server's storage engine and its {@link TableCatalog#shared shared catalog}. */
+    /** Module over the server's storage engine and the server's {@link ServerContext#catalog() catalog}. */
     public StreamModule(ServerContext context) {
-        this(TableCatalog.shared(context.storage()), context.storage());
+        this(context.catalog(), context.storage());
     }
 
     /** Module over explicit collaborators; {@code catalog} must be the one the table module writes. */

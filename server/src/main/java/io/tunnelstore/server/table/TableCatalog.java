@@ -34,17 +34,16 @@ public final class TableCatalog {
     static final String TABLE_PREFIX = "table/";
     static final String TABLE_ID_COUNTER = "counter/table-id";
 
-    /** One catalog per engine, so that every module of a server sees the same cached tables. */
-    private static final Map<StorageEngine, TableCatalog> SHARED =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
     private final StorageEngine storage;
     /** Key: instance + '/' + table name. */
     private final Map<String, TableDescriptor> tables = new ConcurrentHashMap<>();
     /** Per table id: row writes hold it shared, a partition split exclusively (see {@link #splitLock}). */
     private final Map<Long, ReadWriteLock> splitLocks = new ConcurrentHashMap<>();
 
-    /** Loads every table descriptor from {@code storage}. Prefer {@link #shared} inside a server. */
+    /**
+     * Loads every table descriptor from {@code storage}. A server creates exactly one per engine (see
+     * {@code ServerContext#catalog()}): two catalogs over one engine would not see each other's changes.
+     */
     public TableCatalog(StorageEngine storage) {
         this.storage = storage;
         for (MetaEntry entry : storage.scanMeta(TABLE_PREFIX)) {
@@ -52,14 +51,6 @@ public final class TableCatalog {
             tables.put(key(d.instanceName(), d.tableName()), d);
         }
         log.info("Loaded {} table(s) from storage", tables.size());
-    }
-
-    /**
-     * The catalog of {@code storage}, created on first use. Modules of one server (table, stream, tunnel) must use
-     * this rather than the constructor: two catalogs over one engine would not see each other's changes.
-     */
-    public static TableCatalog shared(StorageEngine storage) {
-        return SHARED.computeIfAbsent(storage, TableCatalog::new);
     }
 
     /**

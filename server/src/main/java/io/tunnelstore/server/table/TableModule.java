@@ -66,7 +66,7 @@ public final class TableModule implements ServerModule {
     private final ScheduledFuture<?> splitTask;
 
     /**
-     * Module over the server's storage, clock and scheduler, using the engine's {@link TableCatalog#shared} and
+     * Module over the server's storage, clock and scheduler, using the server's {@link ServerContext#catalog()} and
      * {@link PartitionSplitConfig#DEFAULT}.
      */
     public TableModule(ServerContext context) {
@@ -75,7 +75,7 @@ public final class TableModule implements ServerModule {
 
     /** Module over the server's storage, clock and scheduler with the given automatic-split settings. */
     public TableModule(ServerContext context, PartitionSplitConfig splits) {
-        this(TableCatalog.shared(context.storage()), context.storage(), context.clock(), context.scheduler(), splits);
+        this(context.catalog(), context.storage(), context.clock(), context.scheduler(), splits);
     }
 
     /**
@@ -145,7 +145,7 @@ public final class TableModule implements ServerModule {
                 (ctx, q) -> done(rows.getRange(ctx.instanceName(), q)));
     }
 
-    /** The catalog this module serves (the same object as {@link TableCatalog#shared} of the engine). */
+    /** The catalog this module serves (the server's {@link ServerContext#catalog()} when built from a context). */
     public TableCatalog catalog() {
         return catalog;
     }

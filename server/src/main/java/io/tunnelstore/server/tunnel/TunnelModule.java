@@ -10,9 +10,13 @@ import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.table.TableCatalog;
 import com.google.protobuf.Message;
 import java.time.Clock;
+import io.tunnelstore.server.tunnel.coordinator.ChannelState;
 import io.tunnelstore.server.tunnel.coordinator.ChannelStatus;
 import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
+import io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * timeout to reconnect) and registers the long-poll listener with the engine; {@link #register} registers the
  * handlers and starts the tick; {@link #close} stops the tick and the pool. Thread-safe.
  */
-public final class TunnelModule implements ServerModule {
+public final class TunnelModule implements ServerModule, TunnelViews {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelModule.class);
 
     private final Clock clock;
@@ -68,7 +72,7 @@ public final class TunnelModule implements ServerModule {
     }
 
     /**
-     * The module with explicit settings; uses the engine's shared {@link TableCatalog}.
+     * The module with explicit settings; uses the server's {@link TableCatalog} ({@link ServerContext#catalog()}).
      *
      * @throws IllegalArgumentException when the long-poll wait is not shorter than the server's handler timeout
      *     (a long poll would then be answered with OTSTimeout)
@@ -82,7 +86,7 @@ public final class TunnelModule implements ServerModule {
         this.scheduler = context.scheduler();
         this.config = config;
         this.pool = Executors.newFixedThreadPool(config.handlerThreads(), daemonThreads());
-        TableCatalog catalog = TableCatalog.shared(context.storage());
+        TableCatalog catalog = context.catalog();
         this.registry = new TunnelRegistry(context.storage(), pool);
         registry.loadAll(clock.millis());
         this.snapshots = new TunnelSnapshots(context.storage());
@@ -101,6 +105,7 @@ public final class TunnelModule implements ServerModule {
         this.reader = new RecordReader(registry, catalog, context.storage(), snapshots, events, waiters, pool,
                 scheduler, clock, config);
         this.ticker = new TunnelLifecycleTicker(registry, catalog, config.disableAfterExpired());
+        context.services().provide(TunnelViews.class, this);
     }
 
     @Override
@@ -231,18 +236,34 @@ public final class TunnelModule implements ServerModule {
      * Every tunnel of {@code instance} (by table, then name) with its coordinator description; for the console and
      * metrics. Each description is taken on its tunnel's queue; tunnels deleted meanwhile are left out. Thread-safe.
      */
+    @Override
     public CompletionStage<List<TunnelView>> tunnels(String instance) {
         List<CompletableFuture<TunnelView>> views = new ArrayList<>();
         for (TunnelRuntime rt : registry.list(instance, null)) {
             TunnelDefinition d = rt.definition();
-            views.add(rt.call(TunnelCoordinator::describe)
-                    .thenApply(desc -> new TunnelView(d.instanceName(), d.tableName(), d.tunnelName(), d.tunnelId(),
-                            d.type(), d.createTimeMillis(), desc))
+            views.add(rt.call(c -> new TunnelView(d.instanceName(), d.tableName(), d.tunnelName(), d.tunnelId(),
+                            d.type(), d.createTimeMillis(), c.describe(), checkpointsOf(c.snapshot())))
                     .toCompletableFuture()
                     .exceptionally(e -> null));
         }
         return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(v ->
                 views.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+    }
+
+    /** Each channel's decoded checkpoint; a TERMINATED channel is finished whatever its last token was. */
+    private static Map<String, CheckpointPosition> checkpointsOf(TunnelSnapshot snapshot) {
+        Map<String, CheckpointPosition> out = new HashMap<>();
+        for (TunnelSnapshot.ChannelEntry e : snapshot.channels()) {
+            ChannelState s = e.state();
+            try {
+                out.put(e.definition().channelId(), s.status() == ChannelStatus.TERMINATED
+                        ? new CheckpointPosition.Finished() : CheckpointPosition.of(s.checkpointToken()));
+            } catch (IllegalArgumentException undecodable) {
+                LOG.debug("Tunnel {} channel {}: stored checkpoint cannot be decoded", snapshot.tunnelId(),
+                        e.definition().channelId(), undecodable);
+            }
+        }
+        return out;
     }
 
     /**
@@ -261,6 +282,19 @@ public final class TunnelModule implements ServerModule {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e); // e.g. unknown tunnel, found before queueing
         }
+    }
+
+    /**
+     * {@link #schedule(String, String, String, ChannelStatus)} with the wire's channel status ({@code OPEN},
+     * {@code CLOSING} or {@code TERMINATED}), for code outside the server that should not depend on the coordinator's
+     * types (the test kit).
+     */
+    public CompletionStage<Void> schedule(String instance, String tunnelId, String channelId,
+                                          TunnelProtos.ChannelStatus status) {
+        return ChannelStatus.fromWireNumber(status.getNumber())
+                .map(s -> schedule(instance, tunnelId, channelId, s))
+                .orElseGet(() -> CompletableFuture.failedFuture(
+                        TunnelErrors.invalid("invalid channel status for %s", channelId)));
     }
 
     TunnelAdmin admin() {

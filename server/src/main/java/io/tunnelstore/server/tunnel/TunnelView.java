@@ -2,6 +2,7 @@ package io.tunnelstore.server.tunnel;
 
 import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
 import io.tunnelstore.server.tunnel.coordinator.TunnelType;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,11 +17,15 @@ import java.util.Objects;
  * @param type             tunnel type
  * @param createTimeMillis creation time
  * @param description      coordinator state at the time of the call
+ * @param checkpoints      per channel id, its checkpoint position at the same moment (a channel whose stored token
+ *                         cannot be decoded is missing)
  */
 public record TunnelView(String instanceName, String tableName, String tunnelName, String tunnelId, TunnelType type,
-                         long createTimeMillis, TunnelDescription description) {
+                         long createTimeMillis, TunnelDescription description,
+                         Map<String, CheckpointPosition> checkpoints) {
     public TunnelView {
         Objects.requireNonNull(tunnelId, "tunnelId");
         Objects.requireNonNull(description, "description");
+        checkpoints = Map.copyOf(checkpoints);
     }
 }

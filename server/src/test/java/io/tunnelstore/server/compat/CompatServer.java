@@ -67,7 +67,7 @@ final class CompatServer implements AutoCloseable {
                 .dataDir(dataDir)
                 .instanceNames(List.of(INSTANCE))
                 .adminKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
-                .clock(clock)
+                .clock(clock).withoutClockSkewCheck()
                 .workerThreads(4)
                 .syncWrites(false)
                 .build();

@@ -7,7 +7,6 @@ import com.alicloud.openservices.tablestore.model.tunnel.DescribeTunnelRequest;
 import com.alicloud.openservices.tablestore.model.tunnel.TunnelType;
 import io.tunnelstore.server.auth.AccessKey;
 import io.tunnelstore.server.metrics.MonitoringServer;
-import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import com.alicloud.openservices.tablestore.model.tunnel.internal.ConnectTunnelRequest;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelClientConfig;
@@ -158,7 +157,7 @@ class ConsoleApiTest {
         console.get().sampleNow();
         ots.advance(Duration.ofSeconds(80));
         long now = ots.clock.millis();
-        String streamId = TableCatalog.shared(ots.server.context().storage()).require(I, "orders").stream()
+        String streamId = ots.server.context().catalog().require(I, "orders").stream()
                 .streamId();
 
         assertThat(get("/console/api/instances/" + I + "/tables", cookie).body()).isEqualTo(

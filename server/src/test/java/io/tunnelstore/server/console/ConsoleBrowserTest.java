@@ -17,7 +17,6 @@ import io.tunnelstore.protocol.pb.TableProtos;
 import io.tunnelstore.server.metrics.MonitoringServer;
 import io.tunnelstore.server.table.Partition;
 import io.tunnelstore.server.table.StreamSettings;
-import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.table.TableDescriptor;
 import java.io.File;
 import java.io.IOException;
@@ -230,7 +229,7 @@ class ConsoleBrowserTest {
             partitions.add(new Partition(i, lower, upper, i + 1));
             lower = upper;
         }
-        TableCatalog.shared(ots.server.context().storage()).create(new TableDescriptor(I, 0, meta, -1, 1, 86_400,
+        ots.server.context().catalog().create(new TableDescriptor(I, 0, meta, -1, 1, 86_400,
                 0, 0, 0, ots.clock.millis(), partitions, StreamSettings.DISABLED));
     }
 

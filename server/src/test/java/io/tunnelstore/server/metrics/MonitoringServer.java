@@ -69,7 +69,7 @@ public final class MonitoringServer implements AutoCloseable {
                 .dataDir(dataDir)
                 .instanceNames(List.of(INSTANCE))
                 .adminKey(AK, SK)
-                .clock(clock)
+                .clock(clock).withoutClockSkewCheck()
                 .workerThreads(4)
                 .syncWrites(false)
                 .build();

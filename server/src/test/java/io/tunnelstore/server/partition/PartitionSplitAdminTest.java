@@ -58,7 +58,7 @@ class PartitionSplitAdminTest {
     }
 
     private TableDescriptor table() {
-        return TableCatalog.shared(ots.server.context().storage()).require(INSTANCE, "t");
+        return ots.server.context().catalog().require(INSTANCE, "t");
     }
 
     private static void assertError(Runnable call, ErrorCode code, String message) {

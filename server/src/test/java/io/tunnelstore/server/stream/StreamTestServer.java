@@ -18,7 +18,6 @@ import com.alicloud.openservices.tablestore.model.TableOptions;
 import io.tunnelstore.server.MutableClock;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.TunnelstoreServer;
-import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.table.TableModule;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -55,13 +54,13 @@ final class StreamTestServer implements AutoCloseable {
                 .dataDir(dataDir)
                 .instanceNames(List.of(INSTANCE, "other"))
                 .adminKey(AK, SK)
-                .clock(clock)
+                .clock(clock).withoutClockSkewCheck()
                 .workerThreads(4)
                 .syncWrites(false)
                 .build();
         server = TunnelstoreServer.builder(config)
                 .module(ctx -> {
-                    TableModule m = new TableModule(TableCatalog.shared(ctx.storage()), ctx.storage(), ctx.clock(),
+                    TableModule m = new TableModule(ctx.catalog(), ctx.storage(), ctx.clock(),
                             null);
                     tables.set(m);
                     return m;

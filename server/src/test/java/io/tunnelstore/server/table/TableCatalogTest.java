@@ -90,11 +90,4 @@ class TableCatalogTest {
             assertThatThrownBy(() -> catalog.delete("i", "nope")).isInstanceOf(OtsException.class);
         }
     }
-
-    @Test
-    void sharedCatalogIsOnePerEngine() {
-        try (StorageEngine storage = open()) {
-            assertThat(TableCatalog.shared(storage)).isSameAs(TableCatalog.shared(storage));
-        }
-    }
 }

@@ -49,6 +49,8 @@ final class InProcessTunnels implements AutoCloseable {
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final TunnelServiceConfig config;
     TunnelModule module;
+    /** The table catalog of the current module's context (a restart loads a new one from storage). */
+    TableCatalog catalog;
 
     InProcessTunnels(Path dir, TunnelServiceConfig config) {
         this(dir, config, UnaryOperator.identity());
@@ -67,6 +69,7 @@ final class InProcessTunnels implements AutoCloseable {
         ServerContext ctx = new ServerContext(storage, clock, scheduler,
                 CredentialStore.open(storage, new SecureRandom()),
                 ServerConfig.builder().dataDir(dir.resolve("data")).clock(clock).build());
+        catalog = ctx.catalog();
         return new TunnelModule(ctx, config);
     }
 
@@ -87,7 +90,7 @@ final class InProcessTunnels implements AutoCloseable {
                 .addPrimaryKey(TableProtos.PrimaryKeySchema.newBuilder().setName("id")
                         .setType(TableProtos.PrimaryKeyType.INTEGER))
                 .build();
-        return TableCatalog.shared(storage).create(new TableDescriptor(INSTANCE, 0, meta, -1, 1, 86_400, 0, 0, 0,
+        return catalog.create(new TableDescriptor(INSTANCE, 0, meta, -1, 1, 86_400, 0, 0, 0,
                 clock.millis(), partitions,
                 new StreamSettings(true, "stream-" + name, retentionHours, clock.millis(), List.of())));
     }

@@ -264,7 +264,7 @@ class TunnelRetentionAndRecoveryTest {
         t.createTable("dropped", 24);
         String tunnel = t.create("dropped", "s", TunnelType.Stream, null);
         String client = t.connect(tunnel);
-        io.tunnelstore.server.table.TableCatalog.shared(t.storage).delete(InProcessTunnels.INSTANCE, "dropped");
+        t.catalog.delete(InProcessTunnels.INSTANCE, "dropped");
 
         t.module.tick();
 

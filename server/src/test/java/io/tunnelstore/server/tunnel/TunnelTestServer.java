@@ -71,7 +71,7 @@ final class TunnelTestServer implements AutoCloseable {
                 .dataDir(dataDir)
                 .instanceNames(List.of(INSTANCE))
                 .adminKey(AK, SK)
-                .clock(clock)
+                .clock(clock).withoutClockSkewCheck()
                 .workerThreads(8)
                 .syncWrites(false)
                 .build();
@@ -128,7 +128,7 @@ final class TunnelTestServer implements AutoCloseable {
             partitions.add(new io.tunnelstore.server.table.Partition(i, lower, upper, i + 1));
             lower = upper;
         }
-        io.tunnelstore.server.table.TableCatalog.shared(server.context().storage()).create(
+        server.context().catalog().create(
                 new io.tunnelstore.server.table.TableDescriptor(INSTANCE, 0, meta, -1, 1, 86_400, 0, 0, 0,
                         clock.millis(), partitions, io.tunnelstore.server.table.StreamSettings.DISABLED));
     }

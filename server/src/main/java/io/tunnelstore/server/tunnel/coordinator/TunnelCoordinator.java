@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link #changeCount()} and rewrite the small header record. Heartbeat timestamps and read statistics are not
  * durable on their own: after a restart every client gets a fresh grace period anyway, and statistics ride along
  * with the next durable change of their record. The wiring's side is documented in {@code docs/tunnel-service.md}.
+ * A coordinator driven without a store (tests, simulations) should still {@link #commit()} now and then: the undo
+ * journal only shrinks on commit or rollback.
  *
  * <p><b>Call structure.</b> Every mutating call first expires overdue sessions, then does its work, then advances the
  * stage and rebalances, so the outcome never depends on how often {@link #tick} runs.

@@ -1,0 +1,124 @@
+package io.tunnelstore.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The dependency graph of docs/architecture.md ("Dependency rules"), checked on the compiled main classes of every
+ * module. Maven already keeps modules from seeing what they do not declare; these rules pin the intent (a module
+ * that later gains a Maven dependency still may not use it against the layering) and the layering of packages
+ * inside the server, which Maven cannot see.
+ */
+@AnalyzeClasses(packages = "io.tunnelstore",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ExcludeGeneratedCode.class})
+class LayeringTest {
+
+    // Modules, by their packages.
+    static final String PROTOCOL = "io.tunnelstore.protocol..";
+    static final String STORAGE = "io.tunnelstore.storage..";
+    static final String SERVER = "io.tunnelstore.server..";
+    static final String[] SDK = {"io.tunnelstore.client..", "io.tunnelstore.tunnel.."};
+    static final String TESTKIT = "io.tunnelstore.testkit..";
+    static final String CLI = "io.tunnelstore.cli..";
+    static final String BENCH = "io.tunnelstore.bench..";
+
+    // Packages inside the server.
+    static final String COORDINATOR = "io.tunnelstore.server.tunnel.coordinator..";
+    static final String HTTP = "io.tunnelstore.server.http..";
+    static final String TLS = "io.tunnelstore.server.tls..";
+
+    @ArchTest
+    static final ArchRule protocolDependsOnNothingOfOurs = noClasses().that().resideInAPackage(PROTOCOL)
+            .should().dependOnClassesThat().resideInAnyPackage(STORAGE, SERVER, SDK[0], SDK[1], TESTKIT, CLI, BENCH)
+            .because("the wire protocol is shared by both sides and must stay a leaf");
+
+    @ArchTest
+    static final ArchRule storageDependsOnNothingOfOurs = noClasses().that().resideInAPackage(STORAGE)
+            .should().dependOnClassesThat().resideInAnyPackage(PROTOCOL, SERVER, SDK[0], SDK[1], TESTKIT, CLI, BENCH)
+            .because("the storage SPI speaks bytes only, so another engine (HBase) can replace RocksDB");
+
+    @ArchTest
+    static final ArchRule serverNeverSeesClients = noClasses().that().resideInAPackage(SERVER)
+            .should().dependOnClassesThat().resideInAnyPackage(SDK[0], SDK[1], TESTKIT, CLI, BENCH)
+            .because("the server is used by the launcher and the test kit, never the other way round");
+
+    @ArchTest
+    static final ArchRule sdkNeverSeesTheServer = noClasses().that().resideInAnyPackage(SDK)
+            .should().dependOnClassesThat().resideInAnyPackage(SERVER, STORAGE, TESTKIT, CLI, BENCH)
+            .because("the SDK talks to any Tablestore-compatible endpoint over the wire only");
+
+    @ArchTest
+    static final ArchRule nothingShippedDependsOnTheBench = noClasses().that().resideOutsideOfPackage(BENCH)
+            .should().dependOnClassesThat().resideInAPackage(BENCH);
+
+    @ArchTest
+    static final ArchRule onlyTheLauncherUsesTheCli = noClasses().that().resideOutsideOfPackages(CLI, BENCH)
+            .should().dependOnClassesThat().resideInAPackage(CLI);
+
+    @ArchTest
+    static final ArchRule coordinatorIsPureLogic = classes().that().resideInAPackage(COORDINATOR)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(COORDINATOR, PROTOCOL, "java..", "org.slf4j..")
+            .because("the tunnel coordinator is a deterministic state machine with time passed in: no transport, "
+                    + "storage or executor of its own (docs/tunnel-coordinator.md)");
+
+    @ArchTest
+    static final ArchRule onlyTheTransportTouchesNetty = noClasses().that().resideInAPackage(SERVER)
+            .and().resideOutsideOfPackages(HTTP, TLS)
+            .should().dependOnClassesThat().resideInAPackage("io.netty..")
+            .because("modules register handlers and routes on the OperationRegistry; HTTP is the transport's job");
+
+    /**
+     * Inside the server: who may use whom. The wiring package ({@code io.tunnelstore.server}: TunnelstoreServer,
+     * ServerContext, ServerModule) is used by every module; the transport never sees a feature module; features
+     * point one way (table ← stream, tunnel ← monitoring).
+     */
+    @ArchTest
+    static final ArchRule serverLayers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Wiring").definedBy("io.tunnelstore.server")
+            .layer("Transport").definedBy(HTTP, TLS)
+            .layer("Auth").definedBy("io.tunnelstore.server.auth..")
+            .layer("Admin").definedBy("io.tunnelstore.server.admin..")
+            .layer("Table").definedBy("io.tunnelstore.server.table..")
+            .layer("Stream").definedBy("io.tunnelstore.server.stream..")
+            .layer("Tunnel").definedBy(DescribedPredicate.describe("io.tunnelstore.server.tunnel (without the "
+                    + "coordinator)", (JavaClass c) -> c.getPackageName().equals("io.tunnelstore.server.tunnel")))
+            .layer("Coordinator").definedBy(COORDINATOR)
+            .layer("Monitoring").definedBy("io.tunnelstore.server.metrics..", "io.tunnelstore.server.console..")
+            .whereLayer("Monitoring").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Admin").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Stream").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Tunnel").mayOnlyBeAccessedByLayers("Monitoring")
+            .whereLayer("Coordinator").mayOnlyBeAccessedByLayers("Tunnel", "Monitoring")
+            .whereLayer("Table").mayOnlyBeAccessedByLayers("Wiring", "Stream", "Tunnel", "Monitoring")
+            .whereLayer("Transport").mayOnlyBeAccessedByLayers("Wiring", "Admin", "Table", "Stream", "Tunnel",
+                    "Monitoring")
+            .whereLayer("Auth").mayOnlyBeAccessedByLayers("Wiring", "Transport", "Admin", "Monitoring");
+
+    @ArchTest
+    static final ArchRule serverFeaturesAreFreeOfCycles = slices().matching("io.tunnelstore.server.(*)..")
+            .should().beFreeOfCycles();
+
+    /**
+     * The published test kit uses the server only through its public entry points (the server, its configuration
+     * and the module classes it starts), never transport, auth, storage or coordinator internals.
+     */
+    @ArchTest
+    static final ArchRule testkitUsesOnlyThePublicServerApi = noClasses().that().resideInAPackage(TESTKIT)
+            .should().dependOnClassesThat(DescribedPredicate.describe("are server or storage internals",
+                    (JavaClass c) -> isServerInternal(c)));
+
+    private static boolean isServerInternal(JavaClass c) {
+        String p = c.getPackageName();
+        return p.startsWith("io.tunnelstore.storage") || p.startsWith("io.tunnelstore.server.http")
+                || p.startsWith("io.tunnelstore.server.auth") || p.startsWith("io.tunnelstore.server.tunnel.coordinator");
+    }
+}
