@@ -1,7 +1,9 @@
 package io.tunnelstore.storage.rocksdb;
 
-import static io.tunnelstore.storage.rocksdb.TestRows.bytes;
-import static io.tunnelstore.storage.rocksdb.TestRows.text;
+import io.tunnelstore.storage.contract.TestRows;
+
+import static io.tunnelstore.storage.contract.TestRows.bytes;
+import static io.tunnelstore.storage.contract.TestRows.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunnelstore.storage.LogRecord;

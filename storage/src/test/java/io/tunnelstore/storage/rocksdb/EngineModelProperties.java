@@ -1,5 +1,7 @@
 package io.tunnelstore.storage.rocksdb;
 
+import io.tunnelstore.storage.contract.TestRows;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunnelstore.storage.LogRecord;

@@ -1,5 +1,7 @@
 package io.tunnelstore.storage.rocksdb;
 
+import io.tunnelstore.storage.contract.ManualClock;
+
 import io.tunnelstore.storage.StorageOptions;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,6 +1,8 @@
 package io.tunnelstore.storage.rocksdb;
 
-import static io.tunnelstore.storage.rocksdb.TestRows.bytes;
+import io.tunnelstore.storage.contract.TestRows;
+
+import static io.tunnelstore.storage.contract.TestRows.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,10 @@
 package io.tunnelstore.storage.rocksdb;
 
-import static io.tunnelstore.storage.rocksdb.TestRows.apply;
-import static io.tunnelstore.storage.rocksdb.TestRows.applyLogged;
-import static io.tunnelstore.storage.rocksdb.TestRows.bytes;
+import io.tunnelstore.storage.contract.TestRows;
+
+import static io.tunnelstore.storage.contract.TestRows.apply;
+import static io.tunnelstore.storage.contract.TestRows.applyLogged;
+import static io.tunnelstore.storage.contract.TestRows.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,9 @@
 package io.tunnelstore.storage.rocksdb;
 
-import static io.tunnelstore.storage.rocksdb.TestRows.apply;
-import static io.tunnelstore.storage.rocksdb.TestRows.bytes;
+import io.tunnelstore.storage.contract.TestRows;
+
+import static io.tunnelstore.storage.contract.TestRows.apply;
+import static io.tunnelstore.storage.contract.TestRows.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

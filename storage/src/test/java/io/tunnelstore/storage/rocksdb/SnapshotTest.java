@@ -1,10 +1,10 @@
 package io.tunnelstore.storage.rocksdb;
 
-import static io.tunnelstore.storage.rocksdb.TestRows.applyLogged;
-import static io.tunnelstore.storage.rocksdb.TestRows.bytes;
-import static io.tunnelstore.storage.rocksdb.TestRows.describe;
-import static io.tunnelstore.storage.rocksdb.TestRows.drain;
-import static io.tunnelstore.storage.rocksdb.TestRows.text;
+import static io.tunnelstore.storage.contract.TestRows.applyLogged;
+import static io.tunnelstore.storage.contract.TestRows.bytes;
+import static io.tunnelstore.storage.contract.TestRows.describe;
+import static io.tunnelstore.storage.contract.TestRows.drain;
+import static io.tunnelstore.storage.contract.TestRows.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.tunnelstore.storage.rocksdb;
+package io.tunnelstore.storage.contract;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,20 +8,20 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that only moves when a test says so. Thread-safe. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
     private final AtomicReference<Instant> now;
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
     /** Current time in microseconds since the epoch, as the engine computes commit times. */
-    long micros() {
+    public long micros() {
         Instant instant = now.get();
         return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now.updateAndGet(instant -> instant.plus(duration));
     }
 

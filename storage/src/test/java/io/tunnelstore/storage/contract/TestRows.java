@@ -1,4 +1,4 @@
-package io.tunnelstore.storage.rocksdb;
+package io.tunnelstore.storage.contract;
 
 import io.tunnelstore.storage.MutationResult;
 import io.tunnelstore.storage.RowDecider;
@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Small helpers shared by the engine tests. */
-final class TestRows {
+public final class TestRows {
     private TestRows() {}
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] bytes(int... values) {
+    public static byte[] bytes(int... values) {
         byte[] out = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             out[i] = (byte) values[i];
@@ -27,24 +27,24 @@ final class TestRows {
         return out;
     }
 
-    static String text(byte[] b) {
+    public static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
 
     /** Applies a mutation unconditionally, without a log record. */
-    static MutationResult<Void> apply(StorageEngine engine, long table, byte[] row, RowMutation mutation) {
+    public static MutationResult<Void> apply(StorageEngine engine, long table, byte[] row, RowMutation mutation) {
         return engine.mutateRow(table, row, (current, versionMillis) -> RowDecider.Decision.of(mutation, null));
     }
 
     /** Applies a mutation with a log record on {@code shard}. */
-    static MutationResult<Void> applyLogged(StorageEngine engine, long table, byte[] row, RowMutation mutation,
+    public static MutationResult<Void> applyLogged(StorageEngine engine, long table, byte[] row, RowMutation mutation,
             long shard, byte[] payload) {
         return engine.mutateRow(table, row,
                 (current, versionMillis) -> new RowDecider.Decision<>(mutation, shard, payload, null));
     }
 
     /** "column@timestamp=value" for each cell, for compact exact assertions. */
-    static List<String> describe(StoredRow row) {
+    public static List<String> describe(StoredRow row) {
         List<String> out = new ArrayList<>();
         for (StoredCell cell : row.cells()) {
             out.add(cell.column() + "@" + cell.timestamp() + "=" + text(cell.value()));
@@ -52,7 +52,7 @@ final class TestRows {
         return out;
     }
 
-    static List<StoredRow> drain(RowScanner scanner) {
+    public static List<StoredRow> drain(RowScanner scanner) {
         List<StoredRow> rows = new ArrayList<>();
         try (scanner) {
             scanner.forEachRemaining(rows::add);
@@ -60,7 +60,7 @@ final class TestRows {
         return rows;
     }
 
-    static List<List<Integer>> keysOf(List<StoredRow> rows) {
+    public static List<List<Integer>> keysOf(List<StoredRow> rows) {
         List<List<Integer>> keys = new ArrayList<>();
         for (StoredRow row : rows) {
             keys.add(unsigned(row.rowKey()));
@@ -68,7 +68,7 @@ final class TestRows {
         return keys;
     }
 
-    static List<Integer> unsigned(byte[] key) {
+    public static List<Integer> unsigned(byte[] key) {
         List<Integer> out = new ArrayList<>();
         for (byte b : key) {
             out.add(b & 0xFF);

@@ -1,0 +1,80 @@
+package io.tunnelstore.storage.hbase;
+
+import io.tunnelstore.storage.RowScanner;
+import io.tunnelstore.storage.StorageException;
+import io.tunnelstore.storage.StoredRow;
+import java.io.IOException;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+
+/**
+ * A {@link RowScanner} over an HBase {@link ResultScanner}. The region server keeps the scan's read point, so the
+ * scan sees the rows as they were when it started. The engine aborts it when it is closed.
+ */
+final class HBaseRowScanner implements RowScanner {
+    private final ResultScanner results;
+    private final Consumer<HBaseRowScanner> onClose;
+    private StoredRow next;
+    private boolean closed;
+    private volatile boolean aborted;
+
+    HBaseRowScanner(ResultScanner results, Consumer<HBaseRowScanner> onClose) {
+        this.results = results;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (aborted) {
+            throw new StorageException("scan aborted: the storage engine was closed");
+        }
+        if (next != null) {
+            return true;
+        }
+        if (closed) {
+            return false;
+        }
+        Result result;
+        try {
+            result = results.next();
+        } catch (IOException e) {
+            if (aborted) {
+                throw new StorageException("scan aborted: the storage engine was closed");
+            }
+            throw new StorageException("scan failed: " + e.getMessage(), e);
+        }
+        if (result == null) {
+            close();
+            return false;
+        }
+        next = HBaseStorageEngine.toStoredRow(result);
+        return true;
+    }
+
+    @Override
+    public StoredRow next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        StoredRow row = next;
+        next = null;
+        return row;
+    }
+
+    /** Called by the engine when it closes: later calls fail. */
+    void abort() {
+        aborted = true;
+        results.close();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            results.close();
+            onClose.accept(this);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.tunnelstore.storage.hbase;
+
+import io.tunnelstore.storage.StorageEngine;
+import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.storage.contract.ScanContract;
+
+/** The scan contract on HBase. */
+class HBaseScanTest extends ScanContract {
+    private final MiniHBase.TestTable store = new MiniHBase.TestTable();
+
+    @Override
+    protected StorageEngine openEngine(StorageOptions options) {
+        return store.open(options);
+    }
+}
