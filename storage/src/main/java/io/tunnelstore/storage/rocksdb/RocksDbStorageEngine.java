@@ -296,34 +296,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
     @Override
     public RowScanner scan(long tableId, ScanRange range, ReadSpec spec) {
-        Objects.requireNonNull(range, "range");
-        CellSelector.validate(spec);
-        byte[] tablePrefix = KeyLayout.tablePrefix(tableId);
-        byte[] lower = range.startInclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.startInclusive());
-        byte[] upper = range.endExclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.endExclusive());
-        gate.enter();
-        try {
-            RocksIterator it = db.newIterator(rowsCf, readOptions);
-            if (!range.reverse()) {
-                it.seek(lower != null ? lower : tablePrefix);
-            } else if (upper != null) {
-                // no key equals a row prefix (cell keys are longer), so this lands on the last cell below the bound
-                it.seekForPrev(upper);
-            } else {
-                byte[] afterTable = KeyLayout.prefixSuccessor(tablePrefix);
-                if (afterTable == null) {
-                    it.seekToLast();
-                } else {
-                    it.seekForPrev(afterTable);
-                }
-            }
-            RocksRowScanner scanner = new RocksRowScanner(it, gate, openScanners::remove, spec, range.reverse(),
-                    tablePrefix, lower, upper);
-            openScanners.add(scanner);
-            return scanner;
-        } finally {
-            gate.exit();
-        }
+        return RocksRowScanner.open(db, rowsCf, readOptions, gate, openScanners, tableId, range, spec);
     }
 
     @Override

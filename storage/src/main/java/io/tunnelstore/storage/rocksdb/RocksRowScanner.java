@@ -1,12 +1,18 @@
 package io.tunnelstore.storage.rocksdb;
 
 import io.tunnelstore.storage.ReadSpec;
+import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.RowScanner;
 import io.tunnelstore.storage.StorageException;
 import io.tunnelstore.storage.StoredRow;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
 import org.rocksdb.RocksIterator;
 
 /**
@@ -34,6 +40,42 @@ final class RocksRowScanner implements RowScanner {
     private boolean exhausted;
     private boolean closed;
     private boolean abortedByEngine;
+
+    /**
+     * Opens a scanner over {@code range} of table {@code tableId} in {@code db} (the live database or a snapshot's),
+     * registered in {@code openScanners} until it is closed.
+     */
+    static RocksRowScanner open(RocksDB db, ColumnFamilyHandle rowsCf, ReadOptions readOptions, InFlightGate gate,
+            Set<RocksRowScanner> openScanners, long tableId, ScanRange range, ReadSpec spec) {
+        Objects.requireNonNull(range, "range");
+        CellSelector.validate(spec);
+        byte[] tablePrefix = KeyLayout.tablePrefix(tableId);
+        byte[] lower = range.startInclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.startInclusive());
+        byte[] upper = range.endExclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.endExclusive());
+        gate.enter();
+        try {
+            RocksIterator it = db.newIterator(rowsCf, readOptions);
+            if (!range.reverse()) {
+                it.seek(lower != null ? lower : tablePrefix);
+            } else if (upper != null) {
+                // no key equals a row prefix (cell keys are longer), so this lands on the last cell below the bound
+                it.seekForPrev(upper);
+            } else {
+                byte[] afterTable = KeyLayout.prefixSuccessor(tablePrefix);
+                if (afterTable == null) {
+                    it.seekToLast();
+                } else {
+                    it.seekForPrev(afterTable);
+                }
+            }
+            RocksRowScanner scanner = new RocksRowScanner(it, gate, openScanners::remove, spec, range.reverse(),
+                    tablePrefix, lower, upper);
+            openScanners.add(scanner);
+            return scanner;
+        } finally {
+            gate.exit();
+        }
+    }
 
     RocksRowScanner(RocksIterator iterator, InFlightGate gate, Consumer<RocksRowScanner> onClose, ReadSpec spec,
             boolean reverse, byte[] tablePrefix, byte[] lowerInclusive, byte[] upperExclusive) {

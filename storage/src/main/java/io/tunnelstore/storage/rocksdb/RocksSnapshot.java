@@ -72,33 +72,7 @@ final class RocksSnapshot implements StorageSnapshot {
 
     @Override
     public RowScanner scan(long tableId, ScanRange range, ReadSpec spec) {
-        Objects.requireNonNull(range, "range");
-        CellSelector.validate(spec);
-        byte[] tablePrefix = KeyLayout.tablePrefix(tableId);
-        byte[] lower = range.startInclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.startInclusive());
-        byte[] upper = range.endExclusive() == null ? null : KeyLayout.rowPrefix(tableId, range.endExclusive());
-        gate.enter();
-        try {
-            RocksIterator it = db.newIterator(rowsCf, readOptions);
-            if (!range.reverse()) {
-                it.seek(lower != null ? lower : tablePrefix);
-            } else if (upper != null) {
-                it.seekForPrev(upper);
-            } else {
-                byte[] afterTable = KeyLayout.prefixSuccessor(tablePrefix);
-                if (afterTable == null) {
-                    it.seekToLast();
-                } else {
-                    it.seekForPrev(afterTable);
-                }
-            }
-            RocksRowScanner scanner = new RocksRowScanner(it, gate, openScanners::remove, spec, range.reverse(),
-                    tablePrefix, lower, upper);
-            openScanners.add(scanner);
-            return scanner;
-        } finally {
-            gate.exit();
-        }
+        return RocksRowScanner.open(db, rowsCf, readOptions, gate, openScanners, tableId, range, spec);
     }
 
     @Override
