@@ -253,11 +253,7 @@ public class RowServiceLincheckTest {
         return List.of(
                 new ExecutionScenario(List.of(), List.of(List.of(increment), List.of(increment)), List.of(get), null),
                 new ExecutionScenario(List.of(actor("put", 0, 1)),
-                        List.of(List.of(actor("compareAndSet", 0, 1), get),
-                                List.of(actor("put", 0, 3), actor("compareAndSet", 0, 3))),
-                        List.of(get), null),
-                new ExecutionScenario(List.of(),
-                        List.of(List.of(increment, actor("delete", 0)), List.of(actor("put", 0, 2), get)),
+                        List.of(List.of(actor("compareAndSet", 0, 1), actor("delete", 0)), List.of(increment)),
                         List.of(get), null));
     }
 
