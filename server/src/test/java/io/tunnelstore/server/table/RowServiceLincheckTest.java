@@ -52,12 +52,13 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Single-row linearizability of the row service, model-checked by Lincheck: PutRow, UpdateRow with an increment
- * (RT_AFTER_MODIFY), UpdateRow with a column condition, DeleteRow and GetRow on two rows, from several threads, must
- * be explainable by the sequential {@link Model} below in every interleaving Lincheck explores.
+ * (RT_AFTER_MODIFY), UpdateRow with a column condition, DeleteRow and GetRow from two threads must be explainable by
+ * the sequential {@link Model} below in every interleaving Lincheck explores. It explores {@link #targetedScenarios}
+ * (random scenarios on two rows with {@code -Dlincheck.iterations=N}); skip it with {@code -Dtunnelstore.lincheck=false}.
  *
  * <p>The service runs on {@link InMemoryRowEngine} (all on the calling thread, so Lincheck schedules it) with a
  * clock that ticks one millisecond at every reading: a version time taken outside the row's critical section then
- * shows up at once as a lost increment or a stale put (it did, before {@code VersionClock}).
+ * shows up as a lost increment. {@link #catchesVersionTimeTakenBeforeTheRowLock} shows that it does.
  */
 @Param(name = "row", gen = IntGen.class, conf = "0:1")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
