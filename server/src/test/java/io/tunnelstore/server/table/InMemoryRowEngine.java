@@ -43,8 +43,19 @@ final class InMemoryRowEngine implements StorageEngine {
     private final ConcurrentHashMap<RowId, List<StoredCell>> rows = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RowId, ReentrantLock> locks = new ConcurrentHashMap<>();
 
+    /**
+     * Test-only mutant: take the version time before the row lock (the original bug), so that a request that read
+     * the clock earlier but got the lock later writes an older version. Only the Lincheck mutant test sets it.
+     */
+    private final boolean takesVersionTimeBeforeLock;
+
     InMemoryRowEngine(Clock clock) {
+        this(clock, false);
+    }
+
+    InMemoryRowEngine(Clock clock, boolean takesVersionTimeBeforeLock) {
         this.versionClock = new VersionClock(clock);
+        this.takesVersionTimeBeforeLock = takesVersionTimeBeforeLock;
     }
 
     @Override
@@ -108,12 +119,14 @@ final class InMemoryRowEngine implements StorageEngine {
     public <T> MutationResult<T> mutateRow(long tableId, byte[] rowKey, RowDecider<T> decider) {
         RowId id = new RowId(tableId, ByteBuffer.wrap(rowKey.clone()));
         ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+        long early = takesVersionTimeBeforeLock ? versionClock.versionMillis(Optional.empty()) : 0;
         lock.lock();
         try {
             List<StoredCell> cells = rows.getOrDefault(id, List.of());
             Optional<StoredRow> current = cells.isEmpty() ? Optional.empty()
                     : Optional.of(new StoredRow(rowKey.clone(), cells));
-            RowDecider.Decision<T> decision = decider.decide(current, versionClock.versionMillis(current));
+            RowDecider.Decision<T> decision = decider.decide(current,
+                    takesVersionTimeBeforeLock ? early : versionClock.versionMillis(current));
             if (decision.logRecord() != null) {
                 throw new UnsupportedOperationException("the in-memory engine keeps no change log");
             }

@@ -27,6 +27,7 @@ import io.tunnelstore.protocol.pb.TableProtos.TableMeta;
 import io.tunnelstore.protocol.pb.TableProtos.TableOptions;
 import io.tunnelstore.protocol.pb.TableProtos.UpdateRowRequest;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -36,21 +37,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
+
+import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Single-row linearizability of the row service, model-checked by Lincheck: PutRow, UpdateRow with an increment
- * (RT_AFTER_MODIFY), UpdateRow with a column condition, DeleteRow and GetRow on two rows, from several threads, must
- * be explainable by the sequential {@link Model} below in every interleaving Lincheck explores.
+ * (RT_AFTER_MODIFY), UpdateRow with a column condition, DeleteRow and GetRow from two threads must be explainable by
+ * the sequential {@link Model} below in every interleaving Lincheck explores. It explores {@link #targetedScenarios}
+ * (random scenarios on two rows with {@code -Dlincheck.iterations=N}); skip it with {@code -Dtunnelstore.lincheck=false}.
  *
  * <p>The service runs on {@link InMemoryRowEngine} (all on the calling thread, so Lincheck schedules it) with a
  * clock that ticks one millisecond at every reading: a version time taken outside the row's critical section then
- * shows up at once as a lost increment or a stale put (it did, before {@code VersionClock}).
+ * shows up as a lost increment. {@link #catchesVersionTimeTakenBeforeTheRowLock} shows that it does.
  */
 @Param(name = "row", gen = IntGen.class, conf = "0:1")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
@@ -63,7 +71,7 @@ public class RowServiceLincheckTest {
 
     public RowServiceLincheckTest() {
         TickingClock clock = new TickingClock(1_800_000_000_000L);
-        InMemoryRowEngine engine = new InMemoryRowEngine(clock);
+        InMemoryRowEngine engine = new InMemoryRowEngine(clock, takesVersionTimeBeforeLock());
         TableCatalog catalog = new TableCatalog(engine);
         new TableAdminService(catalog, clock::millis).createTable(INSTANCE, CreateTableRequest.newBuilder()
                 .setTableMeta(TableMeta.newBuilder().setTableName(TABLE).addPrimaryKey(
@@ -170,27 +178,93 @@ public class RowServiceLincheckTest {
         return Model.describe(columns);
     }
 
+    @Test
+    @DisabledIfSystemProperty(named = "tunnelstore.lincheck", matches = "false")
+    void rowOperationsAreLinearizable() {
+        options().check(RowServiceLincheckTest.class);
+    }
+
     /**
-     * Off by default: model checking instruments every call of the service, and even the small configuration below
-     * took minutes on the shared 2-core build machine (docs/table-api.md). Run with {@code -Dtunnelstore.lincheck=true}.
+     * The check can fail: the same options against {@link InMemoryRowEngine} with the original bug (version time
+     * taken before the row lock) must report a non-linearizable execution.
      */
     @Test
-    @EnabledIfSystemProperty(named = "tunnelstore.lincheck", matches = "true")
-    void rowOperationsAreLinearizable() {
+    @DisabledIfSystemProperty(named = "tunnelstore.lincheck", matches = "false")
+    void catchesVersionTimeTakenBeforeTheRowLock() {
+        AssertionError failure = assertThrows(AssertionError.class,
+                () -> options().check(VersionTimeBeforeLock.class));
+        assertTrue(String.valueOf(failure.getMessage()).contains("Invalid execution results"),
+                () -> "expected a non-linearizable execution, got: " + failure.getMessage());
+    }
+
+    /** The row service on the mutant engine that takes its version time before the row lock. */
+    @Param(name = "row", gen = IntGen.class, conf = "0:1")
+    @Param(name = "value", gen = IntGen.class, conf = "1:3")
+    public static final class VersionTimeBeforeLock extends RowServiceLincheckTest {
+        @Override
+        boolean takesVersionTimeBeforeLock() {
+            return true;
+        }
+    }
+
+    /** Whether the engine has the original bug; only {@link VersionTimeBeforeLock} says yes. */
+    boolean takesVersionTimeBeforeLock() {
+        return false;
+    }
+
+    static ModelCheckingOptions options() {
         ModelCheckingOptions options = new ModelCheckingOptions()
-                // CI size: every operation of the service is instrumented, so each invocation is costly; raise
-                // -Dlincheck.iterations / -Dlincheck.invocations / -Dlincheck.actors for a deeper search
-                .iterations(Integer.getInteger("lincheck.iterations", 3))
-                .invocationsPerIteration(Integer.getInteger("lincheck.invocations", 25))
+                // random scenarios: -Dlincheck.iterations / -Dlincheck.invocations / -Dlincheck.actors
+                .iterations(Integer.getInteger("lincheck.iterations", RANDOM_ITERATIONS))
+                .invocationsPerIteration(Integer.getInteger("lincheck.invocations", INVOCATIONS))
                 .threads(2)
                 .actorsPerThread(Integer.getInteger("lincheck.actors", 2))
                 .actorsBefore(1)
                 .actorsAfter(1)
-                .sequentialSpecification(Model.class);
+                .sequentialSpecification(Model.class)
+                // request and response encoding keeps no shared state: no thread switches inside it, so the
+                // explored switch points are those of the row service, the engine, its locks and the clock
+                .addGuarantee(forClasses(RowServiceLincheckTest::isStatelessCodec).allMethods().ignore());
+        for (ExecutionScenario scenario : targetedScenarios()) {
+            options.addCustomScenario(scenario);
+        }
         // Lincheck instruments each class on its first call inside the checked section (protobuf, codecs); on a
         // loaded machine that first invocation alone can exceed its default hang-detection timeout
         options.invocationTimeout$lincheck(600_000);
-        options.check(RowServiceLincheckTest.class);
+        return options;
+    }
+
+    private static final int RANDOM_ITERATIONS = 0;
+    private static final int INVOCATIONS = 100;
+
+    private static boolean isStatelessCodec(String className) {
+        String name = className.replace('/', '.');
+        return name.startsWith("com.google.protobuf.") || name.startsWith("io.tunnelstore.protocol.");
+    }
+
+    /**
+     * Scenarios on one row, explored before the random ones. The first is two increments from two threads, then a
+     * read: the interleaving that loses an increment when a request's version time is taken before it holds the row
+     * lock (it reads the row under the lock but writes below the other thread's newer version). The others mix a
+     * put, a compare-and-set, a delete and reads with an increment.
+     */
+    static List<ExecutionScenario> targetedScenarios() {
+        Actor increment = actor("increment", 0);
+        Actor get = actor("get", 0);
+        return List.of(
+                new ExecutionScenario(List.of(), List.of(List.of(increment), List.of(increment)), List.of(get), null),
+                new ExecutionScenario(List.of(actor("put", 0, 1)),
+                        List.of(List.of(actor("compareAndSet", 0, 1), actor("delete", 0)), List.of(increment)),
+                        List.of(get), null));
+    }
+
+    private static Actor actor(String name, Object... args) {
+        for (Method m : RowServiceLincheckTest.class.getMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+                return new Actor(m, List.of(args), false, false, false, false, false);
+            }
+        }
+        throw new IllegalArgumentException(name);
     }
 
     private static Condition ignore() {
