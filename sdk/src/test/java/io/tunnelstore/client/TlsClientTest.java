@@ -12,6 +12,7 @@ import io.tunnelstore.server.TlsSettings;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
+import io.tunnelstore.it.ItServer;
 import io.tunnelstore.tunnel.SimpleProcessorFactory;
 import io.tunnelstore.tunnel.TunnelWorker;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
@@ -79,10 +80,7 @@ class TlsClientTest {
                             PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofLong(id))),
                             List.of(Cell.put("v", ColumnValue.ofLong(id)))));
                 }
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (consumed.size() < 3 && System.nanoTime() < deadline) {
-                    Thread.sleep(20); // poll interval of the condition wait below
-                }
+                ItServer.await("3 records consumed over https", Duration.ofSeconds(60), () -> consumed.size() >= 3);
                 assertThat(consumed).containsExactly(1L, 2L, 3L);
                 worker.close(Duration.ofSeconds(10));
             }

@@ -38,7 +38,7 @@ import java.util.function.BooleanSupplier;
  * {@link #restart()} closes the server and starts it again on the same directory and port, so clients (and workers)
  * built before keep talking to the new incarnation.
  */
-final class ItServer implements AutoCloseable {
+public final class ItServer implements AutoCloseable {
     static final String INSTANCE = "tunnelstore";
     static final String AK = "it-admin-key";
     static final String SK = "it-admin-secret";
@@ -142,7 +142,7 @@ final class ItServer implements AutoCloseable {
     }
 
     /** Waits until {@code condition} holds, checking every 50 ms; fails naming {@code what} after {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
