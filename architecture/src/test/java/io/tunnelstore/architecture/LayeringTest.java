@@ -32,7 +32,7 @@ class LayeringTest {
     static final String BENCH = "io.tunnelstore.bench..";
 
     // Packages inside the server.
-    static final String COORDINATOR = "io.tunnelstore.server.tunnel.coordinator..";
+    static final String COORDINATOR = "io.tunnelstore.coordinator..";
     static final String HTTP = "io.tunnelstore.server.http..";
     static final String TLS = "io.tunnelstore.server.tls..";
 
@@ -119,6 +119,6 @@ class LayeringTest {
     private static boolean isServerInternal(JavaClass c) {
         String p = c.getPackageName();
         return p.startsWith("io.tunnelstore.storage") || p.startsWith("io.tunnelstore.server.http")
-                || p.startsWith("io.tunnelstore.server.auth") || p.startsWith("io.tunnelstore.server.tunnel.coordinator");
+                || p.startsWith("io.tunnelstore.server.auth") || p.startsWith("io.tunnelstore.coordinator");
     }
 }

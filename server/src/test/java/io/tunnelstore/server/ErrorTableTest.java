@@ -3,7 +3,7 @@ package io.tunnelstore.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunnelstore.protocol.errors.ErrorCode;
-import io.tunnelstore.server.tunnel.coordinator.CoordinatorError;
+import io.tunnelstore.coordinator.CoordinatorError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

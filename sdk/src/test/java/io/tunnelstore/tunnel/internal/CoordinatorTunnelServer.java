@@ -7,17 +7,17 @@ import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.tunnel.TunnelTokens;
-import io.tunnelstore.server.tunnel.coordinator.ChannelAssignment;
-import io.tunnelstore.server.tunnel.coordinator.ChannelDefinition;
-import io.tunnelstore.server.tunnel.coordinator.ChannelReport;
-import io.tunnelstore.server.tunnel.coordinator.CheckpointResult;
-import io.tunnelstore.server.tunnel.coordinator.GetCheckpointResult;
-import io.tunnelstore.server.tunnel.coordinator.HeartbeatResult;
-import io.tunnelstore.server.tunnel.coordinator.Rejection;
-import io.tunnelstore.server.tunnel.coordinator.ShutdownResult;
-import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
-import io.tunnelstore.server.tunnel.coordinator.TunnelType;
+import io.tunnelstore.coordinator.ChannelAssignment;
+import io.tunnelstore.coordinator.ChannelDefinition;
+import io.tunnelstore.coordinator.ChannelReport;
+import io.tunnelstore.coordinator.CheckpointResult;
+import io.tunnelstore.coordinator.GetCheckpointResult;
+import io.tunnelstore.coordinator.HeartbeatResult;
+import io.tunnelstore.coordinator.Rejection;
+import io.tunnelstore.coordinator.ShutdownResult;
+import io.tunnelstore.coordinator.TunnelCoordinator;
+import io.tunnelstore.coordinator.TunnelDescription;
+import io.tunnelstore.coordinator.TunnelType;
 import io.tunnelstore.tunnel.RecordColumn;
 import io.tunnelstore.tunnel.SequenceInfo;
 import io.tunnelstore.tunnel.StreamRecord;
@@ -219,7 +219,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
     public synchronized void terminate(String channelId) {
         initialize();
         coordinator.schedule(clock.getAsLong(), channelId,
-                io.tunnelstore.server.tunnel.coordinator.ChannelStatus.TERMINATED);
+                io.tunnelstore.protocol.tunnel.ChannelStatus.TERMINATED);
     }
 
     // ------------------------------------------------------------------ observations
@@ -294,7 +294,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
             return failed(f);
         }
         var result = coordinator.connect(clock.getAsLong(), timeout.toMillis(), clientTag);
-        if (result instanceof io.tunnelstore.server.tunnel.coordinator.ConnectResult.Connected c) {
+        if (result instanceof io.tunnelstore.coordinator.ConnectResult.Connected c) {
             return CompletableFuture.completedFuture(new ConnectResult(c.clientId()));
         }
         return rejected((Rejection) result);
@@ -312,7 +312,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
             return failed(f);
         }
         List<ChannelReport> reports = reported.stream().map(s -> new ChannelReport(s.channelId(), s.version(),
-                io.tunnelstore.server.tunnel.coordinator.ChannelStatus.valueOf(s.status().name()))).toList();
+                io.tunnelstore.protocol.tunnel.ChannelStatus.valueOf(s.status().name()))).toList();
         HeartbeatResult result = coordinator.heartbeat(clock.getAsLong(), clientId, reports);
         if (!scriptedHeartbeats.isEmpty()) {
             return CompletableFuture.completedFuture(scriptedHeartbeats.pollFirst());

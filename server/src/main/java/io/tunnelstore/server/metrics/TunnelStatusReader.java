@@ -18,7 +18,7 @@ import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.server.tunnel.CheckpointPosition;
 import io.tunnelstore.server.tunnel.TunnelView;
 import io.tunnelstore.server.tunnel.TunnelViews;
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
+import io.tunnelstore.coordinator.TunnelDescription;
 import io.tunnelstore.storage.LogBounds;
 import io.tunnelstore.storage.LogRecord;
 import io.tunnelstore.storage.StorageEngine;

@@ -1,6 +1,6 @@
 package io.tunnelstore.server.tunnel;
 
-import io.tunnelstore.server.tunnel.coordinator.TunnelType;
+import io.tunnelstore.coordinator.TunnelType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

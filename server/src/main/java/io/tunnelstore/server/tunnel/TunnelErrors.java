@@ -2,7 +2,7 @@ package io.tunnelstore.server.tunnel;
 
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.protocol.errors.OtsException;
-import io.tunnelstore.server.tunnel.coordinator.Rejection;
+import io.tunnelstore.coordinator.Rejection;
 
 /** The protocol errors of the Tunnel Service, with the messages clients see. Stateless. */
 final class TunnelErrors {

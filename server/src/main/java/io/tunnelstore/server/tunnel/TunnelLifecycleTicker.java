@@ -2,10 +2,10 @@ package io.tunnelstore.server.tunnel;
 
 import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.table.TableDescriptor;
-import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
-import io.tunnelstore.server.tunnel.coordinator.TunnelStage;
-import io.tunnelstore.server.tunnel.coordinator.TunnelType;
+import io.tunnelstore.coordinator.TunnelCoordinator;
+import io.tunnelstore.coordinator.TunnelDescription;
+import io.tunnelstore.coordinator.TunnelStage;
+import io.tunnelstore.coordinator.TunnelType;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;

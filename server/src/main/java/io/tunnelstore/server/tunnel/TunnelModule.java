@@ -10,10 +10,10 @@ import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.table.TableCatalog;
 import com.google.protobuf.Message;
 import java.time.Clock;
-import io.tunnelstore.server.tunnel.coordinator.ChannelState;
-import io.tunnelstore.server.tunnel.coordinator.ChannelStatus;
-import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot;
+import io.tunnelstore.coordinator.ChannelState;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
+import io.tunnelstore.coordinator.TunnelCoordinator;
+import io.tunnelstore.coordinator.TunnelSnapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -159,14 +159,14 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (TunnelRuntime rt : registry.all()) {
             TunnelDefinition def = rt.definition();
-            if (def.type() == io.tunnelstore.server.tunnel.coordinator.TunnelType.BASE_DATA || rt.unusable()) {
+            if (def.type() == io.tunnelstore.coordinator.TunnelType.BASE_DATA || rt.unusable()) {
                 forecast.forget(rt.tunnelId());
                 continue;
             }
             all.add(rt.call(TunnelCoordinator::snapshot).thenAccept(s -> {
                 long oldestMicros = Long.MAX_VALUE;
-                for (io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot.ChannelEntry e : s.channels()) {
-                    if (e.definition().kind() != io.tunnelstore.server.tunnel.coordinator.ChannelKind.STREAM
+                for (io.tunnelstore.coordinator.TunnelSnapshot.ChannelEntry e : s.channels()) {
+                    if (e.definition().kind() != io.tunnelstore.coordinator.ChannelKind.STREAM
                             || e.state().status() == ChannelStatus.TERMINATED
                             || TunnelTokenCodec.FINISHED.equals(e.state().checkpointToken())) {
                         continue;
@@ -210,16 +210,16 @@ public final class TunnelModule implements ServerModule, TunnelViews {
      */
     private static java.util.Set<String> referencedSnapshots(TunnelDefinition def, TunnelCoordinator c) {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        io.tunnelstore.server.tunnel.coordinator.TunnelDescription d = c.describe();
+        io.tunnelstore.coordinator.TunnelDescription d = c.describe();
         boolean usable = d.expiry() == null && d.disabled() == null;
         if (usable && !def.baseSnapshotId().isEmpty()
-                && d.stage() != io.tunnelstore.server.tunnel.coordinator.TunnelStage.PROCESS_STREAM) {
+                && d.stage() != io.tunnelstore.coordinator.TunnelStage.PROCESS_STREAM) {
             ids.add(def.baseSnapshotId());
         }
         if (usable) {
-            for (io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot.ChannelEntry e : c.snapshot().channels()) {
+            for (io.tunnelstore.coordinator.TunnelSnapshot.ChannelEntry e : c.snapshot().channels()) {
                 String token = e.state().checkpointToken();
-                if (e.definition().kind() != io.tunnelstore.server.tunnel.coordinator.ChannelKind.STREAM
+                if (e.definition().kind() != io.tunnelstore.coordinator.ChannelKind.STREAM
                         || TunnelTokenCodec.FINISHED.equals(token)) {
                     continue;
                 }

@@ -1,8 +1,8 @@
 package io.tunnelstore.server.tunnel;
 
-import io.tunnelstore.server.tunnel.coordinator.ClientIdGenerator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelRecords;
+import io.tunnelstore.coordinator.ClientIdGenerator;
+import io.tunnelstore.coordinator.TunnelCoordinator;
+import io.tunnelstore.coordinator.TunnelRecords;
 import io.tunnelstore.storage.StorageEngine;
 import java.util.Collection;
 import java.util.Comparator;

@@ -3,8 +3,8 @@ package io.tunnelstore.server.tunnel;
 import com.google.protobuf.ByteString;
 import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest;
 import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoResponse;
-import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
+import io.tunnelstore.coordinator.TunnelCoordinator;
+import io.tunnelstore.coordinator.TunnelDescription;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
 

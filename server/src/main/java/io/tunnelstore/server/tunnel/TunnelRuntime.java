@@ -1,7 +1,7 @@
 package io.tunnelstore.server.tunnel;
 
-import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelRecord;
+import io.tunnelstore.coordinator.TunnelCoordinator;
+import io.tunnelstore.coordinator.TunnelRecord;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;

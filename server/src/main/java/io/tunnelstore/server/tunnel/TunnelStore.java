@@ -1,12 +1,12 @@
 package io.tunnelstore.server.tunnel;
 
-import io.tunnelstore.server.tunnel.coordinator.ClientIdGenerator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator;
-import io.tunnelstore.server.tunnel.coordinator.TunnelRecord;
-import io.tunnelstore.server.tunnel.coordinator.TunnelRecordCodec;
-import io.tunnelstore.server.tunnel.coordinator.TunnelRecords;
-import io.tunnelstore.server.tunnel.coordinator.TunnelSnapshot;
-import io.tunnelstore.server.tunnel.coordinator.TunnelSnapshotCodec;
+import io.tunnelstore.coordinator.ClientIdGenerator;
+import io.tunnelstore.coordinator.TunnelCoordinator;
+import io.tunnelstore.coordinator.TunnelRecord;
+import io.tunnelstore.coordinator.TunnelRecordCodec;
+import io.tunnelstore.coordinator.TunnelRecords;
+import io.tunnelstore.coordinator.TunnelSnapshot;
+import io.tunnelstore.coordinator.TunnelSnapshotCodec;
 import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.MetaEntry;
 import io.tunnelstore.storage.StorageEngine;

@@ -1,7 +1,7 @@
 package io.tunnelstore.server.tunnel;
 
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
-import io.tunnelstore.server.tunnel.coordinator.TunnelType;
+import io.tunnelstore.coordinator.TunnelDescription;
+import io.tunnelstore.coordinator.TunnelType;
 import java.util.Map;
 import java.util.Objects;
 

@@ -8,7 +8,7 @@ import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos.ReadRecordsResponse;
 import io.tunnelstore.server.table.Partition;
 import io.tunnelstore.server.table.TableDescriptor;
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
+import io.tunnelstore.coordinator.TunnelDescription;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

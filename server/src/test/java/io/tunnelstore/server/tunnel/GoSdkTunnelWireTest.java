@@ -11,7 +11,7 @@ import com.google.protobuf.Message;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.server.RawHttpClient;
 import io.tunnelstore.server.SignedRequests;
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
+import io.tunnelstore.coordinator.TunnelDescription;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -192,7 +192,7 @@ class GoSdkTunnelWireTest {
 
     private TunnelDescription describe(String tunnelId) {
         return InProcessTunnels.join(ots.tunnelModule.registry().require(TunnelTestServer.INSTANCE, tunnelId)
-                .call(io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator::describe));
+                .call(io.tunnelstore.coordinator.TunnelCoordinator::describe));
     }
 
     /** Go's {@code connect}: timeout in seconds and the host name as tag. */

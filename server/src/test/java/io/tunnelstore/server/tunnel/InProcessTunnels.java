@@ -149,9 +149,9 @@ final class InProcessTunnels implements AutoCloseable {
                 .setTunnelId(tunnelId).setClientId(clientId).setChannelId(channelId).setToken(token).build()));
     }
 
-    io.tunnelstore.server.tunnel.coordinator.TunnelDescription describe(String tunnelId) {
+    io.tunnelstore.coordinator.TunnelDescription describe(String tunnelId) {
         return join(module.registry().require(INSTANCE, tunnelId)
-                .call(io.tunnelstore.server.tunnel.coordinator.TunnelCoordinator::describe));
+                .call(io.tunnelstore.coordinator.TunnelCoordinator::describe));
     }
 
     static <T> T join(CompletionStage<T> stage) {

@@ -16,7 +16,7 @@ import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.server.RawHttpClient;
 import io.tunnelstore.server.SignedRequests;
 import io.tunnelstore.server.tunnel.RecordCollector.Received;
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
+import io.tunnelstore.coordinator.TunnelDescription;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +57,7 @@ class ScheduleOperationTest {
             assertThat(suspended.body()).isEmpty();
             assertThat(ots.tunnelModule.tunnels(TunnelTestServer.INSTANCE).toCompletableFuture().join().get(0)
                     .description().channels().get(0)).extracting(TunnelDescription.ChannelView::status)
-                    .isEqualTo(io.tunnelstore.server.tunnel.coordinator.ChannelStatus.WAIT);
+                    .isEqualTo(io.tunnelstore.protocol.tunnel.ChannelStatus.WAIT);
 
             RawHttpClient.Response unknown = schedule(ots, id, "Stream_9", TunnelProtos.ChannelStatus.OPEN);
             assertThat(unknown.status()).isEqualTo(400);
@@ -80,7 +80,7 @@ class ScheduleOperationTest {
 
             // The Java entry point reports the same refusals through its stage.
             assertThat(ots.tunnelModule.schedule(TunnelTestServer.INSTANCE, "nope", "Stream_1",
-                    io.tunnelstore.server.tunnel.coordinator.ChannelStatus.OPEN).toCompletableFuture())
+                    io.tunnelstore.protocol.tunnel.ChannelStatus.OPEN).toCompletableFuture())
                     .failsWithin(Duration.ofSeconds(5)).withThrowableOfType(Exception.class)
                     .withRootCauseInstanceOf(OtsException.class);
         }
@@ -104,7 +104,7 @@ class ScheduleOperationTest {
                         () -> view(ots).checkpointSequence() >= 1);
 
                 ots.tunnelModule.schedule(TunnelTestServer.INSTANCE, id, "Stream_1",
-                        io.tunnelstore.server.tunnel.coordinator.ChannelStatus.CLOSING).toCompletableFuture().join();
+                        io.tunnelstore.protocol.tunnel.ChannelStatus.CLOSING).toCompletableFuture().join();
                 await("worker hands the suspended channel back", Duration.ofSeconds(30),
                         () -> view(ots).ownerClientId() == null);
                 assertThat(channel(ots, "events", "t").getChannelStatus()).isEqualTo(ChannelStatus.WAIT);
@@ -117,7 +117,7 @@ class ScheduleOperationTest {
                 assertThat(collector.size()).isEqualTo(1);
 
                 ots.tunnelModule.schedule(TunnelTestServer.INSTANCE, id, "Stream_1",
-                        io.tunnelstore.server.tunnel.coordinator.ChannelStatus.OPEN).toCompletableFuture().join();
+                        io.tunnelstore.protocol.tunnel.ChannelStatus.OPEN).toCompletableFuture().join();
                 await("the change made while suspended", Duration.ofSeconds(30), () -> collector.size() >= 2);
                 assertThat(collector.all()).extracting(Received::id).containsExactly(1L, 2L);
                 assertThat(channel(ots, "events", "t").getChannelStatus()).isEqualTo(ChannelStatus.OPEN);

@@ -3,7 +3,7 @@ package io.tunnelstore.server.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tunnelstore.server.tunnel.coordinator.TunnelType;
+import io.tunnelstore.coordinator.TunnelType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

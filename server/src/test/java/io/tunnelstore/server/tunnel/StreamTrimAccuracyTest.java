@@ -8,7 +8,7 @@ import io.tunnelstore.protocol.pb.TunnelProtos.ReadRecordsResponse;
 import io.tunnelstore.protocol.pb.TunnelProtos.TunnelType;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
 import io.tunnelstore.server.table.TableDescriptor;
-import io.tunnelstore.server.tunnel.coordinator.LossEvent;
+import io.tunnelstore.coordinator.LossEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

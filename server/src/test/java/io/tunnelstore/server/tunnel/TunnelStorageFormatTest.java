@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunnelstore.protocol.pb.TunnelProtos;
-import io.tunnelstore.server.tunnel.coordinator.ChannelStatus;
-import io.tunnelstore.server.tunnel.coordinator.TunnelDescription;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
+import io.tunnelstore.coordinator.TunnelDescription;
 import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.MetaEntry;
 import java.io.IOException;
