@@ -24,6 +24,7 @@ class LayeringTest {
 
     // Modules, by their packages.
     static final String PROTOCOL = "io.tunnelstore.protocol..";
+    static final String COORDINATOR = "io.tunnelstore.coordinator..";
     static final String STORAGE = "io.tunnelstore.storage..";
     static final String SERVER = "io.tunnelstore.server..";
     static final String[] SDK = {"io.tunnelstore.client..", "io.tunnelstore.tunnel.."};
@@ -32,18 +33,19 @@ class LayeringTest {
     static final String BENCH = "io.tunnelstore.bench..";
 
     // Packages inside the server.
-    static final String COORDINATOR = "io.tunnelstore.coordinator..";
     static final String HTTP = "io.tunnelstore.server.http..";
     static final String TLS = "io.tunnelstore.server.tls..";
 
     @ArchTest
     static final ArchRule protocolDependsOnNothingOfOurs = noClasses().that().resideInAPackage(PROTOCOL)
-            .should().dependOnClassesThat().resideInAnyPackage(STORAGE, SERVER, SDK[0], SDK[1], TESTKIT, CLI, BENCH)
+            .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, STORAGE, SERVER, SDK[0], SDK[1], TESTKIT, CLI,
+                    BENCH)
             .because("the wire protocol is shared by both sides and must stay a leaf");
 
     @ArchTest
     static final ArchRule storageDependsOnNothingOfOurs = noClasses().that().resideInAPackage(STORAGE)
-            .should().dependOnClassesThat().resideInAnyPackage(PROTOCOL, SERVER, SDK[0], SDK[1], TESTKIT, CLI, BENCH)
+            .should().dependOnClassesThat().resideInAnyPackage(PROTOCOL, COORDINATOR, SERVER, SDK[0], SDK[1], TESTKIT, CLI,
+                    BENCH)
             .because("the storage SPI speaks bytes only, so another engine (HBase) can replace RocksDB");
 
     @ArchTest
@@ -53,7 +55,7 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule sdkNeverSeesTheServer = noClasses().that().resideInAnyPackage(SDK)
-            .should().dependOnClassesThat().resideInAnyPackage(SERVER, STORAGE, TESTKIT, CLI, BENCH)
+            .should().dependOnClassesThat().resideInAnyPackage(SERVER, COORDINATOR, STORAGE, TESTKIT, CLI, BENCH)
             .because("the SDK talks to any Tablestore-compatible endpoint over the wire only");
 
     @ArchTest
@@ -64,11 +66,18 @@ class LayeringTest {
     static final ArchRule onlyTheLauncherUsesTheCli = noClasses().that().resideOutsideOfPackages(CLI, BENCH)
             .should().dependOnClassesThat().resideInAPackage(CLI);
 
+    /** The coordinator module: itself, the protocol's shared vocabulary (ChannelStatus, TunnelTokens), JDK, SLF4J. */
     @ArchTest
     static final ArchRule coordinatorIsPureLogic = classes().that().resideInAPackage(COORDINATOR)
             .should().onlyDependOnClassesThat().resideInAnyPackage(COORDINATOR, PROTOCOL, "java..", "org.slf4j..")
             .because("the tunnel coordinator is a deterministic state machine with time passed in: no transport, "
                     + "storage or executor of its own (docs/tunnel-coordinator.md)");
+
+    @ArchTest
+    static final ArchRule onlyTheServerUsesTheCoordinator = noClasses().that()
+            .resideOutsideOfPackages(COORDINATOR, SERVER)
+            .should().dependOnClassesThat().resideInAPackage(COORDINATOR)
+            .because("clients see channel states on the wire (protocol's ChannelStatus), never the coordinator");
 
     @ArchTest
     static final ArchRule onlyTheTransportTouchesNetty = noClasses().that().resideInAPackage(SERVER)
@@ -89,8 +98,8 @@ class LayeringTest {
             .layer("Admin").definedBy("io.tunnelstore.server.admin..")
             .layer("Table").definedBy("io.tunnelstore.server.table..")
             .layer("Stream").definedBy("io.tunnelstore.server.stream..")
-            .layer("Tunnel").definedBy(DescribedPredicate.describe("io.tunnelstore.server.tunnel (without the "
-                    + "coordinator)", (JavaClass c) -> c.getPackageName().equals("io.tunnelstore.server.tunnel")))
+            .layer("Tunnel").definedBy("io.tunnelstore.server.tunnel..")
+            // The coordinator is a module of its own; inside the server only the tunnel and monitoring use it.
             .layer("Coordinator").definedBy(COORDINATOR)
             .layer("Monitoring").definedBy("io.tunnelstore.server.metrics..", "io.tunnelstore.server.console..")
             .whereLayer("Monitoring").mayNotBeAccessedByAnyLayer()
