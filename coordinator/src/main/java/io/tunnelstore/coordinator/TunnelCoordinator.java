@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * arguments), never for anything a client can send.
  *
  * <p><b>Changes and persistence (commit, then apply).</b> Every change of state goes through one funnel,
- * {@code transition(TunnelRecord)}, which applies the record, remembers how to undo it and marks its key dirty. After
+ * {@code transition(TunnelRecord)}, which applies the record, remembers how to undo it and marks its key dirty
+ * (changes that are not durable on their own ride along through the same {@code apply}; the transient bookkeeping
+ * of heartbeats, final counts and shutdown releases goes through {@code transition(Bookkeeping)}, journalled but
+ * never stored; {@link #restore} applies a snapshot's records through the same {@code apply}). After
  * a call the wiring takes {@link #pendingChanges()} (the newest record of every key the call changed durably),
  * writes them, and then either {@link #commit()}s (the change becomes visible to later calls and is answered) or, if
  * the write failed, {@link #rollback()}s: the state is then exactly the last committed one, as if the call had never
@@ -80,6 +83,21 @@ public final class TunnelCoordinator {
     /** A channel released by {@code clientId}'s shutdown, at {@code version}. */
     private record ShutdownRelease(String clientId, long version) {}
 
+    /**
+     * Changes of the transient bookkeeping (never stored, not in the snapshot). They go through
+     * {@link #transition(Bookkeeping)} like every other change so that {@link #rollback()} undoes them too.
+     */
+    private sealed interface Bookkeeping {
+        /** {@code clientId} heartbeated since connect/restore ({@code true}) or is gone ({@code false}). */
+        record Heartbeated(String clientId, boolean value) implements Bookkeeping {}
+
+        /** The last batch of {@code channelId} was served; it holds {@code totalCount} rows. */
+        record FinalCount(String channelId, long totalCount) implements Bookkeeping {}
+
+        /** {@code channelId} was released by its owner's own shutdown. */
+        record ReleasedByShutdown(String channelId, ShutdownRelease release) implements Bookkeeping {}
+    }
+
     private TunnelCoordinator(String tunnelId, TunnelType type, ClientIdGenerator idGenerator) {
         this.tunnelId = Objects.requireNonNull(tunnelId, "tunnelId");
         this.type = Objects.requireNonNull(type, "type");
@@ -109,26 +127,30 @@ public final class TunnelCoordinator {
      */
     public static TunnelCoordinator restore(TunnelSnapshot snapshot, long nowMillis, ClientIdGenerator idGenerator) {
         TunnelCoordinator c = new TunnelCoordinator(snapshot.tunnelId(), snapshot.type(), idGenerator);
-        c.stage = snapshot.stage();
-        c.expired = snapshot.expired();
-        c.disabled = snapshot.disabled();
-        c.nextClientSerial = snapshot.nextClientSerial();
+        // The snapshot's records go through the same apply() as live changes (and its checks); the restored state
+        // counts as committed, so neither the undo journal nor the dirty set keeps them.
+        c.apply(new TunnelRecord.Header(snapshot.stage(), snapshot.expired(), snapshot.disabled(),
+                snapshot.nextClientSerial(), snapshot.changeCount()));
         for (ClientSession s : snapshot.clients()) {
-            c.clients.put(s.clientId(), new ClientSession(s.clientId(), s.clientTag(), s.timeoutMillis(), nowMillis));
+            c.apply(new TunnelRecord.Client(
+                    new ClientSession(s.clientId(), s.clientTag(), s.timeoutMillis(), nowMillis)));
         }
         for (TunnelSnapshot.ChannelEntry e : snapshot.channels()) {
             String id = e.definition().channelId();
-            if (c.definitions.put(id, e.definition()) != null) {
+            if (c.definitions.containsKey(id)) {
                 throw new IllegalArgumentException("duplicate channel " + id + " in snapshot");
             }
             String owner = e.state().ownerClientId();
             if (owner != null && !c.clients.containsKey(owner)) {
                 throw new IllegalArgumentException("channel " + id + " owned by unknown client " + owner);
             }
-            c.states.put(id, e.state());
+            c.apply(new TunnelRecord.Channel(e.definition(), e.state()));
         }
-        c.lossEvents.addAll(snapshot.lossEvents());
+        for (LossEvent loss : snapshot.lossEvents()) {
+            c.apply(new TunnelRecord.Loss(c.lossEvents.size(), loss));
+        }
         c.changeCount = snapshot.changeCount();
+        c.undo.clear();
         log.info("Tunnel {} restored: stage {}, {} channels, {} clients", c.tunnelId, c.stage.wireName(),
                 c.states.size(), c.clients.size());
         return c;
@@ -290,8 +312,7 @@ public final class TunnelCoordinator {
         if (!states.containsKey(channelId) || totalCount < 0) {
             return false;
         }
-        Long old = finalCounts.put(channelId, totalCount);
-        undo.push(() -> restoreEntry(finalCounts, channelId, old));
+        transition(new Bookkeeping.FinalCount(channelId, totalCount));
         return true;
     }
 
@@ -350,7 +371,7 @@ public final class TunnelCoordinator {
             return clientGone(clientId);
         }
         rideAlong(new TunnelRecord.Client(session.heartbeatAt(nowMillis)));
-        markHeartbeated(clientId, true);
+        transition(new Bookkeeping.Heartbeated(clientId, true));
         Map<String, String> handedBack = new HashMap<>();
         for (ChannelReport report : reported == null ? List.<ChannelReport>of() : reported) {
             if (applyReport(clientId, report)) {
@@ -369,12 +390,11 @@ public final class TunnelCoordinator {
             return clientGone(clientId);
         }
         transition(new TunnelRecord.ClientGone(clientId));
-        markHeartbeated(clientId, false);
+        transition(new Bookkeeping.Heartbeated(clientId, false));
         List<String> released = releaseAll(clientId);
         for (String channelId : released) {
-            ShutdownRelease old = shutdownReleases.put(channelId,
-                    new ShutdownRelease(clientId, states.get(channelId).version()));
-            undo.push(() -> restoreEntry(shutdownReleases, channelId, old));
+            transition(new Bookkeeping.ReleasedByShutdown(channelId,
+                    new ShutdownRelease(clientId, states.get(channelId).version())));
         }
         log.debug("Tunnel {}: client {} shut down, released {}", tunnelId, clientId, released);
         rebalance(null, Map.of());
@@ -828,16 +848,28 @@ public final class TunnelCoordinator {
         }
     }
 
-    private void markHeartbeated(String clientId, boolean value) {
-        boolean changed = value ? heartbeated.add(clientId) : heartbeated.remove(clientId);
-        if (changed) {
-            undo.push(() -> {
-                if (value) {
-                    heartbeated.remove(clientId);
-                } else {
-                    heartbeated.add(clientId);
-                }
-            });
+    /**
+     * A change of the transient bookkeeping: applied and journalled (so {@link #rollback()} undoes it), never stored
+     * and not counted in {@link #changeCount()}.
+     */
+    private void transition(Bookkeeping change) {
+        if (change instanceof Bookkeeping.Heartbeated h) {
+            boolean changed = h.value() ? heartbeated.add(h.clientId()) : heartbeated.remove(h.clientId());
+            if (changed) {
+                undo.push(() -> {
+                    if (h.value()) {
+                        heartbeated.remove(h.clientId());
+                    } else {
+                        heartbeated.add(h.clientId());
+                    }
+                });
+            }
+        } else if (change instanceof Bookkeeping.FinalCount c) {
+            Long old = finalCounts.put(c.channelId(), c.totalCount());
+            undo.push(() -> restoreEntry(finalCounts, c.channelId(), old));
+        } else if (change instanceof Bookkeeping.ReleasedByShutdown r) {
+            ShutdownRelease old = shutdownReleases.put(r.channelId(), r.release());
+            undo.push(() -> restoreEntry(shutdownReleases, r.channelId(), old));
         }
     }
 
@@ -871,7 +903,7 @@ public final class TunnelCoordinator {
     /** Ends a session as a timeout does: the client is gone and its channels are released (CLOSE, version+1). */
     private void endSession(ClientSession s, String why) {
         transition(new TunnelRecord.ClientGone(s.clientId()));
-        markHeartbeated(s.clientId(), false);
+        transition(new Bookkeeping.Heartbeated(s.clientId(), false));
         List<String> released = releaseAll(s.clientId());
         log.info("Tunnel {}: client {} {}, released {}", tunnelId, s.clientId(), why, released);
     }

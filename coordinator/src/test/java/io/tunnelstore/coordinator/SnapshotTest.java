@@ -143,6 +143,24 @@ class SnapshotTest {
     }
 
     @Test
+    void rollbackAlsoUndoesTheTransientBookkeeping() {
+        TunnelCoordinator c = Fixtures.baseTunnel(1);
+        String a = connect(c, 0, "a");
+        beat(c, 0, a);
+        c.checkpoint(10, a, "BaseData_0", "after-4", 1, 4);
+        c.commit();
+
+        // a final count, then a shutdown (heartbeat bookkeeping, late-checkpoint allowance): all rolled back
+        assertThat(c.recordFinalCount("BaseData_0", 5)).isTrue();
+        c.shutdown(20, a);
+        c.rollback();
+
+        // the final count is gone: "finished" keeps the checkpointed count instead of taking 5
+        c.checkpoint(30, a, "BaseData_0", ChannelState.FINISHED_TOKEN, 2, TunnelCoordinator.UNKNOWN_COUNT);
+        assertThat(channel(c, "BaseData_0").consumedCount()).isEqualTo(4);
+    }
+
+    @Test
     void storedRecordsReplayToTheSameState() {
         TunnelCoordinator before = busyTunnel();
         List<TunnelRecord> stored = TunnelRecords.of(before.snapshot()).stream()
