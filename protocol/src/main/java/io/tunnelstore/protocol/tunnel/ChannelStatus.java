@@ -1,5 +1,6 @@
 package io.tunnelstore.protocol.tunnel;
 
+import io.tunnelstore.protocol.pb.TunnelProtos;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +19,10 @@ import java.util.Set;
  * </pre>
  *
  * WAIT (never assigned) has no wire number: it exists only as a DescribeTunnel string.
+ *
+ * <p>Shared by both sides: the server's coordinator keeps it per channel, the SDK's worker exchanges it in
+ * heartbeats (its own lifecycle of a channel is the SDK's {@code ChannelRunnerState}). The names are the
+ * DescribeTunnel strings.
  */
 public enum ChannelStatus {
     WAIT(0),
@@ -53,6 +58,24 @@ public enum ChannelStatus {
     /** True when the server may move a channel from this status to {@code target}. */
     public boolean canTransitionTo(ChannelStatus target) {
         return next.contains(target);
+    }
+
+    /**
+     * The heartbeat enum value.
+     *
+     * @throws IllegalStateException for WAIT, which has no wire value
+     */
+    public TunnelProtos.ChannelStatus toProto() {
+        if (this == WAIT) {
+            throw new IllegalStateException("WAIT is not a heartbeat channel status");
+        }
+        return TunnelProtos.ChannelStatus.forNumber(wireNumber);
+    }
+
+    /** The status of a heartbeat enum value (never WAIT). */
+    public static ChannelStatus fromProto(TunnelProtos.ChannelStatus status) {
+        return fromWireNumber(status.getNumber()).orElseThrow(
+                () -> new IllegalArgumentException("unknown channel status " + status));
     }
 
     /** Maps a wire number (1-4) back to a status; empty for anything else (WAIT included). */

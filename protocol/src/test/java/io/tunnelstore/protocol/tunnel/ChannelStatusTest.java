@@ -1,9 +1,12 @@
 package io.tunnelstore.protocol.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tunnelstore.protocol.pb.TunnelProtos;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,5 +25,21 @@ class ChannelStatusTest {
         for (ChannelStatus to : ChannelStatus.values()) {
             assertThat(from.canTransitionTo(to)).as("%s -> %s", from, to).isEqualTo(ALLOWED.get(from).contains(to));
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TunnelProtos.ChannelStatus.class)
+    void everyHeartbeatStatusMapsToTheSameNameAndBack(TunnelProtos.ChannelStatus wire) {
+        ChannelStatus status = ChannelStatus.fromProto(wire);
+        assertThat(status.name()).isEqualTo(wire.name());
+        assertThat(status.wireNumber()).isEqualTo(wire.getNumber());
+        assertThat(status.toProto()).isEqualTo(wire);
+    }
+
+    @Test
+    void waitHasNoHeartbeatValue() {
+        assertThat(ChannelStatus.fromWireNumber(0)).isEmpty();
+        assertThatThrownBy(ChannelStatus.WAIT::toProto).isInstanceOf(IllegalStateException.class)
+                .hasMessage("WAIT is not a heartbeat channel status");
     }
 }

@@ -1,5 +1,6 @@
 package io.tunnelstore.tunnel.internal;
 
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import java.util.concurrent.CompletableFuture;
 
 /**

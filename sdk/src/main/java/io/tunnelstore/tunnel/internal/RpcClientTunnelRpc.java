@@ -3,6 +3,7 @@ package io.tunnelstore.tunnel.internal;
 import io.tunnelstore.client.TablestoreException;
 import io.tunnelstore.client.internal.TunnelRpcClient;
 import io.tunnelstore.protocol.pb.TunnelProtos;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.protocol.tunnel.TunnelTokens;
 import io.tunnelstore.tunnel.StreamRecord;
 import java.time.Duration;
@@ -125,21 +126,11 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
     }
 
     static TunnelProtos.ChannelStatus toWire(ChannelStatus s) {
-        return switch (s) {
-            case OPEN -> TunnelProtos.ChannelStatus.OPEN;
-            case CLOSING -> TunnelProtos.ChannelStatus.CLOSING;
-            case CLOSE -> TunnelProtos.ChannelStatus.CLOSE;
-            case TERMINATED -> TunnelProtos.ChannelStatus.TERMINATED;
-        };
+        return s.toProto();
     }
 
     static ChannelStatus fromWire(TunnelProtos.ChannelStatus s) {
-        return switch (s) {
-            case OPEN -> ChannelStatus.OPEN;
-            case CLOSING -> ChannelStatus.CLOSING;
-            case CLOSE -> ChannelStatus.CLOSE;
-            case TERMINATED -> ChannelStatus.TERMINATED;
-        };
+        return ChannelStatus.fromProto(s);
     }
 
     /** Converts the response and maps failures (TablestoreException keeps its code) to TunnelRpcException. */

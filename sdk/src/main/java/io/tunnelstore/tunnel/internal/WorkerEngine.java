@@ -2,6 +2,7 @@ package io.tunnelstore.tunnel.internal;
 
 import io.tunnelstore.client.internal.ExponentialBackoff;
 import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import io.tunnelstore.tunnel.TunnelWorkerException;
 import io.tunnelstore.tunnel.TunnelWorkerPools;

@@ -1,8 +1,9 @@
 package io.tunnelstore.tunnel.internal;
 
-import static io.tunnelstore.tunnel.internal.ChannelStatus.CLOSE;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.CLOSE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.tunnel.CallbackFailurePolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

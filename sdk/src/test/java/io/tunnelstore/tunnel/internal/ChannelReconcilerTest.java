@@ -5,12 +5,13 @@ import static io.tunnelstore.tunnel.internal.ChannelReconciler.RunnerPhase.FINIS
 import static io.tunnelstore.tunnel.internal.ChannelReconciler.RunnerPhase.LIVE;
 import static io.tunnelstore.tunnel.internal.ChannelReconciler.RunnerPhase.NONE;
 import static io.tunnelstore.tunnel.internal.ChannelReconciler.RunnerPhase.RELEASED;
-import static io.tunnelstore.tunnel.internal.ChannelStatus.CLOSE;
-import static io.tunnelstore.tunnel.internal.ChannelStatus.CLOSING;
-import static io.tunnelstore.tunnel.internal.ChannelStatus.OPEN;
-import static io.tunnelstore.tunnel.internal.ChannelStatus.TERMINATED;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.CLOSE;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.CLOSING;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.OPEN;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.TERMINATED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.tunnel.internal.ChannelReconciler.Action;
 import io.tunnelstore.tunnel.internal.ChannelReconciler.Entry;
 import io.tunnelstore.tunnel.internal.ChannelReconciler.ForceRelease;

@@ -6,6 +6,7 @@ import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
 import io.tunnelstore.protocol.pb.TunnelProtos;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.protocol.tunnel.TunnelTokens;
 import io.tunnelstore.coordinator.ChannelAssignment;
 import io.tunnelstore.coordinator.ChannelDefinition;
@@ -218,8 +219,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
     /** An operator terminates a channel (schedule TERMINATED): GetCheckpoint answers {@code finished}. */
     public synchronized void terminate(String channelId) {
         initialize();
-        coordinator.schedule(clock.getAsLong(), channelId,
-                io.tunnelstore.protocol.tunnel.ChannelStatus.TERMINATED);
+        coordinator.schedule(clock.getAsLong(), channelId, ChannelStatus.TERMINATED);
     }
 
     // ------------------------------------------------------------------ observations
@@ -251,12 +251,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
     /** The coordinator's view of a channel; a never-assigned (WAIT) channel shows as CLOSE. */
     public synchronized ChannelState channel(String id) {
         TunnelDescription.ChannelView v = view(id);
-        ChannelStatus status = switch (v.status()) {
-            case WAIT, CLOSE -> ChannelStatus.CLOSE;
-            case OPEN -> ChannelStatus.OPEN;
-            case CLOSING -> ChannelStatus.CLOSING;
-            case TERMINATED -> ChannelStatus.TERMINATED;
-        };
+        ChannelStatus status = v.status() == ChannelStatus.WAIT ? ChannelStatus.CLOSE : v.status();
         return new ChannelState(id, v.version(), status);
     }
 
@@ -312,7 +307,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
             return failed(f);
         }
         List<ChannelReport> reports = reported.stream().map(s -> new ChannelReport(s.channelId(), s.version(),
-                io.tunnelstore.protocol.tunnel.ChannelStatus.valueOf(s.status().name()))).toList();
+                s.status())).toList();
         HeartbeatResult result = coordinator.heartbeat(clock.getAsLong(), clientId, reports);
         if (!scriptedHeartbeats.isEmpty()) {
             return CompletableFuture.completedFuture(scriptedHeartbeats.pollFirst());
@@ -325,7 +320,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
     }
 
     private static ChannelState toSdk(ChannelAssignment a) {
-        return new ChannelState(a.channelId(), a.version(), ChannelStatus.valueOf(a.status().name()));
+        return new ChannelState(a.channelId(), a.version(), a.status());
     }
 
     @Override

@@ -1,12 +1,13 @@
 package io.tunnelstore.tunnel.internal;
 
-import static io.tunnelstore.tunnel.internal.ChannelStatus.CLOSE;
-import static io.tunnelstore.tunnel.internal.ChannelStatus.CLOSING;
-import static io.tunnelstore.tunnel.internal.ChannelStatus.OPEN;
-import static io.tunnelstore.tunnel.internal.ChannelStatus.TERMINATED;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.CLOSE;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.CLOSING;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.OPEN;
+import static io.tunnelstore.protocol.tunnel.ChannelStatus.TERMINATED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer.Op;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.tunnelstore.tunnel.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

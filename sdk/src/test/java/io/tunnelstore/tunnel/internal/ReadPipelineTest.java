@@ -3,6 +3,7 @@ package io.tunnelstore.tunnel.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,6 +13,7 @@ import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.tunnel.RecordColumn;
 import io.tunnelstore.tunnel.RecordColumn.ColumnOperation;
 import io.tunnelstore.tunnel.SequenceInfo;
@@ -97,7 +98,9 @@ class RecordDecodingTest {
     @Test
     void channelStatusesMapBothWays() {
         for (ChannelStatus s : ChannelStatus.values()) {
-            assertThat(RpcClientTunnelRpc.fromWire(RpcClientTunnelRpc.toWire(s))).isEqualTo(s);
+            if (s != ChannelStatus.WAIT) { // a DescribeTunnel string only, never in a heartbeat
+                assertThat(RpcClientTunnelRpc.fromWire(RpcClientTunnelRpc.toWire(s))).isEqualTo(s);
+            }
         }
         assertThat(RpcClientTunnelRpc.toWire(ChannelStatus.TERMINATED).getNumber()).isEqualTo(4);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.tunnelstore.protocol.errors.ErrorCode;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.tunnel.TunnelWorkerException;
 import io.tunnelstore.tunnel.internal.CoordinatorTunnelServer.Op;
 import java.util.ArrayList;

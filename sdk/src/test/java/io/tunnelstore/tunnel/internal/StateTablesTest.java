@@ -14,6 +14,7 @@ import static io.tunnelstore.tunnel.internal.ChannelRunnerState.STARTING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.tunnelstore.server.metrics;
 
+import io.tunnelstore.coordinator.ChannelKind;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -31,6 +32,6 @@ public record ChannelStatusView(String channelId, String type, String status, St
 
     /** Whether this is a base-data (full data) channel. */
     public boolean isBaseData() {
-        return "BaseData".equals(type);
+        return ChannelKind.BASE_DATA.wireName().equals(type);
     }
 }

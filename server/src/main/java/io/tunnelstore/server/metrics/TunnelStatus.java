@@ -1,5 +1,6 @@
 package io.tunnelstore.server.metrics;
 
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -83,7 +84,7 @@ public record TunnelStatus(String instance, String tableName, String tunnelName,
         if (base == 0) {
             return OptionalDouble.empty();
         }
-        long done = channels.stream().filter(c -> c.isBaseData() && "TERMINATED".equals(c.status())).count();
+        long done = channels.stream().filter(c -> c.isBaseData() && ChannelStatus.TERMINATED.name().equals(c.status())).count();
         return OptionalDouble.of((double) done / base);
     }
 

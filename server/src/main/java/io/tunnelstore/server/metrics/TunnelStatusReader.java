@@ -1,6 +1,7 @@
 package io.tunnelstore.server.metrics;
 
 import com.google.protobuf.Message;
+import io.tunnelstore.coordinator.ChannelKind;
 import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.errors.OtsException;
 import io.tunnelstore.protocol.pb.TunnelProtos.ChannelInfo;
@@ -9,6 +10,7 @@ import io.tunnelstore.protocol.pb.TunnelProtos.DescribeTunnelResponse;
 import io.tunnelstore.protocol.pb.TunnelProtos.ListTunnelRequest;
 import io.tunnelstore.protocol.pb.TunnelProtos.ListTunnelResponse;
 import io.tunnelstore.protocol.pb.TunnelProtos.TunnelInfo;
+import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.server.ServerServices;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.Principal;
@@ -233,10 +235,10 @@ public final class TunnelStatusReader {
 
     private Lag channelLag(Optional<TableDescriptor> table, ChannelInfo c, CheckpointPosition checkpoint,
                            long nowMillis) {
-        if ("TERMINATED".equals(c.getChannelStatus()) || checkpoint instanceof CheckpointPosition.Finished) {
+        if (ChannelStatus.TERMINATED.name().equals(c.getChannelStatus()) || checkpoint instanceof CheckpointPosition.Finished) {
             return Lag.NONE;
         }
-        if (!"Stream".equals(c.getChannelType()) || table.isEmpty()
+        if (!ChannelKind.STREAM.wireName().equals(c.getChannelType()) || table.isEmpty()
                 || !(checkpoint instanceof CheckpointPosition.Stream position)) {
             return Lag.UNKNOWN;
         }
