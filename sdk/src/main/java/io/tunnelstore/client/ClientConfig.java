@@ -15,7 +15,8 @@ import javax.net.ssl.SSLContext;
  * <p>Build with {@link #builder()} (or directly through {@code TableClient.builder()} /
  * {@code TunnelClient.builder()}, which take the same setters). Every setter validates its argument eagerly;
  * {@code build()} checks that the required fields (endpoint, instance name, credentials) are present.
- * The config holds no threads or connections; the executor, if given, is only borrowed.
+ * The config holds no threads or connections; the executor and the {@link ClientResources}, if given, are only
+ * borrowed.
  *
  * @param endpoint                the server root, {@code http(s)://host[:port]} (a trailing slash is removed)
  * @param instanceName            the instance, sent as {@code x-ots-instancename}
@@ -32,11 +33,15 @@ import javax.net.ssl.SSLContext;
  * @param sslContext              TLS context for {@code https://} endpoints (e.g. one trusting a server's self-signed
  *                                certificate, see {@link AbstractBuilder#trustCertificate}); {@code null} means the
  *                                JDK default (the system trust store). Default: {@code null}
+ * @param resources               shared HTTP client, executor and timer (see {@link ClientResources}); {@code null}
+ *                                means every client creates private ones and closes them with itself. With
+ *                                resources, their executor, TLS context and connect timeout apply (the config's
+ *                                {@code executor} and {@code sslContext} must then be unset). Default: {@code null}
  */
 public record ClientConfig(URI endpoint, String instanceName, CredentialsProvider credentialsProvider,
                            Duration connectTimeout, Duration callTimeout, RetryPolicy retryPolicy,
                            String userAgent, Executor executor, boolean verifyResponseSignature,
-                           SSLContext sslContext) {
+                           SSLContext sslContext, ClientResources resources) {
 
     /** Default {@code User-Agent}. */
     public static final String DEFAULT_USER_AGENT = "tunnelstore-java-sdk/0.1.0";
@@ -63,6 +68,9 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
         validateInstanceName(instanceName);
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(callTimeout, "callTimeout");
+        if (resources != null && (executor != null || sslContext != null)) {
+            throw new IllegalArgumentException("executor and sslContext belong to the shared ClientResources");
+        }
     }
 
     /** A builder with every default set. */
@@ -85,6 +93,11 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
     /** The executor, if one was configured. */
     public Optional<Executor> executorIfSet() {
         return Optional.ofNullable(executor);
+    }
+
+    /** The shared resources, if the client should use them instead of creating its own. */
+    public Optional<ClientResources> resourcesIfSet() {
+        return Optional.ofNullable(resources);
     }
 
     /**
@@ -130,6 +143,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
                 + ", callTimeout=" + callTimeout + ", retryPolicy=" + retryPolicy + ", userAgent=" + userAgent
                 + ", executor=" + (executor != null ? "custom" : "default")
                 + ", sslContext=" + (sslContext != null ? "custom" : "default")
+                + ", resources=" + (resources != null ? "shared" : "own")
                 + ", verifyResponseSignature=" + verifyResponseSignature + "]";
     }
 
@@ -144,12 +158,14 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
         private String instanceName;
         private CredentialsProvider credentialsProvider;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private boolean connectTimeoutSet;
         private Duration callTimeout = Duration.ofSeconds(30);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private String userAgent = DEFAULT_USER_AGENT;
         private Executor executor;
         private boolean verifyResponseSignature = true;
         private SSLContext sslContext;
+        private ClientResources resources;
 
         AbstractBuilder() {
         }
@@ -192,6 +208,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
         /** Default: 10 s. */
         public B connectTimeout(Duration timeout) {
             this.connectTimeout = requirePositive(timeout, "connectTimeout");
+            this.connectTimeoutSet = true;
             return self();
         }
 
@@ -243,6 +260,17 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
             return sslContext(TrustedCertificates.sslContextTrusting(pemFile));
         }
 
+        /**
+         * Shares {@code resources} (HTTP client, executor, timer) with every other client built with them, instead
+         * of creating private ones. They stay yours: closing the client does not close them. Their executor, TLS
+         * context and connect timeout apply, so {@link #executor}, {@link #sslContext} and a different
+         * {@link #connectTimeout} are refused by {@code build()}. Default: none (private resources).
+         */
+        public B resources(ClientResources resources) {
+            this.resources = Objects.requireNonNull(resources, "resources");
+            return self();
+        }
+
         /** Verify response signatures of table operations. Default: {@code true}. */
         public B verifyResponseSignature(boolean verify) {
             this.verifyResponseSignature = verify;
@@ -266,6 +294,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
             executor = c.executor;
             verifyResponseSignature = c.verifyResponseSignature;
             sslContext = c.sslContext;
+            resources = c.resources;
         }
 
         /**
@@ -283,8 +312,20 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
                         + "credentialsProvider(EnvironmentCredentialsProvider.fromSystemEnv()) or a "
                         + "RefreshingCredentialsProvider");
             }
-            return new ClientConfig(endpoint, instanceName, credentialsProvider, connectTimeout, callTimeout,
-                    retryPolicy, userAgent, executor, verifyResponseSignature, sslContext);
+            Duration connect = connectTimeout;
+            if (resources != null) {
+                if (executor != null || sslContext != null) {
+                    throw new IllegalStateException("executor and sslContext belong to the shared ClientResources: "
+                            + "set them on ClientResources.builder(), not on the client");
+                }
+                if (connectTimeoutSet && !connectTimeout.equals(resources.connectTimeout())) {
+                    throw new IllegalStateException("connectTimeout " + connectTimeout + " differs from the shared "
+                            + "ClientResources' " + resources.connectTimeout() + ": set it on ClientResources");
+                }
+                connect = resources.connectTimeout();
+            }
+            return new ClientConfig(endpoint, instanceName, credentialsProvider, connect, callTimeout,
+                    retryPolicy, userAgent, executor, verifyResponseSignature, sslContext, resources);
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.tunnelstore.client.ClientConfig;
+import io.tunnelstore.client.ClientResources;
 import io.tunnelstore.client.ClientTransportException;
 import io.tunnelstore.client.Credentials;
 import io.tunnelstore.client.TablestoreException;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +56,10 @@ import org.slf4j.LoggerFactory;
  * error) or {@link ClientTransportException} (no usable response), never with a wrapped
  * {@link CompletionException}.
  *
- * <p><b>Lifecycle.</b> The transport owns one daemon timer thread (deadlines and back-off waits).
- * {@link #close()} stops it; calls still waiting for a retry then fail with a {@link ClientTransportException}.
+ * <p><b>Lifecycle.</b> With {@link ClientConfig#resourcesIfSet() shared resources} the transport borrows their HTTP
+ * client, executor and timer and never closes them. Without, it owns a private HTTP client and one daemon timer thread
+ * (deadlines and back-off waits). {@link #close()} refuses new calls and fails calls waiting for a retry with a
+ * {@link ClientTransportException}, and stops the private timer if there is one.
  */
 public final class OtsHttpTransport implements AutoCloseable {
 
@@ -69,7 +73,10 @@ public final class OtsHttpTransport implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final Executor completionExecutor;
     /** Deadlines and back-off waits; cancelled tasks are removed at once so finished calls are not retained. */
-    private final ScheduledThreadPoolExecutor timer;
+    private final ScheduledExecutorService timer;
+    /** False when the timer belongs to shared {@link ClientResources}. */
+    private final boolean ownsTimer;
+    private volatile boolean closed;
 
     /** A transport with the system clock and random jitter. */
     public OtsHttpTransport(ClientConfig config) {
@@ -87,6 +94,14 @@ public final class OtsHttpTransport implements AutoCloseable {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.signer = new RequestSigner(config.instanceName());
         this.retryDecider = new RetryDecider(config.retryPolicy(), backoff);
+        ClientResources shared = config.resourcesIfSet().orElse(null);
+        if (shared != null) {
+            this.http = shared.httpClient();
+            this.completionExecutor = shared.executor();
+            this.timer = shared.scheduler();
+            this.ownsTimer = false;
+            return;
+        }
         HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
@@ -95,12 +110,14 @@ public final class OtsHttpTransport implements AutoCloseable {
         config.sslContextIfSet().ifPresent(b::sslContext);
         this.http = b.build();
         this.completionExecutor = config.executorIfSet().orElse(ForkJoinPool.commonPool());
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+        ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "tunnelstore-client-timer");
             t.setDaemon(true);
             return t;
         });
-        timer.setRemoveOnCancelPolicy(true);
+        own.setRemoveOnCancelPolicy(true);
+        this.timer = own;
+        this.ownsTimer = true;
     }
 
     /** The retry decision point of this transport (for callers that retry parts of a call, e.g. batch rows). */
@@ -119,6 +136,10 @@ public final class OtsHttpTransport implements AutoCloseable {
      */
     public CompletableFuture<Void> delay(long delayMs) {
         CompletableFuture<Void> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new ClientTransportException("the client is closed", null, 0, false, false, null));
+            return f;
+        }
         try {
             timer.schedule(() -> completionExecutor.execute(() -> f.complete(null)), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -127,10 +148,13 @@ public final class OtsHttpTransport implements AutoCloseable {
         return f;
     }
 
-    /** Stops the timer thread. Idempotent. */
+    /** Refuses new calls, fails calls waiting for a retry, stops the private timer (shared resources stay). */
     @Override
     public void close() {
-        timer.shutdownNow();
+        closed = true;
+        if (ownsTimer) {
+            timer.shutdownNow();
+        }
     }
 
     public ClientConfig config() {
@@ -174,6 +198,10 @@ public final class OtsHttpTransport implements AutoCloseable {
         }
 
         void start() {
+            if (closed) {
+                result.completeExceptionally(closed(null));
+                return;
+            }
             // Hard deadline, even if an attempt hangs past its own HTTP timeout.
             ScheduledFuture<?> deadline;
             try {
@@ -211,6 +239,10 @@ public final class OtsHttpTransport implements AutoCloseable {
 
         void attempt() {
             if (result.isDone()) {
+                return;
+            }
+            if (closed) { // a retry that was waiting when the client closed
+                result.completeExceptionally(closed(null));
                 return;
             }
             long remaining = deadlineNanos - nanoTime.getAsLong();
