@@ -125,6 +125,12 @@ class LayeringTest {
             .should().dependOnClassesThat(DescribedPredicate.describe("are server or storage internals",
                     (JavaClass c) -> isServerInternal(c)));
 
+    /** Nor the SDK's internals: it drives workers through the public SDK and the server's public modules. */
+    @ArchTest
+    static final ArchRule testkitUsesOnlyThePublicSdkApi = noClasses().that().resideInAPackage(TESTKIT)
+            .should().dependOnClassesThat().resideInAnyPackage("io.tunnelstore.client.internal..",
+                    "io.tunnelstore.tunnel.internal..");
+
     private static boolean isServerInternal(JavaClass c) {
         String p = c.getPackageName();
         return p.startsWith("io.tunnelstore.storage") || p.startsWith("io.tunnelstore.server.http")

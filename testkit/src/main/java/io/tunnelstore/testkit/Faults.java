@@ -4,8 +4,6 @@ import io.tunnelstore.client.ChannelInfo;
 import io.tunnelstore.client.StreamDetails;
 import io.tunnelstore.client.TunnelClient;
 import io.tunnelstore.client.TunnelDescription;
-import io.tunnelstore.client.internal.InternalAccess;
-import io.tunnelstore.client.internal.TunnelRpcClient;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -210,12 +208,11 @@ public final class Faults {
      */
     public List<ChannelMove> revokeChannels(String tableName, String tunnelName) {
         TunnelClient admin = handle.directTunnelClient();
-        TunnelRpcClient rpc = InternalAccess.tunnelRpc(admin);
         TunnelDescription before = admin.describeTunnel(tableName, tunnelName);
         String tunnelId = before.tunnel().tunnelId();
         Map<String, String> ownerByChannel = openChannelOwners(before);
         for (String owner : new LinkedHashSet<>(ownerByChannel.values())) {
-            releaseOnBehalfOf(rpc, tunnelId, owner);
+            releaseOnBehalfOf(tunnelId, owner);
         }
         TunnelDescription after = admin.describeTunnel(tableName, tunnelName);
         List<ChannelMove> moves = new ArrayList<>();
@@ -251,10 +248,10 @@ public final class Faults {
     }
 
     /** Reports every OPEN channel of {@code owner} as CLOSE one version above the server's. */
-    private static void releaseOnBehalfOf(TunnelRpcClient rpc, String tunnelId, String owner) {
+    private void releaseOnBehalfOf(String tunnelId, String owner) {
         for (int attempt = 1; attempt <= REBALANCE_ATTEMPTS; attempt++) {
             // An empty report changes nothing but returns the owner's channels with their current versions.
-            List<TunnelProtos.Channel> held = heartbeat(rpc, tunnelId, owner, List.of()).getChannelsList();
+            List<TunnelProtos.Channel> held = heartbeat(tunnelId, owner, List.of()).getChannelsList();
             List<TunnelProtos.Channel> release = held.stream()
                     .filter(c -> c.getStatus() == TunnelProtos.ChannelStatus.OPEN)
                     .map(c -> c.toBuilder().setVersion(c.getVersion() + 1)
@@ -263,7 +260,7 @@ public final class Faults {
             if (release.isEmpty()) {
                 return;
             }
-            List<TunnelProtos.Channel> still = heartbeat(rpc, tunnelId, owner, release).getChannelsList();
+            List<TunnelProtos.Channel> still = heartbeat(tunnelId, owner, release).getChannelsList();
             if (still.stream().noneMatch(c -> c.getStatus() == TunnelProtos.ChannelStatus.OPEN)) {
                 return;
             }
@@ -273,12 +270,14 @@ public final class Faults {
                 + REBALANCE_ATTEMPTS + " attempts");
     }
 
-    private static TunnelProtos.HeartbeatResponse heartbeat(TunnelRpcClient rpc, String tunnelId, String clientId,
-                                                            List<TunnelProtos.Channel> channels) {
+    /** The owner's session heartbeat, sent in process through the tunnel module's public {@code heartbeatAs}. */
+    private TunnelProtos.HeartbeatResponse heartbeat(String tunnelId, String clientId,
+                                                     List<TunnelProtos.Channel> channels) {
         TunnelProtos.HeartbeatRequest request = TunnelProtos.HeartbeatRequest.newBuilder()
                 .setTunnelId(tunnelId).setClientId(clientId).addAllChannels(channels).build();
         try {
-            return rpc.heartbeat(request).get(30, TimeUnit.SECONDS);
+            return handle.tunnelModule().heartbeatAs(handle.instanceName(), request).toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while releasing channels of " + clientId, e);

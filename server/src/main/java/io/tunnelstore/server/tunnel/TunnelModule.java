@@ -300,6 +300,23 @@ public final class TunnelModule implements ServerModule, TunnelViews {
                         TunnelErrors.invalid("invalid channel status for %s", channelId)));
     }
 
+    /**
+     * The session Heartbeat of {@code request.client_id}, in process: the same call as when that client sends it over
+     * the wire (same coordinator step, same persistence, same answer and errors), without a transport or signature.
+     * For fault injection on behalf of a live worker (the test kit's {@code Faults.revokeChannels} reports an owner's
+     * channels CLOSE with it); a worker itself heartbeats over the wire.
+     *
+     * @return the response, or a stage failed with the error the wire would carry (e.g. an unknown tunnel or client)
+     */
+    public CompletionStage<TunnelProtos.HeartbeatResponse> heartbeatAs(String instance,
+                                                                       TunnelProtos.HeartbeatRequest request) {
+        try {
+            return sessions.heartbeat(instance, request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e); // e.g. unknown tunnel, found before queueing
+        }
+    }
+
     TunnelAdmin admin() {
         return admin;
     }
