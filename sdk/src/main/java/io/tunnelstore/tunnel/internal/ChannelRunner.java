@@ -93,10 +93,9 @@ final class ChannelRunner {
     private boolean endCallbackDispatched;
 
     private String readToken;
-    private boolean endOfData;
-    private boolean readInFlight;
+    private ReadPhase readPhase = ReadPhase.IDLE;
     private int readFailures;
-    private boolean waitingForPermit;
+    /** Set exactly while {@link ReadPhase#BACKING_OFF}. */
     private WorkerScheduler.Cancellable readTimer;
     private WorkerScheduler.Cancellable retryTimer;
     private final Deque<Batch> queue = new ArrayDeque<>();
@@ -109,6 +108,23 @@ final class ChannelRunner {
     private String deliveredPosition;
     private long requestedOrdinal;
     private String requestedPosition;
+
+    /**
+     * Where the read side is (one value instead of the three booleans it used to be: "waiting for a permit", "read in
+     * flight" and "end of data" could not all be set together, and now cannot be represented so).
+     */
+    enum ReadPhase {
+        /** Ready to read when the runner is RUNNING and the read-ahead queue has room. */
+        IDLE,
+        /** Asked the parallelism limiter for a permit; it calls back when one is free. */
+        AWAITING_PERMIT,
+        /** A ReadRecords call is in flight. */
+        IN_FLIGHT,
+        /** Waiting (retry back-off or idle poll back-off) before the next read; {@code readTimer} is set. */
+        BACKING_OFF,
+        /** The server said the channel has no more data: no further reads. */
+        END_OF_DATA
+    }
 
     ChannelRunner(String channelId, RunnerHost host) {
         this.channelId = channelId;
@@ -123,6 +139,11 @@ final class ChannelRunner {
 
     ChannelRunnerState state() {
         return state;
+    }
+
+    /** The read side's phase (tests). */
+    ReadPhase readPhase() {
+        return readPhase;
     }
 
     /** Completes once the runner is terminal and its ending callback (if any) has returned. */
@@ -212,6 +233,7 @@ final class ChannelRunner {
         if (readTimer != null) {
             readTimer.cancel();
             readTimer = null;
+            readPhase = ReadPhase.IDLE;
         }
         if (retryTimer != null) {
             retryTimer.cancel();
@@ -304,16 +326,16 @@ final class ChannelRunner {
     }
 
     private boolean wantsRead() {
-        return state == ChannelRunnerState.RUNNING && !readInFlight && readTimer == null && !endOfData
+        return state == ChannelRunnerState.RUNNING && readPhase == ReadPhase.IDLE
                 && queue.size() < host.config().readAheadBatches();
     }
 
     private void maybeRead() {
-        if (!wantsRead() || waitingForPermit) {
+        if (!wantsRead()) {
             return;
         }
         if (!host.limiter().tryAcquire(permitGranted)) {
-            waitingForPermit = true;
+            readPhase = ReadPhase.AWAITING_PERMIT;
             return;
         }
         issueRead();
@@ -322,7 +344,9 @@ final class ChannelRunner {
     /** The limiter handed us a permit; use it on the loop (never re-entrantly) or give it back. */
     private void onPermitGranted() {
         host.loop().execute(() -> {
-            waitingForPermit = false;
+            if (readPhase == ReadPhase.AWAITING_PERMIT) {
+                readPhase = ReadPhase.IDLE;
+            }
             if (wantsRead()) {
                 issueRead();
             } else {
@@ -332,7 +356,7 @@ final class ChannelRunner {
     }
 
     private void issueRead() {
-        readInFlight = true;
+        readPhase = ReadPhase.IN_FLIGHT;
         String token = readToken;
         String traceId = UUID.randomUUID().toString();
         try {
@@ -350,8 +374,18 @@ final class ChannelRunner {
         }
     }
 
+    /** No read for {@code delayMs}, then read again if still wanted. */
+    private void backOff(long delayMs) {
+        readPhase = ReadPhase.BACKING_OFF;
+        readTimer = host.loop().schedule(() -> {
+            readTimer = null;
+            readPhase = ReadPhase.IDLE;
+            pump();
+        }, delayMs);
+    }
+
     private void onRead(ReadResult result, Throwable err, String traceId) {
-        readInFlight = false;
+        readPhase = ReadPhase.IDLE;
         if (state != ChannelRunnerState.RUNNING) {
             host.limiter().release();  // the read's permit; its result is dropped (not processed, not committed)
             maybeCompleteDrain();
@@ -365,10 +399,7 @@ final class ChannelRunner {
                 long delay = READ_RETRY_BACKOFF.backoffMs(readFailures++);
                 log.warn("ReadRecords of channel {} failed ({}); retry {} of {} in {} ms", channelId,
                         e.wireCode(), readFailures, READ_RETRIES, delay, e);
-                readTimer = host.loop().schedule(() -> {
-                    readTimer = null;
-                    pump();
-                }, delay);
+                backOff(delay);
                 return;
             }
             log.warn("ReadRecords of channel {} failed ({}); releasing the channel", channelId, e.wireCode(), e);
@@ -378,7 +409,9 @@ final class ChannelRunner {
         }
         readFailures = 0;
         readToken = result.nextToken();
-        endOfData = result.finished();
+        if (result.finished()) {
+            readPhase = ReadPhase.END_OF_DATA;
+        }
         boolean empty = result.records().isEmpty();
         if (empty) {
             host.limiter().release();
@@ -387,11 +420,7 @@ final class ChannelRunner {
                 result.resyncBegin(), result.resyncEnd()));
         if (empty && !result.finished() && !result.mayMore()) {
             // Idle: poll again after the back-off (advanced exactly once per idle poll).
-            long delay = backoff.nextDelayMillis();
-            readTimer = host.loop().schedule(() -> {
-                readTimer = null;
-                pump();
-            }, delay);
+            backOff(backoff.nextDelayMillis());
         } else {
             backoff.reset();
         }

@@ -251,6 +251,12 @@ public final class WorkerEngine implements RunnerHost {
         return out;
     }
 
+    /** Read phase of a channel's runner, or null (tests). Call on the loop or when the loop is idle. */
+    ChannelRunner.ReadPhase readPhase(String channelId) {
+        ChannelSlot s = slots.get(channelId);
+        return s == null || s.runner == null ? null : s.runner.readPhase();
+    }
+
     /** State of a channel's runner, or null. Call on the loop or when the loop is idle. */
     public ChannelRunnerState runnerState(String channelId) {
         ChannelSlot s = slots.get(channelId);

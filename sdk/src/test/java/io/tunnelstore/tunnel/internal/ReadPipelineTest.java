@@ -23,6 +23,7 @@ class ReadPipelineTest {
         h.time.runUntilIdle();
         assertThat(h.server.reads("b1")).isEqualTo(3);  // one batch in the callback + two read ahead
         assertThat(callbacks.size()).isEqualTo(1);
+        assertThat(w.readPhase("b1")).isEqualTo(ChannelRunner.ReadPhase.IDLE);  // the read-ahead queue is full
         int maxHeld = 0;
         while (callbacks.runNext()) {
             h.time.runUntilIdle();
@@ -33,6 +34,7 @@ class ReadPipelineTest {
         assertThat(h.processors.processed("b1")).containsExactlyElementsOf(
                 LongStream.range(0, 100).boxed().toList());
         assertThat(w.runnerState("b1")).isEqualTo(ChannelRunnerState.FINISHED);
+        assertThat(w.readPhase("b1")).isEqualTo(ChannelRunner.ReadPhase.END_OF_DATA);
         assertThat(h.processors.events("b1")).last().isEqualTo("end:b1");
     }
 
@@ -63,9 +65,10 @@ class ReadPipelineTest {
     @Test
     void idleStreamChannelBacksOffExponentiallyAndWakesFastOnData() {
         h.server.addStreamChannel("s1");
-        h.started(h.newWorker(b -> b.maxIdleBackoff(Duration.ofMillis(500))));
+        WorkerEngine w = h.started(h.newWorker(b -> b.maxIdleBackoff(Duration.ofMillis(500))));
         int first = h.server.reads("s1");
         assertThat(first).isEqualTo(1);
+        assertThat(w.readPhase("s1")).isEqualTo(ChannelRunner.ReadPhase.BACKING_OFF);
         h.time.advance(10_000);
         // polls at 0, 10, 30, 70, 150, 310, 630 ms, then every 500 ms up to 10 s: 7 + 18 = 25 (one step per idle
         // poll; the official Java SDK advanced its back-off twice per poll)
