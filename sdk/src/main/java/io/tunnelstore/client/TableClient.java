@@ -38,8 +38,9 @@ import java.util.concurrent.CompletableFuture;
  * complete exceptionally with the same exceptions. Retryable failures have already been retried per the
  * {@link RetryPolicy}. Invalid arguments throw {@link IllegalArgumentException} immediately.
  *
- * <p><b>Lifecycle.</b> {@link #close()} rejects further calls and stops the client's timer thread; a call in
- * flight finishes its current attempt but is not retried or timed out any more.
+ * <p><b>Lifecycle.</b> {@link #close()} rejects further calls and stops the client's own timer thread; a call in
+ * flight finishes its current attempt but is not retried any more. {@link ClientResources} shared through
+ * {@link ClientConfig#resources()} are not closed: they belong to whoever created them.
  */
 public final class TableClient implements AutoCloseable {
 

@@ -138,7 +138,10 @@ public final class TunnelClient implements AutoCloseable, InternalAccess.TunnelR
         return rpc;
     }
 
-    /** Rejects further calls (workers' session calls included) and releases the timer thread. Idempotent. */
+    /**
+     * Rejects further calls (workers' session calls included) and releases the client's own timer thread; shared
+     * {@link ClientResources} stay open. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
