@@ -1,11 +1,13 @@
 package io.tunnelstore.coordinator;
 
+import io.tunnelstore.protocol.tunnel.TunnelNames;
+
 /** Kind of channel, reported as {@code ChannelInfo.channel_type} (exactly "BaseData" or "Stream"). */
 public enum ChannelKind {
     /** One key range of the table's full data; always ends TERMINATED. */
-    BASE_DATA("BaseData"),
+    BASE_DATA(TunnelNames.BASE_DATA),
     /** One stream shard; opened only after all its parents are TERMINATED. */
-    STREAM("Stream");
+    STREAM(TunnelNames.STREAM);
 
     private final String wireName;
 

@@ -1,5 +1,6 @@
 package io.tunnelstore.coordinator;
 
+import io.tunnelstore.protocol.tunnel.TunnelNames;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -14,11 +15,11 @@ import java.util.Set;
  */
 public enum TunnelStage {
     /** Created; channels not yet known. DescribeTunnel lists zero channels. */
-    INIT_BASE_DATA_AND_STREAM_SHARD("InitBaseDataAndStreamShard"),
+    INIT_BASE_DATA_AND_STREAM_SHARD(TunnelNames.STAGE_INIT_BASE_DATA_AND_STREAM_SHARD),
     /** Base channels are handed out; stream channels (if any) wait. */
-    PROCESS_BASE_DATA("ProcessBaseData"),
+    PROCESS_BASE_DATA(TunnelNames.STAGE_PROCESS_BASE_DATA),
     /** Every base channel is TERMINATED; stream channels are handed out parent-before-child. */
-    PROCESS_STREAM("ProcessStream");
+    PROCESS_STREAM(TunnelNames.STAGE_PROCESS_STREAM);
 
     private final String wireName;
     private Set<TunnelStage> next = Set.of();

@@ -1,13 +1,15 @@
 package io.tunnelstore.coordinator;
 
+import io.tunnelstore.protocol.tunnel.TunnelNames;
+
 /** Kind of tunnel; decides which channel kinds it may hold and which stage it starts in. */
 public enum TunnelType {
     /** Full data only: base channels, then the stage reports ProcessStream (the "full data done" signal). */
-    BASE_DATA("BaseData", 1),
+    BASE_DATA(TunnelNames.BASE_DATA, 1),
     /** Incremental only: stream channels, ProcessStream right after initialisation. */
-    STREAM("Stream", 2),
+    STREAM(TunnelNames.STREAM, 2),
     /** Full data, then the stream from the creation point. */
-    BASE_AND_STREAM("BaseAndStream", 3);
+    BASE_AND_STREAM(TunnelNames.BASE_AND_STREAM, 3);
 
     private final String wireName;
     private final int wireNumber;

@@ -1,5 +1,6 @@
 package io.tunnelstore.client;
 
+import io.tunnelstore.protocol.tunnel.TunnelNames;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -19,8 +20,8 @@ public record ChannelInfo(String channelId, Type type, Status status, String own
 
     /** Kind of channel. */
     public enum Type {
-        BASE_DATA("BaseData"),
-        STREAM("Stream");
+        BASE_DATA(TunnelNames.BASE_DATA),
+        STREAM(TunnelNames.STREAM);
 
         private final String wireName;
 

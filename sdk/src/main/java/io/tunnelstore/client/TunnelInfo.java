@@ -1,5 +1,6 @@
 package io.tunnelstore.client;
 
+import io.tunnelstore.protocol.tunnel.TunnelNames;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -22,11 +23,11 @@ public record TunnelInfo(String tunnelId, String tunnelName, String tableName, S
     /** Lifecycle stage of a tunnel. */
     public enum Stage {
         /** Preparing base-data partitions and stream shards. */
-        INIT_BASE_DATA_AND_STREAM_SHARD("InitBaseDataAndStreamShard"),
+        INIT_BASE_DATA_AND_STREAM_SHARD(TunnelNames.STAGE_INIT_BASE_DATA_AND_STREAM_SHARD),
         /** Delivering the base-data snapshot. */
-        PROCESS_BASE_DATA("ProcessBaseData"),
+        PROCESS_BASE_DATA(TunnelNames.STAGE_PROCESS_BASE_DATA),
         /** Delivering stream changes. */
-        PROCESS_STREAM("ProcessStream");
+        PROCESS_STREAM(TunnelNames.STAGE_PROCESS_STREAM);
 
         private final String wireName;
 

@@ -1,13 +1,15 @@
 package io.tunnelstore.client;
 
+import io.tunnelstore.protocol.tunnel.TunnelNames;
+
 /** What a tunnel delivers. */
 public enum TunnelType {
     /** A snapshot of the table's existing rows, then the tunnel ends. */
-    BASE_DATA("BaseData"),
+    BASE_DATA(TunnelNames.BASE_DATA),
     /** The table's change stream from the configured start point. */
-    STREAM("Stream"),
+    STREAM(TunnelNames.STREAM),
     /** The snapshot first, then every change after it. */
-    BASE_AND_STREAM("BaseAndStream");
+    BASE_AND_STREAM(TunnelNames.BASE_AND_STREAM);
 
     private final String wireName;
 
