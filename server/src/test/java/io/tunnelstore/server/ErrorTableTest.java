@@ -101,7 +101,7 @@ class ErrorTableTest {
         return rows;
     }
 
-    /** (code, status, message) of every literal error message in the server and protocol sources. */
+    /** (code, status, message) of every literal error message in the server, coordinator and protocol sources. */
     static Set<Row> messagesInCode() {
         Set<Row> rows = new LinkedHashSet<>();
         for (Path file : javaSources()) {
@@ -142,7 +142,7 @@ class ErrorTableTest {
 
     private static List<Path> javaSources() {
         List<Path> files = new ArrayList<>();
-        for (String module : List.of("server", "protocol")) {
+        for (String module : List.of("server", "coordinator", "protocol")) {
             try (Stream<Path> s = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
                 s.filter(p -> p.toString().endsWith(".java")).sorted().forEach(files::add);
             } catch (IOException e) {
