@@ -19,7 +19,6 @@ import io.tunnelstore.protocol.pb.FilterProtos;
 import io.tunnelstore.protocol.pb.TableProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
-import io.tunnelstore.server.MutableClock;
 import io.tunnelstore.server.RawHttpClient;
 import io.tunnelstore.server.RawHttpClient.Response;
 import io.tunnelstore.server.ServerConfig;
@@ -30,6 +29,7 @@ import io.tunnelstore.server.stream.StreamModule;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.server.tunnel.TunnelServiceConfig;
+import io.tunnelstore.testsupport.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -86,7 +86,7 @@ class MutationFuzzTest {
         long seed = Long.getLong("tunnelstore.fuzz.seed", System.nanoTime());
         System.out.println("MutationFuzzTest: " + requests + " requests, seed " + seed
                 + " (replay with -Dtunnelstore.fuzz.seed=" + seed + ")");
-        MutableClock clock = new MutableClock(Instant.now()); // stands still: every date is inside the skew window
+        ManualClock clock = ManualClock.startingAt(Instant.now()); // stands still: every date is inside the skew window
         TunnelServiceConfig tunnelConfig = TunnelServiceConfig.builder().longPollWait(Duration.ofMillis(50)).build();
         try (TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder().port(0)
                         .dataDir(dir.resolve("data")).instanceNames(List.of(INSTANCE)).adminKey(AK, SK).clock(clock)
@@ -194,7 +194,7 @@ class MutationFuzzTest {
     /** Names and encodings that exist on the server, so generated requests get past "not found" now and then. */
     record Dictionary(List<String> strings, List<ByteString> bytes) {}
 
-    private static Dictionary seedServer(int port, MutableClock clock) throws IOException {
+    private static Dictionary seedServer(int port, ManualClock clock) throws IOException {
         List<String> strings = new ArrayList<>(List.of("fuzz", "fuzz2", "t", "id", "v", "", "x".repeat(300),
                 "ünï\u0000côde", "BaseData", "Stream", "BaseAndStream", "<b>x</b>\nforged log line",
                 "n".repeat(70_000))); // issue 14 finding 6: a >= 64 KiB tunnel name gave a 500
@@ -315,7 +315,7 @@ class MutationFuzzTest {
     }
 
     private static Response send(RawHttpClient client, Action action, byte[] body, boolean deflate,
-                                 MutableClock clock) throws IOException {
+                                 ManualClock clock) throws IOException {
         byte[] wire = body;
         Map<String, String> extra = new java.util.LinkedHashMap<>();
         if (deflate) {
