@@ -61,7 +61,7 @@ public class ManualClock extends Clock {
 
     /** A clock standing still at the current wall-clock time (so creation-time checks of a server pass). */
     public static ManualClock startingNow() {
-        return startingAt(Instant.now());
+        return startingAt(Instant.ofEpochMilli(System.currentTimeMillis())); // whole milliseconds, as a server stamps
     }
 
     /** The wall clock plus what {@link #advance}/{@link #rewind} added (nothing at first), in UTC. */

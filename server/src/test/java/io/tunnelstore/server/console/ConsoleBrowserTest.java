@@ -18,7 +18,7 @@ import io.tunnelstore.server.metrics.MonitoringServer;
 import io.tunnelstore.server.table.Partition;
 import io.tunnelstore.server.table.StreamSettings;
 import io.tunnelstore.server.table.TableDescriptor;
-import java.io.File;
+import io.tunnelstore.testsupport.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,14 +233,9 @@ class ConsoleBrowserTest {
                 0, 0, 0, ots.clock.millis(), partitions, StreamSettings.DISABLED));
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(50); // polling an external worker; there is no event to wait on
-        }
+    /** Polls an external worker: there is no event to wait on. */
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        Await.until(what, timeout, condition);
     }
 
     /** Counts records; can be told to block in its next batch (a stalled consumer) until released. */
