@@ -30,6 +30,7 @@ class LayeringTest {
     static final String TESTKIT = "io.tunnelstore.testkit..";
     static final String CLI = "io.tunnelstore.cli..";
     static final String BENCH = "io.tunnelstore.bench..";
+    static final String TEST_SUPPORT = "io.tunnelstore.testsupport..";
 
     // Packages inside the server.
     static final String COORDINATOR = "io.tunnelstore.server.tunnel.coordinator..";
@@ -55,6 +56,20 @@ class LayeringTest {
     static final ArchRule sdkNeverSeesTheServer = noClasses().that().resideInAnyPackage(SDK)
             .should().dependOnClassesThat().resideInAnyPackage(SERVER, STORAGE, TESTKIT, CLI, BENCH)
             .because("the SDK talks to any Tablestore-compatible endpoint over the wire only");
+
+    @ArchTest
+    static final ArchRule testSupportDependsOnNothingOfOurs = noClasses().that().resideInAPackage(TEST_SUPPORT)
+            .should().dependOnClassesThat().resideInAnyPackage(PROTOCOL, STORAGE, SERVER, SDK[0], SDK[1], TESTKIT, CLI,
+                    BENCH)
+            .because("every module's tests use the test-support kit, so it must sit below all of them "
+                    + "(docs/architecture.md, \"Test support\")");
+
+    @ArchTest
+    static final ArchRule onlyTheTestKitShipsTestSupport = noClasses().that()
+            .resideOutsideOfPackages(TEST_SUPPORT, TESTKIT)
+            .should().dependOnClassesThat().resideInAPackage(TEST_SUPPORT)
+            .because("the manual clock and the await helper are test code: only the published test kit re-exports "
+                    + "them; the server's InProcessServer takes any java.time.Clock");
 
     @ArchTest
     static final ArchRule nothingShippedDependsOnTheBench = noClasses().that().resideOutsideOfPackage(BENCH)
