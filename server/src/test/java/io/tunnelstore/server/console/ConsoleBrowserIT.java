@@ -57,7 +57,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <p>Skipped (JUnit assumption) when {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing:
  * {@code apt-get install -y chromium chromium-driver}.
  */
-class ConsoleBrowserTest {
+class ConsoleBrowserIT {
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
