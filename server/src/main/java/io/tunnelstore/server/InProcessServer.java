@@ -45,12 +45,13 @@ public final class InProcessServer implements AutoCloseable {
 
     /** A builder for a server over {@code dataDir} with the test defaults above. */
     public static Builder builder(Path dataDir) {
-        return builder(ServerConfig.builder().dataDir(Objects.requireNonNull(dataDir, "dataDir")));
+        return builder(ServerConfig.builder().dataDir(Objects.requireNonNull(dataDir, "dataDir"))
+                .port(0).workerThreads(4).syncWrites(false));
     }
 
-    /** A builder that starts from {@code config} as the caller shaped it; port 0, 4 workers and unsynced writes. */
+    /** A builder that starts from {@code config} exactly as the caller shaped it (none of the defaults above). */
     public static Builder builder(ServerConfig.Builder config) {
-        return new Builder(Objects.requireNonNull(config, "config").port(0).workerThreads(4).syncWrites(false));
+        return new Builder(Objects.requireNonNull(config, "config"));
     }
 
     private TunnelstoreServer startServer(ServerConfig config) {

@@ -81,7 +81,6 @@ public final class TestServers {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ServerConfig built = config.build();
         InProcessServer server = InProcessServer.builder(built.toBuilder())
-                .configure(b -> b.port(built.port()).workerThreads(built.workerThreads()).syncWrites(built.syncWrites()))
                 .module(ctx -> module)
                 .console(new PrintStream(console, true, StandardCharsets.UTF_8))
                 .start();

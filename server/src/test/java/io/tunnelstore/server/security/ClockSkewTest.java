@@ -155,7 +155,7 @@ class ClockSkewTest {
     @Test
     void officialSdkRequestsPassTheDefaultWindow() {
         try (TestServers.Running running = TestServers.start(TestServers.config(dataDir)
-                .clock(ManualClock.startingAt(Instant.now())).maxClockSkew(Duration.ofMinutes(15)))) {
+                .clock(ManualClock.startingNow()).maxClockSkew(Duration.ofMinutes(15)))) {
             SyncClient v2 = new SyncClient(running.endpoint(), ADMIN_AK, ADMIN_SK, INSTANCE);
             V4Credentials v4Credentials = V4Credentials.createByServiceCredentials(
                     new DefaultCredentials(ADMIN_AK, ADMIN_SK), "cn-hangzhou");

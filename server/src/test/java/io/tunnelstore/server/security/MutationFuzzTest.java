@@ -19,11 +19,10 @@ import io.tunnelstore.protocol.pb.FilterProtos;
 import io.tunnelstore.protocol.pb.TableProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.RawHttpClient;
 import io.tunnelstore.server.RawHttpClient.Response;
-import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.SignedRequests;
-import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.admin.AdminModule;
 import io.tunnelstore.server.stream.StreamModule;
 import io.tunnelstore.server.table.TableModule;
@@ -32,13 +31,10 @@ import io.tunnelstore.server.tunnel.TunnelServiceConfig;
 import io.tunnelstore.testsupport.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -86,18 +82,16 @@ class MutationFuzzTest {
         long seed = Long.getLong("tunnelstore.fuzz.seed", System.nanoTime());
         System.out.println("MutationFuzzTest: " + requests + " requests, seed " + seed
                 + " (replay with -Dtunnelstore.fuzz.seed=" + seed + ")");
-        ManualClock clock = ManualClock.startingAt(Instant.now()); // stands still: every date is inside the skew window
+        ManualClock clock = ManualClock.startingNow(); // stands still: every date is inside the skew window
         TunnelServiceConfig tunnelConfig = TunnelServiceConfig.builder().longPollWait(Duration.ofMillis(50)).build();
-        try (TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder().port(0)
-                        .dataDir(dir.resolve("data")).instanceNames(List.of(INSTANCE)).adminKey(AK, SK).clock(clock)
-                        .syncWrites(false).workerThreads(8).handlerTimeout(Duration.ofSeconds(5)).build())
+        try (InProcessServer server = InProcessServer.builder(dir.resolve("data"))
+                .instances(INSTANCE).adminKey(AK, SK).workerThreads(8)
+                .configure(config -> config.clock(clock).handlerTimeout(Duration.ofSeconds(5))) // skew check stays on
                 .module(AdminModule::new)
                 .module(TableModule::new)
                 .module(StreamModule::new)
                 .module(ctx -> new TunnelModule(ctx, tunnelConfig))
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build()) {
-            server.start();
+                .start()) {
             Dictionary dictionary = seedServer(server.port(), clock);
 
             List<Action> actions = List.of(Action.values());
