@@ -179,7 +179,7 @@ class MutationFuzzTest {
                 assertThat(listed.status()).isEqualTo(200); // (the fuzz may have deleted or created tables)
                 TableProtos.ListTableResponse.parseFrom(listed.body());
             }
-            assertThat(server.bufferedBodyBytes()).isZero();
+            assertThat(server.server().bufferedBodyBytes()).isZero();
         }
     }
 
