@@ -83,7 +83,8 @@ final class RequestAuthenticator {
      * Step 1: authenticates a request for {@code action} (path without leading slash) from its lowercased
      * {@code headers}, at server time {@code nowMillis}.
      *
-     * @throws OtsException {@code OTSAuthFailed} on any failure, {@code OTSParameterInvalid} for a malformed date
+     * @throws OtsException {@code OTSParameterInvalid} for a missing header or a malformed date, {@code OTSAuthFailed}
+     *                      on any other failure
      */
     AuthenticatedCaller authenticateHeaders(String action, Map<String, String> headers, long nowMillis) {
         requirePresent(headers);

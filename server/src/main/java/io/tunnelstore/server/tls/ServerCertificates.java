@@ -122,7 +122,7 @@ public final class ServerCertificates {
 
     private static SslContext serverContext(PrivateKey key, List<X509Certificate> chain) throws IOException {
         return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
-                .sslProvider(SslProvider.JDK) // the ticket rule below is the JDK engine's
+                .sslProvider(SslProvider.JDK) // NO_TICKET_SESSION_TIMEOUT relies on the JDK engine's rule
                 .sessionTimeout(NO_TICKET_SESSION_TIMEOUT.toSeconds())
                 .build();
     }
