@@ -101,7 +101,11 @@ class ClockSkewTest {
             headers.put("x-ots-contentmd5", ContentMd5.base64(BODY));
             headers.put("x-ots-signature",
                     Signatures.signV2(ADMIN_SK, Signatures.v2StringToSign("ListTable", headers)));
-            assertAuthFailed(client.exchange("POST", "/ListTable", headers, BODY), "Missing header x-ots-date.");
+            Response response = client.exchange("POST", "/ListTable", headers, BODY);
+            assertThat(response.status()).isEqualTo(400);
+            TableProtos.Error error = TableProtos.Error.parseFrom(response.body());
+            assertThat(error.getCode()).isEqualTo("OTSParameterInvalid");
+            assertThat(error.getMessage()).isEqualTo("Missing header: x-ots-date.");
         }
     }
 
