@@ -1,6 +1,7 @@
 package io.tunnelstore.cluster;
 
 import io.tunnelstore.storage.FencedException;
+import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.OwnershipFencing;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class ClusterNode implements AutoCloseable {
     private final String membersPath;
     /** Partitions this node took, with the epoch it took: (table id, partition id) to epoch. */
     private final Map<PartitionKey, Long> heldEpochs = new ConcurrentHashMap<>();
+    /** Named resources (tunnels, the catalog) this node took, with their epochs. */
+    private final Map<String, Long> heldResources = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     /** False while the ZooKeeper connection is suspended or the session lost. */
     private volatile boolean connected = true;
@@ -132,6 +135,7 @@ public final class ClusterNode implements AutoCloseable {
                 // the session expired: other nodes may own (and have taken) anything we held
                 connected = false;
                 heldEpochs.clear();
+                heldResources.clear();
             }
             case CONNECTED, RECONNECTED -> connected = true;
             default -> { }
@@ -153,6 +157,7 @@ public final class ClusterNode implements AutoCloseable {
 
     private void dropWhatIsNoLongerMine() {
         heldEpochs.keySet().removeIf(k -> !isOwner(OwnedResources.partition(k.tableId(), k.partitionId())));
+        heldResources.keySet().removeIf(r -> !isOwner(r));
     }
 
     /** This node's id. */
@@ -182,6 +187,12 @@ public final class ClusterNode implements AutoCloseable {
                 d.getPath().substring(prefix.length()),
                 d.getData() == null ? "" : new String(d.getData(), StandardCharsets.UTF_8)));
         return members;
+    }
+
+    /** The advertised address of the owner of {@code resource} in this node's view (for forwarding). */
+    public Optional<String> ownerAddress(String resource) {
+        Map<String, String> members = members();
+        return RendezvousAssignment.ownerOf(resource, members.keySet()).map(members::get);
     }
 
     /** The owner of {@code resource} (see {@link OwnedResources}) in this node's view; empty with no member. */
@@ -229,9 +240,50 @@ public final class ClusterNode implements AutoCloseable {
         return fencing.writes(tableId, Map.of(partitionId, epoch.getAsLong()));
     }
 
-    /** Reports a write refused by the fence: the epoch this node held for the partition is stale and is dropped. */
+    /**
+     * The epoch under which this node may write the state of a named resource (a tunnel, the catalog; see
+     * {@link OwnedResources}): the one it holds, or a new one taken in the engine; empty when it is not the owner.
+     */
+    public OptionalLong resourceEpoch(String resource) {
+        if (!isOwner(resource)) {
+            heldResources.remove(resource);
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(heldResources.computeIfAbsent(resource,
+                r -> fencing.takeResource(r, settings.nodeId())));
+    }
+
+    /**
+     * Writes metadata of a resource this node owns (e.g. a tunnel coordinator's state), fenced by its epoch.
+     *
+     * @throws NotOwnerException when this node does not own the resource
+     * @throws FencedException   when another node took it meanwhile (the stale epoch is dropped; nothing was written)
+     */
+    public void writeMeta(String resource, MetaBatch batch) {
+        OptionalLong epoch = resourceEpoch(resource);
+        if (epoch.isEmpty()) {
+            throw new NotOwnerException(resource, ownerOf(resource));
+        }
+        try {
+            fencing.writeMeta(resource, epoch.getAsLong(), batch);
+        } catch (FencedException e) {
+            fenced(e);
+            throw e;
+        }
+    }
+
+    /** Reports a write refused by the fence: the epoch this node held for the resource is stale and is dropped. */
     public void fenced(FencedException e) {
-        heldEpochs.remove(new PartitionKey(e.tableId(), e.partitionId()));
+        if (e.resource() != null) {
+            heldResources.remove(e.resource());
+        } else {
+            heldEpochs.remove(new PartitionKey(e.tableId(), e.partitionId()));
+        }
+    }
+
+    /** Named resources this node holds an epoch for, with the epoch (for monitoring and tests). */
+    public Map<String, Long> heldResources() {
+        return new TreeMap<>(heldResources);
     }
 
     /** Partitions this node holds an epoch for: "table/partition" to epoch (for monitoring and tests). */
@@ -257,6 +309,7 @@ public final class ClusterNode implements AutoCloseable {
         }
         closed = true;
         heldEpochs.clear();
+        heldResources.clear();
         try {
             announcement.close();
         } catch (Exception e) {

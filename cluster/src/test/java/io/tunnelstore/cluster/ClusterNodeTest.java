@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunnelstore.storage.FencedException;
+import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.OwnershipFencing.FencedWrites;
 import io.tunnelstore.storage.ReadSpec;
@@ -209,6 +210,38 @@ class ClusterNodeTest {
                     .isInstanceOf(FencedException.class);
             assertThat(log(engine1, p)).containsExactly("n1-before", "n2-after", "n1-back");
         }
+    }
+
+    @Test
+    void eachTunnelHasOneOwnerWhoseStateWritesAreFencedAndItMovesWhenTheOwnerLeaves() throws Exception {
+        HBaseStorageEngine engine = engine();
+        OwnershipFencing fencing = engine.fencing().orElseThrow();
+        String zk = MiniCluster.zookeeper();
+        ClusterNode n1 = join(zk, "n1", fencing);
+        ClusterNode n2 = join(zk, "n2", fencing);
+        ClusterNode n3 = join(zk, "n3", fencing);
+        List<ClusterNode> nodes = List.of(n1, n2, n3);
+        awaitMembers(Duration.ofSeconds(10), nodes, "n1", "n2", "n3");
+        for (int t = 0; t < 50; t++) {
+            String tunnel = OwnedResources.tunnel("t" + t);
+            assertThat(nodes.stream().filter(n -> n.isOwner(tunnel)).count()).isEqualTo(1);
+        }
+        String tunnel = OwnedResources.tunnel("orders");
+        ClusterNode owner = nodes.stream().filter(n -> n.isOwner(tunnel)).findFirst().orElseThrow();
+        ClusterNode other = nodes.stream().filter(n -> n != owner).findFirst().orElseThrow();
+        owner.writeMeta(tunnel, new MetaBatch().put("tunnel/orders/state", bytes("1")));
+        assertThat(owner.heldResources()).containsEntry(tunnel, 1L);
+        assertThatThrownBy(() -> other.writeMeta(tunnel, new MetaBatch().put("tunnel/orders/state", bytes("x"))))
+                .isInstanceOf(NotOwnerException.class);
+
+        owner.close();
+        List<ClusterNode> rest = nodes.stream().filter(n -> n != owner).toList();
+        awaitMembers(Duration.ofSeconds(10), rest, rest.stream().map(ClusterNode::nodeId).toArray(String[]::new));
+        ClusterNode next = rest.stream().filter(n -> n.isOwner(tunnel)).findFirst().orElseThrow();
+        next.writeMeta(tunnel, new MetaBatch().put("tunnel/orders/state", bytes("2")));
+        assertThat(next.resourceEpoch(tunnel)).hasValue(2);
+        assertThat(engine.getMeta("tunnel/orders/state").map(v -> new String(v, StandardCharsets.UTF_8)))
+                .contains("2");
     }
 
     @Test

@@ -10,19 +10,35 @@ public class FencedException extends StorageException {
 
     private final long tableId;
     private final long partitionId;
+    private final String resource;
 
+    /** A fenced write of partition {@code partitionId} of table {@code tableId}. */
     public FencedException(long tableId, long partitionId, String message) {
         super(message);
         this.tableId = tableId;
         this.partitionId = partitionId;
+        this.resource = null;
     }
 
-    /** The table of the partition whose ownership moved. */
+    /** A fenced metadata write of a named resource (see {@link OwnershipFencing#writeMeta}). */
+    public FencedException(String resource, String message) {
+        super(message);
+        this.tableId = -1;
+        this.partitionId = -1;
+        this.resource = resource;
+    }
+
+    /** The named resource whose ownership moved, or null for a partition. */
+    public String resource() {
+        return resource;
+    }
+
+    /** The table of the partition whose ownership moved, or -1 for a named resource. */
     public long tableId() {
         return tableId;
     }
 
-    /** The partition (change-log shard id) whose ownership moved, or -1 when not known. */
+    /** The partition (change-log shard id) whose ownership moved, or -1 for a named resource. */
     public long partitionId() {
         return partitionId;
     }

@@ -44,6 +44,23 @@ public interface OwnershipFencing {
     FencedWrites writes(long tableId, Map<Long, Long> epochByPartition);
 
     /**
+     * Takes ownership of a resource whose state lives in metadata (a tunnel's coordinator, the catalog), named by the
+     * caller (at most 512 characters): raises its epoch by one, atomically against concurrent takers.
+     *
+     * @return the new epoch, which fences every earlier one
+     */
+    long takeResource(String resource, String nodeId);
+
+    /** The resource's current epoch and owner, empty when it was never taken. */
+    Optional<OwnerEpoch> currentResource(String resource);
+
+    /**
+     * {@link StorageEngine#writeMeta} on condition that {@code resource} still has {@code epoch}, checked in the same
+     * atomic write: otherwise it throws {@link FencedException} and writes nothing.
+     */
+    void writeMeta(String resource, long epoch, MetaBatch batch);
+
+    /**
      * {@link StorageEngine#mutateRow} and {@link StorageEngine#mutateRows} of one table under an ownership condition.
      * Same contract as the engine's methods, plus: when an epoch moved, the call throws {@link FencedException} and
      * writes nothing (in a batch: no row of it).

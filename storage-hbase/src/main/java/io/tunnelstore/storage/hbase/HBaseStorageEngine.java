@@ -293,20 +293,9 @@ public final class HBaseStorageEngine implements StorageEngine {
     @Override
     public void writeMeta(MetaBatch batch) {
         checkNotInListener();
-        Map<String, byte[]> last = new LinkedHashMap<>();
-        for (MetaBatch.Op op : batch.ops()) {
-            last.remove(op.key());
-            last.put(op.key(), op.value());
-        }
-        if (last.isEmpty()) {
+        List<Mutation> mutations = metaMutations(batch);
+        if (mutations.isEmpty()) {
             return;
-        }
-        List<Mutation> mutations = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : last.entrySet()) {
-            byte[] row = HBaseKeys.metaKey(e.getKey());
-            mutations.add(e.getValue() == null
-                    ? new Delete(row).addColumns(FAMILY_META, QUALIFIER_META)
-                    : new Put(row).addColumn(FAMILY_META, QUALIFIER_META, e.getValue()));
         }
         enter();
         try {
@@ -318,6 +307,23 @@ public final class HBaseStorageEngine implements StorageEngine {
         } finally {
             exit();
         }
+    }
+
+    /** The net puts and deletes of a batch (the last operation on a key wins). */
+    private static List<Mutation> metaMutations(MetaBatch batch) {
+        Map<String, byte[]> last = new LinkedHashMap<>();
+        for (MetaBatch.Op op : batch.ops()) {
+            last.remove(op.key());
+            last.put(op.key(), op.value());
+        }
+        List<Mutation> mutations = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : last.entrySet()) {
+            byte[] row = HBaseKeys.metaKey(e.getKey());
+            mutations.add(e.getValue() == null
+                    ? new Delete(row).addColumns(FAMILY_META, QUALIFIER_META)
+                    : new Put(row).addColumn(FAMILY_META, QUALIFIER_META, e.getValue()));
+        }
+        return mutations;
     }
 
     // ---------------------------------------------------------------- rows
@@ -769,8 +775,20 @@ public final class HBaseStorageEngine implements StorageEngine {
 
     private static Optional<OwnershipFencing.OwnerEpoch> currentEpoch(Table table, long tableId, long partitionId)
             throws IOException {
-        Result r = table.get(new Get(HBaseKeys.shardStateKey(tableId, partitionId))
-                .addColumn(FAMILY_META, QUALIFIER_EPOCH).addColumn(FAMILY_META, QUALIFIER_OWNER));
+        return currentEpoch(table, HBaseKeys.shardStateKey(tableId, partitionId));
+    }
+
+    /** The epoch cells of a named resource: a metadata row, so that fenced meta writes share its region. */
+    private static byte[] resourceEpochRow(String resource) {
+        if (resource.isEmpty() || resource.length() > 512) {
+            throw new IllegalArgumentException("a resource name has 1 to 512 characters: '" + resource + "'");
+        }
+        return HBaseKeys.metaKey("tunnelstore.owner/" + resource);
+    }
+
+    private static Optional<OwnershipFencing.OwnerEpoch> currentEpoch(Table table, byte[] row) throws IOException {
+        Result r = table.get(new Get(row).addColumn(FAMILY_META, QUALIFIER_EPOCH).addColumn(FAMILY_META,
+                QUALIFIER_OWNER));
         byte[] epoch = r.getValue(FAMILY_META, QUALIFIER_EPOCH);
         if (epoch == null) {
             return Optional.empty();
@@ -790,14 +808,12 @@ public final class HBaseStorageEngine implements StorageEngine {
     }
 
     private final OwnershipFencing fencing = new OwnershipFencing() {
-        @Override
-        public long take(long tableId, long partitionId, String nodeId) {
+        /** Raises the epoch in {@code row} by one with a compare-and-set, retried while concurrent takers win. */
+        private long takeEpoch(byte[] row, String nodeId) throws IOException {
             Objects.requireNonNull(nodeId, "nodeId");
-            byte[] row = HBaseKeys.shardStateKey(tableId, partitionId);
-            enter();
             try (Table table = connection.getTable(tableName)) {
                 while (true) {
-                    Optional<OwnerEpoch> now = currentEpoch(table, tableId, partitionId);
+                    Optional<OwnerEpoch> now = currentEpoch(table, row);
                     long next = now.map(OwnerEpoch::epoch).orElse(0L) + 1;
                     Put put = new Put(row).addColumn(FAMILY_META, QUALIFIER_EPOCH, HBaseKeys.longBytes(next))
                             .addColumn(FAMILY_META, QUALIFIER_OWNER, nodeId.getBytes(StandardCharsets.UTF_8));
@@ -808,14 +824,73 @@ public final class HBaseStorageEngine implements StorageEngine {
                                     .build(put)
                             : check.ifNotExists(FAMILY_META, QUALIFIER_EPOCH).build(put);
                     if (table.checkAndMutate(cas).isSuccess()) {
-                        // another owner may have appended since this engine last wrote the shard: reload its counter
-                        shards.remove(new ShardId(tableId, partitionId));
                         return next;
                     }
                     // a concurrent taker won this round: read its epoch and go above it
                 }
+            }
+        }
+
+        @Override
+        public long take(long tableId, long partitionId, String nodeId) {
+            enter();
+            try {
+                long epoch = takeEpoch(HBaseKeys.shardStateKey(tableId, partitionId), nodeId);
+                // another owner may have appended since this engine last wrote the shard: reload its counter
+                shards.remove(new ShardId(tableId, partitionId));
+                return epoch;
             } catch (IOException e) {
                 throw failure("take partition " + partitionId + " of table " + tableId, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public long takeResource(String resource, String nodeId) {
+            byte[] row = resourceEpochRow(resource);
+            enter();
+            try {
+                return takeEpoch(row, nodeId);
+            } catch (IOException e) {
+                throw failure("take " + resource, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public Optional<OwnerEpoch> currentResource(String resource) {
+            byte[] row = resourceEpochRow(resource);
+            enter();
+            try (Table table = connection.getTable(tableName)) {
+                return currentEpoch(table, row);
+            } catch (IOException e) {
+                throw failure("read the epoch of " + resource, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public void writeMeta(String resource, long epoch, MetaBatch batch) {
+            checkNotInListener();
+            byte[] row = resourceEpochRow(resource);
+            List<Mutation> mutations = metaMutations(batch);
+            if (mutations.isEmpty()) {
+                return;
+            }
+            enter();
+            try (Table table = connection.getTable(tableName)) {
+                if (!mutateAtomically(mutations, List.of(), List.of(new EpochCondition(row, epoch)))) {
+                    Optional<OwnerEpoch> now = currentEpoch(table, row);
+                    throw new FencedException(resource, "ownership of " + resource + " moved: epoch " + epoch
+                            + " is no longer current ("
+                            + now.map(o -> "epoch " + o.epoch() + " taken by " + o.nodeId()).orElse("no epoch")
+                            + "); nothing was written");
+                }
+            } catch (IOException e) {
+                throw failure("write meta of " + resource, e);
             } finally {
                 exit();
             }

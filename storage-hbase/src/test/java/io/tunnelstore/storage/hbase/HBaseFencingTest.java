@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunnelstore.storage.FencedException;
 import io.tunnelstore.storage.LogRecord;
+import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.MutationResult;
 import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.OwnershipFencing.FencedWrites;
@@ -164,6 +165,40 @@ class HBaseFencingTest {
             assertThat(a.fencing().orElseThrow().current(TABLE, P1).orElseThrow().epoch()).isEqualTo(20);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTunnelsMetadataIsWrittenOnlyUnderItsCurrentEpoch() {
+        MiniHBase.TestTable store = new MiniHBase.TestTable();
+        try (HBaseStorageEngine a = store.open(StorageOptions.defaults());
+                HBaseStorageEngine b = store.open(StorageOptions.defaults())) {
+            OwnershipFencing fa = a.fencing().orElseThrow();
+            OwnershipFencing fb = b.fencing().orElseThrow();
+            assertThat(fa.currentResource("tunnel/t1")).isEmpty();
+            long ea = fa.takeResource("tunnel/t1", "node-a");
+            assertThat(ea).isEqualTo(1);
+            fa.writeMeta("tunnel/t1", ea, new MetaBatch().put("tunnel/t1/state", bytes("v1")));
+            assertThat(b.getMeta("tunnel/t1/state")).hasValueSatisfying(v -> assertThat(text(v)).isEqualTo("v1"));
+
+            long eb = fb.takeResource("tunnel/t1", "node-b");
+            assertThat(fb.currentResource("tunnel/t1")).contains(new OwnerEpoch(2, "node-b"));
+            assertThatThrownBy(() -> fa.writeMeta("tunnel/t1", ea, new MetaBatch().put("tunnel/t1/state",
+                    bytes("stale")).put("tunnel/t1/other", bytes("stale"))))
+                    .isInstanceOfSatisfying(FencedException.class,
+                            e -> assertThat(e.resource()).isEqualTo("tunnel/t1"))
+                    .hasMessage("ownership of tunnel/t1 moved: epoch 1 is no longer current (epoch 2 taken by "
+                            + "node-b); nothing was written");
+            assertThat(a.getMeta("tunnel/t1/state")).hasValueSatisfying(v -> assertThat(text(v)).isEqualTo("v1"));
+            assertThat(a.getMeta("tunnel/t1/other")).isEmpty();
+
+            fb.writeMeta("tunnel/t1", eb, new MetaBatch().put("tunnel/t1/state", bytes("v2")));
+            assertThat(a.getMeta("tunnel/t1/state")).hasValueSatisfying(v -> assertThat(text(v)).isEqualTo("v2"));
+            // the epoch cells are not metadata entries: a scan of the metadata does not list them
+            assertThat(a.scanMeta("")).extracting(e -> e.key()).doesNotContain("tunnelstore.owner/tunnel/t1");
+            // another resource's epoch is independent
+            assertThat(fa.takeResource("catalog", "node-a")).isEqualTo(1);
+            assertThatThrownBy(() -> fa.takeResource("", "node-a")).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
