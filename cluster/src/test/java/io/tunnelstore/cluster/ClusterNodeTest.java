@@ -197,12 +197,17 @@ class ClusterNodeTest {
             assertThat(engine2.readRow(TABLE, bytes("stale"), ReadSpec.latest())).isEmpty();
             assertThat(log(engine2, p)).containsExactly("n1-before", "n2-after");
             // cut off, n1 claims nothing (its connection is suspended or its session lost)
+            System.err.printf("ClusterNodeTest: fencing checked %d ms after n1 went silent%n",
+                    (System.nanoTime() - paused) / 1_000_000);
             await(Duration.ofSeconds(30), () -> !n1.isOwner(resource), "n1 no longer claims its partition");
 
             // n1 comes back: it re-joins with a new session and, being the partition's rendezvous owner, takes it again
+            long thawed = System.nanoTime();
             relay.thaw();
             await(Duration.ofSeconds(60), () -> n1.isOwner(resource) && !n2.isOwner(resource),
                     "n1 owns its partition again and n2 no longer does");
+            System.err.printf("ClusterNodeTest: n1 owned its partition again %d ms after it came back (%d ms after it "
+                    + "went silent)%n", (System.nanoTime() - thawed) / 1_000_000, (System.nanoTime() - paused) / 1_000_000);
             assertThat(n1.partitionEpoch(TABLE, p)).hasValue(3);
             assertThat(n1.partitionWrites(TABLE, p).mutateRow(bytes("back"), logged(p, "n1-back")).sequence())
                     .isEqualTo(3);
