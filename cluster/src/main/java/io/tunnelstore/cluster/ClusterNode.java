@@ -15,11 +15,16 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.shared.SharedCount;
+import org.apache.curator.framework.recipes.shared.SharedCountListener;
+import org.apache.curator.framework.recipes.shared.SharedCountReader;
+import org.apache.curator.framework.recipes.shared.VersionedValue;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -62,6 +67,9 @@ public final class ClusterNode implements AutoCloseable {
     /** Named resources (tunnels, the catalog) this node took, with their epochs. */
     private final Map<String, Long> heldResources = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** The catalog's version: bumped by whoever changed the catalog, watched by every node. */
+    private final SharedCount catalogVersion;
+    private final List<IntConsumer> catalogListeners = new CopyOnWriteArrayList<>();
     /** False while the ZooKeeper connection is suspended or the session lost. */
     private volatile boolean connected = true;
     private volatile boolean closed;
@@ -81,6 +89,7 @@ public final class ClusterNode implements AutoCloseable {
         this.announcement = new PersistentNode(client, CreateMode.EPHEMERAL, false,
                 membersPath + "/" + settings.nodeId(), settings.advertisedAddress().getBytes(StandardCharsets.UTF_8));
         this.membersCache = CuratorCache.build(client, membersPath);
+        this.catalogVersion = new SharedCount(client, settings.catalogVersionPath(), 0);
     }
 
     /**
@@ -114,6 +123,18 @@ public final class ClusterNode implements AutoCloseable {
             membersCache.listenable().addListener(CuratorCacheListener.builder()
                     .forAll((type, oldData, data) -> changed()).build());
             membersCache.start();
+            catalogVersion.addListener(new SharedCountListener() {
+                @Override
+                public void countHasChanged(SharedCountReader reader, int newCount) {
+                    catalogChanged(newCount);
+                }
+
+                @Override
+                public void stateChanged(CuratorFramework c, ConnectionState state) {
+                    // connection states are handled by the node's own listener
+                }
+            });
+            catalogVersion.start();
             announcement.start();
             if (!announcement.waitForInitialCreate(timeoutMs, TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("node " + settings.nodeId() + " could not announce itself under "
@@ -123,6 +144,11 @@ public final class ClusterNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while joining the cluster", e);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot join the cluster on ZooKeeper " + settings.zookeeper() + ": "
+                    + e.getMessage(), e);
         }
         log.info("Node {} joined instance {} on ZooKeeper {} (session timeout {} ms)", settings.nodeId(),
                 settings.instance(), settings.zookeeper(), sessionTimeoutMillis());
@@ -137,7 +163,12 @@ public final class ClusterNode implements AutoCloseable {
                 heldEpochs.clear();
                 heldResources.clear();
             }
-            case CONNECTED, RECONNECTED -> connected = true;
+            case CONNECTED -> connected = true;
+            case RECONNECTED -> {
+                connected = true;
+                // announcements made while we were cut off may have been missed: reload in any case
+                catalogChanged(catalogVersion.getCount());
+            }
             default -> { }
         }
         log.info("Node {}: ZooKeeper connection {}", settings.nodeId(), state);
@@ -158,6 +189,48 @@ public final class ClusterNode implements AutoCloseable {
     private void dropWhatIsNoLongerMine() {
         heldEpochs.keySet().removeIf(k -> !isOwner(OwnedResources.partition(k.tableId(), k.partitionId())));
         heldResources.keySet().removeIf(r -> !isOwner(r));
+    }
+
+    private void catalogChanged(int version) {
+        for (IntConsumer listener : catalogListeners) {
+            try {
+                listener.accept(version);
+            } catch (RuntimeException e) {
+                log.warn("A catalog listener failed", e);
+            }
+        }
+    }
+
+    /**
+     * Tells every node that the catalog changed (a table was created, dropped, altered or split): bumps the shared
+     * catalog version; each node's catalog listeners then reload. Returns the new version.
+     */
+    public int announceCatalogChange() {
+        try {
+            while (true) {
+                VersionedValue<Integer> current = catalogVersion.getVersionedValue();
+                int next = current.getValue() + 1;
+                if (catalogVersion.trySetCount(current, next)) {
+                    return next;
+                }
+                // another node announced at the same time: bump again above it
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot announce a catalog change: " + e.getMessage(), e);
+        }
+    }
+
+    /** The catalog version this node last saw. */
+    public int catalogVersion() {
+        return catalogVersion.getCount();
+    }
+
+    /**
+     * Registers a listener called with the new version (on Curator's event thread; it must not block) when another
+     * node (or this one) announced a catalog change, and after a reconnection (changes may have been missed).
+     */
+    public void addCatalogListener(IntConsumer listener) {
+        catalogListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** This node's id. */
@@ -316,6 +389,11 @@ public final class ClusterNode implements AutoCloseable {
             log.warn("Closing the member znode of {} failed", settings.nodeId(), e);
         }
         membersCache.close();
+        try {
+            catalogVersion.close();
+        } catch (Exception e) {
+            log.warn("Closing the catalog version watch of {} failed", settings.nodeId(), e);
+        }
         client.close();
     }
 }

@@ -48,6 +48,11 @@ public record ClusterSettings(String zookeeper, String instance, String nodeId, 
         return new ClusterSettings(zookeeper, instance, nodeId, advertisedAddress, timeout, connectTimeout);
     }
 
+    /** The znode holding the instance's catalog version (Curator SharedCount). */
+    String catalogVersionPath() {
+        return "/tunnelstore/" + instance + "/catalog-version";
+    }
+
     /** The znode under which the members of the instance announce themselves. */
     String membersPath() {
         return "/tunnelstore/" + instance + "/members";

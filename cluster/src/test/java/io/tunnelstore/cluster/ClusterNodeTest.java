@@ -18,6 +18,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -247,6 +252,80 @@ class ClusterNodeTest {
         assertThat(next.resourceEpoch(tunnel)).hasValue(2);
         assertThat(engine.getMeta("tunnel/orders/state").map(v -> new String(v, StandardCharsets.UTF_8)))
                 .contains("2");
+    }
+
+    @Test
+    void catalogChangesAnnouncedByAnyNodeReachEveryNodeAndConcurrentAnnouncementsAreNotLost() throws Exception {
+        OwnershipFencing fencing = engine().fencing().orElseThrow();
+        String zk = MiniCluster.zookeeper();
+        List<ClusterNode> nodes = List.of(join(zk, "n1", fencing), join(zk, "n2", fencing), join(zk, "n3", fencing));
+        Map<String, List<Integer>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        nodes.forEach(n -> n.addCatalogListener(v -> seen.computeIfAbsent(n.nodeId(),
+                k -> new CopyOnWriteArrayList<>()).add(v)));
+        int v1 = nodes.get(1).announceCatalogChange();
+        assertThat(v1).isEqualTo(1);
+        await(Duration.ofSeconds(10), () -> nodes.stream().allMatch(n -> seen.getOrDefault(n.nodeId(), List.of())
+                .contains(1)), "every node heard version 1");
+
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (ClusterNode n : nodes) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        n.announceCatalogChange();
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        await(Duration.ofSeconds(10), () -> nodes.stream().allMatch(n -> n.catalogVersion() == 16),
+                "every node is at version 16 (1 + 15 announcements, none lost)");
+        await(Duration.ofSeconds(10), () -> nodes.stream().allMatch(n -> seen.get(n.nodeId()).contains(16)),
+                "every node heard version 16");
+    }
+
+    @Test
+    void theTrackerStartsWhatANodeAcquiresAndTheSurvivorTakesOverWhatTheLeaverHad() throws Exception {
+        OwnershipFencing fencing = engine().fencing().orElseThrow();
+        String zk = MiniCluster.zookeeper();
+        ClusterNode n1 = join(zk, "n1", fencing);
+        ClusterNode n2 = join(zk, "n2", fencing);
+        awaitMembers(Duration.ofSeconds(10), List.of(n1, n2), "n1", "n2");
+        List<String> tunnels = new ArrayList<>();
+        for (int t = 0; t < 20; t++) {
+            tunnels.add(OwnedResources.tunnel("t" + t));
+        }
+        Map<String, java.util.Set<String>> running = new java.util.concurrent.ConcurrentHashMap<>();
+        for (ClusterNode n : List.of(n1, n2)) {
+            java.util.Set<String> mine = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            running.put(n.nodeId(), mine);
+            track(new OwnershipTracker(n, () -> tunnels, new OwnershipTracker.Handler() {
+                @Override
+                public void acquired(String resource) {
+                    assertThat(mine.add(resource)).isTrue();
+                }
+
+                @Override
+                public void released(String resource) {
+                    assertThat(mine.remove(resource)).isTrue();
+                }
+            }));
+        }
+        await(Duration.ofSeconds(10), () -> running.get("n1").size() + running.get("n2").size() == 20,
+                "the 20 tunnels run on exactly one node each");
+        assertThat(running.get("n1")).doesNotContainAnyElementsOf(running.get("n2"));
+        assertThat(running.get("n1")).isNotEmpty();
+        assertThat(running.get("n2")).isNotEmpty();
+        java.util.Set<String> hadN2 = new java.util.TreeSet<>(running.get("n2"));
+
+        n1.close();
+        await(Duration.ofSeconds(10), () -> running.get("n2").size() == 20, "n2 runs all 20 tunnels");
+        assertThat(running.get("n2")).containsAll(hadN2);
     }
 
     @Test
