@@ -27,6 +27,7 @@ import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageException;
 import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.storage.StorageSnapshot;
 import io.tunnelstore.storage.StoredCell;
 import io.tunnelstore.storage.StoredRow;
 import io.tunnelstore.storage.VersionClock;
@@ -124,6 +125,7 @@ public final class HBaseStorageEngine implements StorageEngine {
     /** Guarded by commitTimeLock. */
     private long lastCommitTimeMicros;
     private volatile boolean closed;
+    private final HBaseSnapshots snapshots;
 
     private record ShardId(long tableId, long shardId) implements Comparable<ShardId> {
         @Override
@@ -151,6 +153,7 @@ public final class HBaseStorageEngine implements StorageEngine {
         for (int i = 0; i < rowLocks.length; i++) {
             rowLocks[i] = new ReentrantLock();
         }
+        this.snapshots = new HBaseSnapshots(this, tableName);
     }
 
     /**
@@ -231,7 +234,7 @@ public final class HBaseStorageEngine implements StorageEngine {
 
     // ---------------------------------------------------------------- lifecycle helpers
 
-    private void enter() {
+    void enter() {
         gate.readLock().lock();
         if (closed) {
             gate.readLock().unlock();
@@ -239,7 +242,7 @@ public final class HBaseStorageEngine implements StorageEngine {
         }
     }
 
-    private void exit() {
+    void exit() {
         gate.readLock().unlock();
     }
 
@@ -249,7 +252,7 @@ public final class HBaseStorageEngine implements StorageEngine {
         }
     }
 
-    private StorageException failure(String what, Throwable cause) {
+    StorageException failure(String what, Throwable cause) {
         return new StorageException(what + " failed on " + name + ": " + cause.getMessage(), cause);
     }
 
@@ -395,6 +398,12 @@ public final class HBaseStorageEngine implements StorageEngine {
 
     @Override
     public RowScanner scan(long tableId, ScanRange range, ReadSpec spec) {
+        return scan(tableName, tableId, range, spec, openScanners);
+    }
+
+    /** A scan of the data rows of {@code tableId} in HBase table {@code hbaseTable}, registered in {@code registry}. */
+    RowScanner scan(TableName hbaseTable, long tableId, ScanRange range, ReadSpec spec,
+            Set<HBaseRowScanner> registry) {
         byte[] start = HBaseKeys.dataStart(tableId, range.startInclusive());
         byte[] end = HBaseKeys.dataEnd(tableId, range.endExclusive());
         Scan scan = applySpec(new Scan(), spec).setCaching(256);
@@ -404,13 +413,17 @@ public final class HBaseStorageEngine implements StorageEngine {
             scan.withStartRow(start, true).withStopRow(end, false);
         }
         enter();
-        try (Table table = connection.getTable(tableName)) {
+        try (Table table = connection.getTable(hbaseTable)) {
             if (Arrays.compareUnsigned(start, end) >= 0) {
                 return new HBaseRowScanner(EMPTY, s -> { });
             }
             ResultScanner results = table.getScanner(scan);
-            HBaseRowScanner scanner = new HBaseRowScanner(results, openScanners::remove);
-            openScanners.add(scanner);
+            HBaseRowScanner scanner = new HBaseRowScanner(results, sc -> {
+                registry.remove(sc);
+                openScanners.remove(sc);
+            });
+            registry.add(scanner);
+            openScanners.add(scanner); // closing the engine aborts snapshot scans too
             return scanner;
         } catch (IOException e) {
             throw failure("scan table " + tableId, e);
@@ -1105,6 +1118,10 @@ public final class HBaseStorageEngine implements StorageEngine {
 
     /** The sequence of the shard's last stored record, 0 when it has none. */
     private long lastLogSequence(Table table, long tableId, long shardId) throws IOException {
+        return lastLogSequenceOf(table, tableId, shardId);
+    }
+
+    private static long lastLogSequenceOf(Table table, long tableId, long shardId) throws IOException {
         Scan last = new Scan().setReversed(true).withStartRow(shardEnd(tableId, shardId), false)
                 .withStopRow(HBaseKeys.logShardPrefix(tableId, shardId), true).addColumn(FAMILY_LOG, QUALIFIER_LOG)
                 .setFilter(new KeyOnlyFilter()).setLimit(1).setCaching(1);
@@ -1181,6 +1198,69 @@ public final class HBaseStorageEngine implements StorageEngine {
                 .addColumn(FAMILY_META, QUALIFIER_TRIMMED, HBaseKeys.longBytes(watermark)));
         mutateAtomically(all, List.of());
         return watermark;
+    }
+
+    /** The snapshot position of a shard in {@code table}: its last record, else its trim watermark, else 0. */
+    static long logPosition(Table table, long tableId, long shardId) throws IOException {
+        long last = lastLogSequenceOf(table, tableId, shardId);
+        return last != 0 ? last : trimmedThrough(table, tableId, shardId);
+    }
+
+    // ---------------------------------------------------------------- durable snapshots
+
+    /** HBase table snapshots, read through a clone (see {@link HBaseSnapshots}). */
+    @Override
+    public boolean supportsSnapshots() {
+        return true;
+    }
+
+    @Override
+    public StorageSnapshot createSnapshot(String id) {
+        checkNotInListener();
+        enter();
+        try {
+            return snapshots.create(id, options.clock().millis());
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public Optional<StorageSnapshot> snapshot(String id) {
+        enter();
+        try {
+            return snapshots.find(id);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public List<String> snapshotIds() {
+        enter();
+        try {
+            return snapshots.ids();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void dropSnapshot(String id) {
+        enter();
+        try {
+            snapshots.drop(id);
+        } finally {
+            exit();
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    String name() {
+        return name;
     }
 
     @Override
