@@ -187,9 +187,10 @@ class ClusterNodeTest {
             System.err.printf("ClusterNodeTest: session timeout %d ms; n1's partition moved to n2 %d ms after n1 "
                     + "went silent%n", session, failoverMillis);
             // not before the lease ran out (no spurious move), and within the documented bound: T + one tick (2 s
-            // on the minicluster: ZooKeeper expires sessions in tick-sized buckets) + propagation
+            // on the minicluster: ZooKeeper expires sessions in tick-sized buckets) + propagation (measured 3.9-6.0 s;
+            // 3 s of slack for a loaded machine)
             assertThat(failoverMillis).isBetween((long) (n1.sessionTimeoutMillis() * 2 / 3),
-                    n1.sessionTimeoutMillis() + 3_000L);
+                    n1.sessionTimeoutMillis() + 2_000L + 3_000L);
 
             FencedWrites n2Writes = n2.partitionWrites(TABLE, p);
             assertThat(n2.partitionEpoch(TABLE, p)).hasValue(2);
