@@ -135,12 +135,13 @@ public final class ClusterNode implements AutoCloseable {
                 }
             });
             catalogVersion.start();
+            awaitIdFree(timeoutMs);
             announcement.start();
             if (!announcement.waitForInitialCreate(timeoutMs, TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("node " + settings.nodeId() + " could not announce itself under "
-                        + membersPath + " within " + settings.connectTimeout()
-                        + " (is another live node using the same id?)");
+                        + membersPath + " within " + settings.connectTimeout());
             }
+
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while joining the cluster", e);
@@ -152,6 +153,29 @@ public final class ClusterNode implements AutoCloseable {
         }
         log.info("Node {} joined instance {} on ZooKeeper {} (session timeout {} ms)", settings.nodeId(),
                 settings.instance(), settings.zookeeper(), sessionTimeoutMillis());
+    }
+
+    /**
+     * Waits until no other session holds this node's member znode: PersistentNode would adopt it, and two live nodes
+     * under one id would both claim the same resources. A crashed predecessor's znode goes when its session expires
+     * (within the session timeout), so a restarted node waits for it; a live one makes the join fail. (Two nodes
+     * starting with the same id at the same instant are not told apart.)
+     */
+    private void awaitIdFree(long timeoutMs) throws Exception {
+        String path = membersPath + "/" + settings.nodeId();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        while (true) {
+            org.apache.zookeeper.data.Stat stat = client.checkExists().forPath(path);
+            if (stat == null || stat.getEphemeralOwner() == session) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("node id " + settings.nodeId() + " is already used by another live "
+                        + "node of instance " + settings.instance());
+            }
+            Thread.sleep(100);
+        }
     }
 
     private void connectionChanged(ConnectionState state) {

@@ -330,6 +330,29 @@ class ClusterNodeTest {
     }
 
     @Test
+    void aSecondLiveNodeWithTheSameIdIsRefusedAndAnUnreachableZooKeeperFailsWithinTheTimeout() throws Exception {
+        OwnershipFencing fencing = engine().fencing().orElseThrow();
+        ClusterNode first = join(MiniCluster.zookeeper(), "same", fencing);
+        assertThatThrownBy(() -> track(ClusterNode.join(new ClusterSettings(MiniCluster.zookeeper(), instance, "same",
+                "other:9000", SESSION, Duration.ofSeconds(2)), fencing)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("node id same is already used by another live node of instance " + instance);
+        assertThat(first.members()).isEqualTo(Map.of("same", "same:9000"));
+        assertThat(first.isOwner(OwnedResources.catalog())).isTrue();
+
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> ClusterNode.join(new ClusterSettings("127.0.0.1:" + closedPort, instance, "n9",
+                "n9:9000", SESSION, Duration.ofSeconds(2)), fencing))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("cannot reach ZooKeeper at 127.0.0.1:" + closedPort + " within PT2S");
+        assertThat((System.nanoTime() - started) / 1_000_000).isBetween(2_000L, 10_000L);
+    }
+
+    @Test
     void aFencedWriteDropsTheStaleEpochAndTheNextCallTakesAFreshOne() throws Exception {
         HBaseStorageEngine engine = engine();
         OwnershipFencing fencing = engine.fencing().orElseThrow();
