@@ -31,6 +31,7 @@ class LayeringTest {
     static final String CLI = "io.tunnelstore.cli..";
     static final String BENCH = "io.tunnelstore.bench..";
     static final String TEST_SUPPORT = "io.tunnelstore.testsupport..";
+    static final String CLUSTER = "io.tunnelstore.cluster..";
 
     // Packages inside the server.
     static final String COORDINATOR = "io.tunnelstore.server.tunnel.coordinator..";
@@ -70,6 +71,18 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAPackage(TEST_SUPPORT)
             .because("the manual clock and the await helper are test code: only the published test kit re-exports "
                     + "them; the server's InProcessServer takes any java.time.Clock");
+
+    @ArchTest
+    static final ArchRule clusterUsesOnlyTheStorageSpiAndCurator = classes().that().resideInAPackage(CLUSTER)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(CLUSTER, "io.tunnelstore.storage", "java..",
+                    "org.slf4j..", "org.apache.curator..", "org.apache.zookeeper..")
+            .because("membership and ownership work with any engine that offers fencing (docs/scale-out.md)");
+
+    @ArchTest
+    static final ArchRule theServerNeverSeesTheClusterMachinery = noClasses().that().resideInAPackage(SERVER)
+            .should().dependOnClassesThat().resideInAnyPackage(CLUSTER, "org.apache.curator..",
+                    "org.apache.zookeeper..", "org.apache.hadoop..")
+            .because("a single node on RocksDB needs neither ZooKeeper nor HBase; the launcher wires a cluster in");
 
     @ArchTest
     static final ArchRule nothingShippedDependsOnTheBench = noClasses().that().resideOutsideOfPackage(BENCH)
