@@ -157,7 +157,17 @@ public final class RocksDbStorageEngine implements StorageEngine {
         this.logTrimCf = handles.get(4);
         this.gate = new InFlightGate(dataDir.toString());
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
-        this.committer = new GroupCommitter(batch -> db.write(writeOptions, batch), this::notifyListeners,
+        this.committer = new GroupCommitter(batch -> db.write(writeOptions, batch), new GroupCommitter.DurableListener() {
+            @Override
+            public void committed(GroupCommitter.PendingCommit commit) {
+                notifyListeners(commit, 0, 0);
+            }
+
+            @Override
+            public void committed(GroupCommitter.PendingCommit commit, long writeStartNanos, long durableNanos) {
+                notifyListeners(commit, writeStartNanos, durableNanos);
+            }
+        },
                 dataDir.toString());
     }
 
@@ -718,14 +728,15 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
 
     /** Runs on the committer thread once a commit is durable. Listener failures are logged and isolated. */
-    private void notifyListeners(GroupCommitter.PendingCommit commit) {
+    private void notifyListeners(GroupCommitter.PendingCommit commit, long writeStartNanos, long durableNanos) {
         GroupCommitter.AppendedRecord appended = commit.appended();
         if (appended == null) {
             return;
         }
         for (LogListener listener : listeners) {
             try {
-                listener.appended(appended.tableId(), appended.shardId(), appended.sequence());
+                listener.appended(appended.tableId(), appended.shardId(), appended.sequence(), writeStartNanos,
+                        durableNanos);
             } catch (Throwable t) {
                 log.error("Log listener {} failed for table {} shard {} sequence {}; ignored", listener,
                         appended.tableId(), appended.shardId(), appended.sequence(), t);
