@@ -65,7 +65,9 @@ final class HandoverScenario {
     /** Consumes a new BaseData tunnel over {@code table} with one worker; reports and returns rows/s. */
     static double consume(BenchReport report, String scenario, BenchServer server, TunnelClient tunnels,
             String table, String tunnelName, int rows, boolean ourWorker, String label) throws Exception {
+        long createStart = System.nanoTime();
         String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
+        double createSeconds = (System.nanoTime() - createStart) / 1e9;
         int channels = tunnels.describeTunnel(table, tunnelName).channels().size();
         CountingSink sink = new CountingSink(rows);
         long started = System.nanoTime();
@@ -86,6 +88,7 @@ final class HandoverScenario {
         report.add(scenario, subject, "rows/s", rate, "rows/s");
         report.add(scenario, subject, "start to first record", (sink.firstNanos() - started) / 1e9, "s");
         report.add(scenario, subject, "start to last record", (sink.lastNanos() - started) / 1e9, "s");
+        report.add(scenario, subject, "CreateTunnel (base channels planned)", createSeconds, "s");
         report.add(scenario, subject, "duplicates", sink.duplicates(), "records");
         addUsage(report, scenario, subject, usage);
         return rate;
@@ -97,7 +100,9 @@ final class HandoverScenario {
      */
     static double consumeInChild(BenchReport report, String scenario, BenchServer server, TunnelClient tunnels,
             String table, String tunnelName, int rows, Path dir) throws Exception {
+        long createStart = System.nanoTime();
         String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
+        double createSeconds = (System.nanoTime() - createStart) / 1e9;
         int channels = tunnels.describeTunnel(table, tunnelName).channels().size();
         long timeoutSeconds = 120 + rows / 1_000;
         java.util.List<String> cmd = java.util.List.of(BenchServer.javaBinary(), "-Xmx" + WORKER_HEAP,
@@ -144,6 +149,7 @@ final class HandoverScenario {
         report.add(scenario, subject, "rows/s", rate, "rows/s");
         report.add(scenario, subject, "start to first record", (first - started) / 1e9, "s");
         report.add(scenario, subject, "start to last record", (last - started) / 1e9, "s");
+        report.add(scenario, subject, "CreateTunnel (base channels planned)", createSeconds, "s");
         report.add(scenario, subject, "duplicates", duplicates, "records");
         report.add("resources", scenario + ": " + subject, "server peak RSS", usage.serverPeakRssMb(), "MB");
         report.add("resources", scenario + ": " + subject, "server CPU", usage.serverCpuPercent(), "% of 1 core");

@@ -591,17 +591,36 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 return splitKeys(tableId, range, targetBytes);
             }
             int pieces = (int) Math.min(100_000, Math.max(1, Math.round((double) total / targetBytes)));
-            int width = Math.max(lower.length, upper.length) + 8;
-            java.math.BigInteger lo = keyNumber(lower, width);
-            java.math.BigInteger hi = keyNumber(upper, width);
             List<byte[]> cuts = new ArrayList<>();
             byte[] previous = range.startInclusive();
             try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
+                // bisect between the first and the last real key: keys of a table share long prefixes (table id,
+                // escaped leading zero bytes of integer keys), so the bounds' common prefix is never searched
+                it.seek(lower);
+                if (!it.isValid() || Arrays.compareUnsigned(it.key(), upper) >= 0) {
+                    checkStatus(it, "estimate split keys of table " + tableId);
+                    return cuts;
+                }
+                byte[] firstKey = it.key();
+                it.seekForPrev(upper);
+                while (it.isValid() && Arrays.compareUnsigned(it.key(), upper) >= 0) {
+                    it.prev();
+                }
+                if (!it.isValid()) {
+                    checkStatus(it, "estimate split keys of table " + tableId);
+                    return cuts;
+                }
+                byte[] lastKey = it.key();
+                int width = Math.max(firstKey.length, lastKey.length) + 1;
+                java.math.BigInteger lo = keyNumber(firstKey, width);
+                java.math.BigInteger hi = keyNumber(lastKey, width);
+                int maxSteps = 8 * width + 8;
                 for (int i = 1; i < pieces; i++) {
                     long want = total / pieces * i;
                     java.math.BigInteger a = lo;
                     java.math.BigInteger b = hi;
-                    for (int step = 0; step < 64 && b.subtract(a).compareTo(java.math.BigInteger.ONE) > 0; step++) {
+                    for (int step = 0; step < maxSteps && b.subtract(a).compareTo(java.math.BigInteger.ONE) > 0;
+                            step++) {
                         java.math.BigInteger mid = a.add(b).shiftRight(1);
                         if (estimatedBytes(lower, keyBytes(mid, width)) < want) {
                             a = mid;

@@ -28,8 +28,9 @@ class EstimatedSplitTest extends EngineTestBase {
         return StorageOptions.builder().clock(clock).syncWrites(false).build();
     }
 
+    /** 8-byte big-endian ids like INTEGER keys: long shared prefixes of escaped zero bytes. */
     private static byte[] key(int i) {
-        return ByteBuffer.allocate(4).putInt(i).array();
+        return ByteBuffer.allocate(8).putLong(i).array();
     }
 
     @Test
