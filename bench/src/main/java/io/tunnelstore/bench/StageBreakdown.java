@@ -23,12 +23,14 @@ import java.util.regex.Pattern;
  *   <li>{@code transfer}: response built → our worker decoded it (serialisation, HTTP write, client, decode);</li>
  *   <li>{@code handoff}: decoded → the callback starts (worker loop, read-ahead queue, process pool).</li>
  * </ol>
- * A change found by a read that arrived after its commit has no wake stage: its {@code wait} stage is ack → that
- * read's arrival (the worker was busy with an earlier response, or backing off), then read, transfer, handoff.
+ * A change found by a read that arrived after its commit has no wake stage: {@code wait} is ack → our worker sending
+ * that read (it was busy with an earlier response, queued for budget, or backing off), {@code request} is the read on
+ * its way (worker HTTP client, network, the server's HTTP layer, authentication, up to the tunnel service), then
+ * read, transfer, handoff.
  * The measured latency (ack → callback) is the tunnel path (durable → callback) minus the writer's ack path.
  */
 final class StageBreakdown {
-    static final List<String> STAGES = List.of("wake", "wait", "read", "transfer", "handoff");
+    static final List<String> STAGES = List.of("wake", "wait", "request", "read", "transfer", "handoff");
 
     /** One server GC pause, in the server's nanoTime. */
     record Pause(long startNanos, long endNanos) {}
@@ -56,16 +58,18 @@ final class StageBreakdown {
 
     /** Stage durations of one change, in ns; a stage that did not happen is -1. */
     static long[] stages(long ack, long callback, ReadTiming t) {
-        long[] s = {-1, -1, -1, -1, -1};
+        long[] s = {-1, -1, -1, -1, -1, -1};
         if (t.durableNanos() > 0 && t.wakeNanos() > 0) {
             s[0] = t.wakeNanos() - t.durableNanos();
-            s[2] = t.builtNanos() - t.wakeNanos();
+            s[3] = t.builtNanos() - t.wakeNanos();
         } else {
-            s[1] = Math.max(0, t.serverReceivedNanos() - ack);
-            s[2] = t.builtNanos() - t.serverReceivedNanos();
+            long sent = t.sentNanos() > 0 ? t.sentNanos() : ack;
+            s[1] = Math.max(0, sent - ack);                                       // worker had not sent its read
+            s[2] = Math.max(0, t.serverReceivedNanos() - Math.max(sent, ack));     // read on its way to the service
+            s[3] = t.builtNanos() - t.serverReceivedNanos();
         }
-        s[3] = t.decodedNanos() - t.builtNanos();
-        s[4] = callback - t.decodedNanos();
+        s[4] = t.decodedNanos() - t.builtNanos();
+        s[5] = callback - t.decodedNanos();
         return s;
     }
 

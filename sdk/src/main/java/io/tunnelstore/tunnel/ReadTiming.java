@@ -13,7 +13,8 @@ package io.tunnelstore.tunnel;
  * @param wakeNanos           long poll: the server's re-read started
  * @param builtNanos          the server built the response
  * @param decodedNanos        this worker had received and decoded the response
+ * @param sentNanos           this worker handed the request to its HTTP client
  */
 public record ReadTiming(long serverReceivedNanos, long durableNanos, long walWriteNanos, long wakeNanos,
-        long builtNanos, long decodedNanos) {
+        long builtNanos, long decodedNanos, long sentNanos) {
 }

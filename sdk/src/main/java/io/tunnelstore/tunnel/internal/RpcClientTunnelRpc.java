@@ -77,11 +77,17 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
         TunnelProtos.ReadRecordsRequest req = TunnelProtos.ReadRecordsRequest.newBuilder().setTunnelId(tunnelId)
                 .setClientId(clientId).setChannelId(channelId).setToken(token)
                 .setTunnelstoreTraceStages(traceStages).build();
-        return map(client.readRecords(req), RpcClientTunnelRpc::toReadResult);
+        long sent = System.nanoTime();
+        return map(client.readRecords(req), r -> toReadResult(r, sent));
     }
 
     /** Converts a ReadRecords response (package-visible for tests). */
     static ReadResult toReadResult(TunnelProtos.ReadRecordsResponse r) {
+        return toReadResult(r, 0);
+    }
+
+    /** Converts a ReadRecords response whose request was sent at {@code sentNanos} (0 = unknown). */
+    static ReadResult toReadResult(TunnelProtos.ReadRecordsResponse r, long sentNanos) {
         List<StreamRecord> records = new ArrayList<>(r.getRecordsCount());
         long wireBytes = 0;
         for (TunnelProtos.Record rec : r.getRecordsList()) {
@@ -100,7 +106,7 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
         if (r.hasTunnelstoreStages()) {
             TunnelProtos.TunnelstoreReadStages st = r.getTunnelstoreStages();
             timing = new io.tunnelstore.tunnel.ReadTiming(st.getReceivedNanos(), st.getDurableNanos(),
-                    st.getWalWriteNanos(), st.getWakeNanos(), st.getBuiltNanos(), System.nanoTime());
+                    st.getWalWriteNanos(), st.getWakeNanos(), st.getBuiltNanos(), System.nanoTime(), sentNanos);
         }
         return new ReadResult(records, next, mayMore,
                 r.hasTunnelstoreResyncBegin() ? marker(r.getTunnelstoreResyncBegin()) : null,
