@@ -51,6 +51,7 @@ final class TunnelTestServer implements AutoCloseable {
     private int port;
     volatile TunnelstoreServer server;
     volatile TunnelModule tunnelModule;
+    volatile TableModule tableModule;
     volatile SyncClient client;
     volatile TunnelClient tunnels;
 
@@ -76,7 +77,11 @@ final class TunnelTestServer implements AutoCloseable {
                 .syncWrites(false)
                 .build();
         server = TunnelstoreServer.builder(sc)
-                .module(TableModule::new)
+                .module(ctx -> {
+                    TableModule m = new TableModule(ctx);
+                    tableModule = m;
+                    return m;
+                })
                 .module(ctx -> {
                     TunnelModule m = new TunnelModule(ctx, config);
                     tunnelModule = m;
