@@ -377,7 +377,8 @@
       { text: c.tunnelName, href: '#/i/' + enc(instance) + '/tunnels/' + enc(tunnelId) }, { text: 'Checkpoints' }]);
     const key = instance + '/' + tunnelId + '/' + c.canManage;
     if (!checkpointPanel || checkpointPanel.key !== key) {
-      checkpointPanel = { key, node: actionPanel(base, c) };
+      checkpointPanel = actionPanel(base, c);
+      checkpointPanel.key = key;
     }
     checkpointPanel.update(c);
     const audit = (c.history || []).filter((e) => AUDIT_KINDS.includes(e.kind));
