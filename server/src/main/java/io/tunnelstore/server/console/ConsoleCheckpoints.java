@@ -129,7 +129,7 @@ final class ConsoleCheckpoints {
                     given++;
                 }
                 if (given != 1) {
-                    throw invalid("Give exactly one of token, nextSequence and timeMs.");
+                    throw badForm("Give exactly one of token, nextSequence and timeMs.");
                 }
                 op = Action.ADMIN_CHECKPOINTS_SET;
                 request = q.build();
@@ -227,7 +227,7 @@ final class ConsoleCheckpoints {
 
     private static String required(Map<String, String> form, String name) {
         if (!present(form, name)) {
-            throw invalid("Missing " + name + ".");
+            throw badForm("Missing " + name + ".");
         }
         return form.get(name);
     }
@@ -237,11 +237,12 @@ final class ConsoleCheckpoints {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw invalid(name + " must be a whole number: " + v);
+            throw badForm(name + " must be a whole number: " + v);
         }
     }
 
-    private static Refused invalid(String message) {
+    /** A console form error (not a wire error of the tunnel service; same code, so the page shows it alike). */
+    private static Refused badForm(String message) {
         return new Refused(400, ErrorCode.PARAMETER_INVALID.code(), message);
     }
 }
