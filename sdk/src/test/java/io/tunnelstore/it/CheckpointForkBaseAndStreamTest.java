@@ -89,6 +89,18 @@ class CheckpointForkBaseAndStreamTest {
                             .withIgnoredFields("nextChangeTime").build())
                     .isEqualTo(source.channels());
             assertThat(admin.resetCheckpoints(TABLE, "fork", true).changes()).hasSize(1);
+            ChannelCheckpoint base = source.channels().get(0);
+            TablestoreException terminated = null;
+            try {
+                admin.setCheckpoint(TABLE, "fork", base.channelId(),
+                        io.tunnelstore.client.CheckpointTarget.token(base.token()), false);
+            } catch (TablestoreException e) {
+                terminated = e;
+            }
+            assertThat(terminated).isNotNull();
+            assertThat(terminated.errorCode()).isEqualTo("OTSParameterInvalid");
+            assertThat(terminated.serverMessage())
+                    .isEqualTo("channel " + base.channelId() + " is TERMINATED; its checkpoint cannot be changed");
         }
     }
 }
