@@ -4,12 +4,16 @@ import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.TlsSettings;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.http.ConnectionLimits;
+import io.tunnelstore.storage.StorageEngine;
+import io.tunnelstore.storage.hbase.HBaseEngines;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,13 +21,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tunnelstore server}: runs the server in the foreground on the embedded engine until SIGTERM or Ctrl-C.
+ * {@code tunnelstore server}: runs the server in the foreground on the embedded engine (or on HBase with
+ * {@code --engine hbase}) until SIGTERM or Ctrl-C.
  * This is a stable contract other tools script against: when ready it prints
  * {@code endpoint=http://H:P instance=NAME} (one line per instance; {@code https://} with TLS, preceded by
  * {@code tls certificate=FILE sha256=FINGERPRINT ...}).
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Run the Tunnelstore server in the foreground on the embedded (RocksDB) engine.",
+        description = {"Run the Tunnelstore server in the foreground on the embedded (RocksDB) engine, or on an "
+                        + "HBase cluster with --engine hbase.",
                 "Prints 'endpoint=http://HOST:PORT instance=NAME' when ready (https:// with TLS); stops cleanly on "
                         + "SIGTERM / Ctrl-C.",
                 "If OTS_AK_ENV and OTS_SK_ENV are set, that key pair is an administrator key of every instance;",
@@ -102,6 +108,28 @@ final class ServerCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int maxClockSkewSeconds;
 
+    /** The storage engines {@code --engine} selects. */
+    enum Engine { rocksdb, hbase }
+
+    @Option(names = "--engine", defaultValue = "rocksdb", paramLabel = "ENGINE",
+            description = "Storage engine: rocksdb (embedded, in --data-dir) or hbase (an existing HBase cluster, "
+                    + "see --hbase-zookeeper) (default: ${DEFAULT-VALUE}).")
+    Engine engine;
+
+    @Option(names = "--hbase-zookeeper", paramLabel = "HOST:PORT[,...]",
+            description = "ZooKeeper quorum of the HBase cluster (with --engine hbase; port 2181 when omitted).")
+    String hbaseZookeeper;
+
+    @Option(names = "--hbase-table", defaultValue = "tunnelstore", paramLabel = "TABLE",
+            description = "HBase table holding the instance's data, created when missing (with --engine hbase; "
+                    + "default: ${DEFAULT-VALUE}).")
+    String hbaseTable;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "This node's name among several servers on one HBase cluster (letters, digits, . _ -; "
+                    + "default: HOST:PORT).")
+    String nodeId;
+
     @Spec
     CommandSpec spec;
 
@@ -109,9 +137,13 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig config = config(System.getenv());
         String token = metricsToken != null ? metricsToken : System.getenv(METRICS_TOKEN_ENV);
-        TunnelstoreServer server = StandardModules.server(config,
+        TunnelstoreServer.Builder builder = StandardModules.server(config,
                 new StandardModules.Options(token == null || token.isBlank() ? null : token.strip(),
-                        consoleSecureCookies)).build();
+                        consoleSecureCookies));
+        if (engine == Engine.hbase) {
+            builder.storage(hbaseStorage());
+        }
+        TunnelstoreServer server = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         // The JVM runs shutdown hooks on SIGTERM and SIGINT (Ctrl-C): close the server there so storage is flushed.
         Thread hook = new Thread(() -> {
@@ -135,6 +167,22 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (tlsSelfSigned && tlsCert != null) {
             throw usage("use either --tls-self-signed or --tls-cert/--tls-key, not both");
+        }
+        if (engine == Engine.hbase && hbaseZookeeper == null) {
+            throw usage("--engine hbase needs --hbase-zookeeper HOST:PORT[,HOST:PORT...]");
+        }
+        if (engine != Engine.hbase && (hbaseZookeeper != null || !"tunnelstore".equals(hbaseTable))) {
+            throw usage("--hbase-zookeeper and --hbase-table go with --engine hbase");
+        }
+        if (engine == Engine.hbase) {
+            try {
+                HBaseEngines.parseQuorum(hbaseZookeeper);
+            } catch (IllegalArgumentException e) {
+                throw usage("--hbase-zookeeper: " + e.getMessage());
+            }
+        }
+        if (nodeId != null && !NODE_ID.matcher(nodeId).matches()) {
+            throw usage("--node-id must be 1-64 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
         }
         if (maxClockSkewSeconds < 0) {
             throw usage("--max-clock-skew must not be negative, got " + maxClockSkewSeconds);
@@ -161,6 +209,23 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /**
+     * Opens the HBase engine on the quorum of {@code --hbase-zookeeper}. The HBase classes come from the shaded
+     * artifact and are loaded only here, so a RocksDB server never loads them.
+     */
+    Function<ServerConfig, StorageEngine> hbaseStorage() {
+        String quorum = hbaseZookeeper;
+        String table = hbaseTable;
+        return config -> HBaseEngines.open(quorum, table, TunnelstoreServer.storageOptions(config), Map.of());
+    }
+
+    /** The node id the flags give, or HOST:PORT. */
+    String nodeId() {
+        return nodeId != null ? nodeId : host + ":" + port;
     }
 
     private ParameterException usage(String message) {

@@ -71,6 +71,7 @@ public final class TunnelstoreServer implements AutoCloseable {
     private final ServerConfig config;
     private final List<Function<ServerContext, ServerModule>> moduleFactories;
     private final PrintStream console;
+    private final Function<ServerConfig, StorageEngine> storageOpener;
 
     private volatile State state = State.NEW;
     private StorageEngine storage;
@@ -85,6 +86,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         this.config = builder.config;
         this.moduleFactories = List.copyOf(builder.moduleFactories);
         this.console = builder.console;
+        this.storageOpener = builder.storageOpener;
     }
 
     /** A builder for a server with {@code config}. */
@@ -97,6 +99,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         private final ServerConfig config;
         private final List<Function<ServerContext, ServerModule>> moduleFactories = new ArrayList<>();
         private PrintStream console = System.out;
+        private Function<ServerConfig, StorageEngine> storageOpener = TunnelstoreServer::openRocksDb;
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -113,6 +116,16 @@ public final class TunnelstoreServer implements AutoCloseable {
          */
         public Builder console(PrintStream console) {
             this.console = Objects.requireNonNull(console, "console");
+            return this;
+        }
+
+        /**
+         * How {@link TunnelstoreServer#start()} opens the storage engine (the server closes it). Default: the embedded
+         * RocksDB engine in {@link ServerConfig#dataDir()}. The HBase engine is opened by the CLI
+         * ({@code server --engine hbase}); the server itself knows only the storage SPI.
+         */
+        public Builder storage(Function<ServerConfig, StorageEngine> opener) {
+            this.storageOpener = Objects.requireNonNull(opener, "opener");
             return this;
         }
 
@@ -134,8 +147,7 @@ public final class TunnelstoreServer implements AutoCloseable {
             throw new IllegalStateException("server already " + state.name().toLowerCase());
         }
         try {
-            storage = RocksDbStorageEngine.open(config.dataDir(),
-                    StorageOptions.builder().clock(config.clock()).syncWrites(config.syncWrites()).build());
+            storage = Objects.requireNonNull(storageOpener.apply(config), "storage opener returned null");
         } catch (RuntimeException e) {
             transitionTo(State.CLOSED);
             throw new ServerStartException("Cannot start Tunnelstore: " + e.getMessage(), e);
@@ -177,6 +189,16 @@ public final class TunnelstoreServer implements AutoCloseable {
             console.println(line);
             log.info("Tunnelstore ready: {}", line);
         }
+    }
+
+    /** The default engine: RocksDB in the data directory, with the server's clock and sync setting. */
+    private static StorageEngine openRocksDb(ServerConfig config) {
+        return RocksDbStorageEngine.open(config.dataDir(), storageOptions(config));
+    }
+
+    /** The engine options the configuration implies (clock, synced writes), for any engine. */
+    public static StorageOptions storageOptions(ServerConfig config) {
+        return StorageOptions.builder().clock(config.clock()).syncWrites(config.syncWrites()).build();
     }
 
     /** Tells clients which certificate to trust (the fingerprint lets them check a copied file). */

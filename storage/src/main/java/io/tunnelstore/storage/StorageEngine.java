@@ -120,6 +120,15 @@ public interface StorageEngine extends AutoCloseable {
      */
     List<byte[]> splitKeys(long tableId, ScanRange range, long targetBytes);
 
+    /**
+     * Like {@link #splitKeys}, but may compute the cuts from the engine's own size estimates instead of visiting every
+     * row, so it stays cheap on large ranges (base channels at CreateTunnel). The same contract: real row keys,
+     * ascending, strictly inside the range; the pieces are only roughly {@code targetBytes}. Default: {@link #splitKeys}.
+     */
+    default List<byte[]> estimatedSplitKeys(long tableId, ScanRange range, long targetBytes) {
+        return splitKeys(tableId, range, targetBytes);
+    }
+
     // ---------------------------------------------------------------- change log
 
     /**
@@ -148,6 +157,16 @@ public interface StorageEngine extends AutoCloseable {
      * change-log record appended to any shard.
      */
     void addLogListener(LogListener listener);
+
+    // ---------------------------------------------------------------- several writers (docs/scale-out.md)
+
+    /**
+     * Partition ownership epochs and fenced writes, when several nodes may open this engine's store at once (HBase);
+     * empty for an engine with a single writer (the embedded engine: its directory lock refuses a second one).
+     */
+    default java.util.Optional<OwnershipFencing> fencing() {
+        return java.util.Optional.empty();
+    }
 
     // ---------------------------------------------------------------- durable snapshots
 

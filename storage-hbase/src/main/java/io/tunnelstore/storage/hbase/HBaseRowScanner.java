@@ -18,7 +18,7 @@ final class HBaseRowScanner implements RowScanner {
     private final Consumer<HBaseRowScanner> onClose;
     private StoredRow next;
     private boolean closed;
-    private volatile boolean aborted;
+    private volatile String abortReason;
 
     HBaseRowScanner(ResultScanner results, Consumer<HBaseRowScanner> onClose) {
         this.results = results;
@@ -27,8 +27,9 @@ final class HBaseRowScanner implements RowScanner {
 
     @Override
     public boolean hasNext() {
-        if (aborted) {
-            throw new StorageException("scan aborted: the storage engine was closed");
+        String reason = abortReason;
+        if (reason != null) {
+            throw new StorageException("scan aborted: " + reason);
         }
         if (next != null) {
             return true;
@@ -40,8 +41,8 @@ final class HBaseRowScanner implements RowScanner {
         try {
             result = results.next();
         } catch (IOException e) {
-            if (aborted) {
-                throw new StorageException("scan aborted: the storage engine was closed");
+            if (abortReason != null) {
+                throw new StorageException("scan aborted: " + abortReason, e);
             }
             throw new StorageException("scan failed: " + e.getMessage(), e);
         }
@@ -65,7 +66,12 @@ final class HBaseRowScanner implements RowScanner {
 
     /** Called by the engine when it closes: later calls fail. */
     void abort() {
-        aborted = true;
+        abort("the storage engine was closed");
+    }
+
+    /** Later calls fail with {@code reason} (the engine closed, the snapshot was dropped). */
+    void abort(String reason) {
+        abortReason = reason;
         results.close();
     }
 
