@@ -3,6 +3,7 @@
 #   bench/run.sh                 quick mode (small sizes, ~3 min; what CI runs as BenchQuickTest)
 #   bench/run.sh --full          full mode (1M-row hand-over, 5M-row growth, seed-default failover; ~40 min)
 #   bench/run.sh [--full] --only ingest,handover,latency,failover,growth,jmh
+#   bench/run.sh [--full] --handover-rows N  (e.g. quick mode with the 1M-row hand-over)
 #   bench/run.sh [--full] --work-dir DIR     (default: a new temporary directory; a directory left by an earlier
 #                                             run is emptied first, any other non-empty one is refused)
 # Prints the results table; writes DIR/results.json and DIR/results.txt. Exits 1 if a completeness check failed.

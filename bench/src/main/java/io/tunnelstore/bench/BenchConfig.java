@@ -62,6 +62,12 @@ record BenchConfig(boolean full, Path workDir, int ingestMaxRows, Duration inges
                 jmhIterations, jmhForks, only);
     }
 
+    BenchConfig withHandoverRows(int rows) {
+        return new BenchConfig(full, workDir, ingestMaxRows, ingestMaxTime, rows, channelRowsPerCase,
+                channelCounts, latencyRates, latencyDuration, failoverDefaults, growthSizes, jmhIterationTime,
+                jmhIterations, jmhForks, scenarios);
+    }
+
     boolean runs(String scenario) {
         return scenarios.contains(scenario);
     }

@@ -19,15 +19,17 @@ public final class BenchMain {
         boolean full = Boolean.getBoolean("bench.full");
         Path workDir = null;
         List<String> only = null;
+        int handoverRows = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--full" -> full = true;
                 case "--quick" -> full = false;
                 case "--work-dir" -> workDir = Path.of(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
+                case "--handover-rows" -> handoverRows = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: BenchMain [--full|--quick] [--work-dir DIR] [--only "
-                            + String.join(",", BenchConfig.ALL_SCENARIOS) + "]");
+                            + String.join(",", BenchConfig.ALL_SCENARIOS) + "] [--handover-rows N]");
                     System.exit(2);
                 }
             }
@@ -46,6 +48,9 @@ public final class BenchMain {
         BenchConfig config = full ? BenchConfig.full(workDir) : BenchConfig.quick(workDir);
         if (only != null) {
             config = config.withScenarios(only);
+        }
+        if (handoverRows > 0) {
+            config = config.withHandoverRows(handoverRows);  // e.g. quick mode with the full 1M-row hand-over
         }
         BenchReport report = Bench.run(config);
         System.out.println(report.toTable());

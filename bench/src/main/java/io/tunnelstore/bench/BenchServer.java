@@ -43,6 +43,8 @@ final class BenchServer implements AutoCloseable {
         cmd.add(javaBinary());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseG1GC");
+        // GC pauses with System.nanoTime() stamps (decorator timenanos), so they line up with the stage trace
+        cmd.add("-Xlog:gc:file=" + gcLog(dataDir) + ":timenanos");
         // e.g. BENCH_SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/server.jfr" to profile the server
         String extra = System.getenv("BENCH_SERVER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
@@ -97,6 +99,15 @@ final class BenchServer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The server child's GC log (unified logging, {@code timenanos} = the server's System.nanoTime()). */
+    static Path gcLog(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-gc.log");
+    }
+
+    Path gcLog() {
+        return gcLog(dataDir);
     }
 
     static String javaBinary() {

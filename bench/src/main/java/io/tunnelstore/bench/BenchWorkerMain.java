@@ -16,6 +16,10 @@ public final class BenchWorkerMain {
     private BenchWorkerMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && "handover".equals(args[0])) {
+            handover(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]));
+            return;
+        }
         PrintStream out = new PrintStream(new FileOutputStream(args[4], true), false, StandardCharsets.UTF_8);
         DeliverySink sink = (channelId, ids, nanos) -> {
             synchronized (out) {
@@ -32,5 +36,35 @@ public final class BenchWorkerMain {
         System.out.println("STARTED " + consumer.clientId());
         System.out.flush();
         Thread.currentThread().join(); // until killed
+    }
+
+    /**
+     * Hand-over mode (scenario 2, our worker at a small heap): consumes the BaseData tunnel until every id in
+     * {@code [0, rows)} arrived or {@code timeoutSeconds} passed, sampling this JVM's heap in use every 10 ms, then
+     * prints {@code DONE complete distinct total duplicates firstNanos lastNanos heapPeakBytes} and exits. The times
+     * are System.nanoTime() (one clock per Linux host), so the harness can subtract its own start time.
+     */
+    private static void handover(String endpoint, String tunnelId, int rows, long timeoutSeconds) throws Exception {
+        CountingSink sink = new CountingSink(rows);
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ScheduledExecutorService sampler =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-heap-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
+        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max),
+                0, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        boolean complete;
+        try (TunnelConsumer consumer = TunnelConsumer.ours(endpoint, tunnelId, sink, Duration.ofSeconds(5),
+                Duration.ofSeconds(15))) {
+            complete = sink.awaitAll(Duration.ofSeconds(timeoutSeconds));
+        }
+        sampler.shutdownNow();
+        System.out.println("DONE " + (complete ? 1 : 0) + " " + sink.distinct() + " " + sink.total() + " "
+                + sink.duplicates() + " " + sink.firstNanos() + " " + sink.lastNanos() + " " + peak.get());
+        System.out.flush();
+        System.exit(0);
     }
 }

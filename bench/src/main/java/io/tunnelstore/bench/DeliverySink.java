@@ -12,4 +12,9 @@ interface DeliverySink {
      * @param nanos     {@link System#nanoTime()} when the callback started
      */
     void batch(String channelId, long[] ids, long nanos);
+
+    /** The same, with the stage times of the read that fetched the batch (our worker when tracing), else null. */
+    default void batch(String channelId, long[] ids, long nanos, io.tunnelstore.tunnel.ReadTiming timing) {
+        batch(channelId, ids, nanos);
+    }
 }

@@ -32,6 +32,8 @@ final class HandoverScenario {
     static final int PAYLOAD = 100;
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** Heap of the child JVM our worker runs in for the main hand-over: bounded worker memory (issue 13). */
+    static final String WORKER_HEAP = "256m";
 
     private HandoverScenario() {}
 
@@ -47,7 +49,7 @@ final class HandoverScenario {
             BenchTables.create(server.endpoint(), "handover", 1, rows, 0);
             long loaded = BenchTables.load(tables, "handover", 0, rows, PAYLOAD, 4, Long.MAX_VALUE);
             report.check(NAME, "handover table rows loaded", rows, loaded);
-            ours = consume(report, NAME, server, tunnels, "handover", "ours", rows, true, "our worker");
+            ours = consumeInChild(report, NAME, server, tunnels, "handover", "ours", rows, dir);
             official = consume(report, NAME, server, tunnels, "handover", "official", rows, false, "official worker");
         }
         ScanResult raw = rawScan(data);
@@ -63,7 +65,9 @@ final class HandoverScenario {
     /** Consumes a new BaseData tunnel over {@code table} with one worker; reports and returns rows/s. */
     static double consume(BenchReport report, String scenario, BenchServer server, TunnelClient tunnels,
             String table, String tunnelName, int rows, boolean ourWorker, String label) throws Exception {
+        long createStart = System.nanoTime();
         String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
+        double createSeconds = (System.nanoTime() - createStart) / 1e9;
         int channels = tunnels.describeTunnel(table, tunnelName).channels().size();
         CountingSink sink = new CountingSink(rows);
         long started = System.nanoTime();
@@ -84,8 +88,72 @@ final class HandoverScenario {
         report.add(scenario, subject, "rows/s", rate, "rows/s");
         report.add(scenario, subject, "start to first record", (sink.firstNanos() - started) / 1e9, "s");
         report.add(scenario, subject, "start to last record", (sink.lastNanos() - started) / 1e9, "s");
+        report.add(scenario, subject, "CreateTunnel (base channels planned)", createSeconds, "s");
         report.add(scenario, subject, "duplicates", sink.duplicates(), "records");
         addUsage(report, scenario, subject, usage);
+        return rate;
+    }
+
+    /**
+     * Like {@link #consume} for our worker, but the worker runs in a child JVM ({@link BenchWorkerMain} hand-over
+     * mode) at {@code -Xmx}{@link #WORKER_HEAP}, which reports its own heap peak.
+     */
+    static double consumeInChild(BenchReport report, String scenario, BenchServer server, TunnelClient tunnels,
+            String table, String tunnelName, int rows, Path dir) throws Exception {
+        long createStart = System.nanoTime();
+        String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
+        double createSeconds = (System.nanoTime() - createStart) / 1e9;
+        int channels = tunnels.describeTunnel(table, tunnelName).channels().size();
+        long timeoutSeconds = 120 + rows / 1_000;
+        java.util.List<String> cmd = java.util.List.of(BenchServer.javaBinary(), "-Xmx" + WORKER_HEAP,
+                "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+                System.getProperty("java.class.path"), BenchWorkerMain.class.getName(), "handover", server.endpoint(),
+                tunnelId, Integer.toString(rows), Long.toString(timeoutSeconds));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectError(dir.resolve(table + "-" + tunnelName + "-worker.log").toFile());
+        long started = System.nanoTime();
+        String done = null;
+        ResourceSampler.Usage usage;
+        try (ResourceSampler sampler = new ResourceSampler(server.pid())) {
+            Process p = pb.start();
+            try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith("DONE ")) {
+                        done = line;
+                    }
+                }
+            } finally {
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            }
+            usage = sampler.usage();
+        }
+        String subject = "our worker (child JVM -Xmx" + WORKER_HEAP + "), " + rows + " rows, " + channels + " ch";
+        if (done == null) {
+            report.check(scenario, table + "/" + tunnelName + " worker child JVM finished (see its log)", 1, 0);
+            return 0;
+        }
+        String[] f = done.split(" ");
+        boolean complete = "1".equals(f[1]);
+        long distinct = Long.parseLong(f[2]);
+        long duplicates = Long.parseLong(f[4]);
+        long first = Long.parseLong(f[5]);
+        long last = Long.parseLong(f[6]);
+        long heapPeak = Long.parseLong(f[7]);
+        report.check(scenario, table + "/" + tunnelName + " distinct rows delivered", rows, distinct);
+        report.check(scenario, table + "/" + tunnelName + " completed within the time limit", 1, complete ? 1 : 0);
+        double seconds = Math.max(1e-9, (last - first) / 1e9);
+        double rate = distinct / seconds;
+        report.add(scenario, subject, "rows/s", rate, "rows/s");
+        report.add(scenario, subject, "start to first record", (first - started) / 1e9, "s");
+        report.add(scenario, subject, "start to last record", (last - started) / 1e9, "s");
+        report.add(scenario, subject, "CreateTunnel (base channels planned)", createSeconds, "s");
+        report.add(scenario, subject, "duplicates", duplicates, "records");
+        report.add("resources", scenario + ": " + subject, "server peak RSS", usage.serverPeakRssMb(), "MB");
+        report.add("resources", scenario + ": " + subject, "server CPU", usage.serverCpuPercent(), "% of 1 core");
+        report.add("resources", scenario + ": " + subject, "worker JVM peak heap", heapPeak / 1048576.0, "MB");
         return rate;
     }
 

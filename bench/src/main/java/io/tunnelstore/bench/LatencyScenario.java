@@ -40,7 +40,7 @@ final class LatencyScenario {
             LatencySink official = new LatencySink();
             Duration hb = Duration.ofSeconds(5);
             Duration timeout = Duration.ofSeconds(15);
-            try (TunnelConsumer a = TunnelConsumer.ours(server.endpoint(), oursId, ours, hb, timeout);
+            try (TunnelConsumer a = TunnelConsumer.ours(server.endpoint(), oursId, ours, hb, timeout, true);
                     TunnelConsumer b = TunnelConsumer.official(server.endpoint(), officialId, official, hb, timeout)) {
                 warmUp(tables, ours, official);
                 long nextId = 0;
@@ -50,8 +50,11 @@ final class LatencyScenario {
                     ResourceSampler.Usage usage;
                     long written;
                     double seconds;
+                    long t0;
+                    long harnessGcCount0 = harnessGcCount();
+                    long harnessGcMillis0 = harnessGcMillis();
                     try (ResourceSampler sampler = new ResourceSampler(server.pid())) {
-                        long t0 = System.nanoTime();
+                        t0 = System.nanoTime();
                         written = paced(tables, from, rate, config.latencyDuration(), acks);
                         seconds = (System.nanoTime() - t0) / 1e9;
                         boolean oursDone = ours.awaitRange(from, from + written, Duration.ofSeconds(60));
@@ -73,9 +76,29 @@ final class LatencyScenario {
                                 "official worker", q.at(pct) / 1e6);
                     }
                     HandoverScenario.addUsage(report, NAME, subject + " (both workers)", usage);
+                    // where our worker's latency went (docs/BENCHMARKS.md "stage breakdown")
+                    java.util.List<StageBreakdown.Pause> pauses = StageBreakdown.gcPauses(server.gcLog());
+                    StageBreakdown.report(report, NAME, "stages, our worker, " + subject, from, nextId, acks, ours,
+                            pauses);
+                    StageBreakdown.reportPauses(report, NAME, "stages, our worker, " + subject, pauses, t0,
+                            System.nanoTime());
+                    report.add(NAME, "stages, our worker, " + subject, "harness JVM (workers, writer) GC pauses",
+                            harnessGcCount() - harnessGcCount0, "pauses");
+                    report.add(NAME, "stages, our worker, " + subject, "harness JVM GC time",
+                            harnessGcMillis() - harnessGcMillis0, "ms");
                 }
             }
         }
+    }
+
+    private static long harnessGcCount() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    private static long harnessGcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     private static String fmt(double pct) {

@@ -1,5 +1,6 @@
 package io.tunnelstore.bench;
 
+import io.tunnelstore.tunnel.ReadTiming;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,13 +12,21 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LatencySink implements DeliverySink {
     private final ConcurrentHashMap<Long, Long> firstDelivery = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, ReadTiming> timings = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
 
     @Override
     public void batch(String channelId, long[] ids, long nanos) {
+        batch(channelId, ids, nanos, null);
+    }
+
+    @Override
+    public void batch(String channelId, long[] ids, long nanos, ReadTiming timing) {
         for (long id : ids) {
             total.incrementAndGet();
-            firstDelivery.putIfAbsent(id, nanos);
+            if (firstDelivery.putIfAbsent(id, nanos) == null && timing != null) {
+                timings.put(id, timing);
+            }
         }
         synchronized (this) {
             notifyAll();
@@ -27,6 +36,11 @@ final class LatencySink implements DeliverySink {
     /** The nanoTime of the first delivery of {@code id}, or null. */
     Long deliveredAt(long id) {
         return firstDelivery.get(id);
+    }
+
+    /** The stage times of the read that first delivered {@code id}, or null (not traced). */
+    ReadTiming timingOf(long id) {
+        return timings.get(id);
     }
 
     long total() {

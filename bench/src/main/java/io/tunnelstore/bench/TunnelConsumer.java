@@ -25,6 +25,12 @@ abstract class TunnelConsumer implements AutoCloseable {
     /** Our SDK's worker ({@code io.tunnelstore.tunnel.TunnelWorker}). */
     static TunnelConsumer ours(String endpoint, String tunnelId, DeliverySink sink, Duration heartbeat,
             Duration timeout) {
+        return ours(endpoint, tunnelId, sink, heartbeat, timeout, false);
+    }
+
+    /** Our SDK's worker; {@code traceStages} asks the server for each read's stage times (handed to the sink). */
+    static TunnelConsumer ours(String endpoint, String tunnelId, DeliverySink sink, Duration heartbeat,
+            Duration timeout, boolean traceStages) {
         TunnelClient client = TunnelClient.create(BenchTables.clientConfig(endpoint));
         SimpleProcessorFactory factory = SimpleProcessorFactory.of(null, (context, records) -> {
             long now = System.nanoTime();
@@ -32,10 +38,11 @@ abstract class TunnelConsumer implements AutoCloseable {
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = records.get(i).primaryKey().get(0).value().asLong();
             }
-            sink.batch(context.channelId(), ids, now);
+            sink.batch(context.channelId(), ids, now, context.readTiming());
         });
         TunnelWorker worker = new TunnelWorker(client, tunnelId, TunnelWorkerConfig.builder()
-                .heartbeatInterval(heartbeat).heartbeatTimeout(timeout).processorFactory(factory).build());
+                .heartbeatInterval(heartbeat).heartbeatTimeout(timeout).processorFactory(factory)
+                .traceReadStages(traceStages).build());
         worker.start();
         return new TunnelConsumer("our worker") {
             @Override

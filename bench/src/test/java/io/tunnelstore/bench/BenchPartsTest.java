@@ -84,4 +84,30 @@ class BenchPartsTest {
         assertThatThrownBy(() -> quick.withScenarios(List.of("nope")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown scenario 'nope'");
     }
+
+    @Test
+    void stageBreakdownSplitsAWokenLongPollAndALateRead() {
+        // woken: durable 1000, wake 1300, built 1500, decoded 2600, callback 3000 (ack 1200 does not matter)
+        io.tunnelstore.tunnel.ReadTiming woken = new io.tunnelstore.tunnel.ReadTiming(900, 1000, 40, 1300, 1500,
+                2600, 800);
+        assertThat(StageBreakdown.stages(1200, 3000, woken)).containsExactly(300, -1, -1, 200, 1100, 400);
+        // late read: ack 1000, worker sent at 1700, service got it at 1750, built 1800, decoded 1900, callback 2000
+        io.tunnelstore.tunnel.ReadTiming late = new io.tunnelstore.tunnel.ReadTiming(1750, 0, 0, 0, 1800, 1900,
+                1700);
+        assertThat(StageBreakdown.stages(1000, 2000, late)).containsExactly(-1, 700, 50, 50, 100, 100);
+    }
+
+    @Test
+    void gcPausesAreReadFromATimenanosLog(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path log = dir.resolve("gc.log");
+        java.nio.file.Files.writeString(log, String.join("\n",
+                "[5000000000ns] Using G1",
+                "[7000000000ns] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 2.500ms",
+                "[9000000000ns] GC(1) Pause Remark 20M->20M(256M) 1.000ms", ""));
+        assertThat(StageBreakdown.gcPauses(log)).containsExactly(
+                new StageBreakdown.Pause(6_997_500_000L, 7_000_000_000L),
+                new StageBreakdown.Pause(8_999_000_000L, 9_000_000_000L));
+        assertThat(StageBreakdown.overlaps(StageBreakdown.gcPauses(log), 6_999_000_000L, 8_000_000_000L)).isTrue();
+        assertThat(StageBreakdown.overlaps(StageBreakdown.gcPauses(log), 7_000_000_001L, 8_000_000_000L)).isFalse();
+    }
 }

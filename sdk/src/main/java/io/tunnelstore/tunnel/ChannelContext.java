@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param customValue  the factory's custom value ({@link ChannelProcessorFactory#customValue()}), may be null
  * @param stream       true for an incremental (stream) channel, false for a full-data channel
  * @param checkpointer commits positions of this channel on demand (see {@link Checkpointer})
+ * @param readTiming   diagnostics: stage times of the read that fetched the batch, when the worker traces read
+ *                     stages ({@link TunnelWorkerConfig#traceReadStages()}); otherwise {@code null}
  */
 public record ChannelContext(String tunnelId, String clientId, String channelId, String traceId, String nextToken,
-        Object customValue, boolean stream, Checkpointer checkpointer) {
+        Object customValue, boolean stream, Checkpointer checkpointer, ReadTiming readTiming) {
+
+    /** A context without read timing. */
+    public ChannelContext(String tunnelId, String clientId, String channelId, String traceId, String nextToken,
+            Object customValue, boolean stream, Checkpointer checkpointer) {
+        this(tunnelId, clientId, channelId, traceId, nextToken, customValue, stream, checkpointer, null);
+    }
 
     public ChannelContext {
         Objects.requireNonNull(tunnelId, "tunnelId");
@@ -39,8 +47,13 @@ public record ChannelContext(String tunnelId, String clientId, String channelId,
 
     /** The same context for one batch. */
     public ChannelContext forBatch(String batchTraceId, String batchNextToken) {
+        return forBatch(batchTraceId, batchNextToken, null);
+    }
+
+    /** The context of one batch, with the stage times of the read that fetched it (null when not traced). */
+    public ChannelContext forBatch(String batchTraceId, String batchNextToken, ReadTiming batchReadTiming) {
         return new ChannelContext(tunnelId, clientId, channelId, batchTraceId, batchNextToken, customValue, stream,
-                checkpointer);
+                checkpointer, batchReadTiming);
     }
 
     @Override

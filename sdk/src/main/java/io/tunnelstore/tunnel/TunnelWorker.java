@@ -66,7 +66,8 @@ public final class TunnelWorker implements AutoCloseable {
      * @throws IllegalArgumentException if {@code tunnelId} is blank
      */
     public TunnelWorker(TunnelClient client, String tunnelId, TunnelWorkerConfig config) {
-        this(new RpcClientTunnelRpc(InternalAccess.tunnelRpc(Objects.requireNonNull(client, "client"))),
+        this(new RpcClientTunnelRpc(InternalAccess.tunnelRpc(Objects.requireNonNull(client, "client")),
+                        Objects.requireNonNull(config, "config").traceReadStages()),
                 tunnelId, config, new ExecutorWorkerScheduler(requireTunnelId(tunnelId)), ShutdownHooks.JVM);
     }
 

@@ -20,12 +20,18 @@ import java.util.concurrent.Executor;
 public final class TunnelWorkerConfig {
     /** Smallest heartbeat interval accepted (the service's documented minimum). */
     public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    /** Default {@link #maxBufferedBytes()}: 32 MiB of undelivered records per worker. */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L << 20;
+    /** Smallest {@link #maxBufferedBytes()} accepted. */
+    public static final long MIN_MAX_BUFFERED_BYTES = 64L << 10;
 
     private final Duration heartbeatInterval;
     private final Duration heartbeatTimeout;
     private final Duration checkpointInterval;
     private final int maxChannelParallel;
     private final int readAheadBatches;
+    private final long maxBufferedBytes;
+    private final boolean traceReadStages;
     private final Duration maxIdleBackoff;
     private final int closingDetectRounds;
     private final String clientTag;
@@ -45,6 +51,8 @@ public final class TunnelWorkerConfig {
         this.checkpointInterval = b.checkpointInterval;
         this.maxChannelParallel = b.maxChannelParallel;
         this.readAheadBatches = b.readAheadBatches;
+        this.maxBufferedBytes = b.maxBufferedBytes;
+        this.traceReadStages = b.traceReadStages;
         this.maxIdleBackoff = b.maxIdleBackoff;
         this.closingDetectRounds = b.closingDetectRounds;
         this.clientTag = b.clientTag != null ? b.clientTag : defaultClientTag();
@@ -71,6 +79,8 @@ public final class TunnelWorkerConfig {
         b.checkpointInterval = checkpointInterval;
         b.maxChannelParallel = maxChannelParallel;
         b.readAheadBatches = readAheadBatches;
+        b.maxBufferedBytes = maxBufferedBytes;
+        b.traceReadStages = traceReadStages;
         b.maxIdleBackoff = maxIdleBackoff;
         b.closingDetectRounds = closingDetectRounds;
         b.clientTag = clientTag;
@@ -109,6 +119,19 @@ public final class TunnelWorkerConfig {
     /** Batches per channel read ahead of the one being processed, plus that one. Default: 2; range 1..16. */
     public int readAheadBatches() {
         return readAheadBatches;
+    }
+
+    /**
+     * The most bytes of undelivered records (read or being read, buffered, or in the callback) the worker holds
+     * across all its channels, counted as the records' size on the wire. Default {@link #DEFAULT_MAX_BUFFERED_BYTES}.
+     */
+    public long maxBufferedBytes() {
+        return maxBufferedBytes;
+    }
+
+    /** Whether reads ask the server for its stage times ({@link ChannelContext#readTiming()}). Default false. */
+    public boolean traceReadStages() {
+        return traceReadStages;
     }
 
     /** Cap of the idle stream channel poll back-off (starts at 10 ms, doubles). Default: 500 ms. */
@@ -189,7 +212,8 @@ public final class TunnelWorkerConfig {
     public String toString() {
         return "TunnelWorkerConfig[heartbeatInterval=" + heartbeatInterval + ", heartbeatTimeout=" + heartbeatTimeout
                 + ", checkpointInterval=" + checkpointInterval + ", maxChannelParallel=" + maxChannelParallel
-                + ", readAheadBatches=" + readAheadBatches + ", maxIdleBackoff=" + maxIdleBackoff
+                + ", readAheadBatches=" + readAheadBatches + ", maxBufferedBytes=" + maxBufferedBytes
+                + ", maxIdleBackoff=" + maxIdleBackoff
                 + ", clientTag=" + clientTag + ", policy=" + callbackFailurePolicy + "]";
     }
 
@@ -200,6 +224,8 @@ public final class TunnelWorkerConfig {
         private Duration checkpointInterval = Duration.ofSeconds(5);
         private int maxChannelParallel = 0;
         private int readAheadBatches = 2;
+        private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+        private boolean traceReadStages;
         private Duration maxIdleBackoff = Duration.ofMillis(500);
         private int closingDetectRounds = 3;
         private String clientTag;
@@ -256,6 +282,28 @@ public final class TunnelWorkerConfig {
                 throw new IllegalArgumentException("readAheadBatches must be in 1..16: " + value);
             }
             this.readAheadBatches = value;
+            return this;
+        }
+
+        /**
+         * Bounds the undelivered records the worker holds, in bytes on the wire (docs/sdk-worker.md "Memory"); at
+         * least {@link #MIN_MAX_BUFFERED_BYTES}.
+         */
+        public Builder maxBufferedBytes(long value) {
+            if (value < MIN_MAX_BUFFERED_BYTES) {
+                throw new IllegalArgumentException("maxBufferedBytes must be >= " + MIN_MAX_BUFFERED_BYTES + ": "
+                        + value);
+            }
+            this.maxBufferedBytes = value;
+            return this;
+        }
+
+        /**
+         * Diagnostics: ask the server for the stage times of every read (a Tunnelstore extension field that other
+         * servers ignore) and hand them to the processor as {@link ChannelContext#readTiming()}.
+         */
+        public Builder traceReadStages(boolean value) {
+            this.traceReadStages = value;
             return this;
         }
 

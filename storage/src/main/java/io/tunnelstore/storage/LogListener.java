@@ -9,4 +9,13 @@ package io.tunnelstore.storage;
 @FunctionalInterface
 public interface LogListener {
     void appended(long tableId, long shardId, long sequence);
+
+    /**
+     * The same notification with the commit's timing, for engines that measure it (diagnostics: the tunnel's read
+     * stage trace). Both times are {@link System#nanoTime()}: when the commit group's WAL write (and fsync) began,
+     * and when it returned. The default ignores them.
+     */
+    default void appended(long tableId, long shardId, long sequence, long writeStartNanos, long durableNanos) {
+        appended(tableId, shardId, sequence);
+    }
 }

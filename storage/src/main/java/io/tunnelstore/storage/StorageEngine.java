@@ -120,6 +120,15 @@ public interface StorageEngine extends AutoCloseable {
      */
     List<byte[]> splitKeys(long tableId, ScanRange range, long targetBytes);
 
+    /**
+     * Like {@link #splitKeys}, but may compute the cuts from the engine's own size estimates instead of visiting every
+     * row, so it stays cheap on large ranges (base channels at CreateTunnel). The same contract: real row keys,
+     * ascending, strictly inside the range; the pieces are only roughly {@code targetBytes}. Default: {@link #splitKeys}.
+     */
+    default List<byte[]> estimatedSplitKeys(long tableId, ScanRange range, long targetBytes) {
+        return splitKeys(tableId, range, targetBytes);
+    }
+
     // ---------------------------------------------------------------- change log
 
     /**

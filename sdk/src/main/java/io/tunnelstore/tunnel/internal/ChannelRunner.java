@@ -47,13 +47,10 @@ final class ChannelRunner {
     static final int READ_RETRIES = 3;
     private static final ExponentialBackoff READ_RETRY_BACKOFF = new ExponentialBackoff(100, 4, 1_600, 0);
 
+    /** {@code bytes}: what the batch holds of the worker's byte budget (with its permit, if it holds one). */
     private record Batch(long ordinal, List<StreamRecord> records, String nextToken, String traceId,
             boolean holdsPermit, int attempts, io.tunnelstore.tunnel.ResyncMarker resyncBegin,
-            io.tunnelstore.tunnel.ResyncMarker resyncEnd) {
-        Batch(long ordinal, List<StreamRecord> records, String nextToken, String traceId, boolean holdsPermit,
-              int attempts) {
-            this(ordinal, records, nextToken, traceId, holdsPermit, attempts, null, null);
-        }
+            io.tunnelstore.tunnel.ResyncMarker resyncEnd, long bytes, io.tunnelstore.tunnel.ReadTiming timing) {
 
         /** Nothing for the processor: no records and no re-baseline marker. */
         boolean nothingToDeliver() {
@@ -70,7 +67,7 @@ final class ChannelRunner {
 
         Batch retried() {
             return new Batch(ordinal, records, nextToken, traceId, holdsPermit, attempts + 1, resyncBegin,
-                    resyncEnd);
+                    resyncEnd, bytes, timing);
         }
     }
 
@@ -95,6 +92,8 @@ final class ChannelRunner {
     private String readToken;
     private boolean endOfData;
     private boolean readInFlight;
+    /** Bytes the read in flight (or the permit just granted for it) reserved of the worker's budget. */
+    private long readReserved;
     private int readFailures;
     private boolean waitingForPermit;
     private WorkerScheduler.Cancellable readTimer;
@@ -198,7 +197,7 @@ final class ChannelRunner {
         host.limiter().cancel(permitGranted);
         for (Batch b : queue) {
             if (b.holdsPermit()) {
-                host.limiter().release();
+                host.limiter().release(b.bytes());
             }
         }
         queue.clear();
@@ -316,17 +315,20 @@ final class ChannelRunner {
             waitingForPermit = true;
             return;
         }
+        readReserved = host.limiter().lastGrantBytes();
         issueRead();
     }
 
     /** The limiter handed us a permit; use it on the loop (never re-entrantly) or give it back. */
     private void onPermitGranted() {
+        long reserved = host.limiter().lastGrantBytes();  // read now: the limiter runs us inside the grant
         host.loop().execute(() -> {
             waitingForPermit = false;
             if (wantsRead()) {
+                readReserved = reserved;
                 issueRead();
             } else {
-                host.limiter().release();
+                host.limiter().release(reserved);
             }
         });
     }
@@ -352,13 +354,15 @@ final class ChannelRunner {
 
     private void onRead(ReadResult result, Throwable err, String traceId) {
         readInFlight = false;
+        long reserved = readReserved;
+        readReserved = 0;
         if (state != ChannelRunnerState.RUNNING) {
-            host.limiter().release();  // the read's permit; its result is dropped (not processed, not committed)
+            host.limiter().release(reserved);  // the read's permit; its result is dropped (not processed/committed)
             maybeCompleteDrain();
             return;
         }
         if (err != null) {
-            host.limiter().release();
+            host.limiter().release(reserved);
             TunnelRpcException e = TunnelRpcException.from(err);
             if (!e.isFatal() && readFailures < READ_RETRIES) {
                 // Transient (server busy, network): retry here; handing the channel back costs heartbeats.
@@ -380,11 +384,13 @@ final class ChannelRunner {
         readToken = result.nextToken();
         endOfData = result.finished();
         boolean empty = result.records().isEmpty();
+        long bytes = result.wireBytes();
+        host.limiter().settle(reserved, bytes);
         if (empty) {
-            host.limiter().release();
+            host.limiter().release(bytes);
         }
         queue.addLast(new Batch(nextOrdinal++, result.records(), result.nextToken(), traceId, !empty, 0,
-                result.resyncBegin(), result.resyncEnd()));
+                result.resyncBegin(), result.resyncEnd(), empty ? 0 : bytes, result.timing()));
         if (empty && !result.finished() && !result.mayMore()) {
             // Idle: poll again after the back-off (advanced exactly once per idle poll).
             long delay = backoff.nextDelayMillis();
@@ -420,7 +426,7 @@ final class ChannelRunner {
         processInFlight = true;
         deliveredOrdinal = b.ordinal();
         deliveredPosition = b.position();
-        ChannelContext ctx = context.forBatch(b.traceId(), b.nextToken());
+        ChannelContext ctx = context.forBatch(b.traceId(), b.nextToken(), b.timing());
         ChannelProcessor p = processor;
         WorkerScheduler loop = host.loop();
         dispatch(() -> {
@@ -465,7 +471,7 @@ final class ChannelRunner {
         if (err == null || policy.kind() == CallbackFailurePolicy.Kind.SKIP) {
             queue.pollFirst();
             if (b.holdsPermit()) {
-                host.limiter().release();
+                host.limiter().release(b.bytes());
             }
             markProcessed(b);
             if (err == null) {
@@ -538,7 +544,7 @@ final class ChannelRunner {
                 while (queue.size() > (processInFlight ? 1 : 0)) {
                     Batch dropped = queue.pollLast();
                     if (dropped.holdsPermit()) {
-                        host.limiter().release();
+                        host.limiter().release(dropped.bytes());
                     }
                 }
                 maybeCompleteDrain();

@@ -13,16 +13,33 @@ import java.util.List;
  *                  when absent the SDK heuristic: more than 500 records or 900 KiB)
  * @param resyncBegin a re-baseline begins before these records (Tunnelstore extension), else null
  * @param resyncEnd   a re-baseline ends after these records, else null
+ * @param wireBytes   the records' size in the response (what the worker's byte budget counts); 0 when unknown
+ * @param timing      stage times of the read when traced, else null
  */
 public record ReadResult(List<StreamRecord> records, String nextToken, boolean mayMore,
-                         io.tunnelstore.tunnel.ResyncMarker resyncBegin, io.tunnelstore.tunnel.ResyncMarker resyncEnd) {
+                         io.tunnelstore.tunnel.ResyncMarker resyncBegin, io.tunnelstore.tunnel.ResyncMarker resyncEnd,
+                         long wireBytes, io.tunnelstore.tunnel.ReadTiming timing) {
     public ReadResult {
         records = List.copyOf(records);
+        if (wireBytes < 0) {
+            throw new IllegalArgumentException("wireBytes < 0: " + wireBytes);
+        }
+    }
+
+    /** A result with re-baseline markers, of unknown size and without timing. */
+    public ReadResult(List<StreamRecord> records, String nextToken, boolean mayMore,
+                      io.tunnelstore.tunnel.ResyncMarker resyncBegin, io.tunnelstore.tunnel.ResyncMarker resyncEnd) {
+        this(records, nextToken, mayMore, resyncBegin, resyncEnd, 0, null);
+    }
+
+    /** A result of a known size without markers or timing. */
+    public ReadResult(List<StreamRecord> records, String nextToken, boolean mayMore, long wireBytes) {
+        this(records, nextToken, mayMore, null, null, wireBytes, null);
     }
 
     /** A result without re-baseline markers. */
     public ReadResult(List<StreamRecord> records, String nextToken, boolean mayMore) {
-        this(records, nextToken, mayMore, null, null);
+        this(records, nextToken, mayMore, null, null, 0, null);
     }
 
     /** True when the batch carries a re-baseline marker. */

@@ -25,9 +25,16 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
     static final int FULL_BYTES = 900 * 1024;
 
     private final TunnelRpcClient client;
+    private final boolean traceStages;
 
     public RpcClientTunnelRpc(TunnelRpcClient client) {
+        this(client, false);
+    }
+
+    /** {@code traceStages}: ask for the server's stage times on every read (Tunnelstore extension, diagnostics). */
+    public RpcClientTunnelRpc(TunnelRpcClient client, boolean traceStages) {
         this.client = Objects.requireNonNull(client, "client");
+        this.traceStages = traceStages;
     }
 
     @Override
@@ -68,14 +75,23 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
     public CompletableFuture<ReadResult> readRecords(String tunnelId, String clientId, String channelId,
             String token) {
         TunnelProtos.ReadRecordsRequest req = TunnelProtos.ReadRecordsRequest.newBuilder().setTunnelId(tunnelId)
-                .setClientId(clientId).setChannelId(channelId).setToken(token).build();
-        return map(client.readRecords(req), RpcClientTunnelRpc::toReadResult);
+                .setClientId(clientId).setChannelId(channelId).setToken(token)
+                .setTunnelstoreTraceStages(traceStages).build();
+        long sent = System.nanoTime();
+        return map(client.readRecords(req), r -> toReadResult(r, sent));
     }
 
     /** Converts a ReadRecords response (package-visible for tests). */
     static ReadResult toReadResult(TunnelProtos.ReadRecordsResponse r) {
+        return toReadResult(r, 0);
+    }
+
+    /** Converts a ReadRecords response whose request was sent at {@code sentNanos} (0 = unknown). */
+    static ReadResult toReadResult(TunnelProtos.ReadRecordsResponse r, long sentNanos) {
         List<StreamRecord> records = new ArrayList<>(r.getRecordsCount());
+        long wireBytes = 0;
         for (TunnelProtos.Record rec : r.getRecordsList()) {
+            wireBytes += rec.getSerializedSize();
             try {
                 records.add(RecordDecoder.decode(rec));
             } catch (IllegalArgumentException e) {
@@ -86,9 +102,15 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
         String next = TunnelTokens.FINISHED.equals(r.getNextToken()) ? null : r.getNextToken();
         boolean mayMore = r.hasMayMoreRecord() ? r.getMayMoreRecord()
                 : r.getRecordsCount() > FULL_RECORDS || r.getSerializedSize() > FULL_BYTES;
+        io.tunnelstore.tunnel.ReadTiming timing = null;
+        if (r.hasTunnelstoreStages()) {
+            TunnelProtos.TunnelstoreReadStages st = r.getTunnelstoreStages();
+            timing = new io.tunnelstore.tunnel.ReadTiming(st.getReceivedNanos(), st.getDurableNanos(),
+                    st.getWalWriteNanos(), st.getWakeNanos(), st.getBuiltNanos(), System.nanoTime(), sentNanos);
+        }
         return new ReadResult(records, next, mayMore,
                 r.hasTunnelstoreResyncBegin() ? marker(r.getTunnelstoreResyncBegin()) : null,
-                r.hasTunnelstoreResyncEnd() ? marker(r.getTunnelstoreResyncEnd()) : null);
+                r.hasTunnelstoreResyncEnd() ? marker(r.getTunnelstoreResyncEnd()) : null, wireBytes, timing);
     }
 
     private static io.tunnelstore.tunnel.ResyncMarker marker(TunnelProtos.TunnelstoreResyncMarker m) {

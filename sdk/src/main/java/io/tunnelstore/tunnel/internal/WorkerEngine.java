@@ -97,7 +97,7 @@ public final class WorkerEngine implements RunnerHost {
         this.exitHook = this.shutdownHooks == null ? null
                 : new Thread(this::closeForExit, "tunnel-" + this.tunnelId + "-exit-hook");
         this.listener = GuardedListener.of(config.listener());
-        this.limiter = new ParallelismLimiter(config.maxChannelParallel());
+        this.limiter = new ParallelismLimiter(config.maxChannelParallel(), config.maxBufferedBytes());
         this.heartbeats = new HeartbeatLoop(rpc, loop, this.tunnelId, config.heartbeatInterval().toMillis(),
                 config.heartbeatTimeout().toMillis(), new HeartbeatLoop.Host() {
                     @Override
@@ -254,6 +254,16 @@ public final class WorkerEngine implements RunnerHost {
     public ChannelRunnerState runnerState(String channelId) {
         ChannelSlot s = slots.get(channelId);
         return s == null || s.runner == null ? null : s.runner.state();
+    }
+
+    /** Bytes reserved or held of the worker's budget. Call on the loop or when the loop is idle. */
+    public long bufferedBytes() {
+        return limiter.bytesInUse();
+    }
+
+    /** The most bytes ever reserved or held of the worker's budget. Call on the loop or when the loop is idle. */
+    public long peakBufferedBytes() {
+        return limiter.peakBytes();
     }
 
     /** Batches currently holding a parallelism permit. Call on the loop or when the loop is idle. */

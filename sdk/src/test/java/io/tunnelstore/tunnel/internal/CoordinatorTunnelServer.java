@@ -95,6 +95,8 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
     private boolean hangHeartbeats;
     private boolean loseNextCheckpointAnswer;
     private int batchSize = 10;
+    private int recordBytes;
+    private long bytesAnswered;
     private Failure tunnelFailure;
 
     public CoordinatorTunnelServer(String tunnelId, LongSupplier clock) {
@@ -154,6 +156,16 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
 
     public synchronized void batchSize(int n) {
         batchSize = n;
+    }
+
+    /** Every record counts {@code n} bytes on the wire ({@link ReadResult#wireBytes()}); default 0 (unknown). */
+    public synchronized void recordBytes(int n) {
+        recordBytes = n;
+    }
+
+    /** Bytes of records in the read responses handed to the worker so far. */
+    public synchronized long bytesAnswered() {
+        return bytesAnswered;
     }
 
     /** Makes every later call fail with {@code code} (e.g. tunnel expired or deleted); null clears it. */
@@ -359,8 +371,14 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
             List<StreamRecord> batch = List.copyOf(c.records.subList(from, to));
             boolean drained = to >= c.records.size();
             String next = drained && c.ended ? null : token(c.stream, to);
-            ReadResult r = new ReadResult(batch, next, !drained);
-            answer = () -> f.complete(r);
+            long bytes = (long) batch.size() * recordBytes;
+            ReadResult r = new ReadResult(batch, next, !drained, bytes);
+            answer = () -> {
+                synchronized (this) {
+                    bytesAnswered += bytes;
+                }
+                f.complete(r);
+            };
             if (holdReads) {
                 heldReads.add(answer);
                 return f;

@@ -13,7 +13,7 @@ import java.util.List;
  * Lays out the channels of a new tunnel:
  * <ul>
  *   <li>base channels: one per table partition, a large partition further cut at
- *       {@link StorageEngine#splitKeys} points of about {@code targetBytes} so it is read in parallel; ids
+ *       {@link StorageEngine#estimatedSplitKeys} points of about {@code targetBytes} so it is read in parallel; ids
  *       {@code BaseData_<partition>-<piece>} (zero-padded so id order is key order);</li>
  *   <li>stream channels: one per change-log shard, id {@code Stream_<shardId>}: the shards of the partitions and
  *       the closed shards of split partitions, each child with its parent shards' channels as parents (so it opens
@@ -38,7 +38,8 @@ final class ChannelPlanner {
         for (Partition p : table.partitions()) {
             byte[] start = p.startKeyInclusive();
             byte[] end = p.endKeyExclusive();
-            List<byte[]> cuts = storage.splitKeys(table.tableId(), new ScanRange(start, end, false), targetBytes);
+            List<byte[]> cuts = storage.estimatedSplitKeys(table.tableId(), new ScanRange(start, end, false),
+                    targetBytes);
             byte[] pieceStart = start;
             int piece = 0;
             for (byte[] cut : cuts) {

@@ -24,10 +24,23 @@ final class LogWaiters implements LogListener {
         private final ShardKey key;
         private final Runnable onAppend;
         private boolean done;
+        /** Timing of the commit that fired this wait (stage trace); 0 when it was cancelled or not timed. */
+        private volatile long writeStartNanos;
+        private volatile long durableNanos;
 
         private Waiter(ShardKey key, Runnable onAppend) {
             this.key = key;
             this.onAppend = onAppend;
+        }
+
+        /** When the waking commit's WAL write began ({@link System#nanoTime()}), or 0. */
+        long writeStartNanos() {
+            return writeStartNanos;
+        }
+
+        /** When the waking commit was durable ({@link System#nanoTime()}), or 0 (cancelled, or untimed engine). */
+        long durableNanos() {
+            return durableNanos;
         }
 
         /** Removes the wait; true when the append callback has not run and now never will. */
@@ -68,13 +81,22 @@ final class LogWaiters implements LogListener {
 
     @Override
     public void appended(long tableId, long shardId, long sequence) {
+        appended(tableId, shardId, sequence, 0, 0);
+    }
+
+    @Override
+    public void appended(long tableId, long shardId, long sequence, long writeStartNanos, long durableNanos) {
         List<Waiter> fired;
         synchronized (waiters) {
             fired = waiters.remove(new ShardKey(tableId, shardId));
             if (fired == null) {
                 return;
             }
-            fired.forEach(w -> w.done = true);
+            for (Waiter w : fired) {
+                w.done = true;
+                w.writeStartNanos = writeStartNanos;
+                w.durableNanos = durableNanos;
+            }
         }
         fired.forEach(w -> w.onAppend.run());
     }

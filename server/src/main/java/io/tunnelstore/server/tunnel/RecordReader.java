@@ -1,5 +1,6 @@
 package io.tunnelstore.server.tunnel;
 
+import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos.ReadRecordsRequest;
 import io.tunnelstore.protocol.pb.TunnelProtos.ReadRecordsResponse;
 import io.tunnelstore.server.table.TableCatalog;
@@ -74,7 +75,29 @@ final class RecordReader {
         this.config = config;
     }
 
+    /**
+     * Stage times of one traced read ({@code tunnelstore_trace_stages}), {@link System#nanoTime()}; 0 = not reached.
+     * Written by the threads the read passes through, one after the other.
+     */
+    private static final class StageStamps {
+        final long received;
+        volatile long writeStart;
+        volatile long durable;
+        volatile long wake;
+
+        StageStamps(long received) {
+            this.received = received;
+        }
+
+        TunnelProtos.TunnelstoreReadStages toProto(long built) {
+            return TunnelProtos.TunnelstoreReadStages.newBuilder().setReceivedNanos(received)
+                    .setDurableNanos(durable).setWalWriteNanos(durable > 0 ? durable - writeStart : 0)
+                    .setWakeNanos(wake).setBuiltNanos(built).build();
+        }
+    }
+
     CompletionStage<ReadRecordsResponse> read(String instance, ReadRecordsRequest request) {
+        StageStamps stamps = request.getTunnelstoreTraceStages() ? new StageStamps(System.nanoTime()) : null;
         TunnelRuntime rt = registry.require(instance, request.getTunnelId());
         if (rt.unusable()) {
             throw TunnelErrors.expired(rt.tunnelId());
@@ -105,7 +128,7 @@ final class RecordReader {
             }
             ReadBatch batch = baseReader.read(baseSource(def), table, base.get().range(), from,
                     config.maxRecordsPerRead(), config.maxBytesPerRead(), clock.millis());
-            return CompletableFuture.completedFuture(respond(rt, channelId, from, batch));
+            return CompletableFuture.completedFuture(respond(rt, channelId, from, batch, stamps));
         }
         StreamChannelSpec stream = def.streamChannel(channelId)
                 .orElseThrow(() -> TunnelErrors.invalid("channel %s does not exist in tunnel %s", channelId,
@@ -133,9 +156,9 @@ final class RecordReader {
             });
         }
         if (!batch.records().isEmpty() || batch.finished() || config.longPollWait().isZero()) {
-            return CompletableFuture.completedFuture(respond(rt, channelId, start, batch));
+            return CompletableFuture.completedFuture(respond(rt, channelId, start, batch, stamps));
         }
-        return longPoll(def, start).thenApply(b -> respond(rt, channelId, start, b));
+        return longPoll(def, start, stamps).thenApply(b -> respond(rt, channelId, start, b, stamps));
     }
 
     /**
@@ -291,7 +314,8 @@ final class RecordReader {
     /**
      * Waits for the shard's next append (or the long-poll timeout), then reads once more. Completes on the pool.
      */
-    private CompletionStage<ReadBatch> longPoll(TunnelDefinition def, ChannelPosition.Stream from) {
+    private CompletionStage<ReadBatch> longPoll(TunnelDefinition def, ChannelPosition.Stream from,
+                                                StageStamps stamps) {
         CompletableFuture<ReadBatch> result = new CompletableFuture<>();
         AtomicBoolean fired = new AtomicBoolean();
         AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
@@ -303,6 +327,10 @@ final class RecordReader {
             LogWaiters.Waiter w = waiter.get();
             if (w != null) {
                 w.cancel();
+                if (stamps != null) {
+                    stamps.writeStart = w.writeStartNanos();
+                    stamps.durable = w.durableNanos();
+                }
             }
             ScheduledFuture<?> t = timer.get();
             if (t != null) {
@@ -310,6 +338,9 @@ final class RecordReader {
             }
             try {
                 pool.execute(() -> {
+                    if (stamps != null) {
+                        stamps.wake = System.nanoTime();
+                    }
                     try {
                         result.complete(readStream(def, from));
                     } catch (RuntimeException e) {
@@ -335,7 +366,8 @@ final class RecordReader {
         return result;
     }
 
-    private ReadRecordsResponse respond(TunnelRuntime rt, String channelId, ChannelPosition from, ReadBatch batch) {
+    private ReadRecordsResponse respond(TunnelRuntime rt, String channelId, ChannelPosition from, ReadBatch batch,
+                                        StageStamps stamps) {
         int n = batch.records().size();
         if (n > 0) {
             long latestMillis = batch.lastCommitMicros() / 1000;
@@ -346,10 +378,13 @@ final class RecordReader {
             long total = from.totalCount() + n;
             rt.call(c -> c.recordFinalCount(channelId, total)).exceptionally(e -> false);
         }
-        return ReadRecordsResponse.newBuilder()
+        ReadRecordsResponse.Builder out = ReadRecordsResponse.newBuilder()
                 .addAllRecords(batch.records())
                 .setNextToken(batch.finished() ? TunnelTokenCodec.FINISHED : TunnelTokenCodec.encode(batch.next()))
-                .setMayMoreRecord(batch.mayHaveMore())
-                .build();
+                .setMayMoreRecord(batch.mayHaveMore());
+        if (stamps != null) {
+            out.setTunnelstoreStages(stamps.toProto(System.nanoTime()));
+        }
+        return out.build();
     }
 }

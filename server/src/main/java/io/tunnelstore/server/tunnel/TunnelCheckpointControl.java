@@ -374,6 +374,13 @@ final class TunnelCheckpointControl {
             List<Moved> moved = new ArrayList<>();
             for (Map.Entry<String, Target> t : plan.targets().entrySet()) {
                 TunnelSnapshot.ChannelEntry e = byId.get(t.getKey());
+                if (e == null) {
+                    throw unknownChannel(d, t.getKey());
+                }
+                if (e.state().status() == ChannelStatus.TERMINATED) {
+                    throw TunnelErrors.invalid("channel %s is TERMINATED; its checkpoint cannot be changed",
+                            t.getKey());
+                }
                 if (!strict && e.state().checkpointToken().equals(t.getValue().token())) {
                     skipped.add(t.getKey() + ": already there");
                     continue;

@@ -38,6 +38,11 @@ final class GroupCommitter implements AutoCloseable {
     /** Told about a group's commits once they are durable, before their futures complete (on the committer thread). */
     interface DurableListener {
         void committed(PendingCommit commit);
+
+        /** With the group's WAL write timing ({@link System#nanoTime()} before and after the write + fsync). */
+        default void committed(PendingCommit commit, long writeStartNanos, long durableNanos) {
+            committed(commit);
+        }
     }
 
     /** One queued commit; {@code appended} is null when it wrote no log record. */
@@ -149,11 +154,15 @@ final class GroupCommitter implements AutoCloseable {
             failAll(group, new StorageException("storage engine " + name + " failed earlier", failure));
             return;
         }
+        long writeStart;
+        long durable;
         try (WriteBatch batch = new WriteBatch()) {
             for (PendingCommit pending : group) {
                 pending.ops().applyTo(batch);
             }
+            writeStart = System.nanoTime();
             writer.write(batch);
+            durable = System.nanoTime();
             batchesWritten.incrementAndGet();
         } catch (RocksDBException e) {
             log.error("Write of {} commits to {} failed; the engine must be reopened", group.size(), name, e);
@@ -161,7 +170,7 @@ final class GroupCommitter implements AutoCloseable {
             return;
         }
         for (PendingCommit pending : group) {
-            listener.committed(pending);
+            listener.committed(pending, writeStart, durable);
             pending.done().complete(null);
         }
     }

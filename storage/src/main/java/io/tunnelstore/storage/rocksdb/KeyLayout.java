@@ -80,6 +80,32 @@ final class KeyLayout {
                 timestamp);
     }
 
+    /**
+     * Decodes only the column and timestamp of a cell key of a row whose {@link #rowPrefix} (length
+     * {@code rowPrefixLength}) is already known: the row key is decoded once per row, not once per cell. The same
+     * result as {@link #decodeCell} for those two fields.
+     */
+    static DecodedCell decodeCellOfRow(byte[] key, byte[] rowKey, int rowPrefixLength) {
+        int pos = rowPrefixLength;
+        // fast path: a column name without zero bytes ends at the first 00 01
+        for (int i = pos; i + 1 < key.length; i++) {
+            if (key[i] == ESCAPE) {
+                if (key[i + 1] == TERMINATOR && key.length - (i + 2) == Long.BYTES) {
+                    String column = new String(key, pos, i - pos, StandardCharsets.UTF_8);
+                    return new DecodedCell(rowKey, rowPrefixLength, column, Long.MAX_VALUE - getLong(key, i + 2));
+                }
+                break;
+            }
+        }
+        ByteArrayOutputStream column = new ByteArrayOutputStream();
+        pos = readEscaped(key, pos, column);
+        if (key.length - pos != Long.BYTES) {
+            throw new IllegalStateException("malformed cell key " + Arrays.toString(key));
+        }
+        return new DecodedCell(rowKey, rowPrefixLength, column.toString(StandardCharsets.UTF_8),
+                Long.MAX_VALUE - getLong(key, pos));
+    }
+
     private static void writeEscaped(ByteArrayOutputStream out, byte[] field) {
         for (byte b : field) {
             out.write(b);

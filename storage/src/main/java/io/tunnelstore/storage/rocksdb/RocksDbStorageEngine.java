@@ -157,7 +157,17 @@ public final class RocksDbStorageEngine implements StorageEngine {
         this.logTrimCf = handles.get(4);
         this.gate = new InFlightGate(dataDir.toString());
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
-        this.committer = new GroupCommitter(batch -> db.write(writeOptions, batch), this::notifyListeners,
+        this.committer = new GroupCommitter(batch -> db.write(writeOptions, batch), new GroupCommitter.DurableListener() {
+            @Override
+            public void committed(GroupCommitter.PendingCommit commit) {
+                notifyListeners(commit, 0, 0);
+            }
+
+            @Override
+            public void committed(GroupCommitter.PendingCommit commit, long writeStartNanos, long durableNanos) {
+                notifyListeners(commit, writeStartNanos, durableNanos);
+            }
+        },
                 dataDir.toString());
     }
 
@@ -551,6 +561,114 @@ public final class RocksDbStorageEngine implements StorageEngine {
         return splits;
     }
 
+    /** Below this estimated size a range is split by walking its rows (exact and cheap enough). */
+    static final long ESTIMATE_SPLIT_MIN_BYTES = 16L << 20;
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Ranges RocksDB estimates at less than {@link #ESTIMATE_SPLIT_MIN_BYTES} (or 4 × the target) are split by
+     * {@link #splitKeys} (every row visited). Larger ones: {@code getApproximateSizes} (SST index blocks and
+     * memtables, on-disk bytes) gives the total; each cut is found by bisecting the key space for the key where the
+     * estimated size from the range start reaches i × total / pieces, then moved to the first real row key at or
+     * after it. That costs some 50 size estimates and one seek per cut instead of reading the whole range.
+     */
+    @Override
+    public List<byte[]> estimatedSplitKeys(long tableId, ScanRange range, long targetBytes) {
+        if (targetBytes <= 0) {
+            throw new IllegalArgumentException("targetBytes must be positive: " + targetBytes);
+        }
+        Objects.requireNonNull(range, "range");
+        byte[] tablePrefix = KeyLayout.tablePrefix(tableId);
+        byte[] lower = range.startInclusive() == null ? tablePrefix
+                : KeyLayout.rowPrefix(tableId, range.startInclusive());
+        byte[] upper = range.endExclusive() == null ? KeyLayout.prefixSuccessor(tablePrefix)
+                : KeyLayout.rowPrefix(tableId, range.endExclusive());
+        gate.enter();
+        try {
+            long total = estimatedBytes(lower, upper);
+            if (total < ESTIMATE_SPLIT_MIN_BYTES || total < 4 * targetBytes) {
+                return splitKeys(tableId, range, targetBytes);
+            }
+            int pieces = (int) Math.min(100_000, Math.max(1, Math.round((double) total / targetBytes)));
+            List<byte[]> cuts = new ArrayList<>();
+            byte[] previous = range.startInclusive();
+            try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
+                // bisect between the first and the last real key: keys of a table share long prefixes (table id,
+                // escaped leading zero bytes of integer keys), so the bounds' common prefix is never searched
+                it.seek(lower);
+                if (!it.isValid() || Arrays.compareUnsigned(it.key(), upper) >= 0) {
+                    checkStatus(it, "estimate split keys of table " + tableId);
+                    return cuts;
+                }
+                byte[] firstKey = it.key();
+                it.seekForPrev(upper);
+                while (it.isValid() && Arrays.compareUnsigned(it.key(), upper) >= 0) {
+                    it.prev();
+                }
+                if (!it.isValid()) {
+                    checkStatus(it, "estimate split keys of table " + tableId);
+                    return cuts;
+                }
+                byte[] lastKey = it.key();
+                int width = Math.max(firstKey.length, lastKey.length) + 1;
+                java.math.BigInteger lo = keyNumber(firstKey, width);
+                java.math.BigInteger hi = keyNumber(lastKey, width);
+                int maxSteps = 8 * width + 8;
+                for (int i = 1; i < pieces; i++) {
+                    long want = total / pieces * i;
+                    java.math.BigInteger a = lo;
+                    java.math.BigInteger b = hi;
+                    for (int step = 0; step < maxSteps && b.subtract(a).compareTo(java.math.BigInteger.ONE) > 0;
+                            step++) {
+                        java.math.BigInteger mid = a.add(b).shiftRight(1);
+                        if (estimatedBytes(lower, keyBytes(mid, width)) < want) {
+                            a = mid;
+                        } else {
+                            b = mid;
+                        }
+                    }
+                    it.seek(keyBytes(b, width));
+                    if (!it.isValid() || Arrays.compareUnsigned(it.key(), upper) >= 0) {
+                        break;
+                    }
+                    byte[] rowKey = KeyLayout.decodeCell(it.key()).rowKey();
+                    if (previous != null && Arrays.compareUnsigned(rowKey, previous) <= 0) {
+                        continue;  // two cuts landed in one row (or at the start): keep the first
+                    }
+                    cuts.add(rowKey);
+                    previous = rowKey;
+                }
+                checkStatus(it, "estimate split keys of table " + tableId);
+            }
+            return cuts;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** RocksDB's estimate of the on-disk bytes of the rows family in [from, to) (files and memtables). */
+    private long estimatedBytes(byte[] from, byte[] to) {
+        try (org.rocksdb.Slice start = new org.rocksdb.Slice(from); org.rocksdb.Slice limit = new org.rocksdb.Slice(to)) {
+            long[] sizes = db.getApproximateSizes(rowsCf, List.of(new org.rocksdb.Range(start, limit)),
+                    org.rocksdb.SizeApproximationFlag.INCLUDE_FILES, org.rocksdb.SizeApproximationFlag.INCLUDE_MEMTABLES);
+            return sizes[0];
+        }
+    }
+
+    /** A key as a fixed-width unsigned number (zero-padded on the right), so keys can be bisected. */
+    private static java.math.BigInteger keyNumber(byte[] key, int width) {
+        return new java.math.BigInteger(1, Arrays.copyOf(key, width));
+    }
+
+    private static byte[] keyBytes(java.math.BigInteger n, int width) {
+        byte[] raw = n.toByteArray();
+        byte[] out = new byte[width];
+        int copy = Math.min(raw.length, width);
+        System.arraycopy(raw, raw.length - copy, out, width - copy, copy);
+        return out;
+    }
+
     /** Receives each row of a range walk with its size in bytes; returns false to stop. */
     private interface RowSizeVisitor {
         boolean visit(byte[] rowKey, long bytes);
@@ -718,14 +836,15 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
 
     /** Runs on the committer thread once a commit is durable. Listener failures are logged and isolated. */
-    private void notifyListeners(GroupCommitter.PendingCommit commit) {
+    private void notifyListeners(GroupCommitter.PendingCommit commit, long writeStartNanos, long durableNanos) {
         GroupCommitter.AppendedRecord appended = commit.appended();
         if (appended == null) {
             return;
         }
         for (LogListener listener : listeners) {
             try {
-                listener.appended(appended.tableId(), appended.shardId(), appended.sequence());
+                listener.appended(appended.tableId(), appended.shardId(), appended.sequence(), writeStartNanos,
+                        durableNanos);
             } catch (Throwable t) {
                 log.error("Log listener {} failed for table {} shard {} sequence {}; ignored", listener,
                         appended.tableId(), appended.shardId(), appended.sequence(), t);

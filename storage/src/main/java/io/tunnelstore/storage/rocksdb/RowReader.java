@@ -44,7 +44,7 @@ final class RowReader {
             if (!KeyLayout.startsWith(key, rowPrefix, prefixLength)) {
                 break;
             }
-            cell = KeyLayout.decodeCell(key);
+            cell = KeyLayout.decodeCellOfRow(key, first.rowKey(), prefixLength);  // same row: key decoded once
         }
         return cells.isEmpty() ? null : new StoredRow(first.rowKey(), List.copyOf(cells));
     }
@@ -72,7 +72,7 @@ final class RowReader {
             if (!KeyLayout.startsWith(key, rowPrefix, prefixLength)) {
                 break;
             }
-            cell = KeyLayout.decodeCell(key);
+            cell = KeyLayout.decodeCellOfRow(key, last.rowKey(), prefixLength);
         }
         Collections.reverse(reversedCells);
         Collections.reverse(reversedValues);

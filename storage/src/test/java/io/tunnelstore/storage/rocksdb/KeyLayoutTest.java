@@ -73,6 +73,12 @@ class KeyLayoutTest {
         assertThat(decoded.rowPrefixLength()).isEqualTo(prefix.length);
         assertThat(decoded.column()).isEqualTo(column);
         assertThat(decoded.timestamp()).isEqualTo(timestamp);
+        // the per-row fast path (row key decoded once per row) agrees, also for columns holding zero bytes
+        KeyLayout.DecodedCell ofRow = KeyLayout.decodeCellOfRow(KeyLayout.cellKey(prefix, column, timestamp), row,
+                prefix.length);
+        assertThat(ofRow.column()).isEqualTo(column);
+        assertThat(ofRow.timestamp()).isEqualTo(timestamp);
+        assertThat(ofRow.rowKey()).isSameAs(row);
     }
 
     @Property(tries = 200)
