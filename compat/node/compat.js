@@ -1,7 +1,7 @@
 'use strict';
 // Drives a Tunnelstore server with the official Tablestore Node.js SDK (npm `tablestore`, pinned in package.json),
 // the way its own samples use it against the public service. Every check asserts exact values; the script prints one
-// line per check and exits non-zero if any failed. Run by server's NodeSdkCompatibilityTest (see docs/compatibility.md),
+// line per check and exits non-zero if any failed. Run by server's NodeSdkCompatibilityIT (see docs/compatibility.md),
 // or by hand against any server:
 //   TS_ENDPOINT=http://127.0.0.1:8800 TS_INSTANCE=tunnelstore TS_AK=... TS_SK=... node compat.js
 const assert = require('node:assert/strict');

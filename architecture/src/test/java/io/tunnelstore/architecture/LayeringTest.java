@@ -30,6 +30,8 @@ class LayeringTest {
     static final String TESTKIT = "io.tunnelstore.testkit..";
     static final String CLI = "io.tunnelstore.cli..";
     static final String BENCH = "io.tunnelstore.bench..";
+    static final String TEST_SUPPORT = "io.tunnelstore.testsupport..";
+    static final String CLUSTER = "io.tunnelstore.cluster..";
 
     // Packages inside the server.
     static final String COORDINATOR = "io.tunnelstore.server.tunnel.coordinator..";
@@ -55,6 +57,32 @@ class LayeringTest {
     static final ArchRule sdkNeverSeesTheServer = noClasses().that().resideInAnyPackage(SDK)
             .should().dependOnClassesThat().resideInAnyPackage(SERVER, STORAGE, TESTKIT, CLI, BENCH)
             .because("the SDK talks to any Tablestore-compatible endpoint over the wire only");
+
+    @ArchTest
+    static final ArchRule testSupportDependsOnNothingOfOurs = noClasses().that().resideInAPackage(TEST_SUPPORT)
+            .should().dependOnClassesThat().resideInAnyPackage(PROTOCOL, STORAGE, SERVER, SDK[0], SDK[1], TESTKIT, CLI,
+                    BENCH)
+            .because("every module's tests use the test-support kit, so it must sit below all of them "
+                    + "(docs/architecture.md, \"Test support\")");
+
+    @ArchTest
+    static final ArchRule onlyTheTestKitShipsTestSupport = noClasses().that()
+            .resideOutsideOfPackages(TEST_SUPPORT, TESTKIT)
+            .should().dependOnClassesThat().resideInAPackage(TEST_SUPPORT)
+            .because("the manual clock and the await helper are test code: only the published test kit re-exports "
+                    + "them; the server's InProcessServer takes any java.time.Clock");
+
+    @ArchTest
+    static final ArchRule clusterUsesOnlyTheStorageSpiAndCurator = classes().that().resideInAPackage(CLUSTER)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(CLUSTER, "io.tunnelstore.storage", "java..",
+                    "org.slf4j..", "org.apache.curator..", "org.apache.zookeeper..")
+            .because("membership and ownership work with any engine that offers fencing (docs/scale-out.md)");
+
+    @ArchTest
+    static final ArchRule theServerNeverSeesTheClusterMachinery = noClasses().that().resideInAPackage(SERVER)
+            .should().dependOnClassesThat().resideInAnyPackage(CLUSTER, "org.apache.curator..",
+                    "org.apache.zookeeper..", "org.apache.hadoop..")
+            .because("a single node on RocksDB needs neither ZooKeeper nor HBase; the launcher wires a cluster in");
 
     @ArchTest
     static final ArchRule nothingShippedDependsOnTheBench = noClasses().that().resideOutsideOfPackage(BENCH)

@@ -1,6 +1,8 @@
 package io.tunnelstore.cli;
 
 import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.ServerContext;
+import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.admin.AdminModule;
 import io.tunnelstore.server.console.ConsoleModule;
@@ -10,6 +12,8 @@ import io.tunnelstore.server.metrics.MetricsSettings;
 import io.tunnelstore.server.stream.StreamModule;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * The modules a complete Tunnelstore server runs: administration (temporary credentials), the table API (with its
@@ -33,16 +37,23 @@ final class StandardModules {
     }
 
     static TunnelstoreServer.Builder server(ServerConfig config, Options options) {
+        TunnelstoreServer.Builder builder = TunnelstoreServer.builder(config);
+        modules(options).forEach(builder::module);
+        return builder;
+    }
+
+    /** The module factories of a complete server, in start order (tests start them in an in-process server). */
+    static List<Function<ServerContext, ServerModule>> modules(Options options) {
         // Metrics and the console find the tunnel module's views (every connected client, checkpoint positions)
         // through the server's ServerServices; no module is handed to another here.
-        return TunnelstoreServer.builder(config)
-                .module(AdminModule::new)
-                .module(TableModule::new)
-                .module(StreamModule::new)
-                .module(TunnelModule::new)
-                .module(context -> new MetricsModule(context,
-                        MetricsSettings.defaults().withBearerToken(options.metricsBearerToken())))
-                .module(context -> new ConsoleModule(context,
+        return List.of(
+                AdminModule::new,
+                TableModule::new,
+                StreamModule::new,
+                TunnelModule::new,
+                context -> new MetricsModule(context,
+                        MetricsSettings.defaults().withBearerToken(options.metricsBearerToken())),
+                context -> new ConsoleModule(context,
                         ConsoleSettings.defaults().withSecureCookies(options.consoleSecureCookies())));
     }
 }

@@ -6,13 +6,9 @@ import io.tunnelstore.client.ClientConfig;
 import io.tunnelstore.client.Credentials;
 import io.tunnelstore.client.StaticCredentialsProvider;
 import io.tunnelstore.client.TableClient;
-import io.tunnelstore.server.ServerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.admin.AdminModule;
 import io.tunnelstore.server.auth.AccessKey;
 import io.tunnelstore.server.table.TableModule;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,18 +26,15 @@ class CredentialsCommandTest {
 
     @TempDir
     static Path dataDir;
-    static TunnelstoreServer server;
+    static io.tunnelstore.server.InProcessServer server;
 
     @BeforeAll
     static void start() {
         // Built here rather than with StandardModules so the test does not depend on whether they include AdminModule.
-        server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .syncWrites(false).build())
+        server = io.tunnelstore.server.InProcessServer.builder(dataDir).adminKey(AK, SK).workerThreads(32)
                 .module(TableModule::new)
                 .module(AdminModule::new)
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .start();
     }
 
     @AfterAll
@@ -92,7 +85,7 @@ class CredentialsCommandTest {
 
     @Test
     void nonAdminKeyIsRefusedAndBadTtlIsAUsageError() {
-        AccessKey plain = server.context().credentialStore().createAccessKey("tunnelstore", false,
+        AccessKey plain = server.server().context().credentialStore().createAccessKey("tunnelstore", false,
                 System.currentTimeMillis());
 
         CliRun.Result refused = run(plain.accessKeyId(), plain.accessKeySecret(), "credentials", "mint");

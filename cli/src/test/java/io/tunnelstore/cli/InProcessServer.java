@@ -1,27 +1,26 @@
 package io.tunnelstore.cli;
 
 import io.tunnelstore.client.ClientConfig;
-import io.tunnelstore.server.ServerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A complete server ({@link StandardModules}) on a free port and a temporary directory, for command tests. */
+/**
+ * A complete server ({@link StandardModules}) on a free port and a temporary directory, for command tests: the
+ * server's {@link io.tunnelstore.server.InProcessServer} plus the command-line flags that reach it.
+ */
 final class InProcessServer implements AutoCloseable {
     static final String AK = "cliTestKey";
     static final String SK = "cliTestSecret0123456789";
 
-    private final TunnelstoreServer server;
+    private final io.tunnelstore.server.InProcessServer server;
 
     InProcessServer(Path dataDir) {
-        server = StandardModules.server(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .syncWrites(false).build())
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+        io.tunnelstore.server.InProcessServer.Builder builder = io.tunnelstore.server.InProcessServer
+                .builder(dataDir).adminKey(AK, SK)
+                .workerThreads(32); // the launcher's default: a complete server
+        StandardModules.modules(StandardModules.Options.DEFAULTS).forEach(builder::module);
+        server = builder.start();
     }
 
     String endpoint() {

@@ -2,12 +2,8 @@ package io.tunnelstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tunnelstore.server.ServerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.admin.AdminModule;
 import io.tunnelstore.server.table.TableModule;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +19,14 @@ class KeysCommandTest {
 
     @TempDir
     static Path dataDir;
-    static TunnelstoreServer server;
+    static io.tunnelstore.server.InProcessServer server;
 
     @BeforeAll
     static void start() {
-        server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .syncWrites(false).build())
+        server = io.tunnelstore.server.InProcessServer.builder(dataDir).adminKey(AK, SK).workerThreads(32)
                 .module(TableModule::new)
                 .module(AdminModule::new)
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .start();
     }
 
     @AfterAll

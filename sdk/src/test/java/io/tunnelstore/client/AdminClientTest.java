@@ -6,20 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.alicloud.openservices.tablestore.SyncClient;
 import com.alicloud.openservices.tablestore.TableStoreException;
 import com.alicloud.openservices.tablestore.model.ListTableResponse;
-import io.tunnelstore.server.ServerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.admin.AdminModule;
-import io.tunnelstore.server.auth.AccessKey;
 import io.tunnelstore.server.table.TableModule;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,19 +28,16 @@ class AdminClientTest {
 
     @TempDir
     Path dataDir;
-    private final SettableClock clock = new SettableClock(START.toEpochMilli());
-    private TunnelstoreServer server;
+    private final ManualClock clock = ManualClock.startingAt(START);
+    private InProcessServer server;
     private AdminClient admin;
 
     @BeforeEach
     void start() {
-        server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .clock(clock).withoutClockSkewCheck().syncWrites(false).workerThreads(2).build())
+        server = InProcessServer.builder(dataDir).adminKey(AK, SK).clock(clock).workerThreads(2)
                 .module(TableModule::new)
                 .module(AdminModule::new)
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .start();
         admin = AdminClient.builder().endpoint(server.endpoint()).instanceName(INSTANCE).credentials(AK, SK)
                 .retryPolicy(RetryPolicy.none()).build();
     }
@@ -88,10 +78,10 @@ class AdminClientTest {
             ListTableResponse listed = official.listTable();
             assertThat(listed.getTableNames()).containsExactly("jobs");
 
-            clock.set(START.plus(Duration.ofMinutes(59)).toEpochMilli());
+            clock.advance(Duration.ofMinutes(59)); // START + 59 min
             assertThat(ours.listTables()).containsExactly("jobs");
 
-            clock.set(START.plus(Duration.ofHours(1)).toEpochMilli());
+            clock.advance(Duration.ofMinutes(1)); // START + 1 h
             assertThatThrownBy(ours::listTables).isInstanceOfSatisfying(TablestoreException.class, e -> {
                 assertThat(e.errorCode()).isEqualTo("OTSAuthFailed");
                 assertThat(e.httpStatus()).isEqualTo(403);
@@ -153,7 +143,7 @@ class AdminClientTest {
             assertNoPermission(() -> viaSts.createAccessKey("admin", java.util.List.of(), null));
             tables.createTable(CreateTableRequest.builder("t").addPrimaryKey("id", PrimaryKeyType.INTEGER).build());
 
-            clock.set(START.plusSeconds(5).toEpochMilli());
+            clock.advance(Duration.ofSeconds(5)); // START + 5 s
             assertAuthFailed(tables::listTables, "The security token has expired.");
             assertAuthFailed(() -> viaSts.mintTemporaryCredentials(Duration.ofSeconds(1)),
                     "The security token has expired.");
@@ -230,7 +220,7 @@ class AdminClientTest {
             admin.enableAccessKey(id);
             assertThat(reader.listTables()).isEmpty();
 
-            clock.set(START.plusSeconds(60).toEpochMilli());
+            clock.advance(Duration.ofSeconds(60)); // START + 60 s
             AccessKeySecret rotated = admin.rotateAccessKey(id);
             assertThat(rotated.secret()).isNotEqualTo(created.secret());
             assertThat(rotated.key().createdAt()).isEqualTo(START.plusSeconds(60));
@@ -267,38 +257,5 @@ class AdminClientTest {
         assertThatThrownBy(() -> admin.createAccessKey("owner", java.util.List.of(), null))
                 .isInstanceOfSatisfying(TablestoreException.class, e -> assertThat(e.serverMessage()).isEqualTo(
                         "Invalid scope 'owner': expected admin, read-write, read-only or tunnel-consume."));
-    }
-
-    /** A clock tests set explicitly. Thread-safe. */
-    static final class SettableClock extends Clock {
-        private final AtomicLong millis;
-
-        SettableClock(long start) {
-            millis = new AtomicLong(start);
-        }
-
-        void set(long value) {
-            millis.set(value);
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

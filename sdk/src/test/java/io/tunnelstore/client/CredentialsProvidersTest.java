@@ -3,6 +3,7 @@ package io.tunnelstore.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tunnelstore.testsupport.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,10 +189,7 @@ class CredentialsProvidersTest {
             assertThat(p.credentials().accessKeyId()).isEqualTo("k1");
             assertThat(secondFetch.await(10, TimeUnit.SECONDS)).isTrue();
             // the fetch returned; the snapshot is installed right after it
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!p.credentials().accessKeyId().equals("k2") && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Await.until("the k2 snapshot", Duration.ofSeconds(10), () -> p.credentials().accessKeyId().equals("k2"));
             assertThat(p.credentials().accessKeyId()).isEqualTo("k2");
         }
     }

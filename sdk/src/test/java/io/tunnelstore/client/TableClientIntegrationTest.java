@@ -7,11 +7,8 @@ import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
-import io.tunnelstore.server.ServerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.table.TableModule;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,17 +27,14 @@ class TableClientIntegrationTest {
 
     @TempDir
     Path dataDir;
-    private TunnelstoreServer server;
+    private InProcessServer server;
     private TableClient client;
 
     @BeforeEach
     void start() {
-        server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .syncWrites(false).workerThreads(2).build())
+        server = InProcessServer.builder(dataDir).adminKey(AK, SK).workerThreads(2)
                 .module(TableModule::new)
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .start();
         client = TableClient.builder().endpoint(server.endpoint()).instanceName("tunnelstore")
                 .credentials(AK, SK).callTimeout(Duration.ofSeconds(20)).build();
     }

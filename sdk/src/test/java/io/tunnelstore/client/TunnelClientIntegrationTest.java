@@ -10,12 +10,9 @@ import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
 import io.tunnelstore.protocol.pb.TunnelProtos;
-import io.tunnelstore.server.ServerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,19 +31,16 @@ class TunnelClientIntegrationTest {
 
     @TempDir
     Path dataDir;
-    private TunnelstoreServer server;
+    private InProcessServer server;
     private TableClient tables;
     private TunnelClient tunnels;
 
     @BeforeEach
     void start() {
-        server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .syncWrites(false).workerThreads(2).build())
+        server = InProcessServer.builder(dataDir).adminKey(AK, SK).workerThreads(2)
                 .module(TableModule::new)
                 .module(TunnelModule::new)
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .start();
         ClientConfig config = ClientConfig.builder().endpoint(server.endpoint()).instanceName("tunnelstore")
                 .credentials(AK, SK).callTimeout(Duration.ofSeconds(20)).build();
         tables = TableClient.create(config);

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Entry point of the child JVMs of {@link ChildJvmWorkerTest}: one of OUR workers (client tag {@code child},
+ * Entry point of the child JVMs of {@link ChildJvmWorkerIT}: one of OUR workers (client tag {@code child},
  * heartbeat 5 s, timeout 15 s, JVM-exit hook on) that appends to a file, flushed per line so the parent only reads
  * what really happened:
  * <pre>

@@ -14,16 +14,14 @@ import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
-import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.server.tunnel.TunnelServiceConfig;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import io.tunnelstore.testsupport.Await;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * The real server in-process for the SDK integration tests: {@link TableModule} + {@link TunnelModule} over a
+ * The real server in-process ({@link InProcessServer}) for the SDK integration tests: {@link TableModule} + {@link TunnelModule} over a
  * temporary data directory on a loopback port, a request counter per API action (a {@link ServerModule} that
  * observes the dispatcher), and our SDK's {@link TableClient} / {@link TunnelClient} pointed at it.
  * {@link #restart()} closes the server and starts it again on the same directory and port, so clients (and workers)
@@ -49,12 +47,8 @@ public final class ItServer implements AutoCloseable {
             .tickInterval(Duration.ofMillis(200))
             .build();
 
-    private final Path dataDir;
-    private final TunnelServiceConfig tunnelConfig;
     private final Map<Action, AtomicLong> requests = new EnumMap<>(Action.class);
-    private final Clock clock = Clock.systemUTC();
-    private int port;
-    private volatile TunnelstoreServer server;
+    private final InProcessServer server;
     final TableClient tables;
     final TunnelClient tunnels;
 
@@ -63,28 +57,17 @@ public final class ItServer implements AutoCloseable {
     }
 
     ItServer(Path dataDir, TunnelServiceConfig tunnelConfig) {
-        this.dataDir = dataDir;
-        this.tunnelConfig = tunnelConfig;
         for (Action a : Action.values()) {
             requests.put(a, new AtomicLong());
         }
-        start();
-        tables = TableClient.create(clientConfig());
-        tunnels = TunnelClient.create(clientConfig());
-    }
-
-    private void start() {
-        TunnelstoreServer s = TunnelstoreServer.builder(ServerConfig.builder().port(port).dataDir(dataDir)
-                        .adminKey(AK, SK).clock(clock).syncWrites(false).workerThreads(8).build())
+        server = InProcessServer.builder(dataDir).adminKey(AK, SK).workerThreads(8)
                 .module(TableModule::new)
                 .module(ctx -> new TunnelModule(ctx, tunnelConfig))
                 .module(ctx -> registry -> registry.addObserver(
                         (action, outcome, nanos) -> requests.get(action).incrementAndGet()))
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        s.start();
-        port = s.port();
-        server = s;
+                .start();
+        tables = TableClient.create(clientConfig());
+        tunnels = TunnelClient.create(clientConfig());
     }
 
     /** Settings for more SDK clients of this server (admin key). */
@@ -94,11 +77,11 @@ public final class ItServer implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return server.endpoint();
     }
 
     TunnelstoreServer server() {
-        return server;
+        return server.server();
     }
 
     /** Requests of {@code action} answered so far (any outcome), across restarts. */
@@ -108,8 +91,7 @@ public final class ItServer implements AutoCloseable {
 
     /** Closes the server and starts it again on the same data directory and port. */
     void restart() {
-        server.close();
-        start();
+        server.restart();
     }
 
     /**
@@ -141,20 +123,9 @@ public final class ItServer implements AutoCloseable {
         return tunnels.describeTunnel(table, tunnel).channels();
     }
 
-    /** Waits until {@code condition} holds, checking every 50 ms; fails naming {@code what} after {@code timeout}. */
+    /** Waits until {@code condition} holds; fails naming {@code what} after {@code timeout}. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        Await.until(what, timeout, condition);
     }
 
     @Override

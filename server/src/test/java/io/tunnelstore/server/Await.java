@@ -3,23 +3,18 @@ package io.tunnelstore.server;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Waits for a condition in tests: polls it, and fails with a message naming what was awaited after a timeout. */
+/**
+ * The old name of the test-support wait helper, kept only while branches that still call it are merged: use
+ * {@link io.tunnelstore.testsupport.Await} (it chooses its own poll interval).
+ *
+ * @deprecated use {@link io.tunnelstore.testsupport.Await#until(String, Duration, BooleanSupplier)}
+ */
+@Deprecated
 public final class Await {
     private Await() {}
 
-    /** Waits until {@code condition} holds, polling every {@code pollMillis}; fails after {@code timeout}. */
+    /** Delegates to {@link io.tunnelstore.testsupport.Await}; {@code pollMillis} is ignored. */
     public static void until(String what, Duration timeout, long pollMillis, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(pollMillis); // the poll interval of a condition wait, not a stand-in for one
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        io.tunnelstore.testsupport.Await.until(what, timeout, condition);
     }
 }

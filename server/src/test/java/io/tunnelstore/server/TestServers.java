@@ -7,6 +7,7 @@ import io.tunnelstore.protocol.pb.TableProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.RequestContext;
+import io.tunnelstore.testsupport.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,14 +31,18 @@ public final class TestServers {
     private TestServers() {}
 
     /** A running server plus what tests inspect. Close it. */
-    public record Running(TunnelstoreServer server, MutableClock clock, TestModule module, ByteArrayOutputStream console)
-            implements AutoCloseable {
+    public record Running(InProcessServer inProcess, ManualClock clock, TestModule module,
+                          ByteArrayOutputStream console) implements AutoCloseable {
+        public TunnelstoreServer server() {
+            return inProcess.server();
+        }
+
         public String endpoint() {
-            return server.endpoint();
+            return inProcess.endpoint();
         }
 
         public int port() {
-            return server.port();
+            return inProcess.port();
         }
 
         public String consoleText() {
@@ -46,7 +51,7 @@ public final class TestServers {
 
         @Override
         public void close() {
-            server.close();
+            inProcess.close();
         }
     }
 
@@ -58,29 +63,28 @@ public final class TestServers {
         return start(config(dataDir).handlerTimeout(handlerTimeout));
     }
 
-    /** The test configuration: port 0, admin key {@link #ADMIN_AK}, a {@link MutableClock} at {@link #START}. */
+    /** The test configuration: port 0, admin key {@link #ADMIN_AK}, a {@link ManualClock} at {@link #START}. */
     public static ServerConfig.Builder config(Path dataDir) {
         return ServerConfig.builder()
                 .port(0)
                 .dataDir(dataDir)
                 .adminKey(ADMIN_AK, ADMIN_SK)
-                .clock(new MutableClock(START))
+                .clock(ManualClock.startingAt(START))
                 .withoutClockSkewCheck() // the clock stands at START; SignedRequests dates are fixed too
                 .syncWrites(false)
                 .workerThreads(4);
     }
 
-    /** Starts a server with {@code config} (its clock must be a {@link MutableClock}) and a {@link TestModule}. */
+    /** Starts a server with {@code config} (its clock must be a {@link ManualClock}) and a {@link TestModule}. */
     public static Running start(ServerConfig.Builder config) {
-        ServerConfig built = config.build();
         TestModule module = new TestModule();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        TunnelstoreServer server = TunnelstoreServer.builder(built)
+        ServerConfig built = config.build();
+        InProcessServer server = InProcessServer.builder(built.toBuilder())
                 .module(ctx -> module)
                 .console(new PrintStream(console, true, StandardCharsets.UTF_8))
-                .build();
-        server.start();
-        return new Running(server, (MutableClock) built.clock(), module, console);
+                .start();
+        return new Running(server, (ManualClock) built.clock(), module, console);
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.tunnelstore.protocol.pb.TableProtos;
 import io.tunnelstore.server.auth.AccessKey;
+import io.tunnelstore.testsupport.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,7 +57,7 @@ class TunnelstoreServerTest {
     @Test
     void adminKeyIsGeneratedAndPrintedOnlyAtFirstStartAndSurvivesRestart() throws IOException {
         ServerConfig.Builder config = ServerConfig.builder().port(0).dataDir(dataDir)
-                .clock(new MutableClock(TestServers.START)).withoutClockSkewCheck()
+                .clock(ManualClock.startingAt(TestServers.START)).withoutClockSkewCheck()
                 .syncWrites(false).workerThreads(2);
         String accessKeyId;
         String secret;
@@ -79,7 +80,7 @@ class TunnelstoreServerTest {
     @Test
     void adminKeyFromTheEnvironmentIsInstalledAndNothingIsGenerated() throws IOException {
         ServerConfig.Builder config = ServerConfig.builder().port(0).dataDir(dataDir)
-                .clock(new MutableClock(TestServers.START)).withoutClockSkewCheck().syncWrites(false).workerThreads(2)
+                .clock(ManualClock.startingAt(TestServers.START)).withoutClockSkewCheck().syncWrites(false).workerThreads(2)
                 .adminKeyFromEnvironment(Map.of("OTS_AK_ENV", "envKey", "OTS_SK_ENV", "envSecret"));
         try (TestServers.Running running = TestServers.start(config)) {
             assertThat(running.consoleText()).doesNotContain("Generated");
@@ -112,7 +113,7 @@ class TunnelstoreServerTest {
         }
         // No environment key at all: the previous one stops working too, and an admin key is generated instead.
         ServerConfig.Builder none = ServerConfig.builder().port(0).dataDir(dataDir)
-                .clock(new MutableClock(TestServers.START)).withoutClockSkewCheck().syncWrites(false).workerThreads(2);
+                .clock(ManualClock.startingAt(TestServers.START)).withoutClockSkewCheck().syncWrites(false).workerThreads(2);
         try (TestServers.Running running = TestServers.start(none)) {
             assertThat(listTable(running.port(), "k2", "s2").status()).isEqualTo(403);
             Matcher m = GENERATED.matcher(running.consoleText());

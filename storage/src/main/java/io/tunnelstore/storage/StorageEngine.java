@@ -149,6 +149,16 @@ public interface StorageEngine extends AutoCloseable {
      */
     void addLogListener(LogListener listener);
 
+    // ---------------------------------------------------------------- several writers (docs/scale-out.md)
+
+    /**
+     * Partition ownership epochs and fenced writes, when several nodes may open this engine's store at once (HBase);
+     * empty for an engine with a single writer (the embedded engine: its directory lock refuses a second one).
+     */
+    default java.util.Optional<OwnershipFencing> fencing() {
+        return java.util.Optional.empty();
+    }
+
     // ---------------------------------------------------------------- durable snapshots
 
     /**

@@ -1,26 +1,26 @@
 package io.tunnelstore.testkit;
 
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Waits for a condition with a deadline, without a library. The condition is polled every {@link #POLL_INTERVAL}
- * (it should be cheap and side-effect free); the first poll happens at once.
+ * Waits for a condition with a deadline. The condition is polled at once and then with a short, growing interval
+ * (at most {@link #POLL_INTERVAL}); it should be cheap and side-effect free.
  *
  * <pre>{@code
  * Await.until(() -> worker.clientId() != null, Duration.ofSeconds(10));
  * }</pre>
  *
+ * <p>The test kit's name for the project's one wait helper, {@link io.tunnelstore.testsupport.Await} (artifact
+ * {@code tunnelstore-test-support}, a dependency of the test kit), which also waits on a latch.
+ *
  * <p>Thread-safe (stateless). An interrupt ends the wait with an {@link AssertionError} and keeps the interrupt flag.
  */
 public final class Await {
 
-    /** Time between two evaluations of the condition. */
-    public static final Duration POLL_INTERVAL = Duration.ofMillis(10);
+    /** The longest time between two evaluations of the condition. */
+    public static final Duration POLL_INTERVAL = io.tunnelstore.testsupport.Await.MAX_POLL_INTERVAL;
 
     private Await() {
     }
@@ -31,7 +31,7 @@ public final class Await {
      * @throws AssertionError if it is still false after {@code timeout}
      */
     public static void until(BooleanSupplier condition, Duration timeout) {
-        until(condition, timeout, () -> "condition");
+        io.tunnelstore.testsupport.Await.until(condition, timeout);
     }
 
     /**
@@ -41,17 +41,6 @@ public final class Await {
      * @throws AssertionError if it is still false after {@code timeout}
      */
     public static void until(BooleanSupplier condition, Duration timeout, Supplier<String> description) {
-        Objects.requireNonNull(condition, "condition");
-        Objects.requireNonNull(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + description.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_INTERVAL.toMillis()));
-            if (Thread.currentThread().isInterrupted()) {
-                throw new AssertionError("Interrupted while waiting for " + description.get());
-            }
-        }
+        io.tunnelstore.testsupport.Await.until(condition, timeout, description);
     }
 }

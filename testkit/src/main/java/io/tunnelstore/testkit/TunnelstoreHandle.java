@@ -3,7 +3,7 @@ package io.tunnelstore.testkit;
 import io.tunnelstore.client.ClientConfig;
 import io.tunnelstore.client.TableClient;
 import io.tunnelstore.client.TunnelClient;
-import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.stream.StreamModule;
 import io.tunnelstore.server.table.TableModule;
@@ -12,8 +12,6 @@ import io.tunnelstore.tunnel.ChannelProcessorFactory;
 import io.tunnelstore.tunnel.TunnelWorker;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -97,28 +94,27 @@ public final class TunnelstoreHandle implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create a temporary data directory", e);
         }
-        TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder()
-                        .port(0)
-                        .dataDir(dataDir)
-                        .instanceNames(List.of(options.instanceName()))
-                        .adminKey(options.accessKeyId(), options.accessKeySecret())
-                        .clock(clock).withoutClockSkewCheck() // tests move the clock; clients sign with real time
-                        .syncWrites(false)
-                        .workerThreads(8)
-                        .build())
-                .module(TableModule::new)
-                .module(StreamModule::new)
-                .module(ctx -> new TunnelModule(ctx, options.tunnelService()))
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
+        InProcessServer server;
+        try {
+            server = InProcessServer.builder(dataDir)
+                    .instances(options.instanceName())
+                    .adminKey(options.accessKeyId(), options.accessKeySecret())
+                    .clock(clock) // tests move the clock; clients sign with real time, so no skew check
+                    .workerThreads(8)
+                    .module(TableModule::new)
+                    .module(StreamModule::new)
+                    .module(ctx -> new TunnelModule(ctx, options.tunnelService()))
+                    .start();
+        } catch (RuntimeException e) {
+            deleteRecursively(dataDir);
+            throw new IllegalStateException("Cannot start the test Tunnelstore: " + e.getMessage(), e);
+        }
         FaultProxy proxy = null;
         try {
-            server.start();
             proxy = FaultProxy.start(server.config().host(), server.port());
             // The faults drive the modules' trim and tick directly.
-            TunnelstoreHandle handle = new TunnelstoreHandle(options, clock, dataDir, server,
-                    server.module(TableModule.class).orElseThrow(), server.module(TunnelModule.class).orElseThrow(),
-                    proxy);
+            TunnelstoreHandle handle = new TunnelstoreHandle(options, clock, dataDir, server.server(),
+                    server.module(TableModule.class), server.module(TunnelModule.class), proxy);
             log.info("Test Tunnelstore running: direct {} proxied {} data {}", server.endpoint(), proxy.endpoint(),
                     dataDir);
             return handle;

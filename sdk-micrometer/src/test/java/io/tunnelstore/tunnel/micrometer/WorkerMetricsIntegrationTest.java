@@ -15,8 +15,7 @@ import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
-import io.tunnelstore.server.ServerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.server.tunnel.TunnelServiceConfig;
@@ -24,10 +23,7 @@ import io.tunnelstore.tunnel.SimpleProcessorFactory;
 import io.tunnelstore.tunnel.TunnelWorker;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import io.tunnelstore.tunnel.WorkerListener;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -51,15 +47,12 @@ class WorkerMetricsIntegrationTest {
 
     @Test
     void baseDataTunnelOfNRowsCountsExactlyNRecords() throws Exception {
-        TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir)
-                        .adminKey(AK, SK).clock(Clock.systemUTC()).syncWrites(false).workerThreads(4).build())
+        InProcessServer server = InProcessServer.builder(dataDir).adminKey(AK, SK)
                 .module(TableModule::new)
                 .module(ctx -> new TunnelModule(ctx, TunnelServiceConfig.builder()
                         .longPollWait(Duration.ofSeconds(1)).tickInterval(Duration.ofMillis(200)).build()))
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
-        ClientConfig client = ClientConfig.builder().endpoint("http://127.0.0.1:" + server.port())
+                .start();
+        ClientConfig client = ClientConfig.builder().endpoint(server.endpoint())
                 .instanceName("tunnelstore").credentials(AK, SK).callTimeout(Duration.ofSeconds(20)).build();
         try (server; TableClient tables = TableClient.create(client); TunnelClient tunnels = TunnelClient.create(client)) {
             tables.createTable(CreateTableRequest.builder("rows").addPrimaryKey("id", PrimaryKeyType.INTEGER).build());

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * several), and ids that stand for a table ({@code tunnel_id}, {@code stream_id}, {@code shard_iterator}) through the
  * registered {@link TableLocator}s. An id no locator knows is left to the handler, which answers that it does not
  * exist. A listing without a table name (ListStream, tunnel/list) would show other tables' streams and tunnels and
- * is refused; ListTable is allowed (names only).
+ * is refused; ListTable is allowed and lists only the tables the key covers (its handler filters).
  */
 final class AccessControl {
 

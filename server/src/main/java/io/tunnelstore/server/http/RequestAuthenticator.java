@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,10 +33,11 @@ import java.util.Set;
  *   <li>{@link #verifyBody} — once the body has arrived: it matches {@code x-ots-contentmd5}.</li>
  * </ol>
  *
- * Every authentication failure is {@code 403 OTSAuthFailed} with a message naming the problem (an unknown instance
- * too: the request cannot be authenticated against an instance that does not exist, and the code is never retried);
- * an unparseable {@code x-ots-date} is {@code 400 OTSParameterInvalid "Invalid date format: X."}, as the public
- * service answers.
+ * First of all, every required header must be present: else {@code 400 OTSParameterInvalid "Missing header: NAME."}
+ * (the public service's answer). Every other authentication failure is {@code 403 OTSAuthFailed} with a message
+ * naming the problem (an unknown instance too: the request cannot be authenticated against an instance that does not
+ * exist, and the code is never retried); an unparseable {@code x-ots-date} is {@code 400 OTSParameterInvalid
+ * "Invalid date format: X."}, as the public service answers.
  *
  * <p>Thread-safety: stateless apart from the thread-safe {@link CredentialStore}; safe for concurrent use. Cheap
  * enough (HMACs and in-memory look-ups) to run on the network event loop.
@@ -43,6 +45,9 @@ import java.util.Set;
 final class RequestAuthenticator {
 
     private static final DateTimeFormatter SIGN_DATE = DateTimeFormatter.BASIC_ISO_DATE; // yyyyMMdd
+    /** Required in every API request, in the order the public documentation lists them. */
+    private static final List<String> REQUIRED_HEADERS = List.of(OtsHeaders.DATE, OtsHeaders.API_VERSION,
+            OtsHeaders.ACCESS_KEY_ID, OtsHeaders.INSTANCE_NAME, OtsHeaders.CONTENT_MD5);
 
     private final Set<String> instances;
     private final CredentialStore credentials;
@@ -78,9 +83,11 @@ final class RequestAuthenticator {
      * Step 1: authenticates a request for {@code action} (path without leading slash) from its lowercased
      * {@code headers}, at server time {@code nowMillis}.
      *
-     * @throws OtsException {@code OTSAuthFailed} on any failure, {@code OTSParameterInvalid} for a malformed date
+     * @throws OtsException {@code OTSParameterInvalid} for a missing header or a malformed date, {@code OTSAuthFailed}
+     *                      on any other failure
      */
     AuthenticatedCaller authenticateHeaders(String action, Map<String, String> headers, long nowMillis) {
+        requirePresent(headers);
         String instance = require(headers, OtsHeaders.INSTANCE_NAME);
         if (!instances.contains(instance)) {
             throw authFailed("The instance is not found.").withLogDetail("instance " + instance);
@@ -174,10 +181,29 @@ final class RequestAuthenticator {
         }
     }
 
+    /**
+     * The headers every API request must carry (the public service's list, plus the signature headers of the
+     * signature version used), checked in this order before anything else; the date is required even when its skew
+     * is not checked.
+     */
+    private static void requirePresent(Map<String, String> headers) {
+        for (String name : REQUIRED_HEADERS) {
+            require(headers, name);
+        }
+        if (headers.containsKey(OtsHeaders.SIGNATURE_V4)) {
+            require(headers, OtsHeaders.SIGNATURE_V4);
+            require(headers, OtsHeaders.SIGN_DATE);
+            require(headers, OtsHeaders.SIGN_REGION);
+        } else {
+            require(headers, OtsHeaders.SIGNATURE);
+        }
+    }
+
+    /** A missing (or blank) header: {@code 400 OTSParameterInvalid "Missing header: NAME."}, the public text. */
     private static String require(Map<String, String> headers, String name) {
         String value = headers.get(name);
         if (value == null || value.isBlank()) {
-            throw authFailed("Missing header %s.", name);
+            throw OtsException.of(ErrorCode.PARAMETER_INVALID, "Missing header: %s.", name);
         }
         return value;
     }

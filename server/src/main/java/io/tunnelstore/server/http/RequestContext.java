@@ -23,4 +23,9 @@ public record RequestContext(String requestId, String instanceName, Action actio
         Objects.requireNonNull(principal, "principal");
         headers = Map.copyOf(headers);
     }
+
+    /** Whether the caller's key covers {@code table} (a key limited to named tables covers only those). */
+    public boolean coversTable(String table) {
+        return principal.policy().coversTable(table);
+    }
 }

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * CreateTable, ListTable, DescribeTable, UpdateTable and DeleteTable. Validates requests (PROTOCOL.md §7 limits),
@@ -79,9 +80,10 @@ final class TableAdminService {
         return CreateTableResponse.getDefaultInstance();
     }
 
-    ListTableResponse listTable(String instance) {
+    /** The instance's tables the caller may see ({@code visible}: a key limited to named tables sees only those). */
+    ListTableResponse listTable(String instance, Predicate<String> visible) {
         ListTableResponse.Builder b = ListTableResponse.newBuilder();
-        catalog.list(instance).forEach(t -> b.addTableNames(t.tableName()));
+        catalog.list(instance).stream().map(TableDescriptor::tableName).filter(visible).forEach(b::addTableNames);
         return b.build();
     }
 

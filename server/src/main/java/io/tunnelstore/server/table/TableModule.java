@@ -124,7 +124,7 @@ public final class TableModule implements ServerModule {
         r.register(Action.CREATE_TABLE, CreateTableRequest.parser(),
                 (ctx, q) -> done(admin.createTable(ctx.instanceName(), q)));
         r.register(Action.LIST_TABLE, ListTableRequest.parser(),
-                (ctx, q) -> done(admin.listTable(ctx.instanceName())));
+                (ctx, q) -> done(admin.listTable(ctx.instanceName(), ctx::coversTable)));
         r.register(Action.DESCRIBE_TABLE, DescribeTableRequest.parser(),
                 (ctx, q) -> done(admin.describeTable(ctx.instanceName(), q)));
         r.register(Action.UPDATE_TABLE, UpdateTableRequest.parser(),

@@ -2,6 +2,7 @@ package io.tunnelstore.server.tls;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.tunnelstore.server.TlsSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -69,6 +70,16 @@ public final class ServerCertificates {
     /** A kept self-signed certificate is replaced when it expires within this margin. */
     private static final Duration RENEW_MARGIN = Duration.ofDays(7);
 
+    /**
+     * Server session timeout, longer than the 7 days RFC 8446 (4.6.1) allows a TLS 1.3 ticket to live: with it the
+     * JDK engine sends no {@code NewSessionTicket} after a TLS 1.3 handshake (it logs "No session ticket produced:
+     * session timeout"). The HTTP client inside the official Java SDK (Apache httpcore-nio 4.3) stops decrypting a
+     * socket read at the first post-handshake message, so a ticket arriving in the same read as the first answer
+     * left that answer undecrypted until the client's socket timed out. Clients keep their connections alive, so
+     * resumption is worth little here; TLS 1.2 tickets are part of the handshake and not affected.
+     */
+    static final Duration NO_TICKET_SESSION_TIMEOUT = Duration.ofDays(8);
+
     private ServerCertificates() {}
 
     /**
@@ -110,7 +121,10 @@ public final class ServerCertificates {
     }
 
     private static SslContext serverContext(PrivateKey key, List<X509Certificate> chain) throws IOException {
-        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0])).build();
+        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                .sslProvider(SslProvider.JDK) // NO_TICKET_SESSION_TIMEOUT relies on the JDK engine's rule
+                .sessionTimeout(NO_TICKET_SESSION_TIMEOUT.toSeconds())
+                .build();
     }
 
     /** The certificates of a PEM file, leaf first. */

@@ -13,18 +13,11 @@ import com.alicloud.openservices.tablestore.model.PrimaryKeyType;
 import com.alicloud.openservices.tablestore.model.PrimaryKeyValue;
 import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
-import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableModule;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,15 +33,16 @@ final class CompatServer implements AutoCloseable {
     static final String ACCESS_KEY_ID = "compat-ak";
     static final String ACCESS_KEY_SECRET = "compat-secret";
 
-    final MovableClock clock;
+    final ManualClock clock;
+    private final InProcessServer inProcess;
     final TunnelstoreServer server;
     final SyncClient client;
     /** SyncClient has no createTableEx (split points); the SDK's InternalClient does. */
     final InternalClient internal;
-    private final AtomicReference<TableModule> module = new AtomicReference<>();
 
+    /** A server whose clock stands still at the real start time (the SDK signs with it) until a test moves it. */
     CompatServer(Path dataDir) {
-        this(dataDir, new MovableClock(System.currentTimeMillis()));
+        this(dataDir, ManualClock.startingNow());
     }
 
     /**
@@ -56,27 +50,18 @@ final class CompatServer implements AutoCloseable {
      * time to pass between requests, as on a real deployment.
      */
     static CompatServer withTickingClock(Path dataDir) {
-        return new CompatServer(dataDir, MovableClock.ticking());
+        return new CompatServer(dataDir, ManualClock.followingSystemTime());
     }
 
-    private CompatServer(Path dataDir, MovableClock clock) {
+    private CompatServer(Path dataDir, ManualClock clock) {
         this.clock = clock;
-        ServerConfig config = ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .dataDir(dataDir)
-                .instanceNames(List.of(INSTANCE))
+        inProcess = InProcessServer.builder(dataDir)
+                .instances(INSTANCE)
                 .adminKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
-                .clock(clock).withoutClockSkewCheck()
-                .workerThreads(4)
-                .syncWrites(false)
-                .build();
-        server = TunnelstoreServer.builder(config).module(ctx -> {
-            TableModule m = new TableModule(ctx);
-            module.set(m);
-            return m;
-        }).console(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).build();
-        server.start();
+                .clock(clock)
+                .module(TableModule::new)
+                .start();
+        server = inProcess.server();
         ClientConfiguration cc = new ClientConfiguration();
         cc.setConnectionTimeoutInMillisecond(5_000);
         cc.setSocketTimeoutInMillisecond(10_000);
@@ -85,7 +70,7 @@ final class CompatServer implements AutoCloseable {
     }
 
     TableModule module() {
-        return module.get();
+        return inProcess.module(TableModule.class);
     }
 
     /** Creates a table with the given PK columns (name, type pairs) and options. */
@@ -140,50 +125,6 @@ final class CompatServer implements AutoCloseable {
     public void close() {
         client.shutdown();
         internal.shutdown();
-        server.close();
-    }
-
-    /** The server clock; tests move it forward. Thread-safe. */
-    static final class MovableClock extends Clock {
-        private final AtomicLong millis;
-        private final boolean ticking;
-
-        MovableClock(long start) {
-            this(start, false);
-        }
-
-        private MovableClock(long offset, boolean ticking) {
-            this.millis = new AtomicLong(offset);
-            this.ticking = ticking;
-        }
-
-        /** The real time plus what {@link #advance} added. */
-        static MovableClock ticking() {
-            return new MovableClock(0, true);
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get() + (ticking ? System.currentTimeMillis() : 0);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
+        inProcess.close();
     }
 }

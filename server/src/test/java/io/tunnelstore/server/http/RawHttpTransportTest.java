@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HTTP framing of PROTOCOL.md §1-§3 over real sockets, byte by byte. */
 class RawHttpTransportTest {
@@ -241,14 +243,44 @@ class RawHttpTransportTest {
         }
     }
 
-    @Test
-    void missingSignatureGets403AuthFailed() throws Exception {
+    /** The public service's answer to a request without a required header (its error-code reference). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"x-ots-date", "x-ots-apiversion", "x-ots-accesskeyid", "x-ots-instancename",
+            "x-ots-contentmd5", "x-ots-signature"})
+    void aMissingRequiredHeaderGets400MissingHeader(String header) throws Exception {
         Map<String, String> headers = new LinkedHashMap<>(
                 SignedRequests.v2("ListTable", INSTANCE, ADMIN_AK, ADMIN_SK, new byte[0]));
+        headers.remove(header);
+        try (RawHttpClient client = new RawHttpClient(running.port())) {
+            assertError(client.exchange("POST", "/ListTable", headers, new byte[0]), 400, "OTSParameterInvalid",
+                    "Missing header: " + header + ".");
+            headers.put(header, " ");
+            assertError(client.exchange("POST", "/ListTable", headers, new byte[0]), 400, "OTSParameterInvalid",
+                    "Missing header: " + header + ".");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"x-ots-signdate", "x-ots-signregion"})
+    void aV4RequestWithoutItsSignDateOrRegionGets400MissingHeader(String header) throws Exception {
+        Map<String, String> headers = new LinkedHashMap<>(SignedRequests.v4At("ListTable", INSTANCE, ADMIN_AK,
+                ADMIN_SK, new byte[0], "2024-03-05T00:00:00.000Z", "20240305", "cn-hangzhou"));
+        headers.remove(header);
+        try (RawHttpClient client = new RawHttpClient(running.port())) {
+            assertError(client.exchange("POST", "/ListTable", headers, new byte[0]), 400, "OTSParameterInvalid",
+                    "Missing header: " + header + ".");
+        }
+    }
+
+    @Test
+    void missingHeadersAreReportedInTheDocumentedOrderBeforeTheInstanceIsLookedUp() throws Exception {
+        Map<String, String> headers = new LinkedHashMap<>(
+                SignedRequests.v2("ListTable", "no-such-instance", ADMIN_AK, ADMIN_SK, new byte[0]));
+        headers.remove("x-ots-apiversion");
         headers.remove("x-ots-signature");
         try (RawHttpClient client = new RawHttpClient(running.port())) {
-            assertError(client.exchange("POST", "/ListTable", headers, new byte[0]), 403, "OTSAuthFailed",
-                    "Missing header x-ots-signature.");
+            assertError(client.exchange("POST", "/ListTable", headers, new byte[0]), 400, "OTSParameterInvalid",
+                    "Missing header: x-ots-apiversion.");
         }
     }
 
@@ -262,6 +294,7 @@ class RawHttpTransportTest {
         byte[] body = compressed.toByteArray();
         Map<String, String> lower = new LinkedHashMap<>();
         lower.put("x-ots-date", "2024-01-01T08:00:00.123Z");
+        lower.put("x-ots-apiversion", "2015-12-31");
         lower.put("x-ots-accesskeyid", ADMIN_AK);
         lower.put("x-ots-instancename", INSTANCE);
         lower.put("x-ots-contentmd5", ContentMd5.base64(body));

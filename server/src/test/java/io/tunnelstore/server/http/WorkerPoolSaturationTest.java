@@ -12,10 +12,12 @@ import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.SignedRequests;
 import io.tunnelstore.server.TestServers;
 import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.testsupport.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -73,11 +75,7 @@ class WorkerPoolSaturationTest {
     }
 
     private static void awaitQueued(TunnelstoreServer server, int expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (server.queuedRequests() != expected) {
-            assertThat(System.nanoTime()).as("queue never reached " + expected).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        Await.until("the queue at " + expected, Duration.ofSeconds(10), () -> server.queuedRequests() == expected);
     }
 
     private static void send(RawHttpClient client) throws Exception {

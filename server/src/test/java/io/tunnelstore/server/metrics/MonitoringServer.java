@@ -13,24 +13,20 @@ import com.alicloud.openservices.tablestore.model.PutRowRequest;
 import com.alicloud.openservices.tablestore.model.RowPutChange;
 import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
-import io.tunnelstore.server.MutableClock;
-import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
+import io.tunnelstore.testsupport.ManualClock;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -44,7 +40,8 @@ public final class MonitoringServer implements AutoCloseable {
     public static final String AK = "monitor-ak";
     public static final String SK = "monitor-secret";
 
-    public final MutableClock clock = new MutableClock(Instant.ofEpochMilli(System.currentTimeMillis()));
+    public final ManualClock clock = ManualClock.startingNow();
+    private final InProcessServer inProcess;
     public final TunnelstoreServer server;
     public final SyncClient client;
     public final TunnelClient tunnels;
@@ -63,29 +60,21 @@ public final class MonitoringServer implements AutoCloseable {
     @SafeVarargs
     public MonitoringServer(Path dataDir, AtomicReference<TunnelModule> tunnelModule,
                             Function<ServerContext, ServerModule>... extraModules) {
-        ServerConfig config = ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .dataDir(dataDir)
-                .instanceNames(List.of(INSTANCE))
+        InProcessServer.Builder builder = InProcessServer.builder(dataDir)
+                .instances(INSTANCE)
                 .adminKey(AK, SK)
-                .clock(clock).withoutClockSkewCheck()
-                .workerThreads(4)
-                .syncWrites(false)
-                .build();
-        TunnelstoreServer.Builder builder = TunnelstoreServer.builder(config)
+                .clock(clock)
                 .module(TableModule::new)
                 .module(ctx -> {
                     TunnelModule m = new TunnelModule(ctx);
                     tunnelModule.set(m);
                     return m;
-                })
-                .console(new PrintStream(OutputStream.nullOutputStream()));
+                });
         for (Function<ServerContext, ServerModule> m : extraModules) {
             builder.module(m);
         }
-        server = builder.build();
-        server.start();
+        inProcess = builder.start();
+        server = inProcess.server();
         ClientConfiguration cc = new ClientConfiguration();
         cc.setConnectionTimeoutInMillisecond(5_000);
         cc.setSocketTimeoutInMillisecond(10_000);
@@ -129,6 +118,6 @@ public final class MonitoringServer implements AutoCloseable {
     public void close() {
         client.shutdown();
         tunnels.shutdown();
-        server.close();
+        inProcess.close();
     }
 }

@@ -8,19 +8,16 @@ import com.alicloud.openservices.tablestore.model.PrimaryKeyType;
 import com.alicloud.openservices.tablestore.model.StreamSpecification;
 import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
-import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.stream.StreamModule;
 import io.tunnelstore.server.table.PartitionSplitConfig;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.server.tunnel.TunnelServiceConfig;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import io.tunnelstore.testsupport.Await;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,9 +30,10 @@ final class SplitTestServer implements AutoCloseable {
     static final String AK = "split-ak";
     static final String SK = "split-secret";
 
+    private final InProcessServer inProcess;
     final TunnelstoreServer server;
-    volatile TableModule tables;
-    volatile TunnelModule tunnelModule;
+    final TableModule tables;
+    final TunnelModule tunnelModule;
     final SyncClient client;
     final TunnelClient tunnels;
 
@@ -45,37 +43,22 @@ final class SplitTestServer implements AutoCloseable {
 
     /** With automatic splits above {@code maxPartitionBytes} (run by {@link TableModule#splitOversizedPartitions}). */
     SplitTestServer(Path dataDir, long maxPartitionBytes) {
-        ServerConfig sc = ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .dataDir(dataDir)
-                .instanceNames(List.of(INSTANCE))
-                .adminKey(AK, SK)
-                .clock(Clock.systemUTC())
-                .workerThreads(8)
-                .syncWrites(false)
-                .build();
         TunnelServiceConfig tunnelConfig = TunnelServiceConfig.builder()
                 .maxRecordsPerRead(50)
                 .longPollWait(Duration.ofMillis(300))
                 .tickInterval(Duration.ofMillis(200))
                 .build();
-        server = TunnelstoreServer.builder(sc)
-                .module(ctx -> {
-                    TableModule m = new TableModule(ctx,
-                            new PartitionSplitConfig(maxPartitionBytes, Duration.ZERO));
-                    tables = m;
-                    return m;
-                })
+        inProcess = InProcessServer.builder(dataDir)
+                .instances(INSTANCE)
+                .adminKey(AK, SK)
+                .workerThreads(8)
+                .module(ctx -> new TableModule(ctx, new PartitionSplitConfig(maxPartitionBytes, Duration.ZERO)))
                 .module(StreamModule::new)
-                .module(ctx -> {
-                    TunnelModule m = new TunnelModule(ctx, tunnelConfig);
-                    tunnelModule = m;
-                    return m;
-                })
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .module(ctx -> new TunnelModule(ctx, tunnelConfig))
+                .start();
+        server = inProcess.server();
+        tables = inProcess.module(TableModule.class);
+        tunnelModule = inProcess.module(TunnelModule.class);
         ClientConfiguration cc = new ClientConfiguration();
         cc.setConnectionTimeoutInMillisecond(5_000);
         cc.setSocketTimeoutInMillisecond(20_000);
@@ -84,7 +67,7 @@ final class SplitTestServer implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + server.port();
+        return inProcess.endpoint();
     }
 
     /** A table with one INTEGER primary-key column {@code id}, one version, stream on (24 h) when asked. */
@@ -99,15 +82,15 @@ final class SplitTestServer implements AutoCloseable {
         client.createTable(request);
     }
 
-    /** Waits until {@code condition} holds, polling every 20 ms; fails after {@code timeout}. */
+    /** Waits until {@code condition} holds; fails naming {@code what} after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        io.tunnelstore.server.Await.until(what, timeout, 20, condition);
+        Await.until(what, timeout, condition);
     }
 
     @Override
     public void close() {
         client.shutdown();
         tunnels.shutdown();
-        server.close();
+        inProcess.close();
     }
 }

@@ -6,12 +6,12 @@ import static io.tunnelstore.server.TestServers.INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunnelstore.protocol.pb.TableProtos;
-import io.tunnelstore.server.Await;
 import io.tunnelstore.server.RawHttpClient;
 import io.tunnelstore.server.RawHttpClient.Response;
 import io.tunnelstore.server.SignedRequests;
 import io.tunnelstore.server.TestServers;
 import io.tunnelstore.server.http.ConnectionLimits;
+import io.tunnelstore.testsupport.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -100,7 +100,7 @@ class ConnectionHygieneTest {
                 client.close();
             }
         }
-        Await.until("all 300 connections closed", Duration.ofSeconds(10), 10,
+        Await.until("all 300 connections closed", Duration.ofSeconds(10),
                 () -> running.server().openConnections() == 0);
         assertServes();
     }
@@ -116,7 +116,7 @@ class ConnectionHygieneTest {
             client.sendRaw(head("/PutRow", signedPutRowHeaders(), MIB));
             client.sendRaw(new byte[MIB - 1]); // one byte short, for ever
         }
-        Await.until("4 MiB reserved", Duration.ofSeconds(10), 10,
+        Await.until("4 MiB reserved", Duration.ofSeconds(10),
                 () -> running.server().bufferedBodyBytes() == 4L * MIB);
         try (RawHttpClient fifth = new RawHttpClient(running.port())) {
             fifth.sendRaw(head("/PutRow", signedPutRowHeaders(), MIB));
@@ -130,7 +130,7 @@ class ConnectionHygieneTest {
         for (RawHttpClient holder : holders) {
             holder.close();
         }
-        Await.until("the budget given back", Duration.ofSeconds(10), 10,
+        Await.until("the budget given back", Duration.ofSeconds(10),
                 () -> running.server().bufferedBodyBytes() == 0);
         assertServes();
     }
@@ -146,7 +146,7 @@ class ConnectionHygieneTest {
         for (Socket socket : silent) {
             assertThat(closedByServer(socket)).isTrue();
         }
-        Await.until("no connection left open", Duration.ofSeconds(10), 10,
+        Await.until("no connection left open", Duration.ofSeconds(10),
                 () -> running.server().openConnections() == 0);
         assertServes();
     }
@@ -183,10 +183,10 @@ class ConnectionHygieneTest {
         Socket socket = connect();
         socket.getOutputStream().write(head("/PutRow", signedPutRowHeaders(), 1000));
         socket.getOutputStream().write(new byte[10]);
-        Await.until("the body reserved", Duration.ofSeconds(10), 5,
+        Await.until("the body reserved", Duration.ofSeconds(10),
                 () -> running.server().bufferedBodyBytes() == 1000);
         assertThat(closedByServer(socket)).isTrue();
-        Await.until("the reservation given back", Duration.ofSeconds(10), 5,
+        Await.until("the reservation given back", Duration.ofSeconds(10),
                 () -> running.server().bufferedBodyBytes() == 0);
         assertServes();
     }
@@ -223,7 +223,7 @@ class ConnectionHygieneTest {
             assertThat(closedByServer(refused)).isTrue();
             assertThat(running.server().openConnections()).isEqualTo(20);
             open.remove(0).close();
-            Await.until("a slot freed", Duration.ofSeconds(10), 5, () -> running.server().openConnections() == 19);
+            Await.until("a slot freed", Duration.ofSeconds(10), () -> running.server().openConnections() == 19);
             assertServes();
         } finally {
             for (RawHttpClient client : open) {

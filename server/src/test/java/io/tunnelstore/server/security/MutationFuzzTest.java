@@ -19,26 +19,22 @@ import io.tunnelstore.protocol.pb.FilterProtos;
 import io.tunnelstore.protocol.pb.TableProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
-import io.tunnelstore.server.MutableClock;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.RawHttpClient;
 import io.tunnelstore.server.RawHttpClient.Response;
-import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.SignedRequests;
-import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.admin.AdminModule;
 import io.tunnelstore.server.stream.StreamModule;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.server.tunnel.TunnelServiceConfig;
+import io.tunnelstore.testsupport.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -86,18 +82,16 @@ class MutationFuzzTest {
         long seed = Long.getLong("tunnelstore.fuzz.seed", System.nanoTime());
         System.out.println("MutationFuzzTest: " + requests + " requests, seed " + seed
                 + " (replay with -Dtunnelstore.fuzz.seed=" + seed + ")");
-        MutableClock clock = new MutableClock(Instant.now()); // stands still: every date is inside the skew window
+        ManualClock clock = ManualClock.startingNow(); // stands still: every date is inside the skew window
         TunnelServiceConfig tunnelConfig = TunnelServiceConfig.builder().longPollWait(Duration.ofMillis(50)).build();
-        try (TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder().port(0)
-                        .dataDir(dir.resolve("data")).instanceNames(List.of(INSTANCE)).adminKey(AK, SK).clock(clock)
-                        .syncWrites(false).workerThreads(8).handlerTimeout(Duration.ofSeconds(5)).build())
+        try (InProcessServer server = InProcessServer.builder(dir.resolve("data"))
+                .instances(INSTANCE).adminKey(AK, SK).workerThreads(8)
+                .configure(config -> config.clock(clock).handlerTimeout(Duration.ofSeconds(5))) // skew check stays on
                 .module(AdminModule::new)
                 .module(TableModule::new)
                 .module(StreamModule::new)
                 .module(ctx -> new TunnelModule(ctx, tunnelConfig))
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build()) {
-            server.start();
+                .start()) {
             Dictionary dictionary = seedServer(server.port(), clock);
 
             List<Action> actions = List.of(Action.values());
@@ -185,7 +179,7 @@ class MutationFuzzTest {
                 assertThat(listed.status()).isEqualTo(200); // (the fuzz may have deleted or created tables)
                 TableProtos.ListTableResponse.parseFrom(listed.body());
             }
-            assertThat(server.bufferedBodyBytes()).isZero();
+            assertThat(server.server().bufferedBodyBytes()).isZero();
         }
     }
 
@@ -194,7 +188,7 @@ class MutationFuzzTest {
     /** Names and encodings that exist on the server, so generated requests get past "not found" now and then. */
     record Dictionary(List<String> strings, List<ByteString> bytes) {}
 
-    private static Dictionary seedServer(int port, MutableClock clock) throws IOException {
+    private static Dictionary seedServer(int port, ManualClock clock) throws IOException {
         List<String> strings = new ArrayList<>(List.of("fuzz", "fuzz2", "t", "id", "v", "", "x".repeat(300),
                 "ünï\u0000côde", "BaseData", "Stream", "BaseAndStream", "<b>x</b>\nforged log line",
                 "n".repeat(70_000))); // issue 14 finding 6: a >= 64 KiB tunnel name gave a 500
@@ -315,7 +309,7 @@ class MutationFuzzTest {
     }
 
     private static Response send(RawHttpClient client, Action action, byte[] body, boolean deflate,
-                                 MutableClock clock) throws IOException {
+                                 ManualClock clock) throws IOException {
         byte[] wire = body;
         Map<String, String> extra = new java.util.LinkedHashMap<>();
         if (deflate) {

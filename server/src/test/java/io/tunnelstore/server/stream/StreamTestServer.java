@@ -15,12 +15,10 @@ import com.alicloud.openservices.tablestore.model.PrimaryKeyValue;
 import com.alicloud.openservices.tablestore.model.StreamSpecification;
 import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
-import io.tunnelstore.server.MutableClock;
-import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableModule;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -40,35 +38,22 @@ final class StreamTestServer implements AutoCloseable {
     static final String SK = "stream-secret";
     static final Instant START = Instant.parse("2026-03-04T05:06:07.008Z");
 
-    final MutableClock clock = new MutableClock(START);
+    final ManualClock clock = ManualClock.startingAt(START);
+    private final InProcessServer inProcess;
     final TunnelstoreServer server;
     final SyncClient client;
     /** SyncClient cannot create a table with split points; the SDK's InternalClient can. */
     private final InternalClient internal;
-    private final AtomicReference<TableModule> tables = new AtomicReference<>();
 
     StreamTestServer(Path dataDir) {
-        ServerConfig config = ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .dataDir(dataDir)
-                .instanceNames(List.of(INSTANCE, "other"))
+        inProcess = InProcessServer.builder(dataDir)
+                .instances(INSTANCE, "other")
                 .adminKey(AK, SK)
-                .clock(clock).withoutClockSkewCheck()
-                .workerThreads(4)
-                .syncWrites(false)
-                .build();
-        server = TunnelstoreServer.builder(config)
-                .module(ctx -> {
-                    TableModule m = new TableModule(ctx.catalog(), ctx.storage(), ctx.clock(),
-                            null);
-                    tables.set(m);
-                    return m;
-                })
+                .clock(clock)
+                .module(ctx -> new TableModule(ctx.catalog(), ctx.storage(), ctx.clock(), null))
                 .module(StreamModule::new)
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .start();
+        server = inProcess.server();
         client = client(INSTANCE);
         internal = new InternalClient(server.endpoint(), AK, SK, INSTANCE, clientConfig());
     }
@@ -86,7 +71,7 @@ final class StreamTestServer implements AutoCloseable {
     }
 
     TableModule tables() {
-        return tables.get();
+        return inProcess.module(TableModule.class);
     }
 
     /**
@@ -150,6 +135,6 @@ final class StreamTestServer implements AutoCloseable {
     public void close() {
         client.shutdown();
         internal.shutdown();
-        server.close();
+        inProcess.close();
     }
 }

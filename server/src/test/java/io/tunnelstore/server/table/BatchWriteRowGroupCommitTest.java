@@ -30,7 +30,9 @@ import io.tunnelstore.storage.LogRecord;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -51,7 +53,7 @@ class BatchWriteRowGroupCommitTest {
 
     @Test
     void rowsAreLoggedInRequestOrderPerShardAndAFailedConditionSparesTheOthers(@TempDir Path dir) {
-        MutableClock clock = new MutableClock(1_800_000_000_000L);
+        ManualClock clock = ManualClock.startingAt(Instant.ofEpochMilli(1_800_000_000_000L));
         try (StorageEngine storage = RocksDbStorageEngine.open(dir,
                 StorageOptions.builder().clock(clock).syncWrites(false).build())) {
             TableCatalog catalog = new TableCatalog(storage);

@@ -38,7 +38,9 @@ import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.StoredCell;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -56,7 +58,7 @@ class RowServiceLimitsTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = ManualClock.startingAt(Instant.ofEpochMilli(NOW));
     private StorageEngine storage;
     private TableAdminService admin;
     private RowService rows;

@@ -27,16 +27,14 @@ import io.tunnelstore.protocol.pb.TableProtos.TableMeta;
 import io.tunnelstore.protocol.pb.TableProtos.TableOptions;
 import io.tunnelstore.protocol.pb.TableProtos.UpdateRowRequest;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.testsupport.ManualClock;
 import java.lang.reflect.Method;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.IntGen;
@@ -70,7 +68,8 @@ public class RowServiceLincheckTest {
     private final RowService rows;
 
     public RowServiceLincheckTest() {
-        TickingClock clock = new TickingClock(1_800_000_000_000L);
+        // Moves one millisecond forward at every reading, so every request sees time pass.
+        ManualClock clock = ManualClock.ticking(Instant.ofEpochMilli(1_800_000_000_000L), Duration.ofMillis(1));
         InMemoryRowEngine engine = new InMemoryRowEngine(clock, takesVersionTimeBeforeLock());
         TableCatalog catalog = new TableCatalog(engine);
         new TableAdminService(catalog, clock::millis).createTable(INSTANCE, CreateTableRequest.newBuilder()
@@ -318,35 +317,6 @@ public class RowServiceLincheckTest {
             StringBuilder b = new StringBuilder();
             columns.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",").append(k).append('=').append(v));
             return b.toString();
-        }
-    }
-
-    /** A clock that moves one millisecond forward at every reading, so every request sees time pass. */
-    static final class TickingClock extends Clock {
-        private final AtomicLong millis;
-
-        TickingClock(long start) {
-            this.millis = new AtomicLong(start);
-        }
-
-        @Override
-        public long millis() {
-            return millis.incrementAndGet();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -24,8 +24,10 @@ import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -61,7 +63,7 @@ class TableModuleTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(1_800_000_000_000L);
+    private final ManualClock clock = ManualClock.startingAt(Instant.ofEpochMilli(1_800_000_000_000L));
     private final CapturingScheduler scheduler = new CapturingScheduler();
     private StorageEngine storage;
     private TableModule module;

@@ -12,7 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Entry point of the child JVM of {@link WorkerFailoverTest}: one official worker (client tag {@code child},
+ * Entry point of the child JVM of {@link WorkerFailoverIT}: one official worker (client tag {@code child},
  * heartbeat 5 s, timeout 10 s) that appends {@code channelId,id,type} for every record to a file (flushed per
  * batch, so what the parent reads was really delivered). Runs until killed.
  *

@@ -7,7 +7,6 @@ import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
 import io.tunnelstore.protocol.pb.TableProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos;
-import io.tunnelstore.server.MutableClock;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.auth.CredentialStore;
@@ -24,6 +23,7 @@ import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -36,14 +36,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * The Tunnel Service without HTTP: a RocksDB engine, a {@link MutableClock}, a table written the way the table
+ * The Tunnel Service without HTTP: a RocksDB engine, a {@link ManualClock}, a table written the way the table
  * module writes (row + change-log record in one commit), and a {@link TunnelModule} whose parts the tests call
  * directly. Time only moves when a test moves it; ticks run when a test calls {@link TunnelModule#tick()}.
  */
 final class InProcessTunnels implements AutoCloseable {
     static final String INSTANCE = "inproc";
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+    final ManualClock clock = ManualClock.startingAt(Instant.parse("2026-03-01T00:00:00Z"));
     final Path dir;
     final StorageEngine storage;
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();

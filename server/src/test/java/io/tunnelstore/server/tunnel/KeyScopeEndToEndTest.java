@@ -158,6 +158,9 @@ class KeyScopeEndToEndTest {
         batch.addRowChange(putRequest("other", 3).getRowChange());
         assertNoPermission(() -> limited.batchWriteRow(batch));
         assertThat(ots.client.getRow(getRequest("mine", 3)).getRow()).isNull();
+        // ListTable lists only the tables the key covers (the admin key sees both).
+        assertThat(limited.listTable().getTableNames()).containsExactly("mine");
+        assertThat(ots.client.listTable().getTableNames()).containsExactlyInAnyOrder("mine", "other");
 
         // Tunnels: its own table's tunnels work; another table's are refused by name and by id.
         TunnelClient tunnels = tunnelClient(key(KeyScope.READ_WRITE, "mine"));

@@ -9,19 +9,13 @@ import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
 import com.alicloud.openservices.tablestore.model.tunnel.DescribeTunnelRequest;
 import com.alicloud.openservices.tablestore.model.tunnel.DescribeTunnelResponse;
-import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableModule;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import io.tunnelstore.testsupport.Await;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,7 +24,7 @@ import java.util.function.BooleanSupplier;
  * and starts the server on the same directory and port (what a crash-and-restart looks like to the workers).
  *
  * <p>The server clock is real time plus a movable offset, so official workers (which use real time) and server
- * timeouts agree.
+ * timeouts agree. Built with the project's {@link InProcessServer}.
  */
 final class TunnelTestServer implements AutoCloseable {
     static final String INSTANCE = "tunnels";
@@ -45,10 +39,9 @@ final class TunnelTestServer implements AutoCloseable {
             .tickInterval(Duration.ofMillis(200))
             .build();
 
-    final OffsetClock clock = new OffsetClock();
-    private final Path dataDir;
-    private final TunnelServiceConfig config;
-    private int port;
+    /** Real time plus an offset tests may move (official workers use real time; server timeouts agree). */
+    final ManualClock clock = ManualClock.followingSystemTime();
+    private final InProcessServer inProcess;
     volatile TunnelstoreServer server;
     volatile TunnelModule tunnelModule;
     volatile SyncClient client;
@@ -59,33 +52,21 @@ final class TunnelTestServer implements AutoCloseable {
     }
 
     TunnelTestServer(Path dataDir, TunnelServiceConfig config) {
-        this.dataDir = dataDir;
-        this.config = config;
-        start();
+        inProcess = InProcessServer.builder(dataDir)
+                .instances(INSTANCE)
+                .adminKey(AK, SK)
+                .clock(clock)
+                .workerThreads(8)
+                .module(TableModule::new)
+                .module(ctx -> new TunnelModule(ctx, config))
+                .start();
+        started();
     }
 
-    private void start() {
-        ServerConfig sc = ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(port)
-                .dataDir(dataDir)
-                .instanceNames(List.of(INSTANCE))
-                .adminKey(AK, SK)
-                .clock(clock).withoutClockSkewCheck()
-                .workerThreads(8)
-                .syncWrites(false)
-                .build();
-        server = TunnelstoreServer.builder(sc)
-                .module(TableModule::new)
-                .module(ctx -> {
-                    TunnelModule m = new TunnelModule(ctx, config);
-                    tunnelModule = m;
-                    return m;
-                })
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
-        port = server.port();
+    /** Takes the new incarnation's server and module, and opens official clients on it. */
+    private void started() {
+        server = inProcess.server();
+        tunnelModule = inProcess.module(TunnelModule.class);
         ClientConfiguration cc = new ClientConfiguration();
         cc.setConnectionTimeoutInMillisecond(5_000);
         cc.setSocketTimeoutInMillisecond(10_000);
@@ -94,13 +75,13 @@ final class TunnelTestServer implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return inProcess.endpoint();
     }
 
     /** Stops the server (clients of the old incarnation keep working against the new one) and starts it again. */
     void restart() {
-        server.close();
-        start();
+        inProcess.restart();
+        started();
     }
 
     /** Creates a table with one INTEGER primary-key column {@code id}. */
@@ -137,44 +118,15 @@ final class TunnelTestServer implements AutoCloseable {
         return tunnels.describeTunnel(new DescribeTunnelRequest(table, tunnel));
     }
 
-    /** Waits until {@code condition} holds, polling every 50 ms; fails after {@code timeout}. */
+    /** Waits until {@code condition} holds; fails naming {@code what} after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        io.tunnelstore.server.Await.until(what, timeout, 50, condition);
+        Await.until(what, timeout, condition);
     }
 
     @Override
     public void close() {
         client.shutdown();
         tunnels.shutdown();
-        server.close();
-    }
-
-    /** Real time plus an offset tests may move forward. Thread-safe. */
-    static final class OffsetClock extends Clock {
-        private final AtomicLong offset = new AtomicLong();
-
-        void advance(Duration d) {
-            offset.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return System.currentTimeMillis() + offset.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
+        inProcess.close();
     }
 }

@@ -11,7 +11,8 @@ import java.util.Arrays;
  *   'M' 00×8 &lt;utf-8 key&gt;                 family m, qualifier v: a metadata entry
  *   'T' &lt;table id 8&gt; 'd' &lt;row key&gt;        family d, qualifier = column (utf-8), cell timestamp = version
  *   'T' &lt;table id 8&gt; 'l' &lt;shard 8&gt; &lt;seq 8&gt; family l, qualifier r: commit micros 8 + payload
- *   'T' &lt;table id 8&gt; 's' &lt;shard 8&gt;          family m, qualifier t: the shard's trim watermark
+ *   'T' &lt;table id 8&gt; 's' &lt;shard 8&gt;          family m, qualifier t: the shard's trim watermark;
+ *                                            qualifiers e, o: the partition's owner epoch and node (fencing)
  * </pre>
  *
  * <p>Every key starts with a {@value #PREFIX_LENGTH}-byte prefix (all metadata shares one, each table has its own);
@@ -28,6 +29,9 @@ final class HBaseKeys {
     static final byte[] QUALIFIER_LOG = {'r'};
     static final byte[] QUALIFIER_META = {'v'};
     static final byte[] QUALIFIER_TRIMMED = {'t'};
+    /** On the shard state row: the partition's owner epoch (8 bytes) and owner node id (docs/scale-out.md). */
+    static final byte[] QUALIFIER_EPOCH = {'e'};
+    static final byte[] QUALIFIER_OWNER = {'o'};
 
     private static final byte META = 'M';
     private static final byte TABLE = 'T';

@@ -3,17 +3,21 @@ package io.tunnelstore.storage.hbase;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_LOG;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_META;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_ROWS;
+import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_EPOCH;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_LOG;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_META;
+import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_OWNER;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_TRIMMED;
 
 import com.google.protobuf.ServiceException;
+import io.tunnelstore.storage.FencedException;
 import io.tunnelstore.storage.LogBounds;
 import io.tunnelstore.storage.LogListener;
 import io.tunnelstore.storage.LogRecord;
 import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.MetaEntry;
 import io.tunnelstore.storage.MutationResult;
+import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.ReadSpec;
 import io.tunnelstore.storage.RowBatchEntry;
 import io.tunnelstore.storage.RowBatchOutcome;
@@ -50,6 +54,7 @@ import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.CompareOperator;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.CheckAndMutate;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
@@ -291,20 +296,9 @@ public final class HBaseStorageEngine implements StorageEngine {
     @Override
     public void writeMeta(MetaBatch batch) {
         checkNotInListener();
-        Map<String, byte[]> last = new LinkedHashMap<>();
-        for (MetaBatch.Op op : batch.ops()) {
-            last.remove(op.key());
-            last.put(op.key(), op.value());
-        }
-        if (last.isEmpty()) {
+        List<Mutation> mutations = metaMutations(batch);
+        if (mutations.isEmpty()) {
             return;
-        }
-        List<Mutation> mutations = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : last.entrySet()) {
-            byte[] row = HBaseKeys.metaKey(e.getKey());
-            mutations.add(e.getValue() == null
-                    ? new Delete(row).addColumns(FAMILY_META, QUALIFIER_META)
-                    : new Put(row).addColumn(FAMILY_META, QUALIFIER_META, e.getValue()));
         }
         enter();
         try {
@@ -316,6 +310,23 @@ public final class HBaseStorageEngine implements StorageEngine {
         } finally {
             exit();
         }
+    }
+
+    /** The net puts and deletes of a batch (the last operation on a key wins). */
+    private static List<Mutation> metaMutations(MetaBatch batch) {
+        Map<String, byte[]> last = new LinkedHashMap<>();
+        for (MetaBatch.Op op : batch.ops()) {
+            last.remove(op.key());
+            last.put(op.key(), op.value());
+        }
+        List<Mutation> mutations = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : last.entrySet()) {
+            byte[] row = HBaseKeys.metaKey(e.getKey());
+            mutations.add(e.getValue() == null
+                    ? new Delete(row).addColumns(FAMILY_META, QUALIFIER_META)
+                    : new Put(row).addColumn(FAMILY_META, QUALIFIER_META, e.getValue()));
+        }
+        return mutations;
     }
 
     // ---------------------------------------------------------------- rows
@@ -459,7 +470,13 @@ public final class HBaseStorageEngine implements StorageEngine {
 
     @Override
     public <T> MutationResult<T> mutateRow(long tableId, byte[] rowKey, RowDecider<T> decider) {
-        List<RowBatchOutcome<T>> outcomes = mutate(tableId, List.of(new RowBatchEntry<>(rowKey, decider)), true);
+        return mutateRow(tableId, rowKey, decider, null);
+    }
+
+    private <T> MutationResult<T> mutateRow(long tableId, byte[] rowKey, RowDecider<T> decider,
+            Map<Long, Long> fence) {
+        List<RowBatchOutcome<T>> outcomes = mutate(tableId, List.of(new RowBatchEntry<>(rowKey, decider)), true,
+                fence);
         RowBatchOutcome<T> outcome = outcomes.get(0);
         if (!outcome.succeeded()) {
             throw outcome.failure();
@@ -469,7 +486,7 @@ public final class HBaseStorageEngine implements StorageEngine {
 
     @Override
     public <T> List<RowBatchOutcome<T>> mutateRows(long tableId, List<RowBatchEntry<T>> entries) {
-        return mutate(tableId, entries, false);
+        return mutate(tableId, entries, false, null);
     }
 
     /** One decided entry of a batch: its result, and its log record (shard, payload) if any. */
@@ -479,8 +496,11 @@ public final class HBaseStorageEngine implements StorageEngine {
      * Locks the rows of the batch (stripes in ascending order: no deadlock between batches), reads them, runs the
      * deciders in list order against an in-memory copy (so repeated keys see the earlier entries), and commits the
      * net cell changes of every row plus every log record in one MultiRowMutationEndpoint call.
+     *
+     * @param fence partition id to owner epoch that the call is conditioned on, or null for an unfenced write
      */
-    private <T> List<RowBatchOutcome<T>> mutate(long tableId, List<RowBatchEntry<T>> entries, boolean single) {
+    private <T> List<RowBatchOutcome<T>> mutate(long tableId, List<RowBatchEntry<T>> entries, boolean single,
+            Map<Long, Long> fence) {
         checkNotInListener();
         enter();
         TreeSet<Integer> stripes = new TreeSet<>();
@@ -550,7 +570,7 @@ public final class HBaseStorageEngine implements StorageEngine {
                     mutations.add(put);
                 }
             }
-            commit(table, tableId, mutations, decided, outcomes);
+            commit(table, tableId, mutations, decided, outcomes, fence);
             List<RowBatchOutcome<T>> result = new ArrayList<>(entries.size());
             for (Object o : outcomes) {
                 @SuppressWarnings("unchecked")
@@ -573,10 +593,15 @@ public final class HBaseStorageEngine implements StorageEngine {
      * become visible and are announced in sequence order), writes everything atomically, then tells the listeners.
      */
     private <T> void commit(Table table, long tableId, List<Mutation> mutations, List<Decided<T>> decided,
-            Object[] outcomes) throws IOException {
+            Object[] outcomes, Map<Long, Long> fence) throws IOException {
         TreeMap<ShardId, Shard> logShards = new TreeMap<>();
         for (Decided<T> d : decided) {
             if (d.logRecord() != null) {
+                if (fence != null && !fence.containsKey(d.shardId())) {
+                    throw new FencedException(tableId, d.shardId(), "partition " + d.shardId() + " of table "
+                            + tableId + " is not held by this writer (it holds " + fence.keySet()
+                            + "); nothing was written");
+                }
                 ShardId id = new ShardId(tableId, d.shardId());
                 logShards.computeIfAbsent(id, k -> shards.computeIfAbsent(k, x -> new Shard()));
             }
@@ -620,13 +645,16 @@ public final class HBaseStorageEngine implements StorageEngine {
             }
             boolean processed;
             try {
-                processed = mutateAtomically(all, logRows);
+                processed = mutateAtomically(all, logRows, fenceConditions(tableId, fence));
             } catch (IOException | RuntimeException e) {
                 logShards.values().forEach(s -> s.lastSequence = -1); // outcome unknown: reload the counters
                 throw e;
             }
             if (!processed) {
                 logShards.values().forEach(s -> s.lastSequence = -1);
+                if (fence != null) {
+                    throwIfFenced(table, tableId, fence);
+                }
                 throw new StorageException("change-log sequence already taken on " + name
                         + ": another writer appended to table " + tableId + "; nothing was written");
             }
@@ -676,7 +704,17 @@ public final class HBaseStorageEngine implements StorageEngine {
      * @return false when a condition failed (then nothing was written)
      */
     private boolean mutateAtomically(List<Mutation> mutations, List<byte[]> absentLogRows) throws IOException {
+        return mutateAtomically(mutations, absentLogRows, List.of());
+    }
+
+    /** As above, and on condition that every cell of {@code epochConditions} holds its epoch. */
+    private boolean mutateAtomically(List<Mutation> mutations, List<byte[]> absentLogRows,
+            List<EpochCondition> epochConditions) throws IOException {
         MutateRowsRequest.Builder request = MutateRowsRequest.newBuilder();
+        for (EpochCondition c : epochConditions) {
+            request.addCondition(ProtobufUtil.toCondition(c.row(), FAMILY_META, QUALIFIER_EPOCH,
+                    CompareOperator.EQUAL, HBaseKeys.longBytes(c.epoch()), null, TimeRange.allTime()));
+        }
         for (Mutation m : mutations) {
             m.setDurability(durability);
             request.addMutationRequest(ProtobufUtil.toMutation(
@@ -718,6 +756,190 @@ public final class HBaseStorageEngine implements StorageEngine {
             return Arrays.hashCode(bytes);
         }
     }
+
+    // ---------------------------------------------------------------- ownership fencing (docs/scale-out.md)
+
+    /** "The epoch cell of this shard state row equals this epoch", one condition of a fenced commit. */
+    private record EpochCondition(byte[] row, long epoch) {}
+
+    private static List<EpochCondition> fenceConditions(long tableId, Map<Long, Long> fence) {
+        if (fence == null) {
+            return List.of();
+        }
+        List<EpochCondition> conditions = new ArrayList<>(fence.size());
+        new TreeMap<>(fence).forEach((partition, epoch) ->
+                conditions.add(new EpochCondition(HBaseKeys.shardStateKey(tableId, partition), epoch)));
+        return conditions;
+    }
+
+    /** After a refused fenced commit: throws FencedException naming the first partition whose epoch moved. */
+    private static void throwIfFenced(Table table, long tableId, Map<Long, Long> fence) throws IOException {
+        for (Map.Entry<Long, Long> e : new TreeMap<>(fence).entrySet()) {
+            Optional<OwnershipFencing.OwnerEpoch> now = currentEpoch(table, tableId, e.getKey());
+            long held = e.getValue();
+            if (now.map(OwnershipFencing.OwnerEpoch::epoch).orElse(0L) != held) {
+                throw new FencedException(tableId, e.getKey(), "ownership of partition " + e.getKey() + " of table "
+                        + tableId + " moved: epoch " + held + " is no longer current ("
+                        + now.map(o -> "epoch " + o.epoch() + " taken by " + o.nodeId()).orElse("no epoch")
+                        + "); nothing was written");
+            }
+        }
+    }
+
+    private static Optional<OwnershipFencing.OwnerEpoch> currentEpoch(Table table, long tableId, long partitionId)
+            throws IOException {
+        return currentEpoch(table, HBaseKeys.shardStateKey(tableId, partitionId));
+    }
+
+    /** The epoch cells of a named resource: a metadata row, so that fenced meta writes share its region. */
+    private static byte[] resourceEpochRow(String resource) {
+        if (resource.isEmpty() || resource.length() > 512) {
+            throw new IllegalArgumentException("a resource name has 1 to 512 characters: '" + resource + "'");
+        }
+        return HBaseKeys.metaKey("tunnelstore.owner/" + resource);
+    }
+
+    private static Optional<OwnershipFencing.OwnerEpoch> currentEpoch(Table table, byte[] row) throws IOException {
+        Result r = table.get(new Get(row).addColumn(FAMILY_META, QUALIFIER_EPOCH).addColumn(FAMILY_META,
+                QUALIFIER_OWNER));
+        byte[] epoch = r.getValue(FAMILY_META, QUALIFIER_EPOCH);
+        if (epoch == null) {
+            return Optional.empty();
+        }
+        byte[] owner = r.getValue(FAMILY_META, QUALIFIER_OWNER);
+        return Optional.of(new OwnershipFencing.OwnerEpoch(HBaseKeys.longOf(epoch),
+                owner == null ? "" : new String(owner, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Partition epochs in the shard state rows ({@code 'T' <table> 's' <shard>}, family m, qualifiers e and o), in the
+     * table's region, so that a fenced commit's condition is checked in the same atomic call as its rows and log.
+     */
+    @Override
+    public Optional<OwnershipFencing> fencing() {
+        return Optional.of(fencing);
+    }
+
+    private final OwnershipFencing fencing = new OwnershipFencing() {
+        /** Raises the epoch in {@code row} by one with a compare-and-set, retried while concurrent takers win. */
+        private long takeEpoch(byte[] row, String nodeId) throws IOException {
+            Objects.requireNonNull(nodeId, "nodeId");
+            try (Table table = connection.getTable(tableName)) {
+                while (true) {
+                    Optional<OwnerEpoch> now = currentEpoch(table, row);
+                    long next = now.map(OwnerEpoch::epoch).orElse(0L) + 1;
+                    Put put = new Put(row).addColumn(FAMILY_META, QUALIFIER_EPOCH, HBaseKeys.longBytes(next))
+                            .addColumn(FAMILY_META, QUALIFIER_OWNER, nodeId.getBytes(StandardCharsets.UTF_8));
+                    put.setDurability(durability);
+                    CheckAndMutate.Builder check = CheckAndMutate.newBuilder(row);
+                    CheckAndMutate cas = now.isPresent()
+                            ? check.ifEquals(FAMILY_META, QUALIFIER_EPOCH, HBaseKeys.longBytes(now.get().epoch()))
+                                    .build(put)
+                            : check.ifNotExists(FAMILY_META, QUALIFIER_EPOCH).build(put);
+                    if (table.checkAndMutate(cas).isSuccess()) {
+                        return next;
+                    }
+                    // a concurrent taker won this round: read its epoch and go above it
+                }
+            }
+        }
+
+        @Override
+        public long take(long tableId, long partitionId, String nodeId) {
+            enter();
+            try {
+                long epoch = takeEpoch(HBaseKeys.shardStateKey(tableId, partitionId), nodeId);
+                // another owner may have appended since this engine last wrote the shard: reload its counter
+                shards.remove(new ShardId(tableId, partitionId));
+                return epoch;
+            } catch (IOException e) {
+                throw failure("take partition " + partitionId + " of table " + tableId, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public long takeResource(String resource, String nodeId) {
+            byte[] row = resourceEpochRow(resource);
+            enter();
+            try {
+                return takeEpoch(row, nodeId);
+            } catch (IOException e) {
+                throw failure("take " + resource, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public Optional<OwnerEpoch> currentResource(String resource) {
+            byte[] row = resourceEpochRow(resource);
+            enter();
+            try (Table table = connection.getTable(tableName)) {
+                return currentEpoch(table, row);
+            } catch (IOException e) {
+                throw failure("read the epoch of " + resource, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public void writeMeta(String resource, long epoch, MetaBatch batch) {
+            checkNotInListener();
+            byte[] row = resourceEpochRow(resource);
+            List<Mutation> mutations = metaMutations(batch);
+            if (mutations.isEmpty()) {
+                return;
+            }
+            enter();
+            try (Table table = connection.getTable(tableName)) {
+                if (!mutateAtomically(mutations, List.of(), List.of(new EpochCondition(row, epoch)))) {
+                    Optional<OwnerEpoch> now = currentEpoch(table, row);
+                    throw new FencedException(resource, "ownership of " + resource + " moved: epoch " + epoch
+                            + " is no longer current ("
+                            + now.map(o -> "epoch " + o.epoch() + " taken by " + o.nodeId()).orElse("no epoch")
+                            + "); nothing was written");
+                }
+            } catch (IOException e) {
+                throw failure("write meta of " + resource, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public Optional<OwnerEpoch> current(long tableId, long partitionId) {
+            enter();
+            try (Table table = connection.getTable(tableName)) {
+                return currentEpoch(table, tableId, partitionId);
+            } catch (IOException e) {
+                throw failure("read the epoch of partition " + partitionId + " of table " + tableId, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public FencedWrites writes(long tableId, Map<Long, Long> epochByPartition) {
+            Map<Long, Long> fence = Map.copyOf(epochByPartition);
+            if (fence.isEmpty()) {
+                throw new IllegalArgumentException("a fenced writer needs at least one partition epoch");
+            }
+            return new FencedWrites() {
+                @Override
+                public <T> MutationResult<T> mutateRow(byte[] rowKey, RowDecider<T> decider) {
+                    return HBaseStorageEngine.this.mutateRow(tableId, rowKey, decider, fence);
+                }
+
+                @Override
+                public <T> List<RowBatchOutcome<T>> mutateRows(List<RowBatchEntry<T>> entries) {
+                    return mutate(tableId, entries, false, fence);
+                }
+            };
+        }
+    };
 
     @Override
     public void dropTable(long tableId) {

@@ -2,6 +2,7 @@ package io.tunnelstore.storage.contract;
 
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.testsupport.ManualClock;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +33,7 @@ public abstract class EngineContractBase {
 
     @BeforeEach
     void openEngineForTest() {
-        clock = new ManualClock(START);
+        clock = ManualClock.startingAt(START);
         engine = openEngine(options());
     }
 

@@ -10,6 +10,7 @@ import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.StoredCell;
 import io.tunnelstore.storage.StoredRow;
 import io.tunnelstore.storage.VersionClock;
+import io.tunnelstore.testsupport.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,7 +54,7 @@ public abstract class VersionClockContract extends EngineContractBase {
         assertThat(putAtVersionTime("r")).isEqualTo(NOW);
         engine.mutateRow(TABLE, bytes("r"), (current, versionMillis) -> RowDecider.Decision.of(
                 new RowMutation().deleteRow(), null));
-        clock.advance(Duration.ofSeconds(-30));
+        clock.rewind(Duration.ofSeconds(30));
         assertThat(putAtVersionTime("r")).isEqualTo(NOW);
         assertThat(putAtVersionTime("fresh")).isEqualTo(NOW);
     }
@@ -68,7 +69,7 @@ public abstract class VersionClockContract extends EngineContractBase {
 
     @Test
     void anEngineWithDeleteMarkersCountsThemAsVersions() {
-        VersionClock versions = new VersionClock(new ManualClock(Instant.ofEpochMilli(1_000)));
+        VersionClock versions = new VersionClock(ManualClock.startingAt(Instant.ofEpochMilli(1_000)));
         Optional<StoredRow> row = Optional.of(new StoredRow(bytes("r"), List.of(new StoredCell("c", 900, bytes("v")))));
         assertThat(versions.versionMillis(row)).isEqualTo(1_000);
         assertThat(versions.versionMillis(row, 5_000)).isEqualTo(5_001);

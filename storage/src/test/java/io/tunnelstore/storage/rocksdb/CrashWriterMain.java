@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Child process of {@link CrashRecoveryTest}: writes rows forever, each with a log record, and prints
+ * Child process of {@link CrashRecoveryIT}: writes rows forever, each with a log record, and prints
  * {@code ack <row> <shard> <sequence>} once a write is acknowledged (durable). It is killed with SIGKILL.
  */
 public final class CrashWriterMain {

@@ -1,8 +1,8 @@
 package io.tunnelstore.storage.rocksdb;
 
-import io.tunnelstore.storage.contract.ManualClock;
 
 import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.testsupport.ManualClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +21,7 @@ abstract class EngineTestBase {
 
     @BeforeEach
     void openEngine() {
-        clock = new ManualClock(START);
+        clock = ManualClock.startingAt(START);
         engine = RocksDbStorageEngine.open(dataDir, options());
     }
 

@@ -15,8 +15,10 @@ import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageException;
 import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.testsupport.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -126,11 +128,8 @@ class LifecycleTest extends EngineTestBase {
         assertThat(parked.await(30, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> close = CompletableFuture.runAsync(engine::close);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!refusesCalls()) { // close has shut the gate and is now waiting for the write
-            assertThat(System.nanoTime()).as("close started within 30 s").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        // close has shut the gate and is now waiting for the write
+        Await.until("close started", Duration.ofSeconds(30), this::refusesCalls);
         assertThat(close).isNotDone();
         assertThat(write).isNotDone();
 

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loses no acknowledged row, and reopens consistent (every row it holds has exactly one change-log record, and the
  * change log of each shard is gap-free).
  */
-class ServerCrashTest {
+class ServerCrashIT {
     private static final String INSTANCE = "tunnelstore";
     private static final String TABLE = "crash";
     private static final int WRITERS = 4;

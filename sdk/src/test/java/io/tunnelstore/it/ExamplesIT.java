@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code OTS_AK_ENV}/{@code OTS_SK_ENV}) until it prints a change, and {@code QuickStartSts}' credentials-file reader
  * is checked.
  */
-class ExamplesTest {
+class ExamplesIT {
 
     @TempDir
     static Path compiled;

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9}. After its heartbeat timeout (10 s) its channel moves to the surviving worker and every record is
  * delivered. Slow (~40 s): kept in its own class so it can be run or skipped selectively.
  */
-class WorkerFailoverTest {
+class WorkerFailoverIT {
 
     @TempDir
     Path dataDir;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs {@code node} on the PATH and {@code npm ci} run in {@code compat/node} ({@code .ci/run} does both). Under
  * CI ({@code CI=true}) a missing Node.js or SDK fails the test; elsewhere it is skipped with the reason.
  */
-class NodeSdkCompatibilityTest {
+class NodeSdkCompatibilityIT {
 
     private static final String SDK_VERSION = "5.6.5";
     private static final int CHECKS = 13;

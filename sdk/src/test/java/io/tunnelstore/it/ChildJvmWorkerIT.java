@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fail over to a worker in this JVM after the heartbeat timeout; ending with {@code System.exit} (no close) its
  * exit hook drains, checkpoints, calls {@code onShutdown} and shuts the session down at once.
  */
-class ChildJvmWorkerTest {
+class ChildJvmWorkerIT {
     private static final String TABLE = "shared";
     private static final String TUNNEL = "t";
 

@@ -18,7 +18,7 @@ import io.tunnelstore.server.metrics.MonitoringServer;
 import io.tunnelstore.server.table.Partition;
 import io.tunnelstore.server.table.StreamSettings;
 import io.tunnelstore.server.table.TableDescriptor;
-import java.io.File;
+import io.tunnelstore.testsupport.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <p>Skipped (JUnit assumption) when {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing:
  * {@code apt-get install -y chromium chromium-driver}.
  */
-class ConsoleBrowserTest {
+class ConsoleBrowserIT {
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
@@ -233,14 +233,9 @@ class ConsoleBrowserTest {
                 0, 0, 0, ots.clock.millis(), partitions, StreamSettings.DISABLED));
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(50); // polling an external worker; there is no event to wait on
-        }
+    /** Polls an external worker: there is no event to wait on. */
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        Await.until(what, timeout, condition);
     }
 
     /** Counts records; can be told to block in its next batch (a stalled consumer) until released. */

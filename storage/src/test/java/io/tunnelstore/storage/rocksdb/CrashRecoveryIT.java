@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a writing child JVM with SIGKILL and checks that every acknowledged write, and its log record, survived,
  * and that each shard's sequences are gap-free and consistent with the rows.
  */
-class CrashRecoveryTest {
+class CrashRecoveryIT {
     private static final int ACKS_BEFORE_KILL = 300;
 
     @TempDir

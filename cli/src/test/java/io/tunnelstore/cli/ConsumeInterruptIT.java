@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code tunnel consume} in its own process, stopped the way Ctrl-C stops it (a signal that runs the JVM's shutdown
  * hooks): it exits, and what it printed was checkpointed, so the next consumer does not receive it again.
  */
-class ConsumeInterruptTest {
+class ConsumeInterruptIT {
 
     @Test
     void aSignalStopsConsumeGracefullyAndCommitsWhatWasPrinted(@TempDir Path dataDir) throws Exception {
