@@ -157,6 +157,9 @@
     const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] === 'i' && parts.length === 2) return instanceView(parts[1]);
     if (parts[0] === 'i' && parts[2] === 'clients') return clientsView(parts[1]);
+    if (parts[0] === 'i' && parts[2] === 'tunnels' && parts[3] && parts[4] === 'checkpoints') {
+      return checkpointsView(parts[1], parts[3]);
+    }
     if (parts[0] === 'i' && parts[2] === 'tunnels' && parts[3]) return tunnelView(parts[1], parts[3]);
     if (session.instances.length === 1 && parts.length === 0) {
       location.replace('#/i/' + enc(session.instances[0]));
@@ -266,7 +269,9 @@
             ' · id ', h('code', { text: t.tunnelId }))),
         h('dl', { class: 'kv' },
           h('dt', { text: 'Created' }), h('dd', { text: dateTime(t.createTime) }),
-          h('dt', { text: 'Consume point (RPO)' }), h('dd', { text: dateTime(t.rpo) }))),
+          h('dt', { text: 'Consume point (RPO)' }), h('dd', { text: dateTime(t.rpo) }),
+          h('dt', { text: 'Checkpoints' }), h('dd', {}, h('a', { id: 'checkpoints-link',
+            href: '#/i/' + enc(instance) + '/tunnels/' + enc(tunnelId) + '/checkpoints', text: 'show and change →' })))),
       h('div', { class: 'tiles' },
         tile('Channels', num(t.channelCount), Object.entries(t.channelsByStatus).map(([k, v]) => v + ' ' + k)
           .join(' · ') || 'none yet'),
@@ -331,6 +336,248 @@
         h('td', { text: clock(c.rpo) }),
         h('td', { class: 'num', text: num(c.consumed) }),
         h('td', { class: 'num' }, lagCell(c.lagRecords, c.lagMillis))))));
+  }
+
+  // ------------------------------------------------------------------ checkpoint control
+
+  // The action panel keeps its inputs and preview across the 2 s refresh: it is built once per tunnel and re-used.
+  let checkpointPanel = null;
+  const AUDIT_KINDS = ['CHECKPOINT_SET', 'CHECKPOINT_REWIND', 'CHECKPOINT_RESET', 'CHECKPOINT_IMPORT',
+    'FORKED_TO', 'FORKED_FROM'];
+
+  async function post(path, fields) {
+    const r = await fetch(API + path, { method: 'POST', credentials: 'same-origin',
+      headers: { Accept: 'application/json' }, body: new URLSearchParams(fields) });
+    if (r.status === 401) throw new Unauthorized('login required');
+    const body = await r.json();
+    if (!r.ok) throw new Error((body.code ? body.code + ': ' : '') + (body.error || ('HTTP ' + r.status)));
+    return body;
+  }
+
+  // "2026-12-06 18:30:00" (local time, seconds optional) or milliseconds since the epoch → ms; NaN if neither
+  function parseTime(text) {
+    const v = (text || '').trim();
+    if (/^\d+$/.test(v)) return Number(v);
+    return new Date(v.replace(' ', 'T')).getTime();
+  }
+
+  function position(c) {
+    if (!c) return '–';
+    if (c.finished) return 'finished';
+    if (c.nextSequence !== null) {
+      return 'seq ' + num(c.nextSequence) + (c.nextChangeTime ? ' (' + dateTime(c.nextChangeTime) + ')' : ' (caught up)');
+    }
+    return 'token ' + c.token.slice(0, 12) + '…';
+  }
+
+  async function checkpointsView(instance, tunnelId) {
+    const base = 'instances/' + enc(instance) + '/tunnels/' + enc(tunnelId);
+    const c = await api(base + '/checkpoints');
+    crumbs([{ text: 'Instances', href: '#/' }, { text: instance, href: '#/i/' + enc(instance) },
+      { text: c.tunnelName, href: '#/i/' + enc(instance) + '/tunnels/' + enc(tunnelId) }, { text: 'Checkpoints' }]);
+    const key = instance + '/' + tunnelId + '/' + c.canManage;
+    if (!checkpointPanel || checkpointPanel.key !== key) {
+      checkpointPanel = actionPanel(base, c);
+      checkpointPanel.key = key;
+    }
+    checkpointPanel.update(c);
+    const audit = (c.history || []).filter((e) => AUDIT_KINDS.includes(e.kind));
+    return [
+      h('div', { class: 'page-head' },
+        h('div', {}, h('h1', {}, 'Checkpoints of ' + c.tunnelName + ' ', pill(c.stage)),
+          h('div', { class: 'sub' }, c.type + ' tunnel on table ', h('strong', { text: c.tableName }),
+            ' · retention from ', h('span', { id: 'retention-start', text: dateTime(c.retentionStart) }))),
+        h('a', { href: '#/i/' + enc(instance) + '/tunnels/' + enc(tunnelId), text: '← tunnel' })),
+      h('div', { class: 'card section' },
+        h('h2', {}, 'Channel checkpoints', h('span', { class: 'count', text: String(c.channels.length) })),
+        checkpointsTable(c.channels)),
+      checkpointPanel.node,
+      h('div', { class: 'card section' },
+        h('h2', {}, 'Audit trail', h('span', { class: 'count', text: String(audit.length) })),
+        audit.length ? historyTable(audit) : h('div', { class: 'empty', id: 'audit-empty',
+          text: 'No checkpoint change or fork so far.' })),
+    ];
+  }
+
+  function checkpointsTable(channels) {
+    if (!channels.length) return h('div', { class: 'empty', text: 'No channels yet.' });
+    return h('table', { class: 'grid', id: 'checkpoints' },
+      h('thead', {}, h('tr', {}, ['Channel', 'Type', 'Status', 'Owner', 'Version', 'Seq', 'Position',
+        'Consumed', 'Last checkpoint'].map((x, i) => h('th', { class: i === 4 || i === 5 || i === 7 ? 'num' : '',
+        text: x })))),
+      h('tbody', {}, channels.map((ch) => h('tr', { 'data-channel-id': ch.channelId },
+        h('td', { class: 'mono channel-id', text: ch.channelId }),
+        h('td', { class: 'type', text: ch.type }),
+        h('td', {}, h('span', { class: 'pill channel-status s-' + ch.status, text: ch.status })),
+        h('td', { class: 'mono', text: ch.owner || '–' }),
+        h('td', { class: 'num', text: num(ch.version) }),
+        h('td', { class: 'num', text: num(ch.sequenceNumber) }),
+        h('td', { class: 'position', title: ch.token, text: position(ch) }),
+        h('td', { class: 'num', text: num(ch.consumed) }),
+        h('td', { text: dateTime(ch.lastCheckpointTime) })))));
+  }
+
+  // Every change is previewed first (dry run); "Apply" sends exactly the previewed request, and is disabled again
+  // as soon as an input changes.
+  function actionPanel(base, first) {
+    const panel = { key: null, node: null, update: () => {} };
+    if (!first.canManage) {
+      panel.node = h('div', { class: 'card section', id: 'checkpoint-actions' },
+        h('h2', { text: 'Change checkpoints' }),
+        h('p', { class: 'muted', id: 'read-only-note',
+          text: 'Your access key may look at these checkpoints but not change them (it needs the tunnel '
+            + 'management right on this table).' }),
+        exportBox(base));
+      return panel;
+    }
+    const action = h('select', { id: 'ckpt-action' },
+      [['set', 'Set one channel'], ['rewind', 'Rewind to a time'], ['reset', 'Reset to now'],
+        ['fork', 'Fork into a new tunnel'], ['import', 'Import from JSON']]
+        .map(([v, label]) => h('option', { value: v, text: label })));
+    const channel = h('select', { id: 'ckpt-channel' });
+    const mode = h('select', { id: 'ckpt-mode' },
+      [['nextSequence', 'change-log sequence'], ['timeMs', 'time'], ['token', 'token']]
+        .map(([v, label]) => h('option', { value: v, text: label })));
+    const value = h('input', { id: 'ckpt-value', spellcheck: 'false', placeholder: 'value' });
+    const time = h('input', { id: 'ckpt-time', spellcheck: 'false',
+      placeholder: 'YYYY-MM-DD HH:MM:SS (local) or ms since epoch' });
+    const forkTime = h('input', { id: 'ckpt-fork-time', spellcheck: 'false',
+      placeholder: 'YYYY-MM-DD HH:MM:SS (local) or ms since epoch' });
+    const newName = h('input', { id: 'ckpt-new-name', spellcheck: 'false', placeholder: 'new tunnel name' });
+    const json = h('textarea', { id: 'ckpt-json', rows: '6', spellcheck: 'false',
+      placeholder: 'the JSON of an export' });
+    const fields = {
+      set: h('div', { class: 'ckpt-fields' }, label('Channel', channel), label('Move to', mode), label('Value', value)),
+      rewind: h('div', { class: 'ckpt-fields' }, label('First change at or after', time)),
+      reset: h('div', { class: 'ckpt-fields' }, h('span', { class: 'muted',
+        text: 'Every stream channel moves to the latest position: only changes from now on are delivered.' })),
+      fork: h('div', { class: 'ckpt-fields' }, label('New tunnel', newName),
+        label('From time (optional)', forkTime),
+        h('span', { class: 'muted', text: 'Empty: starts from this tunnel\'s current checkpoints.' })),
+      import: h('div', { class: 'ckpt-fields' }, label('Checkpoints JSON', json)),
+    };
+    const fieldBox = h('div', {});
+    const preview = h('div', { id: 'ckpt-preview', class: 'ckpt-preview' });
+    const message = h('p', { id: 'ckpt-message', role: 'status' });
+    const previewButton = h('button', { type: 'button', class: 'primary', id: 'ckpt-preview-button',
+      text: 'Preview (dry run)' });
+    const applyButton = h('button', { type: 'button', class: 'danger', id: 'ckpt-apply-button', disabled: true,
+      text: 'Apply' });
+    let previewed = null;
+
+    function showFields() { fieldBox.replaceChildren(fields[action.value]); invalidate(); }
+    function invalidate() { previewed = null; applyButton.disabled = true; }
+    function request() {
+      const a = action.value;
+      if (a === 'set') {
+        const v = mode.value === 'timeMs' ? parseTime(value.value) : value.value.trim();
+        if (mode.value === 'timeMs' && Number.isNaN(v)) throw new Error('Not a time: ' + value.value);
+        return { action: a, fields: { channelId: channel.value, [mode.value]: String(v) } };
+      }
+      if (a === 'rewind') {
+        const t = parseTime(time.value);
+        if (Number.isNaN(t)) throw new Error('Not a time: ' + time.value);
+        return { action: a, fields: { timeMs: String(t) } };
+      }
+      if (a === 'fork') {
+        const f = { newTunnelName: newName.value.trim() };
+        if (forkTime.value.trim()) {
+          const t = parseTime(forkTime.value);
+          if (Number.isNaN(t)) throw new Error('Not a time: ' + forkTime.value);
+          f.timeMs = String(t);
+        }
+        return { action: a, fields: f };
+      }
+      if (a === 'import') return { action: a, fields: { json: json.value } };
+      return { action: a, fields: {} };
+    }
+    async function send(dryRun) {
+      message.className = '';
+      message.textContent = dryRun ? 'Previewing…' : 'Applying…';
+      try {
+        const q = dryRun ? request() : previewed;
+        const r = await post(base + '/checkpoints/' + q.action, Object.assign({ dryRun: String(dryRun) }, q.fields));
+        if (dryRun) {
+          previewed = q;
+          applyButton.disabled = false;
+          preview.replaceChildren(changeTable(r));
+          message.textContent = 'Dry run: nothing changed yet. ' + r.changes.length + ' channel(s) would change'
+            + (r.skipped.length ? ', ' + r.skipped.length + ' left alone.' : '.');
+        } else {
+          invalidate();
+          preview.replaceChildren(changeTable(r));
+          message.textContent = 'Applied: ' + r.changes.length + ' channel(s) changed'
+            + (q.action === 'fork' ? '; new tunnel ' + r.tunnelName + ' (' + r.tunnelId + ')' : '')
+            + '. Connected workers were fenced and continue from the new position.';
+          render();
+        }
+      } catch (e) {
+        if (e instanceof Unauthorized) { showLogin(''); return; }
+        message.className = 'form-error';
+        message.textContent = e.message;
+        if (dryRun) invalidate();
+      }
+    }
+    action.addEventListener('change', showFields);
+    for (const el of [channel, mode, value, time, newName, json, forkTime]) {
+      el.addEventListener('input', invalidate);
+      el.addEventListener('change', invalidate);
+    }
+    previewButton.addEventListener('click', () => send(true));
+    applyButton.addEventListener('click', () => { if (previewed) send(false); });
+    showFields();
+
+    panel.node = h('div', { class: 'card section', id: 'checkpoint-actions' },
+      h('h2', { text: 'Change checkpoints' }),
+      h('div', { class: 'ckpt-form' }, label('Action', action), fieldBox),
+      h('div', { class: 'ckpt-buttons' }, previewButton, applyButton),
+      message, preview, exportBox(base));
+    panel.update = (c) => {
+      const ids = c.channels.filter((ch) => ch.status !== 'TERMINATED').map((ch) => ch.channelId);
+      const current = Array.from(channel.options).map((o) => o.value);
+      if (ids.join() !== current.join()) {
+        const keep = channel.value;
+        channel.replaceChildren(...ids.map((id) => h('option', { value: id, text: id })));
+        if (ids.includes(keep)) channel.value = keep;
+      }
+    };
+    return panel;
+  }
+
+  function label(text, input) {
+    return h('label', { class: 'ckpt-label' }, h('span', { text: text }), input);
+  }
+
+  function changeTable(r) {
+    const rows = r.changes.map((c) => h('tr', { 'data-channel-id': c.channelId },
+      h('td', { class: 'mono', text: c.channelId }),
+      h('td', { class: 'before', text: position(c.before) }),
+      h('td', { class: 'after', text: position(c.after) }),
+      h('td', { class: 'num', text: c.before ? num(c.before.sequenceNumber) + ' → ' + num(c.after.sequenceNumber)
+        : num(c.after.sequenceNumber) })));
+    return h('div', {},
+      h('table', { class: 'grid', id: 'ckpt-changes' },
+        h('thead', {}, h('tr', {}, ['Channel', 'Before', 'After', 'Seq'].map((x, i) =>
+          h('th', { class: i === 3 ? 'num' : '', text: x })))),
+        h('tbody', {}, rows.length ? rows : [h('tr', {}, h('td', { colspan: '4', class: 'muted',
+          text: 'No channel changes.' }))])),
+      r.skipped.length ? h('ul', { class: 'muted', id: 'ckpt-skipped' },
+        r.skipped.map((x) => h('li', { text: x }))) : null);
+  }
+
+  function exportBox(base) {
+    const out = h('textarea', { id: 'ckpt-export', rows: '6', readonly: true, hidden: true });
+    const button = h('button', { type: 'button', class: 'link-button dark', id: 'ckpt-export-button',
+      text: 'Export as JSON' });
+    button.addEventListener('click', async () => {
+      try {
+        out.value = (await api(base + '/checkpoints/export')).json;
+      } catch (e) {
+        out.value = 'Export failed: ' + e.message;
+      }
+      out.hidden = false;
+    });
+    return h('div', { class: 'ckpt-export' }, button, out);
   }
 
   async function clientsView(instance) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {TunnelCreateCommand.class, TunnelListCommand.class, TunnelDescribeCommand.class,
                 TunnelDeleteCommand.class, TunnelConsumeCommand.class, TunnelWatchCommand.class,
-                TunnelHistoryCommand.class})
+                TunnelHistoryCommand.class, TunnelCheckpointsCommand.class})
 final class TunnelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

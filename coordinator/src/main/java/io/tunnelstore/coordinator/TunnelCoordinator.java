@@ -70,6 +70,13 @@ public final class TunnelCoordinator {
      * ShutdownTunnel, so that checkpoint may arrive just after. Transient by design.
      */
     private final Map<String, ShutdownRelease> shutdownReleases = new HashMap<>();
+    /**
+     * Channels an operator repositioned ({@link #repositionCheckpoint}) while a client owned them, to that client, until
+     * its next heartbeat (whose answer no longer lists the channel, so the SDK drops its connection). Until then the
+     * channel is not given back to that client: it would see OPEN for a connection still running at the old position.
+     * Transient by design: after a restart the clients reconnect or time out anyway.
+     */
+    private final Map<String, String> repositionedFrom = new HashMap<>();
     private TunnelStage stage = TunnelStage.INIT_BASE_DATA_AND_STREAM_SHARD;
     private LifecycleMark expired;
     private LifecycleMark disabled;
@@ -96,6 +103,9 @@ public final class TunnelCoordinator {
 
         /** {@code channelId} was released by its owner's own shutdown. */
         record ReleasedByShutdown(String channelId, ShutdownRelease release) implements Bookkeeping {}
+
+        /** {@code channelId} was repositioned away from {@code formerOwner}; {@code null} clears the mark. */
+        record Repositioned(String channelId, String formerOwner) implements Bookkeeping {}
     }
 
     private TunnelCoordinator(String tunnelId, TunnelType type, ClientIdGenerator idGenerator) {
@@ -283,6 +293,46 @@ public final class TunnelCoordinator {
     }
 
     /**
+     * An operator's move of one channel's checkpoint (checkpoint control: set, rewind, reset, import), fenced like any
+     * checkpoint: the token is replaced, the checkpoint sequence and the version are bumped, so a checkpoint still in
+     * flight for the old position is refused (SEQUENCE_NUMBER_NOT_MATCH / NOT_OWNER, both {@code
+     * OTSSequenceNumberNotMatch} on the wire). An owned channel (OPEN or CLOSING) is taken from its owner at once —
+     * CLOSE, unowned, as when a client expires — and is not given back to that client before its next heartbeat, whose
+     * answer no longer lists the channel: the SDKs then drop their connection, and the next connection's GetCheckpoint
+     * reads the new position. A suspended channel stays suspended.
+     *
+     * @param consumedCount rows consumed up to {@code token} (the count the token carries)
+     * @return the channel's state after the move
+     * @throws IllegalArgumentException for an unknown channel, an empty or {@code "finished"} token, or a negative count
+     * @throws IllegalStateException    for a TERMINATED channel
+     */
+    public ChannelState repositionCheckpoint(long nowMillis, String channelId, String token, long consumedCount) {
+        expireOverdueSessions(nowMillis);
+        ChannelState s = states.get(channelId);
+        if (s == null) {
+            throw new IllegalArgumentException("channel " + channelId + " does not exist in tunnel " + tunnelId);
+        }
+        if (token == null || token.isEmpty() || ChannelState.FINISHED_TOKEN.equals(token) || consumedCount < 0) {
+            throw new IllegalArgumentException("invalid checkpoint for " + channelId);
+        }
+        if (s.status() == ChannelStatus.TERMINATED) {
+            throw new IllegalStateException("channel " + channelId + " is TERMINATED");
+        }
+        ChannelState moved = s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis, consumedCount);
+        String owner = s.ownerClientId();
+        if (owner != null) {
+            transition(channelId, moved.withStatus(ChannelStatus.CLOSE, s.version() + 1, null));
+            transition(new Bookkeeping.Repositioned(channelId, owner));
+        } else {
+            transition(channelId, moved.withVersion(s.version() + 1));
+        }
+        log.info("Tunnel {} channel {}: checkpoint repositioned (sequence {} -> {}, owner {} released)", tunnelId,
+                channelId, s.checkpointSequence(), s.checkpointSequence() + 1, owner);
+        rebalance(null, Map.of());
+        return states.get(channelId);
+    }
+
+    /**
      * Read bookkeeping for DescribeTunnel: advances the channel's consume point to {@code latestRecordTimeMillis}
      * (never backwards). Not a durable change by itself. (The consumed count comes from checkpoints, see
      * {@link #checkpoint(long, String, String, String, long, long)}.)
@@ -380,7 +430,15 @@ public final class TunnelCoordinator {
         }
         advanceStage();
         rebalance(clientId, handedBack);
-        return new HeartbeatResult.Assigned(listingFor(clientId));
+        HeartbeatResult.Assigned answer = new HeartbeatResult.Assigned(listingFor(clientId));
+        // This answer does not list the channels repositioned away from the caller: it now drops them, and may
+        // receive them again from its next heartbeat on.
+        for (Map.Entry<String, String> e : new ArrayList<>(repositionedFrom.entrySet())) {
+            if (e.getValue().equals(clientId)) {
+                transition(new Bookkeeping.Repositioned(e.getKey(), null));
+            }
+        }
+        return answer;
     }
 
     /** ShutdownTunnel: removes the session and releases its channels (CLOSE, re-assignable at once). */
@@ -870,6 +928,10 @@ public final class TunnelCoordinator {
         } else if (change instanceof Bookkeeping.ReleasedByShutdown r) {
             ShutdownRelease old = shutdownReleases.put(r.channelId(), r.release());
             undo.push(() -> restoreEntry(shutdownReleases, r.channelId(), old));
+        } else if (change instanceof Bookkeeping.Repositioned r) {
+            String old = r.formerOwner() == null ? repositionedFrom.remove(r.channelId())
+                    : repositionedFrom.put(r.channelId(), r.formerOwner());
+            undo.push(() -> restoreEntry(repositionedFrom, r.channelId(), old));
         }
     }
 
@@ -946,8 +1008,11 @@ public final class TunnelCoordinator {
             ChannelState s = states.get(channelId);
             transition(channelId, ChannelStatus.CLOSING, s.version() + 1, s.ownerClientId());
         }
-        plan.assign().forEach((channelId, clientId) ->
-                transition(channelId, ChannelStatus.OPEN, states.get(channelId).version() + 1, clientId));
+        plan.assign().forEach((channelId, clientId) -> {
+            if (!clientId.equals(repositionedFrom.get(channelId))) {
+                transition(channelId, ChannelStatus.OPEN, states.get(channelId).version() + 1, clientId);
+            }
+        });
         if (!plan.isEmpty()) {
             log.debug("Tunnel {} rebalance (caller {}): revoke {}, assign {}", tunnelId, caller, plan.revoke(),
                     plan.assign());

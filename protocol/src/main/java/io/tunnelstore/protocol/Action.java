@@ -55,7 +55,15 @@ public enum Action {
     ADMIN_LIST_KEYS("tunnelstore/admin/list-keys", true),
     ADMIN_SET_KEY_ENABLED("tunnelstore/admin/set-key-enabled", false),
     ADMIN_DELETE_KEY("tunnelstore/admin/delete-key", false),
-    ADMIN_ROTATE_KEY("tunnelstore/admin/rotate-key", false);
+    ADMIN_ROTATE_KEY("tunnelstore/admin/rotate-key", false),
+    // Checkpoint control of tunnels (docs/tunnel-service.md); only show and export are reads.
+    ADMIN_CHECKPOINTS_SHOW("tunnelstore/admin/checkpoints-show", true),
+    ADMIN_CHECKPOINTS_SET("tunnelstore/admin/checkpoints-set", false),
+    ADMIN_CHECKPOINTS_REWIND("tunnelstore/admin/checkpoints-rewind", false),
+    ADMIN_CHECKPOINTS_RESET("tunnelstore/admin/checkpoints-reset", false),
+    ADMIN_CHECKPOINTS_FORK("tunnelstore/admin/checkpoints-fork", false),
+    ADMIN_CHECKPOINTS_EXPORT("tunnelstore/admin/checkpoints-export", true),
+    ADMIN_CHECKPOINTS_IMPORT("tunnelstore/admin/checkpoints-import", false);
 
     private static final Map<String, Action> BY_PATH =
             Stream.of(values()).collect(Collectors.toUnmodifiableMap(Action::path, Function.identity()));

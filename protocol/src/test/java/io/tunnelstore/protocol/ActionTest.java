@@ -23,7 +23,7 @@ class ActionTest {
 
     @Test
     void everyActionRoundTripsThroughItsPath() {
-        assertThat(Action.values()).hasSize(36);
+        assertThat(Action.values()).hasSize(43);
         for (Action a : Action.values()) {
             assertThat(Action.fromPath(a.path())).contains(a);
             assertThat(a.isTunnel()).isEqualTo(a.name().startsWith("TUNNEL_"));

@@ -16,7 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * API, so the official SDKs do not have them): access keys with scopes ({@link #createAccessKey},
  * {@link #listAccessKeys}, {@link #disableAccessKey}, {@link #enableAccessKey}, {@link #deleteAccessKey},
  * {@link #rotateAccessKey}; admin keys only) and temporary credentials ({@link #mintTemporaryCredentials}; any
- * permanent key allowed to mint, never wider than it). See docs/keys.md.
+ * permanent key allowed to mint, never wider than it). See docs/keys.md. Also tunnel checkpoint control
+ * ({@link #showCheckpoints}, {@link #setCheckpoint}, {@link #rewindCheckpoints}, {@link #resetCheckpoints},
+ * {@link #forkTunnel}, {@link #exportCheckpoints}, {@link #importCheckpoints}; docs/tunnel-service.md), for keys that
+ * may read (show, export) or manage (the rest) the table's tunnels.
  *
  * <pre>{@code
  * try (AdminClient admin = AdminClient.create(tables.config())) {
@@ -167,6 +170,138 @@ public final class AdminClient implements AutoCloseable {
                         .setAccessKeyId(Objects.requireNonNull(accessKeyId, "accessKeyId")).build(),
                 AdminProtos.AccessKeySecretResponse.parser(),
                 r -> new AccessKeySecret(info(r.getKey()), r.getAccessKeySecret()));
+    }
+
+    // ---------------------------------------------------------------- tunnel checkpoint control
+
+    /**
+     * A tunnel's channel checkpoints: status, owner, token and sequence, the stream position and the time of its next
+     * change (docs/tunnel-service.md "Checkpoint control"). Needs a key that may read tunnels of the table.
+     *
+     * @throws TablestoreException {@code OTSParameterInvalid} "tunnel not exist: …" for an unknown tunnel
+     */
+    public TunnelCheckpoints showCheckpoints(String tableName, String tunnelName) {
+        return call(Action.ADMIN_CHECKPOINTS_SHOW, show(tableName, tunnelName), AdminProtos.TunnelCheckpoints.parser(),
+                r -> new TunnelCheckpoints(r.getTunnelId(), r.getTableName(), r.getTunnelName(), r.getTunnelType(),
+                        r.getStage(), r.getChannelsList().stream().map(AdminClient::checkpoint).toList(),
+                        r.hasRetentionStartMs() ? Instant.ofEpochMilli(r.getRetentionStartMs()) : null,
+                        Instant.ofEpochMilli(r.getNowMs())));
+    }
+
+    /**
+     * Moves one channel's checkpoint. Fenced like any checkpoint: the channel's owner loses it at once (its stale
+     * checkpoint is refused with {@code OTSSequenceNumberNotMatch}) and the channel is re-read from the new position
+     * by the worker that gets it next. Needs a key that may manage tunnels of the table (admin, read-write).
+     *
+     * @param dryRun only answer what would change
+     * @throws TablestoreException {@code OTSParameterInvalid} for an unknown tunnel or channel, a token of another
+     *                             channel, a position no longer retained, a time in the future or before the
+     *                             retention start, or a TERMINATED channel; {@code OTSNoPermissionAccess} for a key
+     *                             that may not manage the table's tunnels
+     */
+    public CheckpointChangeResult setCheckpoint(String tableName, String tunnelName, String channelId,
+                                                CheckpointTarget target, boolean dryRun) {
+        AdminProtos.SetCheckpointRequest.Builder q = AdminProtos.SetCheckpointRequest.newBuilder()
+                .setTableName(Objects.requireNonNull(tableName, "tableName"))
+                .setTunnelName(Objects.requireNonNull(tunnelName, "tunnelName"))
+                .setChannelId(Objects.requireNonNull(channelId, "channelId")).setDryRun(dryRun);
+        if (Objects.requireNonNull(target, "target") instanceof CheckpointTarget.Token t) {
+            q.setToken(t.token());
+        } else if (target instanceof CheckpointTarget.Sequence n) {
+            q.setNextSequence(n.nextSequence());
+        } else if (target instanceof CheckpointTarget.Time t) {
+            q.setTimeMs(t.time().toEpochMilli());
+        }
+        return change(Action.ADMIN_CHECKPOINTS_SET, q.build());
+    }
+
+    /**
+     * Rewinds every stream channel of a Stream tunnel (or a BaseAndStream tunnel in its stream stage) to the first
+     * change committed at or after {@code time}; TERMINATED channels are left alone ({@link
+     * CheckpointChangeResult#skipped()}). Fenced as {@link #setCheckpoint}.
+     *
+     * @throws TablestoreException {@code OTSParameterInvalid} when {@code time} is in the future or before the
+     *                             retention start, or for a BaseData tunnel or one in its base phase
+     */
+    public CheckpointChangeResult rewindCheckpoints(String tableName, String tunnelName, Instant time,
+                                                    boolean dryRun) {
+        return change(Action.ADMIN_CHECKPOINTS_REWIND, AdminProtos.RewindCheckpointsRequest.newBuilder()
+                .setTableName(Objects.requireNonNull(tableName, "tableName"))
+                .setTunnelName(Objects.requireNonNull(tunnelName, "tunnelName"))
+                .setTimeMs(Objects.requireNonNull(time, "time").toEpochMilli()).setDryRun(dryRun).build());
+    }
+
+    /** Moves every stream channel to the latest position (skips everything not yet consumed); as rewind. */
+    public CheckpointChangeResult resetCheckpoints(String tableName, String tunnelName, boolean dryRun) {
+        return change(Action.ADMIN_CHECKPOINTS_RESET, AdminProtos.ResetCheckpointsRequest.newBuilder()
+                .setTableName(Objects.requireNonNull(tableName, "tableName"))
+                .setTunnelName(Objects.requireNonNull(tunnelName, "tunnelName")).setDryRun(dryRun).build());
+    }
+
+    /**
+     * Creates tunnel {@code newTunnelName} on the same table from tunnel {@code tunnelName}'s current checkpoints
+     * ({@code time == null}) or from {@code time} (stream from the first change at or after it), without touching
+     * the source. The result's {@link CheckpointChangeResult#tunnelId()} is the new tunnel's id.
+     *
+     * @throws TablestoreException {@code OTSTunnelExist} when the name is taken; {@code OTSParameterInvalid} as for
+     *                             rewind when a time is given
+     */
+    public CheckpointChangeResult forkTunnel(String tableName, String tunnelName, String newTunnelName, Instant time,
+                                             boolean dryRun) {
+        AdminProtos.ForkTunnelRequest.Builder q = AdminProtos.ForkTunnelRequest.newBuilder()
+                .setTableName(Objects.requireNonNull(tableName, "tableName"))
+                .setTunnelName(Objects.requireNonNull(tunnelName, "tunnelName"))
+                .setNewTunnelName(Objects.requireNonNull(newTunnelName, "newTunnelName")).setDryRun(dryRun);
+        if (time != null) {
+            q.setTimeMs(time.toEpochMilli());
+        }
+        return change(Action.ADMIN_CHECKPOINTS_FORK, q.build());
+    }
+
+    /** The tunnel's checkpoints as the JSON export document (format {@code tunnelstore.checkpoints/1}). */
+    public String exportCheckpoints(String tableName, String tunnelName) {
+        return call(Action.ADMIN_CHECKPOINTS_EXPORT, show(tableName, tunnelName),
+                AdminProtos.ExportCheckpointsResponse.parser(), AdminProtos.ExportCheckpointsResponse::getJson);
+    }
+
+    /**
+     * Sets the checkpoints of an export ({@link #exportCheckpoints}) on a tunnel of the same table. Validated as a
+     * whole before anything changes; listed channels whose token differs are moved (fenced as {@link
+     * #setCheckpoint}), the others left alone.
+     *
+     * @throws TablestoreException {@code OTSParameterInvalid} for another table, an unknown channel, a token of
+     *                             another channel or no longer retained, or a document that is not an export
+     */
+    public CheckpointChangeResult importCheckpoints(String tableName, String tunnelName, String json,
+                                                    boolean dryRun) {
+        return change(Action.ADMIN_CHECKPOINTS_IMPORT, AdminProtos.ImportCheckpointsRequest.newBuilder()
+                .setTableName(Objects.requireNonNull(tableName, "tableName"))
+                .setTunnelName(Objects.requireNonNull(tunnelName, "tunnelName"))
+                .setJson(Objects.requireNonNull(json, "json")).setDryRun(dryRun).build());
+    }
+
+    private static AdminProtos.ShowCheckpointsRequest show(String tableName, String tunnelName) {
+        return AdminProtos.ShowCheckpointsRequest.newBuilder()
+                .setTableName(Objects.requireNonNull(tableName, "tableName"))
+                .setTunnelName(Objects.requireNonNull(tunnelName, "tunnelName")).build();
+    }
+
+    private CheckpointChangeResult change(Action action, com.google.protobuf.Message request) {
+        return call(action, request, AdminProtos.CheckpointChangeResponse.parser(), r -> new CheckpointChangeResult(
+                r.getTunnelId(), r.getTunnelName(), r.getDryRun(),
+                r.getChangesList().stream().map(c -> new CheckpointChange(c.getChannelId(),
+                        c.hasBefore() ? checkpoint(c.getBefore()) : null, checkpoint(c.getAfter()))).toList(),
+                r.getSkippedList()));
+    }
+
+    private static ChannelCheckpoint checkpoint(AdminProtos.ChannelCheckpoint c) {
+        return new ChannelCheckpoint(c.getChannelId(), c.getChannelType(), c.getStatus(),
+                c.hasOwnerClientId() ? c.getOwnerClientId() : null, c.getVersion(), c.getToken(),
+                c.getSequenceNumber(), c.hasShardId() ? c.getShardId() : null,
+                c.hasNextSequence() ? c.getNextSequence() : null,
+                c.hasNextChangeTimeMs() ? Instant.ofEpochMilli(c.getNextChangeTimeMs()) : null, c.getConsumedCount(),
+                c.getFinished(), c.getLastCheckpointTimeMs() == 0 ? null
+                        : Instant.ofEpochMilli(c.getLastCheckpointTimeMs()));
     }
 
     private AccessKeyInfo setEnabled(String accessKeyId, boolean enabled) {

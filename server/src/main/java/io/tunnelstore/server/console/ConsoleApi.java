@@ -39,7 +39,15 @@ import org.slf4j.LoggerFactory;
  * GET  /console/api/instances/{i}/tunnels/{tunnelId}           tunnel with its channels
  * GET  /console/api/instances/{i}/tunnels/{tunnelId}/history   sampled consumption, writes and lag
  * GET  /console/api/instances/{i}/clients
+ * GET  /console/api/instances/{i}/tunnels/{tunnelId}/checkpoints          channel checkpoints, audit trail, canManage
+ * GET  /console/api/instances/{i}/tunnels/{tunnelId}/checkpoints/export   {"json": the checkpoint export}
+ * POST /console/api/instances/{i}/tunnels/{tunnelId}/checkpoints/{set|rewind|reset|fork|import}
+ *                                  form: dryRun=true|false and the action's fields ({@link ConsoleCheckpoints})
  * </pre>
+ *
+ * <p>Checkpoint reads and changes run as the logged-in key through the tunnel service's own actions, so its
+ * permissions apply (a key without {@code MANAGE_TUNNELS} on the table gets 403 and the page offers no actions).
+ * POSTs must come from the console's own origin (CSRF defence, {@link #sameOrigin}).
  *
  * <p>Thread-safe; handlers run on server worker threads and may block on the tunnel service.
  */
@@ -60,11 +68,13 @@ final class ConsoleApi {
     private final long sampleIntervalMillis;
     private final LoginThrottle throttle;
     private final boolean secureCookies;
+    private final ConsoleCheckpoints checkpoints;
 
     /** @param secureCookie whether the session cookie carries {@code Secure} (the server speaks TLS) */
     ConsoleApi(ConsoleAuthenticator authenticator, ConsoleSessions sessions, TunnelStatusReader reader,
                TableCatalog catalog, ConsoleHistory history, Clock clock, long sampleIntervalMillis,
-               LoginThrottle throttle, boolean secureCookies) {
+               LoginThrottle throttle, boolean secureCookies, ConsoleCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.throttle = throttle;
         this.secureCookies = secureCookies;
         this.authenticator = authenticator;
@@ -92,7 +102,49 @@ final class ConsoleApi {
             sessionId(request).ifPresent(sessions::remove);
             return json(200, Map.of("loggedOut", true), Map.of("set-cookie", cookie("", 0)));
         }
+        if (path.startsWith(PREFIX + "instances/")) {
+            return changeCheckpoints(request);
+        }
         return error(404, "No such console endpoint: POST " + path);
+    }
+
+    /** {@code POST instances/{i}/tunnels/{tunnelId}/checkpoints/{action}}: a checkpoint change or its dry run. */
+    private HttpRouteResponse changeCheckpoints(HttpRouteRequest request) {
+        long now = clock.millis();
+        Optional<Caller> caller = caller(request, now);
+        if (caller.isEmpty()) {
+            return error(401, "Log in first (session cookie or HTTP Basic access key id and secret).");
+        }
+        List<String> segments = segments(request.path().substring(PREFIX.length()));
+        if (segments.size() != 6 || !segments.get(2).equals("tunnels") || !segments.get(4).equals("checkpoints")
+                || !ConsoleCheckpoints.CHANGE_ACTIONS.contains(segments.get(5))) {
+            return error(404, "No such console endpoint: POST " + request.path());
+        }
+        String instance = segments.get(1);
+        Principal principal = caller.get().principal(instance);
+        if (principal == null) {
+            return error(404, "No such instance: " + instance);
+        }
+        Optional<TunnelStatus> t = reader.tunnel(instance, principal, segments.get(3), now);
+        if (t.isEmpty()) {
+            return error(404, "No such tunnel: " + segments.get(3));
+        }
+        Map<String, String> form = parseForm(new String(request.body(), StandardCharsets.UTF_8));
+        try {
+            Map<String, Object> result = checkpoints.change(instance, principal, t.get().tableName(),
+                    t.get().tunnelName(), segments.get(5), form);
+            if (!Boolean.TRUE.equals(result.get("dryRun"))) {
+                log.info("Console checkpoint {} on tunnel {}/{} by access key id {}", segments.get(5),
+                        t.get().tableName(), t.get().tunnelName(), principal.accessKeyId());
+            }
+            return json(200, result);
+        } catch (ConsoleCheckpoints.Refused e) {
+            return refused(e);
+        }
+    }
+
+    private static HttpRouteResponse refused(ConsoleCheckpoints.Refused e) {
+        return json(e.status, obj("error", e.getMessage(), "code", e.code));
     }
 
     private HttpRouteResponse login(HttpRouteRequest request) {
@@ -215,9 +267,37 @@ final class ConsoleApi {
                 if (segments.get(4).equals("history")) {
                     return json(200, history(instance, t.get()));
                 }
+                if (segments.get(4).equals("checkpoints")) {
+                    return checkpointsView(instance, principal, t.get());
+                }
+            }
+            if (segments.size() == 6 && view.equals("tunnels") && segments.get(4).equals("checkpoints")
+                    && segments.get(5).equals("export")) {
+                Optional<TunnelStatus> t = reader.tunnel(instance, principal, segments.get(3), now);
+                if (t.isEmpty()) {
+                    return error(404, "No such tunnel: " + segments.get(3));
+                }
+                try {
+                    return json(200, obj("json", checkpoints.export(instance, principal, t.get().tableName(),
+                            t.get().tunnelName())));
+                } catch (ConsoleCheckpoints.Refused e) {
+                    return refused(e);
+                }
             }
         }
         return error(404, "No such console endpoint: GET " + request.path());
+    }
+
+    /** The checkpoint page's data: the channels' checkpoints, whether the caller may change them, the audit trail. */
+    private HttpRouteResponse checkpointsView(String instance, Principal principal, TunnelStatus t) {
+        Map<String, Object> out;
+        try {
+            out = checkpoints.show(instance, principal, t.tableName(), t.tunnelName());
+        } catch (ConsoleCheckpoints.Refused e) {
+            return refused(e);
+        }
+        out.put("history", historyEvents(t));
+        return json(200, out);
     }
 
     /** An authenticated caller and the instances they may see right now. */
@@ -387,17 +467,7 @@ final class ConsoleApi {
 
     static Map<String, Object> tunnelDetail(TunnelStatus t) {
         Map<String, Object> out = tunnelSummary(t);
-        List<Object> history = new ArrayList<>();
-        for (TunnelStatus.HistoryEvent e : t.history()) {
-            Map<String, Object> h = new LinkedHashMap<>();
-            h.put("at", e.atMillis());
-            h.put("kind", e.kind());
-            h.put("channelId", e.channelId().isEmpty() ? null : e.channelId());
-            h.put("detail", e.detail());
-            h.put("actor", e.actor());
-            history.add(h);
-        }
-        out.put("history", history);
+        out.put("history", historyEvents(t));
         List<Object> channels = new ArrayList<>();
         for (ChannelStatusView c : t.channels()) {
             Map<String, Object> ch = new LinkedHashMap<>();
@@ -414,6 +484,21 @@ final class ConsoleApi {
         out.put("channels", channels);
         out.put("sampledAt", t.sampledAtMillis());
         return out;
+    }
+
+    /** The tunnel's history (re-baselines, data losses, checkpoint changes and forks), oldest first. */
+    static List<Object> historyEvents(TunnelStatus t) {
+        List<Object> history = new ArrayList<>();
+        for (TunnelStatus.HistoryEvent e : t.history()) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("at", e.atMillis());
+            h.put("kind", e.kind());
+            h.put("channelId", e.channelId().isEmpty() ? null : e.channelId());
+            h.put("detail", e.detail());
+            h.put("actor", e.actor());
+            history.add(h);
+        }
+        return history;
     }
 
     private static List<Object> clients(List<TunnelStatus> tunnels) {

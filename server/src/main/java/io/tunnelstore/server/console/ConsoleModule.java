@@ -86,7 +86,8 @@ public final class ConsoleModule implements ServerModule {
         api = new ConsoleApi(new ConsoleAuthenticator(context.credentialStore(), context.config().instanceNames()),
                 sessions, reader, context.catalog(), history, context.clock(),
                 settings.sampleInterval().toMillis(), LoginThrottle.defaults(context.clock()::millis),
-                settings.secureCookies() || context.config().tls().isPresent());
+                settings.secureCookies() || context.config().tls().isPresent(),
+                new ConsoleCheckpoints(operations, settings.tunnelReadTimeout()));
         operations.registerHttpSubtree("GET", "/console", this::get);
         operations.registerHttpSubtree("POST", ConsoleApi.PREFIX, request -> api.post(request));
         long period = settings.sampleInterval().toMillis();

@@ -1,6 +1,7 @@
 package io.tunnelstore.server.tunnel;
 
 import io.tunnelstore.protocol.Action;
+import io.tunnelstore.protocol.pb.AdminProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest;
 import io.tunnelstore.server.ServerContext;
@@ -61,6 +62,7 @@ public final class TunnelModule implements ServerModule, TunnelViews {
     private final TunnelLifecycleTicker ticker;
     private final TunnelSnapshots snapshots;
     private final TunnelEvents events;
+    private final TunnelCheckpointControl checkpoints;
     private final LossForecast forecast = new LossForecast();
     private final io.tunnelstore.storage.StorageEngine storage;
     private final TableCatalog catalog;
@@ -97,6 +99,8 @@ public final class TunnelModule implements ServerModule, TunnelViews {
                 new ChannelPlanner(context.storage(), config.baseSplitTargetBytes()),
                 new StreamStartResolver(context.storage()), snapshots, events, forecast, clock,
                 config.rebaselineByDefault());
+        this.checkpoints = new TunnelCheckpointControl(registry, catalog, context.storage(),
+                new StreamStartResolver(context.storage()), snapshots, events, admin, clock);
         this.sessions = new TunnelSessions(registry, clock);
         this.scheduling = new TunnelScheduling(registry, clock);
         this.rpos = new TunnelRpo(registry);
@@ -138,8 +142,27 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         OperationHandler<GetRpoRequest> rpo = (ctx, q) -> rpos.getRpo(ctx.instanceName(), q);
         r.register(Action.TUNNEL_GET_RPO, GetRpoRequest.parser(), rpo);
         r.register(Action.TUNNEL_GET_RPO_BY_OFFSET, GetRpoRequest.parser(), rpo);
+        registerCheckpointControl(r);
         long period = config.tickInterval().toMillis();
         tickTask = scheduler.scheduleAtFixedRate(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Checkpoint control ({@code tunnelstore/admin/checkpoints-*}); the actor in the history is the access key. */
+    private void registerCheckpointControl(OperationRegistry r) {
+        r.register(Action.ADMIN_CHECKPOINTS_SHOW, AdminProtos.ShowCheckpointsRequest.parser(),
+                (ctx, q) -> checkpoints.show(ctx.instanceName(), q));
+        r.register(Action.ADMIN_CHECKPOINTS_EXPORT, AdminProtos.ShowCheckpointsRequest.parser(),
+                (ctx, q) -> checkpoints.export(ctx.instanceName(), q));
+        r.register(Action.ADMIN_CHECKPOINTS_SET, AdminProtos.SetCheckpointRequest.parser(),
+                (ctx, q) -> checkpoints.set(ctx.instanceName(), ctx.principal().accessKeyId(), q));
+        r.register(Action.ADMIN_CHECKPOINTS_REWIND, AdminProtos.RewindCheckpointsRequest.parser(),
+                (ctx, q) -> checkpoints.rewind(ctx.instanceName(), ctx.principal().accessKeyId(), q));
+        r.register(Action.ADMIN_CHECKPOINTS_RESET, AdminProtos.ResetCheckpointsRequest.parser(),
+                (ctx, q) -> checkpoints.reset(ctx.instanceName(), ctx.principal().accessKeyId(), q));
+        r.register(Action.ADMIN_CHECKPOINTS_FORK, AdminProtos.ForkTunnelRequest.parser(),
+                (ctx, q) -> checkpoints.fork(ctx.instanceName(), ctx.principal().accessKeyId(), q));
+        r.register(Action.ADMIN_CHECKPOINTS_IMPORT, AdminProtos.ImportCheckpointsRequest.parser(),
+                (ctx, q) -> checkpoints.importJson(ctx.instanceName(), ctx.principal().accessKeyId(), q));
     }
 
     /** Runs one lifecycle tick now (tests with an injected clock call this instead of waiting for the timer). */

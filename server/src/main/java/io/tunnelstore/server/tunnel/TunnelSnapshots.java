@@ -53,6 +53,11 @@ final class TunnelSnapshots {
         }
     }
 
+    /** Pins an existing snapshot (a tunnel about to be created refers to it, e.g. a fork); {@link #unpin} after. */
+    void pin(String id) {
+        pinned.add(id);
+    }
+
     void unpin(String id) {
         pinned.remove(id);
     }

@@ -26,14 +26,17 @@ class ActionPermissionsTest {
             expected.put(a, Permission.MANAGE_TABLES);
         }
         for (Action a : Set.of(Action.TUNNEL_LIST, Action.TUNNEL_DESCRIBE, Action.TUNNEL_GET_CHECKPOINT,
-                Action.TUNNEL_GET_RPO, Action.TUNNEL_GET_RPO_BY_OFFSET)) {
+                Action.TUNNEL_GET_RPO, Action.TUNNEL_GET_RPO_BY_OFFSET, Action.ADMIN_CHECKPOINTS_SHOW,
+                Action.ADMIN_CHECKPOINTS_EXPORT)) {
             expected.put(a, Permission.READ_TUNNELS);
         }
         for (Action a : Set.of(Action.TUNNEL_CONNECT, Action.TUNNEL_HEARTBEAT, Action.TUNNEL_SHUTDOWN,
                 Action.TUNNEL_READ_RECORDS, Action.TUNNEL_CHECKPOINT)) {
             expected.put(a, Permission.CONSUME_TUNNELS);
         }
-        for (Action a : Set.of(Action.TUNNEL_CREATE, Action.TUNNEL_DELETE, Action.TUNNEL_SCHEDULE)) {
+        for (Action a : Set.of(Action.TUNNEL_CREATE, Action.TUNNEL_DELETE, Action.TUNNEL_SCHEDULE,
+                Action.ADMIN_CHECKPOINTS_SET, Action.ADMIN_CHECKPOINTS_REWIND, Action.ADMIN_CHECKPOINTS_RESET,
+                Action.ADMIN_CHECKPOINTS_FORK, Action.ADMIN_CHECKPOINTS_IMPORT)) {
             expected.put(a, Permission.MANAGE_TUNNELS);
         }
         expected.put(Action.ADMIN_MINT_CREDENTIALS, Permission.AUTHENTICATED);

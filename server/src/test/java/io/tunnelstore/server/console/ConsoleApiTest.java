@@ -245,6 +245,108 @@ class ConsoleApiTest {
     }
 
     @Test
+    void checkpointPageShowsTheChannelsAndChangesThemOnlyAfterADryRun() throws Exception {
+        String cookie = cookieOf(login(MonitoringServer.AK, MonitoringServer.SK));
+        ots.createTable("orders");
+        String tunnelId = ots.tunnels.createTunnel(new CreateTunnelRequest("orders", "sync", TunnelType.Stream))
+                .getTunnelId();
+        for (long id = 1; id <= 7; id++) {
+            ots.put("orders", id, "v" + id);
+        }
+        String page = "/console/api/instances/" + I + "/tunnels/" + tunnelId + "/checkpoints";
+        long now = ots.clock.millis();
+        HttpResponse<String> shown = get(page, cookie);
+        assertThat(shown.statusCode()).isEqualTo(200);
+        // never consumed: the channel starts at change-log sequence 1, the first of the 7 puts
+        assertThat(shown.body()).startsWith("{\"tunnelId\":\"" + tunnelId + "\",\"tunnelName\":\"sync\","
+                        + "\"tableName\":\"orders\",\"type\":\"Stream\",\"stage\":\"ProcessStream\",\"now\":" + now
+                        + ",\"retentionStart\":" + (now - Duration.ofHours(168).toMillis()) + ",\"canManage\":true,"
+                        + "\"channels\":[{\"channelId\":\"Stream_1\",\"type\":\"Stream\",\"status\":\"WAIT\","
+                        + "\"owner\":null,\"version\":")
+                .contains("\"sequenceNumber\":0,\"shardId\":1,\"nextSequence\":1,\"nextChangeTime\":" + now
+                        + ",\"consumed\":0,\"finished\":false,\"lastCheckpointTime\":null}]")
+                .endsWith(",\"history\":[]}");
+
+        // a dry run answers what would change and changes nothing
+        String reset = page + "/reset";
+        HttpResponse<String> preview = post(reset, cookie, "dryRun=true");
+        assertThat(preview.statusCode()).isEqualTo(200);
+        assertThat(preview.body()).startsWith("{\"action\":\"reset\",\"dryRun\":true,\"tunnelId\":\"" + tunnelId + "\","
+                        + "\"tunnelName\":\"sync\",\"changes\":[{\"channelId\":\"Stream_1\",\"before\":{")
+                .contains("\"nextSequence\":1,", "\"nextSequence\":8,").endsWith("\"skipped\":[]}");
+        assertThat(get(page, cookie).body()).isEqualTo(shown.body());
+
+        // applied: the channel moves past the 7 changes (sequence bumped) and the audit trail names the key
+        HttpResponse<String> applied = post(reset, cookie, "dryRun=false");
+        assertThat(applied.statusCode()).isEqualTo(200);
+        assertThat(applied.body()).startsWith("{\"action\":\"reset\",\"dryRun\":false,\"tunnelId\":\"" + tunnelId
+                + "\",");
+        String after = get(page, cookie).body();
+        assertThat(after).contains("\"sequenceNumber\":1,\"shardId\":1,\"nextSequence\":8,\"nextChangeTime\":null,")
+                .contains("\"kind\":\"CHECKPOINT_RESET\",\"channelId\":\"Stream_1\"",
+                        "\"actor\":\"monitor-ak\"");
+
+        // bad input and refusals carry the tunnel service's error code
+        HttpResponse<String> future = post(page + "/rewind", cookie, "dryRun=true&timeMs=" + (now + 60_000));
+        assertThat(future.statusCode()).isEqualTo(400);
+        assertThat(future.body()).startsWith("{\"error\":\"").contains("is in the future")
+                .endsWith("\"code\":\"OTSParameterInvalid\"}");
+        assertThat(post(page + "/set", cookie, "channelId=Stream_1").body()).isEqualTo(
+                "{\"error\":\"Give exactly one of token, nextSequence and timeMs.\",\"code\":\"OTSParameterInvalid\"}");
+        assertThat(post(page + "/teleport", cookie, "").statusCode()).isEqualTo(404);
+
+        // fork: a new tunnel from these checkpoints, the original untouched
+        HttpResponse<String> fork = post(page + "/fork", cookie, "dryRun=false&newTunnelName=replay");
+        assertThat(fork.statusCode()).isEqualTo(200);
+        assertThat(fork.body()).contains("\"tunnelName\":\"replay\"", "\"nextSequence\":8,");
+        assertThat(get("/console/api/instances/" + I + "/tunnels?table=orders", cookie).body())
+                .contains("\"tunnelName\":\"replay\"", "\"tunnelName\":\"sync\"");
+        assertThat(get(page, cookie).body()).contains("\"kind\":\"FORKED_TO\"");
+
+        // export, then import the same JSON back: valid, nothing differs
+        HttpResponse<String> export = get(page + "/export", cookie);
+        assertThat(export.statusCode()).isEqualTo(200);
+        String json = com.google.gson.JsonParser.parseString(export.body()).getAsJsonObject().get("json").getAsString();
+        assertThat(json).contains("\"format\": \"tunnelstore.checkpoints/1\"", "\"tunnel\": \"sync\"");
+        HttpResponse<String> imported = post(page + "/import", cookie, "dryRun=true&json="
+                + java.net.URLEncoder.encode(json, StandardCharsets.UTF_8));
+        assertThat(imported.statusCode()).isEqualTo(200);
+        assertThat(imported.body()).contains("\"changes\":[]");
+
+        // a cross-site page cannot drive it
+        HttpResponse<String> crossSite = ots.send(HttpRequest.newBuilder().header("cookie", cookie)
+                .header("origin", "https://evil.example").header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("dryRun=false")), reset);
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(ots.send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString("dryRun=false")),
+                reset).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aReadOnlyKeySeesCheckpointsButCannotChangeThem() throws Exception {
+        ots.createTable("orders");
+        String tunnelId = ots.tunnels.createTunnel(new CreateTunnelRequest("orders", "sync", TunnelType.Stream))
+                .getTunnelId();
+        ots.server.context().credentialStore().putAccessKey(I, new AccessKey("reader", "reader-secret",
+                io.tunnelstore.server.auth.KeyScope.READ_ONLY, java.util.Set.of(), ots.clock.millis()));
+        String cookie = cookieOf(login("reader", "reader-secret"));
+        String page = "/console/api/instances/" + I + "/tunnels/" + tunnelId + "/checkpoints";
+        HttpResponse<String> shown = get(page, cookie);
+        assertThat(shown.statusCode()).isEqualTo(200);
+        assertThat(shown.body()).contains("\"canManage\":false", "\"channelId\":\"Stream_1\"");
+        assertThat(get(page + "/export", cookie).statusCode()).isEqualTo(200);
+        java.util.Map<String, String> forms = java.util.Map.of("reset", "", "rewind", "timeMs=" + ots.clock.millis(),
+                "set", "channelId=Stream_1&nextSequence=1", "fork", "newTunnelName=x", "import", "json=%7B%7D");
+        for (var action : forms.entrySet()) {
+            HttpResponse<String> refused = post(page + "/" + action.getKey(), cookie,
+                    "dryRun=true&" + action.getValue());
+            assertThat(refused.statusCode()).as(action.getKey()).isEqualTo(403);
+            assertThat(refused.body()).as(action.getKey()).contains("\"code\":\"OTSNoPermissionAccess\"");
+        }
+        assertThat(get(page, cookie).body()).isEqualTo(shown.body()); // nothing changed (same clock reading)
+    }
+
+    @Test
     void servesThePageAndItsAssetsOnly() throws Exception {
         HttpResponse<String> redirect = ots.get("/console");
         assertThat(redirect.statusCode()).isEqualTo(302);
@@ -275,7 +377,13 @@ class ConsoleApiTest {
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
 
-    private HttpResponse<String> get(String path, String cookie) throws Exception {
+    private HttpResponse<String> post(String path, String cookie, String form) throws Exception {
+        return ots.send(HttpRequest.newBuilder().header("cookie", cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)), path);
+    }
+
+        private HttpResponse<String> get(String path, String cookie) throws Exception {
         return ots.send(HttpRequest.newBuilder().header("cookie", cookie).GET(), path);
     }
 }

@@ -211,8 +211,58 @@ class ConsoleBrowserIT {
             WebElement client = wait.until(ExpectedConditions.visibilityOfElementLocated(
                     By.cssSelector("tr[data-client-id='" + workerId + "']")));
             assertThat(client.getText()).contains("orders-to-search", "Stream_1, Stream_2, Stream_3");
+
+            checkpointPage(driver, wait, ots, tunnelId, statuses);
         } finally {
             driver.quit();
+        }
+    }
+
+    /**
+     * The tunnel's checkpoint page while the official worker is attached: the channel checkpoints, a reset previewed
+     * (dry run: nothing changes, Apply only becomes possible now) and then applied, and the audit trail.
+     */
+    private static void checkpointPage(WebDriver driver, WebDriverWait wait, MonitoringServer ots, String tunnelId,
+                                       Map<String, String> statuses) {
+        driver.get(ots.server.endpoint() + "/console/#/i/" + I + "/tunnels/" + tunnelId);
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("checkpoints-link"))).click();
+        wait.until(d -> d.findElements(By.cssSelector("#checkpoints tr[data-channel-id]")).size() == 6);
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (WebElement row : driver.findElements(By.cssSelector("#checkpoints tr[data-channel-id]"))) {
+            shown.put(row.findElement(By.cssSelector(".channel-id")).getText(),
+                    row.findElement(By.cssSelector(".channel-status")).getText());
+        }
+        assertThat(shown).isEqualTo(statuses);
+        assertThat(driver.findElement(By.id("audit-empty")).getText()).isEqualTo("No checkpoint change or fork so far.");
+        WebElement apply = driver.findElement(By.id("ckpt-apply-button"));
+        assertThat(apply.isEnabled()).isFalse();
+
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("ckpt-action"))).selectByValue("reset");
+        driver.findElement(By.id("ckpt-preview-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ckpt-message"), "Dry run"));
+        // the three stream channels would move (a reset concerns stream channels only)
+        assertThat(driver.findElements(By.cssSelector("#ckpt-changes tr[data-channel-id]")))
+                .extracting(e -> e.getAttribute("data-channel-id"))
+                .containsExactly("Stream_1", "Stream_2", "Stream_3");
+        assertThat(driver.findElement(By.id("ckpt-message")).getText())
+                .isEqualTo("Dry run: nothing changed yet. 3 channel(s) would change.");
+        assertThat(driver.findElements(By.cssSelector("#history tr[data-kind]"))).isEmpty();
+        assertThat(apply.isEnabled()).isTrue();
+
+        apply.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ckpt-message"), "Applied"));
+        assertThat(driver.findElement(By.id("ckpt-message")).getText()).startsWith("Applied: 3 channel(s) changed.");
+        assertThat(apply.isEnabled()).isFalse(); // a new change needs a new preview
+        wait.until(d -> d.findElements(By.cssSelector("#history tr[data-kind='CHECKPOINT_RESET']")).size() == 3);
+        assertThat(driver.findElements(By.cssSelector("#history tr[data-kind='CHECKPOINT_RESET']")))
+                .allSatisfy(row -> assertThat(row.getText()).contains(MonitoringServer.AK));
+        try {
+            Path screenshots = Paths.get(System.getProperty("build.dir.name", "target"), "screenshots");
+            Files.createDirectories(screenshots);
+            Files.write(screenshots.resolve("console-checkpoints.png"),
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

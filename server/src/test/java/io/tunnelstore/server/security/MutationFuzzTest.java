@@ -305,6 +305,12 @@ class MutationFuzzTest {
             case ADMIN_SET_KEY_ENABLED -> AdminProtos.SetAccessKeyEnabledRequest.getDefaultInstance();
             case ADMIN_DELETE_KEY -> AdminProtos.DeleteAccessKeyRequest.getDefaultInstance();
             case ADMIN_ROTATE_KEY -> AdminProtos.RotateAccessKeyRequest.getDefaultInstance();
+            case ADMIN_CHECKPOINTS_SHOW, ADMIN_CHECKPOINTS_EXPORT -> AdminProtos.ShowCheckpointsRequest.getDefaultInstance();
+            case ADMIN_CHECKPOINTS_SET -> AdminProtos.SetCheckpointRequest.getDefaultInstance();
+            case ADMIN_CHECKPOINTS_REWIND -> AdminProtos.RewindCheckpointsRequest.getDefaultInstance();
+            case ADMIN_CHECKPOINTS_RESET -> AdminProtos.ResetCheckpointsRequest.getDefaultInstance();
+            case ADMIN_CHECKPOINTS_FORK -> AdminProtos.ForkTunnelRequest.getDefaultInstance();
+            case ADMIN_CHECKPOINTS_IMPORT -> AdminProtos.ImportCheckpointsRequest.getDefaultInstance();
         };
     }
 

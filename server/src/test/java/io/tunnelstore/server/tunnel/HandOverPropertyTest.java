@@ -38,7 +38,8 @@ import net.jqwik.api.constraints.IntRange;
  * two partitions) interleaved with base-channel reads and module restarts during the base phase. For every key,
  * the stream delivers exactly the changes committed after the tunnel's snapshot, in commit order, and the base data
  * holds exactly the state the earlier changes left — so every committed change is delivered exactly once (in the
- * base data if it committed before, in the stream if after).
+ * base data if it committed before, in the stream if after). A second property races writer threads with the
+ * tunnel's creation itself.
  */
 class HandOverPropertyTest {
     private static final int KEYS = 10;
@@ -100,60 +101,8 @@ class HandOverPropertyTest {
                     t.restartModule();
                 }
             }
-            while (baseTokens.values().stream().anyMatch(tok -> !tok.equals(TunnelTokenCodec.FINISHED))) {
-                readOneBaseBatch(t, tunnel, client, baseTokens, base, baseCount);
-            }
-            // finish the base phase as a worker does: checkpoint "finished", report TERMINATED
-            TunnelProtos.HeartbeatRequest.Builder hb = TunnelProtos.HeartbeatRequest.newBuilder()
-                    .setTunnelId(tunnel).setClientId(client);
-            for (TunnelProtos.Channel c : baseChannels) {
-                long seq = t.getCheckpoint(tunnel, client, c.getChannelId()).getSequenceNumber() + 1;
-                InProcessTunnels.join(t.module.sessions().checkpoint(InProcessTunnels.INSTANCE,
-                        TunnelProtos.CheckpointRequest.newBuilder().setTunnelId(tunnel).setClientId(client)
-                                .setChannelId(c.getChannelId()).setCheckpoint(TunnelTokenCodec.FINISHED)
-                                .setSequenceNumber(seq).build()));
-                hb.addChannels(c.toBuilder().setVersion(c.getVersion() + 1)
-                        .setStatus(TunnelProtos.ChannelStatus.TERMINATED));
-            }
-            List<TunnelProtos.Channel> streamChannels =
-                    InProcessTunnels.join(t.module.sessions().heartbeat(InProcessTunnels.INSTANCE, hb.build()))
-                            .getChannelsList();
-            assertThat(streamChannels).extracting(TunnelProtos.Channel::getChannelId)
-                    .containsExactly("Stream_1", "Stream_2");
-
-            Map<Integer, List<Change>> streamed = new HashMap<>();
-            for (TunnelProtos.Channel c : streamChannels) {
-                String token = t.getCheckpoint(tunnel, client, c.getChannelId()).getCheckpoint();
-                while (true) {
-                    TunnelProtos.ReadRecordsResponse r = t.read(tunnel, client, c.getChannelId(), token);
-                    if (r.getRecordsCount() == 0) {
-                        break;
-                    }
-                    for (TunnelProtos.Record rec : r.getRecordsList()) {
-                        PlainRow row = PlainBufferCodec.decodeSingleRow(rec.getRecord().toByteArray());
-                        int key = (int) row.primaryKey().get(0).value().asLong();
-                        long value = rec.getActionType() == TunnelProtos.ActionType.DELETE_ROW ? -1
-                                : row.cells().get(0).value().asLong();
-                        streamed.computeIfAbsent(key, k -> new ArrayList<>()).add(new Change(
-                                TableProtos.ActionType.forNumber(rec.getActionType().getNumber()), value));
-                    }
-                    token = r.getNextToken();
-                }
-            }
-
-            for (int key = 0; key < KEYS; key++) {
-                List<Change> all = committed.getOrDefault(key, List.of());
-                List<Change> stream = streamed.getOrDefault(key, List.of());
-                assertThat(baseCount.getOrDefault(key, 0)).as("base records of key %d", key).isLessThanOrEqualTo(1);
-                assertThat(stream.size()).as("stream of key %d", key).isLessThanOrEqualTo(all.size());
-                List<Change> before = all.subList(0, all.size() - stream.size());
-                assertThat(stream).as("stream of key %d = the changes after the snapshot", key)
-                        .isEqualTo(all.subList(before.size(), all.size()));
-                Long expectedBase = before.isEmpty() || before.get(before.size() - 1).value() < 0 ? null
-                        : before.get(before.size() - 1).value();
-                assertThat(base.get(key)).as("base value of key %d = state before the stream's changes", key)
-                        .isEqualTo(expectedBase);
-            }
+            Map<Integer, List<Change>> streamed = consumeAndCheck(t, tunnel, client, baseChannels, baseTokens, base,
+                    baseCount, committed);
             // changes written before the tunnel existed are never in its stream
             for (int k = 0; k < initialRows; k++) {
                 int writtenLater = committed.get(k).size() - 1;
@@ -167,6 +116,142 @@ class HandOverPropertyTest {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Writes racing with CreateTunnel itself: two writer threads (each owns half of the keys, so a key's commit order
+     * is its writer's order) put, update and delete random keys before, during and after the tunnel's snapshot is
+     * taken. Wherever the snapshot falls, every committed change is delivered exactly once — in the base data if it
+     * committed before the snapshot, in the stream if after — and each key's stream is in commit order.
+     */
+    @Property(tries = 10)
+    void changesRacingTheTunnelCreationAreDeliveredExactlyOnce(@ForAll long seed,
+                                                               @ForAll @IntRange(min = 0, max = 40) int afterCreation)
+            throws Exception {
+        Path dir = Files.createTempDirectory("handover-race");
+        try (InProcessTunnels t = new InProcessTunnels(dir, TunnelServiceConfig.builder()
+                .longPollWait(Duration.ZERO).maxRecordsPerRead(3).baseSplitTargetBytes(40).build())) {
+            TableDescriptor table = t.createTable("h", 24, List.of(
+                    new Partition(0, null, ColumnValue.ofLong(5), 1),
+                    new Partition(1, ColumnValue.ofLong(5), null, 2)));
+            Map<Integer, List<Change>> committed = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicLong values = new java.util.concurrent.atomic.AtomicLong(1);
+            java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean created = new java.util.concurrent.atomic.AtomicBoolean();
+            TableProtos.ActionType[] types = {TableProtos.ActionType.PUT_ROW, TableProtos.ActionType.UPDATE_ROW,
+                    TableProtos.ActionType.DELETE_ROW};
+            java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int writer = w;
+                done.add(writers.submit(() -> {
+                    java.util.Random random = new java.util.Random(seed + writer);
+                    int extra = 0;
+                    while (!created.get() || extra++ < afterCreation) {
+                        int key = 2 * random.nextInt(KEYS / 2) + writer; // this writer's keys only
+                        write(t, table, key, types[random.nextInt(types.length)], values.getAndIncrement(),
+                                committed);
+                        writes.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            // create the tunnel while the writers are busy
+            while (writes.get() < 10) {
+                Thread.onSpinWait();
+            }
+            String tunnel = t.create("h", "bs", TunnelProtos.TunnelType.BaseAndStream, null);
+            created.set(true);
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            writers.shutdown();
+
+            String client = t.connect(tunnel);
+            List<TunnelProtos.Channel> baseChannels = t.heartbeat(tunnel, client);
+            Map<String, String> baseTokens = new LinkedHashMap<>();
+            for (TunnelProtos.Channel c : baseChannels) {
+                baseTokens.put(c.getChannelId(), t.getCheckpoint(tunnel, client, c.getChannelId()).getCheckpoint());
+            }
+            Map<Integer, List<Change>> streamed = consumeAndCheck(t, tunnel, client, baseChannels, baseTokens,
+                    new HashMap<>(), new HashMap<>(), committed);
+            // every write after CreateTunnel returned is after the snapshot: at least those are streamed
+            assertThat(streamed.values().stream().mapToInt(List::size).sum())
+                    .isGreaterThanOrEqualTo(2 * afterCreation);
+        } finally {
+            try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Reads the rest of the base data, finishes the base phase as a worker does, reads the stream channels to their
+     * end, and checks every key: at most one base record, whose value is the state the key's changes before the
+     * snapshot left, and exactly the later changes in the stream, in commit order.
+     *
+     * @return the stream changes per key
+     */
+    private static Map<Integer, List<Change>> consumeAndCheck(InProcessTunnels t, String tunnel, String client,
+                                                              List<TunnelProtos.Channel> baseChannels,
+                                                              Map<String, String> baseTokens, Map<Integer, Long> base,
+                                                              Map<Integer, Integer> baseCount,
+                                                              Map<Integer, List<Change>> committed) {
+        while (baseTokens.values().stream().anyMatch(tok -> !tok.equals(TunnelTokenCodec.FINISHED))) {
+            readOneBaseBatch(t, tunnel, client, baseTokens, base, baseCount);
+        }
+        // finish the base phase as a worker does: checkpoint "finished", report TERMINATED
+        TunnelProtos.HeartbeatRequest.Builder hb = TunnelProtos.HeartbeatRequest.newBuilder()
+                .setTunnelId(tunnel).setClientId(client);
+        for (TunnelProtos.Channel c : baseChannels) {
+            long seq = t.getCheckpoint(tunnel, client, c.getChannelId()).getSequenceNumber() + 1;
+            InProcessTunnels.join(t.module.sessions().checkpoint(InProcessTunnels.INSTANCE,
+                    TunnelProtos.CheckpointRequest.newBuilder().setTunnelId(tunnel).setClientId(client)
+                            .setChannelId(c.getChannelId()).setCheckpoint(TunnelTokenCodec.FINISHED)
+                            .setSequenceNumber(seq).build()));
+            hb.addChannels(c.toBuilder().setVersion(c.getVersion() + 1)
+                    .setStatus(TunnelProtos.ChannelStatus.TERMINATED));
+        }
+        List<TunnelProtos.Channel> streamChannels =
+                InProcessTunnels.join(t.module.sessions().heartbeat(InProcessTunnels.INSTANCE, hb.build()))
+                        .getChannelsList();
+        assertThat(streamChannels).extracting(TunnelProtos.Channel::getChannelId)
+                .containsExactly("Stream_1", "Stream_2");
+
+        Map<Integer, List<Change>> streamed = new HashMap<>();
+        for (TunnelProtos.Channel c : streamChannels) {
+            String token = t.getCheckpoint(tunnel, client, c.getChannelId()).getCheckpoint();
+            while (true) {
+                TunnelProtos.ReadRecordsResponse r = t.read(tunnel, client, c.getChannelId(), token);
+                if (r.getRecordsCount() == 0) {
+                    break;
+                }
+                for (TunnelProtos.Record rec : r.getRecordsList()) {
+                    PlainRow row = PlainBufferCodec.decodeSingleRow(rec.getRecord().toByteArray());
+                    int key = (int) row.primaryKey().get(0).value().asLong();
+                    long value = rec.getActionType() == TunnelProtos.ActionType.DELETE_ROW ? -1
+                            : row.cells().get(0).value().asLong();
+                    streamed.computeIfAbsent(key, k -> new ArrayList<>()).add(new Change(
+                            TableProtos.ActionType.forNumber(rec.getActionType().getNumber()), value));
+                }
+                token = r.getNextToken();
+            }
+        }
+
+        for (int key = 0; key < KEYS; key++) {
+            List<Change> all = committed.getOrDefault(key, List.of());
+            List<Change> stream = streamed.getOrDefault(key, List.of());
+            assertThat(baseCount.getOrDefault(key, 0)).as("base records of key %d", key).isLessThanOrEqualTo(1);
+            assertThat(stream.size()).as("stream of key %d", key).isLessThanOrEqualTo(all.size());
+            List<Change> before = all.subList(0, all.size() - stream.size());
+            assertThat(stream).as("stream of key %d = the changes after the snapshot", key)
+                    .isEqualTo(all.subList(before.size(), all.size()));
+            Long expectedBase = before.isEmpty() || before.get(before.size() - 1).value() < 0 ? null
+                    : before.get(before.size() - 1).value();
+            assertThat(base.get(key)).as("base value of key %d = state before the stream's changes", key)
+                    .isEqualTo(expectedBase);
+        }
+        return streamed;
     }
 
     private static void readOneBaseBatch(InProcessTunnels t, String tunnel, String client,

@@ -44,6 +44,7 @@ final class TunnelTestServer implements AutoCloseable {
     private final InProcessServer inProcess;
     volatile TunnelstoreServer server;
     volatile TunnelModule tunnelModule;
+    volatile TableModule tableModule;
     volatile SyncClient client;
     volatile TunnelClient tunnels;
 
@@ -67,6 +68,7 @@ final class TunnelTestServer implements AutoCloseable {
     private void started() {
         server = inProcess.server();
         tunnelModule = inProcess.module(TunnelModule.class);
+        tableModule = inProcess.module(TableModule.class);
         ClientConfiguration cc = new ClientConfiguration();
         cc.setConnectionTimeoutInMillisecond(5_000);
         cc.setSocketTimeoutInMillisecond(10_000);

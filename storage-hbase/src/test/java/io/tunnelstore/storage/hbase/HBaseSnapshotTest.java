@@ -12,7 +12,8 @@ import org.apache.hadoop.hbase.client.Admin;
 
 /** The snapshot contract on HBase (HBase table snapshots read through clones, {@link HBaseSnapshots}). */
 class HBaseSnapshotTest extends SnapshotContract {
-    private final MiniHBase.TestTable store = new MiniHBase.TestTable();
+    /** Its own HBase table: snapshots, clones and their file archiving stay away from the other tests' table. */
+    private final MiniHBase.TestTable store = new MiniHBase.TestTable("tunnelstore_snapshots");
     private boolean cleaned;
 
     @Override

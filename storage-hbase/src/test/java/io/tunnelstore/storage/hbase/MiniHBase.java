@@ -73,19 +73,29 @@ final class MiniHBase {
      */
     static final class TestTable {
         static final String SHARED_TABLE = "tunnelstore_contract";
+        private final String name;
         private boolean emptied;
 
+        TestTable() {
+            this(SHARED_TABLE);
+        }
+
+        /** A table of its own, for tests whose HBase-level side effects (snapshots, clones) must not reach others. */
+        TestTable(String name) {
+            this.name = name;
+        }
+
         HBaseStorageEngine open(StorageOptions options) {
-            HBaseStorageEngine engine = HBaseStorageEngine.open(connection(), SHARED_TABLE, options);
+            HBaseStorageEngine engine = HBaseStorageEngine.open(connection(), name, options);
             if (!emptied) {
                 emptied = true;
-                empty(TableName.valueOf(SHARED_TABLE));
+                empty(TableName.valueOf(name));
             }
             return engine;
         }
 
         String name() {
-            return SHARED_TABLE;
+            return name;
         }
     }
 
