@@ -12,6 +12,7 @@ import io.tunnelstore.storage.RowDecider;
 import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.hbase.HBaseStorageEngine;
+import io.tunnelstore.storage.hbase.MiniHBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class ClusterNodeTest {
     }
 
     private HBaseStorageEngine engine() {
-        return track(HBaseStorageEngine.open(MiniCluster.hbase(), "tunnelstore_cluster_" + instance,
+        return track(HBaseStorageEngine.open(MiniHBase.connection(), "tunnelstore_cluster_" + instance,
                 StorageOptions.defaults()));
     }
 
@@ -115,7 +116,7 @@ class ClusterNodeTest {
     @Test
     void threeNodesSeeEachOtherAndEveryPartitionHasExactlyOneOwner() throws Exception {
         OwnershipFencing fencing = engine().fencing().orElseThrow();
-        String zk = MiniCluster.zookeeper();
+        String zk = MiniHBase.zookeeper();
         List<ClusterNode> nodes = List.of(join(zk, "n1", fencing), join(zk, "n2", fencing), join(zk, "n3", fencing));
         awaitMembers(Duration.ofSeconds(10), nodes, "n1", "n2", "n3");
         assertThat(nodes.get(0).members()).containsEntry("n2", "n2:9000");
@@ -137,7 +138,7 @@ class ClusterNodeTest {
     @Test
     void aClosedNodesPartitionsMoveAtOnceAndOnlyThey() throws Exception {
         OwnershipFencing fencing = engine().fencing().orElseThrow();
-        String zk = MiniCluster.zookeeper();
+        String zk = MiniHBase.zookeeper();
         ClusterNode n1 = join(zk, "n1", fencing);
         ClusterNode n2 = join(zk, "n2", fencing);
         ClusterNode n3 = join(zk, "n3", fencing);
@@ -167,9 +168,9 @@ class ClusterNodeTest {
     void aPausedOwnersLeaseMovesWithinTheSessionTimeoutAndItCanNoLongerCommit() throws Exception {
         HBaseStorageEngine engine1 = engine();
         HBaseStorageEngine engine2 = engine();
-        try (FreezableProxy relay = new FreezableProxy(MiniCluster.zookeeperPort())) {
+        try (FreezableProxy relay = new FreezableProxy(MiniHBase.zookeeperPort())) {
             ClusterNode n1 = join(relay.connectString(), "n1", engine1.fencing().orElseThrow());
-            ClusterNode n2 = join(MiniCluster.zookeeper(), "n2", engine2.fencing().orElseThrow());
+            ClusterNode n2 = join(MiniHBase.zookeeper(), "n2", engine2.fencing().orElseThrow());
             awaitMembers(Duration.ofSeconds(10), List.of(n1, n2), "n1", "n2");
             long p = partitionOwnedBy("n1", List.of("n1", "n2"));
             String resource = OwnedResources.partition(TABLE, p);
@@ -227,7 +228,7 @@ class ClusterNodeTest {
     void eachTunnelHasOneOwnerWhoseStateWritesAreFencedAndItMovesWhenTheOwnerLeaves() throws Exception {
         HBaseStorageEngine engine = engine();
         OwnershipFencing fencing = engine.fencing().orElseThrow();
-        String zk = MiniCluster.zookeeper();
+        String zk = MiniHBase.zookeeper();
         ClusterNode n1 = join(zk, "n1", fencing);
         ClusterNode n2 = join(zk, "n2", fencing);
         ClusterNode n3 = join(zk, "n3", fencing);
@@ -258,7 +259,7 @@ class ClusterNodeTest {
     @Test
     void catalogChangesAnnouncedByAnyNodeReachEveryNodeAndConcurrentAnnouncementsAreNotLost() throws Exception {
         OwnershipFencing fencing = engine().fencing().orElseThrow();
-        String zk = MiniCluster.zookeeper();
+        String zk = MiniHBase.zookeeper();
         List<ClusterNode> nodes = List.of(join(zk, "n1", fencing), join(zk, "n2", fencing), join(zk, "n3", fencing));
         Map<String, List<Integer>> seen = new java.util.concurrent.ConcurrentHashMap<>();
         nodes.forEach(n -> n.addCatalogListener(v -> seen.computeIfAbsent(n.nodeId(),
@@ -293,7 +294,7 @@ class ClusterNodeTest {
     @Test
     void theTrackerStartsWhatANodeAcquiresAndTheSurvivorTakesOverWhatTheLeaverHad() throws Exception {
         OwnershipFencing fencing = engine().fencing().orElseThrow();
-        String zk = MiniCluster.zookeeper();
+        String zk = MiniHBase.zookeeper();
         ClusterNode n1 = join(zk, "n1", fencing);
         ClusterNode n2 = join(zk, "n2", fencing);
         awaitMembers(Duration.ofSeconds(10), List.of(n1, n2), "n1", "n2");
@@ -332,8 +333,8 @@ class ClusterNodeTest {
     @Test
     void aSecondLiveNodeWithTheSameIdIsRefusedAndAnUnreachableZooKeeperFailsWithinTheTimeout() throws Exception {
         OwnershipFencing fencing = engine().fencing().orElseThrow();
-        ClusterNode first = join(MiniCluster.zookeeper(), "same", fencing);
-        assertThatThrownBy(() -> track(ClusterNode.join(new ClusterSettings(MiniCluster.zookeeper(), instance, "same",
+        ClusterNode first = join(MiniHBase.zookeeper(), "same", fencing);
+        assertThatThrownBy(() -> track(ClusterNode.join(new ClusterSettings(MiniHBase.zookeeper(), instance, "same",
                 "other:9000", SESSION, Duration.ofSeconds(2)), fencing)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("node id same is already used by another live node of instance " + instance);
@@ -356,7 +357,7 @@ class ClusterNodeTest {
     void aFencedWriteDropsTheStaleEpochAndTheNextCallTakesAFreshOne() throws Exception {
         HBaseStorageEngine engine = engine();
         OwnershipFencing fencing = engine.fencing().orElseThrow();
-        ClusterNode n1 = join(MiniCluster.zookeeper(), "n1", fencing);
+        ClusterNode n1 = join(MiniHBase.zookeeper(), "n1", fencing);
         awaitMembers(Duration.ofSeconds(10), List.of(n1), "n1");
         long p = 5;
         FencedWrites first = n1.partitionWrites(TABLE, p);

@@ -24,7 +24,7 @@ import com.alicloud.openservices.tablestore.tunnel.worker.IChannelProcessor;
 import com.alicloud.openservices.tablestore.tunnel.worker.ProcessRecordsInput;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorker;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorkerConfig;
-import io.tunnelstore.server.Await;
+import io.tunnelstore.testsupport.Await;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.ServerStartException;
 import io.tunnelstore.server.TlsSettings;
@@ -145,7 +145,7 @@ class TlsTest {
                     put.addColumn("v", ColumnValue.fromString("v" + id));
                     client.putRow(new PutRowRequest(put));
                 }
-                Await.until("3 records through the tunnel over https", Duration.ofSeconds(60), 20,
+                Await.until("3 records through the tunnel over https", Duration.ofSeconds(60),
                         () -> collector.ids().size() >= 3);
                 assertThat(collector.ids()).containsExactly(1L, 2L, 3L);
                 assertThat(client.listTable().getTableNames()).containsExactly("orders");

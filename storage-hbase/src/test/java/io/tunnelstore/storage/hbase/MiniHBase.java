@@ -19,15 +19,16 @@ import org.apache.hadoop.hbase.filter.KeyOnlyFilter;
 
 /**
  * One in-process HBase minicluster (1 master, 1 region server, 1 datanode, ZooKeeper) per test JVM, started on
- * first use and shut down when the JVM exits; every test opens its engine on an emptied table of it.
+ * first use and shut down when the JVM exits; every test opens its engine on an emptied table of it. Shared with the
+ * cluster module's tests through this module's test-jar.
  */
-final class MiniHBase {
+public final class MiniHBase {
     private static HBaseTestingUtility utility;
     private static Connection connection;
 
     private MiniHBase() {}
 
-    static synchronized HBaseTestingUtility utility() {
+    public static synchronized HBaseTestingUtility utility() {
         if (utility == null) {
             long started = System.nanoTime();
             HBaseTestingUtility u = new HBaseTestingUtility();
@@ -56,15 +57,21 @@ final class MiniHBase {
         return utility;
     }
 
-    static synchronized Connection connection() {
+    /** A connection to the minicluster's HBase (shared; do not close). */
+    public static synchronized Connection connection() {
         utility();
         return connection;
     }
 
     /** The ZooKeeper quorum of the minicluster, as a client would configure it. */
-    static String zookeeper() {
+    public static String zookeeper() {
         Configuration conf = utility().getConfiguration();
         return conf.get("hbase.zookeeper.quorum") + ":" + conf.get("hbase.zookeeper.property.clientPort");
+    }
+
+    /** The ZooKeeper server's port (for a proxy in front of it). */
+    public static int zookeeperPort() {
+        return Integer.parseInt(utility().getConfiguration().get("hbase.zookeeper.property.clientPort"));
     }
 
     /**
