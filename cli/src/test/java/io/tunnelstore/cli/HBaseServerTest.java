@@ -31,6 +31,7 @@ import com.alicloud.openservices.tablestore.tunnel.worker.ProcessRecordsInput;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorker;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorkerConfig;
 import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.testsupport.Await;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -162,14 +163,8 @@ class HBaseServerTest {
         client.putRow(new PutRowRequest(put));
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 90 s");
-            }
-            Thread.sleep(50);
-        }
+    private static void await(BooleanSupplier condition) {
+        Await.until(condition, Duration.ofSeconds(90));
     }
 
     /** "TYPE id value" of every delivered record, in delivery order. */

@@ -13,6 +13,7 @@ import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.hbase.HBaseStorageEngine;
 import io.tunnelstore.storage.hbase.MiniHBase;
+import io.tunnelstore.testsupport.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,15 +64,8 @@ class ClusterNodeTest {
                 Duration.ofSeconds(30)), fencing));
     }
 
-    /** Waits for a condition (checked every 10 ms), failing after {@code timeout}. */
-    private static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
+    private static void await(Duration timeout, BooleanSupplier condition, String what) {
+        Await.until(what, timeout, condition);
     }
 
     private static void awaitMembers(Duration timeout, List<ClusterNode> nodes, String... expected)

@@ -11,8 +11,10 @@ import io.tunnelstore.storage.ReadSpec;
 import io.tunnelstore.storage.RowMutation;
 import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageOptions;
+import io.tunnelstore.testsupport.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -100,13 +102,7 @@ class HBaseRegionSplitTest {
         return java.util.HexFormat.of().formatHex(key);
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 120 s");
-            }
-            Thread.sleep(100);
-        }
+    private static void await(BooleanSupplier condition) {
+        Await.until(condition, Duration.ofSeconds(120));
     }
 }
