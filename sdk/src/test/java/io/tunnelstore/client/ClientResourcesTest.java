@@ -3,11 +3,8 @@ package io.tunnelstore.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tunnelstore.server.ServerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.table.TableModule;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -25,17 +22,14 @@ class ClientResourcesTest {
 
     @TempDir
     Path dataDir;
-    private TunnelstoreServer server;
+    private InProcessServer server;
     private ClientResources shared;
 
     @BeforeEach
     void start() {
-        server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .syncWrites(false).workerThreads(2).build())
+        server = InProcessServer.builder(dataDir).adminKey(AK, SK).workerThreads(2)
                 .module(TableModule::new)
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .start();
         shared = ClientResources.builder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 

@@ -7,17 +7,14 @@ import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
-import io.tunnelstore.server.ServerConfig;
+import io.tunnelstore.server.InProcessServer;
 import io.tunnelstore.server.TlsSettings;
-import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.it.ItServer;
 import io.tunnelstore.tunnel.SimpleProcessorFactory;
 import io.tunnelstore.tunnel.TunnelWorker;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,18 +32,16 @@ class TlsClientTest {
 
     @TempDir
     Path dataDir;
-    private TunnelstoreServer server;
+    private InProcessServer server;
     private Path certificate;
 
     @BeforeEach
     void start() {
-        server = TunnelstoreServer.builder(ServerConfig.builder().port(0).dataDir(dataDir).adminKey(AK, SK)
-                        .syncWrites(false).workerThreads(4).tls(TlsSettings.selfSigned()).build())
+        server = InProcessServer.builder(dataDir).adminKey(AK, SK)
+                .configure(config -> config.tls(TlsSettings.selfSigned()))
                 .module(TableModule::new)
                 .module(TunnelModule::new)
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
+                .start();
         certificate = dataDir.resolve("tls/self-signed-cert.pem");
     }
 
