@@ -2,16 +2,29 @@ package io.tunnelstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tunnelstore.client.AdminClient;
+import io.tunnelstore.client.CreateTunnelRequest;
 import io.tunnelstore.client.RowPutChange;
 import io.tunnelstore.client.TableClient;
+import io.tunnelstore.client.TunnelClient;
+import io.tunnelstore.client.TunnelType;
 import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
+import io.tunnelstore.testsupport.Await;
+import io.tunnelstore.tunnel.SimpleProcessorFactory;
+import io.tunnelstore.tunnel.TunnelWorker;
+import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tunnel checkpoints show|set|rewind|reset|fork|export|import} against a real in-process server: messages,
- * dry runs, JSON output, exit codes, and the history entries the changes leave. (Live workers through these
- * operations: {@code CheckpointControlIntegrationTest} in the sdk module.)
+ * dry runs, JSON output, exit codes, and the history entries the changes leave; and a live worker following a set
+ * and a rewind given on the command line. (Every operation with live workers of both SDKs:
+ * {@code CheckpointControlIntegrationTest} in the sdk module, {@code OfficialWorkerCheckpointControlTest} in the
+ * server module.)
  */
 class TunnelCheckpointsCommandTest {
     @TempDir
@@ -113,6 +128,90 @@ class TunnelCheckpointsCommandTest {
                 + "\\s+seq 6 -> seq 3 \\(import of t exported at \\S+Z\\)");
         assertThat(history.get(4)).matches("\\S+Z\\s+FORKED_TO\\s+-\\s+" + InProcessServer.AK
                 + "\\s+forked to copy \\(\\S+\\) from the checkpoints of t");
+    }
+
+    /** Rows {@code fromId..toIdExclusive-1} of table {@code table}, column v = id. */
+    private static void put(TableClient tables, String table, long fromId, long toIdExclusive) {
+        for (long id = fromId; id < toIdExclusive; id++) {
+            tables.putRow(RowPutChange.of(table, PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofLong(id))),
+                    List.of(Cell.put("v", ColumnValue.ofLong(id)))));
+        }
+    }
+
+    /** {@code id -> n} for every id in {@code fromId..toIdExclusive-1}. */
+    private static Map<Long, Integer> times(long fromId, long toIdExclusive, int n) {
+        Map<Long, Integer> m = new HashMap<>();
+        LongStream.range(fromId, toIdExclusive).forEach(id -> m.put(id, n));
+        return m;
+    }
+
+    private static Map<Long, Integer> merged(Map<Long, Integer> a, Map<Long, Integer> b) {
+        Map<Long, Integer> m = new HashMap<>(a);
+        m.putAll(b);
+        return m;
+    }
+
+    /** Waits until the tunnel's only channel has checkpointed up to {@code nextSequence}. */
+    private static void awaitCheckpointAt(AdminClient admin, String table, String tunnel, long nextSequence) {
+        Await.until("checkpoint of " + tunnel + " at sequence " + nextSequence, Duration.ofSeconds(40), () -> {
+            Long next = admin.showCheckpoints(table, tunnel).channels().get(0).nextSequence();
+            return next != null && next == nextSequence;
+        });
+    }
+
+    @Test
+    void aLiveWorkerFollowsASetAndARewindGivenOnTheCommandLine() {
+        ok("table", "create", "live", "--pk", "id:integer", "--stream-hours", "24");
+        Map<Long, Integer> delivered = new ConcurrentHashMap<>();
+        Instant t;
+        try (TableClient tables = TableClient.create(server.clientConfig());
+                TunnelClient tunnels = TunnelClient.create(server.clientConfig());
+                AdminClient admin = AdminClient.create(server.clientConfig())) {
+            String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of("live", "w", TunnelType.STREAM));
+            TunnelWorkerConfig config = TunnelWorkerConfig.builder().heartbeatInterval(Duration.ofSeconds(5))
+                    .heartbeatTimeout(Duration.ofSeconds(30)).checkpointInterval(Duration.ofMillis(200))
+                    .closeOnJvmExit(false)
+                    .processorFactory(SimpleProcessorFactory.of("cli", (ctx, records) -> records.forEach(r ->
+                            delivered.merge(r.primaryKey().get(0).value().asLong(), 1, Integer::sum))))
+                    .build();
+            try (TunnelWorker worker = new TunnelWorker(tunnels, tunnelId, config)) {
+                worker.start();
+                put(tables, "live", 0, 10);
+                Await.until("rows 0-9 delivered once", Duration.ofSeconds(30),
+                        () -> delivered.equals(times(0, 10, 1)));
+                awaitCheckpointAt(admin, "live", "w", 11);
+                String channel = admin.showCheckpoints("live", "w").channels().get(0).channelId();
+
+                // Row id is at change-log sequence id + 1: sequence 6 is row 5, so rows 5-9 come again.
+                assertThat(ok("tunnel", "checkpoints", "set", "live", "w", channel, "--sequence", "6").outLines()
+                        .get(0)).isEqualTo("set: moved 1 channel(s) of tunnel w");
+                Await.until("rows 5-9 delivered again", Duration.ofSeconds(40),
+                        () -> delivered.equals(merged(times(0, 5, 1), times(5, 10, 2))));
+                awaitCheckpointAt(admin, "live", "w", 11);
+
+                // A time after row 9 and before row 10: the rewind brings rows 10-14 again.
+                long before = System.currentTimeMillis();
+                Await.until("the clock moved on", Duration.ofSeconds(5), () -> System.currentTimeMillis() > before);
+                t = Instant.ofEpochMilli(System.currentTimeMillis());
+                put(tables, "live", 10, 15);
+                Await.until("rows 10-14 delivered once", Duration.ofSeconds(30),
+                        () -> delivered.equals(merged(merged(times(0, 5, 1), times(5, 10, 2)), times(10, 15, 1))));
+                awaitCheckpointAt(admin, "live", "w", 16);
+                assertThat(ok("tunnel", "checkpoints", "rewind", "live", "w", "--to", t.toString()).outLines()
+                        .get(0)).isEqualTo("rewind: moved 1 channel(s) of tunnel w");
+                Await.until("rows 10-14 delivered again", Duration.ofSeconds(40),
+                        () -> delivered.equals(merged(merged(times(0, 5, 1), times(5, 10, 2)), times(10, 15, 2))));
+                awaitCheckpointAt(admin, "live", "w", 16);
+                assertThat(admin.showCheckpoints("live", "w").channels().get(0).ownerClientId())
+                        .isEqualTo(worker.clientId());
+            }
+        }
+        List<String> history = ok("tunnel", "history", "live", "w").outLines();
+        assertThat(history).hasSize(3);
+        assertThat(history.get(1)).matches("\\S+Z\\s+CHECKPOINT_SET\\s+\\S+\\s+" + InProcessServer.AK
+                + "\\s+seq \\d+ -> seq 6 \\(set to sequence 6\\)");
+        assertThat(history.get(2)).matches("\\S+Z\\s+CHECKPOINT_REWIND\\s+\\S+\\s+" + InProcessServer.AK
+                + "\\s+seq \\d+ -> seq 11 \\(rewind to " + java.util.regex.Pattern.quote(t.toString()) + "\\)");
     }
 
     @Test
