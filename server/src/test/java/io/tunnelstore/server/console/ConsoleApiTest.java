@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.alicloud.openservices.tablestore.model.tunnel.CreateTunnelRequest;
 import com.alicloud.openservices.tablestore.model.tunnel.DescribeTunnelRequest;
 import com.alicloud.openservices.tablestore.model.tunnel.TunnelType;
+import com.alicloud.openservices.tablestore.tunnel.worker.IChannelProcessor;
+import com.alicloud.openservices.tablestore.tunnel.worker.ProcessRecordsInput;
+import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorker;
+import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorkerConfig;
 import io.tunnelstore.server.auth.AccessKey;
 import io.tunnelstore.server.metrics.MonitoringServer;
 import io.tunnelstore.server.tunnel.TunnelModule;
 import com.alicloud.openservices.tablestore.model.tunnel.internal.ConnectTunnelRequest;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelClientConfig;
+import io.tunnelstore.testsupport.Await;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -320,6 +327,60 @@ class ConsoleApiTest {
         assertThat(crossSite.statusCode()).isEqualTo(403);
         assertThat(ots.send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString("dryRun=false")),
                 reset).statusCode()).isEqualTo(401);
+    }
+
+    /** A set from the console moves a channel that a live official worker consumes: the worker follows it. */
+    @Test
+    void aCheckpointSetFromTheConsoleMovesALiveOfficialWorker() throws Exception {
+        String cookie = cookieOf(login(MonitoringServer.AK, MonitoringServer.SK));
+        ots.createTable("orders");
+        String tunnelId = ots.tunnels.createTunnel(new CreateTunnelRequest("orders", "sync", TunnelType.Stream))
+                .getTunnelId();
+        String page = "/console/api/instances/" + I + "/tunnels/" + tunnelId + "/checkpoints";
+        List<Long> ids = new CopyOnWriteArrayList<>();
+        TunnelWorkerConfig config = new TunnelWorkerConfig(new IChannelProcessor() {
+            @Override
+            public void process(ProcessRecordsInput input) {
+                input.getRecords().forEach(r -> ids.add(r.getPrimaryKey().getPrimaryKeyColumn(0).getValue().asLong()));
+            }
+
+            @Override
+            public void shutdown() {}
+        });
+        config.setHeartbeatIntervalInSec(5);
+        config.setCheckpointIntervalInMillis(0); // checkpoint after every batch
+        config.setMaxRetryIntervalInMillis(200);
+        TunnelWorker worker = new TunnelWorker(tunnelId, ots.tunnels, config);
+        try {
+            worker.connectAndWorking();
+            for (long id = 1; id <= 5; id++) {
+                ots.put("orders", id, "v" + id);
+            }
+            Await.until("rows 1-5 delivered", Duration.ofSeconds(60), () -> ids.size() == 5);
+            Await.until("the worker's checkpoint after row 5", Duration.ofSeconds(60),
+                    () -> body(page, cookie).contains("\"nextSequence\":6,"));
+
+            // row id is at change-log sequence id: from sequence 3 on, rows 3-5 come again
+            HttpResponse<String> set = post(page + "/set", cookie, "dryRun=false&channelId=Stream_1&nextSequence=3");
+            assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+            Await.until("rows 3-5 delivered again", Duration.ofSeconds(60), () -> ids.size() == 8);
+            assertThat(ids).containsExactly(1L, 2L, 3L, 4L, 5L, 3L, 4L, 5L);
+            Await.until("the worker's checkpoint after row 5 again", Duration.ofSeconds(60),
+                    () -> body(page, cookie).contains("\"nextSequence\":6,"));
+            assertThat(body(page, cookie)).contains("\"kind\":\"CHECKPOINT_SET\",\"channelId\":\"Stream_1\"",
+                    "\"actor\":\"monitor-ak\"");
+        } finally {
+            worker.shutdown();
+            config.shutdown();
+        }
+    }
+
+    private String body(String path, String cookie) {
+        try {
+            return get(path, cookie).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
