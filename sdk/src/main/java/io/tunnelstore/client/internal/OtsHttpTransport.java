@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * {@code CompletableFuture} replaces the common pool with a new thread per task, and starting a thread on a loaded
  * machine took hundreds of milliseconds per response, docs/BENCHMARKS.md). A response is handled as soon as its body
  * is complete, from the body subscriber, not when {@link HttpClient#sendAsync}'s future completes: in JDK 17 that
- * future is completed through the same thread-per-task pool. Back-off waits are scheduled, never slept.
+ * future is completed through the same thread-per-task pool (JDK 17 still starts that thread for every response, off
+ * the response's path; {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} avoids it). The response is
+ * handled on the thread that completed its body, with no further hop. Back-off waits are scheduled, never slept.
  *
  * <p><b>Per call.</b> The call deadline is {@code now + callTimeout}: each attempt's HTTP timeout is the
  * time left, no retry starts after the deadline, and the returned future fails with a timeout
@@ -296,6 +298,13 @@ public final class OtsHttpTransport implements AutoCloseable {
             // needed for failures (see the class comment). Exactly one of them handles the attempt.
             CompletableFuture<RawResponse> received = new CompletableFuture<>();
             AtomicBoolean handled = new AtomicBoolean();
+            // Registered before sending, so it runs on the thread completing the body: the HTTP client's executor
+            // (ours, above), never its selector thread.
+            received.thenAccept(response -> {
+                if (handled.compareAndSet(false, true)) {
+                    handle(response, null, credentials);
+                }
+            });
             CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(httpRequest, info -> {
                 HttpResponse.BodySubscriber<byte[]> body = HttpResponse.BodySubscribers.ofByteArray();
                 body.getBody().thenAccept(bytes ->
@@ -303,11 +312,6 @@ public final class OtsHttpTransport implements AutoCloseable {
                 return body;
             });
             inFlight = f;
-            received.thenAcceptAsync(response -> {
-                if (handled.compareAndSet(false, true)) {
-                    handle(response, null, credentials);
-                }
-            }, completionExecutor);
             f.whenCompleteAsync((response, error) -> {
                 if (handled.compareAndSet(false, true)) {
                     handle(error == null ? new RawResponse(response.statusCode(), response.headers(),
