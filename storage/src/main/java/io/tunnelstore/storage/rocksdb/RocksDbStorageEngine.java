@@ -89,7 +89,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RocksDbStorageEngine implements StorageEngine {
     private static final Logger log = LoggerFactory.getLogger(RocksDbStorageEngine.class);
-    private static final int ROW_LOCK_STRIPES = 1024;
 
     static final String CF_META = "meta";
     static final String CF_ROWS = "rows";
@@ -118,7 +117,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final WriteOptions writeOptions;
     private final GroupCommitter committer;
     private final InFlightGate gate;
-    private final RowLocks rowLocks = new RowLocks(ROW_LOCK_STRIPES);
+    private final RowLocks rowLocks = new RowLocks();
     private final VersionClock versionClock;
     private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<RocksRowScanner> openScanners = ConcurrentHashMap.newKeySet();
@@ -318,8 +317,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
         gate.enter();
         try {
-            ReentrantLock rowLock = rowLocks.lockFor(tableId, key);
-            rowLock.lock();
+            RowLocks.Held rowLock = rowLocks.lock(tableId, key);
             try {
                 List<StoredCell> current = readAllCells(rowPrefix);
                 RowDecider.Decision<T> decision = decideLocked(decider, key, current);
@@ -338,7 +336,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 await(submitted.done()); // the row stays locked until the write is durable
                 return new MutationResult<>(decision.result(), submitted.sequence(), submitted.commitTimeMicros());
             } finally {
-                rowLock.unlock();
+                rowLock.close();
             }
         } finally {
             gate.exit();
@@ -348,10 +346,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
     /**
      * {@inheritDoc}
      *
-     * <p>Implementation: the batch is cut into segments without repeated keys. For each segment the rows' lock
-     * stripes are taken in ascending order, every row is read and decided, and only then are all the segment's
-     * commits queued at once, so the committer merges them into as few WriteBatches (and WAL syncs) as it can; the
-     * stripes are released once every commit of the segment is durable.
+     * <p>Implementation: the batch is cut into segments without repeated keys. For each segment the rows are locked
+     * (exact row locks, in ascending key order), every row is read (one iterator for the segment) and decided, and
+     * only then are all the segment's commits queued at once, so the committer merges them into as few WriteBatches
+     * (and WAL syncs) as it can, together with the commits of concurrent batches of other rows; the rows are
+     * unlocked once every commit of the segment is durable.
      */
     @Override
     public <T> List<RowBatchOutcome<T>> mutateRows(long tableId, List<RowBatchEntry<T>> entries) {
@@ -386,47 +385,49 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private record PlannedRow<T>(T result, WriteOps ops, LogAppend append) {}
 
     private <T> void mutateSegment(long tableId, List<RowBatchEntry<T>> segment, List<RowBatchOutcome<T>> outcomes) {
-        int[] stripes = new int[segment.size()];
-        for (int i = 0; i < segment.size(); i++) {
-            stripes[i] = rowLocks.stripeOf(tableId, segment.get(i).rowKey());
+        List<byte[]> keys = new ArrayList<>(segment.size());
+        for (RowBatchEntry<T> entry : segment) {
+            keys.add(entry.rowKey());
         }
-        int[] order = Arrays.stream(stripes).distinct().sorted().toArray();
-        int locked = 0;
+        RowLocks.Held held = rowLocks.lockAll(tableId, keys);
         try {
-            for (int stripe : order) {
-                rowLocks.stripe(stripe).lock();
-                locked++;
-            }
-            // 1. read and decide every row (all are locked, so what they read stays current until their commit)
+            // 1. read and decide every row (all are locked, so what they read stays current until their commit); one
+            // iterator, created after the locks were taken, serves every row: its implicit snapshot holds every
+            // durable commit of these rows, since a row is unlocked only once its commit is durable
             List<Object> planned = new ArrayList<>(segment.size()); // PlannedRow or RuntimeException
-            for (RowBatchEntry<T> entry : segment) {
-                byte[] key = entry.rowKey();
-                byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
-                try {
-                    List<StoredCell> current = readAllCells(rowPrefix);
-                    RowDecider.Decision<T> decision = decideLocked(entry.decider(), key, current);
-                    Objects.requireNonNull(decision, "decider returned null");
-                    WriteOps ops = new WriteOps();
-                    if (decision.mutation() != null) {
-                        MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+            try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
+                for (int i = 0; i < segment.size(); i++) {
+                    byte[] key = keys.get(i);
+                    byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
+                    try {
+                        List<StoredCell> current = readAllCells(it, rowPrefix);
+                        RowDecider.Decision<T> decision = decideLocked(segment.get(i).decider(), key, current);
+                        Objects.requireNonNull(decision, "decider returned null");
+                        WriteOps ops = new WriteOps();
+                        if (decision.mutation() != null) {
+                            MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+                        }
+                        LogAppend append = decision.logRecord() == null
+                                ? null
+                                : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
+                        planned.add(new PlannedRow<>(decision.result(), ops, append));
+                    } catch (StorageException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        planned.add(e);
                     }
-                    LogAppend append = decision.logRecord() == null
-                            ? null
-                            : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
-                    planned.add(new PlannedRow<>(decision.result(), ops, append));
-                } catch (StorageException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    planned.add(e);
                 }
             }
-            // 2. queue every commit back to back, so that they share WriteBatches and WAL syncs
+            // 2. queue every commit back to back (one hold of the sequence lock), so that they share WriteBatches
+            // and WAL syncs
             List<Submitted> submitted = new ArrayList<>(segment.size());
-            for (Object p : planned) {
-                if (p instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
-                    submitted.add(submit(row.ops(), row.append()));
-                } else {
-                    submitted.add(null);
+            synchronized (sequenceLock) {
+                for (Object p : planned) {
+                    if (p instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
+                        submitted.add(submit(row.ops(), row.append()));
+                    } else {
+                        submitted.add(null);
+                    }
                 }
             }
             // 3. wait until all are durable, then report in order
@@ -449,9 +450,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 }
             }
         } finally {
-            for (int i = locked - 1; i >= 0; i--) {
-                rowLocks.stripe(order[i]).unlock();
-            }
+            held.close();
         }
     }
 
@@ -468,17 +467,22 @@ public final class RocksDbStorageEngine implements StorageEngine {
     /** All versions of all columns of a row, in stored order. */
     private List<StoredCell> readAllCells(byte[] rowPrefix) {
         try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
-            it.seek(rowPrefix);
-            if (!it.isValid()) {
-                checkStatus(it, "read row");
-                return List.of();
-            }
-            if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
-                return List.of();
-            }
-            StoredRow row = RowReader.readForward(it, ReadSpec.allVersions());
-            return row == null ? List.of() : row.cells();
+            return readAllCells(it, rowPrefix);
         }
+    }
+
+    /** {@link #readAllCells(byte[])} with an iterator of the caller's over the rows family (re-positioned). */
+    private List<StoredCell> readAllCells(RocksIterator it, byte[] rowPrefix) {
+        it.seek(rowPrefix);
+        if (!it.isValid()) {
+            checkStatus(it, "read row");
+            return List.of();
+        }
+        if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
+            return List.of();
+        }
+        StoredRow row = RowReader.readForward(it, ReadSpec.allVersions());
+        return row == null ? List.of() : row.cells();
     }
 
     @Override
