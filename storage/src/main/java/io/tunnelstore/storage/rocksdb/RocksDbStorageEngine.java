@@ -1135,6 +1135,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
     }
 
+    /** Rows locked right now (tests of this package: every lock is released). */
+    int rowLocksHeld() {
+        return rowLocks.lockedRows();
+    }
+
     /** The group committer, exposed to tests of this package to observe grouping. */
     GroupCommitter committer() {
         return committer;
