@@ -53,6 +53,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,13 +67,17 @@ import org.slf4j.LoggerFactory;
 /*
  * Implementation notes
  *
- * Concurrency. Readers use RocksDB iterators directly (each sees an implicit snapshot). Writers never call
- * db.write themselves: mutateRow locks the row (RowLocks), reads it, asks the decider, plans the writes, and then,
- * under `sequenceLock`, takes the commit time and the shard's next sequence number and queues the commit on the
- * GroupCommitter. The committer is the only thread that writes: it merges queued commits into one WriteBatch and
- * one fsync (group commit) and writes them in queue order, so per shard commit order == sequence order. The row
- * lock is held until the caller's commit is durable, so the next decider of that row sees it. Log listeners run on
- * the committer thread after the write returned (durable when syncWrites).
+ * Concurrency. Readers use RocksDB iterators directly (each sees an implicit snapshot). mutateRow locks the row
+ * (RowLocks), reads it, asks the decider and plans the writes. A commit that appends a change-log record is never
+ * written by its caller: under `sequenceLock` it takes the commit time and the shard's next sequence number and is
+ * queued on the GroupCommitter, the only thread that writes such commits: it merges queued commits into one
+ * WriteBatch and one fsync (group commit) and writes them in queue order, so per shard commit order == sequence
+ * order. A row commit without a log record needs no order beyond its row lock, so its caller writes it itself
+ * (db.write with the same sync option; for mutateRows, one WriteBatch per segment): RocksDB's own write group then
+ * merges concurrent callers into one WAL fsync and inserts their memtable entries in parallel, instead of one thread
+ * inserting everything (tables without a stream, the usual ingest, take this path). The row lock is held until the
+ * caller's commit is durable, so the next decider of that row sees it. Log listeners run on the committer thread
+ * after the write returned (durable when syncWrites).
  *
  * Lifecycle. Every public method runs inside InFlightGate.enter/exit; close() shuts the gate (refusing new calls),
  * waits for the running ones (including commits in flight), aborts open scanners, stops the committer and frees
@@ -332,6 +337,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 if (ops.isEmpty() && append == null) {
                     return new MutationResult<>(decision.result(), -1, nextCommitTimeMicros());
                 }
+                if (append == null) {
+                    long commitTime = writeDirect(ops); // no log order to keep: written by this thread
+                    return new MutationResult<>(decision.result(), -1, commitTime);
+                }
                 Submitted submitted = submit(ops, append);
                 await(submitted.done()); // the row stays locked until the write is durable
                 return new MutationResult<>(decision.result(), submitted.sequence(), submitted.commitTimeMicros());
@@ -418,18 +427,27 @@ public final class RocksDbStorageEngine implements StorageEngine {
                     }
                 }
             }
-            // 2. queue every commit back to back (one hold of the sequence lock), so that they share WriteBatches
-            // and WAL syncs
+            // 2. queue every commit with a log record back to back (one hold of the sequence lock), so that they
+            // share WriteBatches and WAL syncs; write the rows without one here, in one WriteBatch (see the class
+            // notes: RocksDB merges it with other callers' writes)
             List<Submitted> submitted = new ArrayList<>(segment.size());
+            WriteOps direct = new WriteOps();
+            boolean[] written = new boolean[planned.size()];
             synchronized (sequenceLock) {
-                for (Object p : planned) {
-                    if (p instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
-                        submitted.add(submit(row.ops(), row.append()));
-                    } else {
-                        submitted.add(null);
+                for (int i = 0; i < planned.size(); i++) {
+                    Submitted s = null;
+                    if (planned.get(i) instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
+                        if (row.append() == null) {
+                            direct.addAll(row.ops());
+                            written[i] = true;
+                        } else {
+                            s = submit(row.ops(), row.append());
+                        }
                     }
+                    submitted.add(s);
                 }
             }
+            long directCommitTime = direct.isEmpty() ? -1 : writeDirect(direct);
             // 3. wait until all are durable, then report in order
             for (int i = 0; i < planned.size(); i++) {
                 Object p = planned.get(i);
@@ -440,7 +458,9 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 }
                 @SuppressWarnings("unchecked")
                 PlannedRow<T> row = (PlannedRow<T>) p;
-                if (s == null) {
+                if (written[i]) {
+                    outcomes.add(RowBatchOutcome.succeeded(new MutationResult<>(row.result(), -1, directCommitTime)));
+                } else if (s == null) {
                     outcomes.add(RowBatchOutcome.succeeded(
                             new MutationResult<>(row.result(), -1, nextCommitTimeMicros())));
                 } else {
@@ -1066,6 +1086,25 @@ public final class RocksDbStorageEngine implements StorageEngine {
             counter.lastSequence = sequence;
             return new Submitted(done, sequence, commitTime);
         }
+    }
+
+    /**
+     * Writes row commits that append no log record from the calling thread ({@code db.write} with the engine's sync
+     * option, so durable on return when syncWrites), bypassing the committer: they need no order beyond their row
+     * locks, and RocksDB's write group merges concurrent callers into one WAL sync.
+     *
+     * @return the commit time of the write
+     */
+    private long writeDirect(WriteOps ops) {
+        committer.checkHealthy();
+        long commitTime = nextCommitTimeMicros();
+        try (WriteBatch batch = new WriteBatch()) {
+            ops.applyTo(batch);
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw wrap("write rows", e);
+        }
+        return commitTime;
     }
 
     /** Guarded by sequenceLock. Loads the shard's counter from disk the first time it is used after open. */

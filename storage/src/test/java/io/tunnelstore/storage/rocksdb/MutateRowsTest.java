@@ -114,4 +114,23 @@ class MutateRowsTest extends MutateRowsContract {
         assertThat(seenByB).containsExactly(Optional.of("from-a"));
         assertThat(((RocksDbStorageEngine) engine).rowLocksHeld()).isZero();
     }
+
+    @Test
+    void rowsWithoutALogRecordAreWrittenByTheCallerNotTheCommitter() {
+        // no log order to keep: the caller writes them itself (one WriteBatch for the batch), so RocksDB can merge
+        // concurrent callers; rows with a log record still go through the committer
+        RocksDbStorageEngine rocks = (RocksDbStorageEngine) engine;
+        long writesBefore = rocks.committer().batchesWritten();
+        assertThat(engine.mutateRows(7, batchOf("plain", () -> { }))).hasSize(200)
+                .allSatisfy(o -> assertThat(o.succeeded()).isTrue());
+        engine.mutateRow(7, bytes("single"), (current, versionMillis) ->
+                RowDecider.Decision.of(new RowMutation().put("v", 1, bytes("one")), null));
+        assertThat(rocks.committer().batchesWritten()).isEqualTo(writesBefore);
+        assertThat(engine.readRow(7, bytes("plain-000"), io.tunnelstore.storage.ReadSpec.latest())).isPresent();
+        assertThat(engine.readRow(7, bytes("plain-199"), io.tunnelstore.storage.ReadSpec.latest())).isPresent();
+        assertThat(engine.readRow(7, bytes("single"), io.tunnelstore.storage.ReadSpec.latest())).isPresent();
+        engine.mutateRow(7, bytes("logged"), (current, versionMillis) ->
+                new RowDecider.Decision<>(new RowMutation().put("v", 1, bytes("x")), 1, bytes("log"), null));
+        assertThat(rocks.committer().batchesWritten()).isEqualTo(writesBefore + 1);
+    }
 }
