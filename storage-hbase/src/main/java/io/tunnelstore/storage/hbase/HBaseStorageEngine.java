@@ -159,8 +159,11 @@ public final class HBaseStorageEngine implements StorageEngine {
     /**
      * Connects with {@code hbaseConf} (at least {@code hbase.zookeeper.quorum}) and opens the instance stored in
      * HBase table {@code table}, creating the table when it does not exist. The engine owns the connection.
+     * An unreachable ZooKeeper quorum fails within 10 s by default (setting
+     * {@code tunnelstore.hbase.zookeeper.probe.timeout.ms}) instead of the HBase client's minutes of retries.
      */
     public static HBaseStorageEngine open(Configuration hbaseConf, String table, StorageOptions options) {
+        ZooKeeperProbe.check(hbaseConf);
         Connection connection;
         try {
             connection = ConnectionFactory.createConnection(hbaseConf);
