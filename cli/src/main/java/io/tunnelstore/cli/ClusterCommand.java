@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -168,9 +169,23 @@ final class ClusterCommand implements Callable<Integer> {
             }
         }
         List<String> serverArgs = new ArrayList<>();
+        checkNodeFlags(environment);
         return new LocalCluster.Settings(nodes, dataDir.toAbsolutePath().normalize(), host, port, instances,
                 regionServers, classPath, List.of("-Xmx" + nodeHeap), serverArgs, nodeEnvironment,
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(gracePeriodSeconds));
+    }
+
+    /** What {@code server} would refuse in every node (an instance name, the host), refused before anything runs. */
+    private void checkNodeFlags(Map<String, String> environment) {
+        ServerCommand node = new ServerCommand();
+        try {
+            new CommandLine(node).parseArgs("--engine", "hbase", "--hbase-zookeeper", "127.0.0.1:2181", "--host",
+                    host, "--port", "0", "--data-dir", dataDir.resolve("node-1").toString(), "--instance",
+                    String.join(",", instances));
+            node.config(environment);
+        } catch (ParameterException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     private void checkDataDir() {

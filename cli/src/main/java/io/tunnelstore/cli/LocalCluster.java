@@ -206,7 +206,11 @@ final class LocalCluster implements AutoCloseable {
             closed = true;
         }
         for (Node node : nodes) {
-            node.resume(); // a paused node cannot act on SIGTERM
+            try {
+                node.resume(); // a paused node cannot act on SIGTERM
+            } catch (RuntimeException e) {
+                // it ended meanwhile
+            }
             node.process.destroy();
         }
         long deadline = System.nanoTime() + settings.gracePeriod().toNanos();
@@ -305,18 +309,20 @@ final class LocalCluster implements AutoCloseable {
                 throw new IllegalStateException(id + " not ready after " + timeout.toSeconds() + " s; last lines of "
                         + log + ":" + System.lineSeparator() + tail(log, 20), e);
             } catch (ExecutionException e) {
-                String exit = process.isAlive() ? "" : " (exit code " + waitExit() + ")";
+                String exit = exitCode().map(code -> " (exit code " + code + ")").orElse("");
                 throw new IllegalStateException(id + " exited before it was ready" + exit + "; last lines of " + log
                         + ":" + System.lineSeparator() + tail(log, 20), e);
             }
         }
 
-        private int waitExit() {
+        /** The exit code, once the process has ended (its output may end a moment before it does). */
+        private java.util.Optional<Integer> exitCode() {
             try {
-                return process.waitFor();
+                return process.waitFor(10, TimeUnit.SECONDS) ? java.util.Optional.of(process.exitValue())
+                        : java.util.Optional.empty();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return -1;
+                return java.util.Optional.empty();
             }
         }
 
