@@ -38,6 +38,15 @@ final class TunnelErrors {
         return OtsException.of(ErrorCode.TUNNEL_SERVER_UNAVAILABLE, "tunnel service is shutting down");
     }
 
+    /**
+     * The tunnel's coordinator is moving to another node (this node released it, or another node took it): nothing
+     * was changed. OTSTunnelServerUnavailable, which both SDKs retry; the retry reaches the new owner.
+     */
+    static OtsException moved(String tunnelId) {
+        return OtsException.of(ErrorCode.TUNNEL_SERVER_UNAVAILABLE,
+                "tunnel %s is moving to another node; retry", tunnelId);
+    }
+
     /** The wire error for a coordinator refusal. */
     static OtsException of(Rejection rejection) {
         ErrorCode code = ErrorCode.fromCode(rejection.error().wireCode())

@@ -67,6 +67,17 @@ public final class TunnelModule implements ServerModule, TunnelViews {
     private final io.tunnelstore.storage.StorageEngine storage;
     private final TableCatalog catalog;
     private volatile ScheduledFuture<?> tickTask;
+    private volatile ScheduledFuture<?> boundsPollTask;
+    private final TunnelOwnership ownership;
+    private final LogWaiters waiters;
+    /** Ownership and catalog events are handled here, one at a time, never on the cluster's event thread. */
+    private final SerialExecutor clusterEvents;
+
+    /**
+     * How often a clustered node reads the log bounds of the shards its long polls wait on: appends committed by
+     * other nodes (partition owners) reach a waiting ReadRecords at most this much later (docs/scale-out.md).
+     */
+    static final java.time.Duration CLUSTER_LOG_POLL = java.time.Duration.ofMillis(200);
 
     /** The module with default settings over the server's storage, clock and scheduler. */
     public TunnelModule(ServerContext context) {
@@ -80,6 +91,14 @@ public final class TunnelModule implements ServerModule, TunnelViews {
      *     (a long poll would then be answered with OTSTimeout)
      */
     public TunnelModule(ServerContext context, TunnelServiceConfig config) {
+        this(context, config, TunnelOwnership.single(context.storage()));
+    }
+
+    /**
+     * The module of one node; {@code ownership} says which tunnels it runs and writes their state (in a cluster, only
+     * the owned ones, fenced).
+     */
+    TunnelModule(ServerContext context, TunnelServiceConfig config, TunnelOwnership ownership) {
         if (config.longPollWait().compareTo(context.config().handlerTimeout()) >= 0) {
             throw new IllegalArgumentException("longPollWait " + config.longPollWait()
                     + " must be shorter than the server's handlerTimeout " + context.config().handlerTimeout());
@@ -88,11 +107,13 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         this.scheduler = context.scheduler();
         this.config = config;
         this.pool = Executors.newFixedThreadPool(config.handlerThreads(), daemonThreads());
+        this.clusterEvents = new SerialExecutor(pool);
         TableCatalog catalog = context.catalog();
-        this.registry = new TunnelRegistry(context.storage(), pool);
+        this.ownership = ownership;
+        this.registry = new TunnelRegistry(context.storage(), ownership, pool, clock::millis);
         registry.loadAll(clock.millis());
         this.snapshots = new TunnelSnapshots(context.storage());
-        this.events = new TunnelEvents(context.storage());
+        this.events = new TunnelEvents(context.storage(), ownership::writeMeta);
         this.storage = context.storage();
         this.catalog = catalog;
         this.admin = new TunnelAdmin(registry, catalog,
@@ -106,6 +127,7 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         this.rpos = new TunnelRpo(registry);
         LogWaiters waiters = new LogWaiters();
         context.storage().addLogListener(waiters);
+        this.waiters = waiters;
         this.reader = new RecordReader(registry, catalog, context.storage(), snapshots, events, waiters, pool,
                 scheduler, clock, config);
         this.ticker = new TunnelLifecycleTicker(registry, catalog, config.disableAfterExpired());
@@ -115,8 +137,8 @@ public final class TunnelModule implements ServerModule, TunnelViews {
     @Override
     public void register(OperationRegistry r) {
         // For keys limited to tables: tunnel/connect, readrecords, ... name only the tunnel id.
-        r.registerTableLocator("tunnel_id", (instance, tunnelId) -> registry.find(instance, tunnelId)
-                .map(rt -> rt.definition().tableName()));
+        r.registerTableLocator("tunnel_id", (instance, tunnelId) -> registry.definition(instance, tunnelId)
+                .map(TunnelDefinition::tableName));
         r.register(Action.TUNNEL_CREATE, TunnelProtos.CreateTunnelRequest.parser(),
                 (ctx, q) -> CompletableFuture.completedFuture(admin.create(ctx.instanceName(), q)));
         r.register(Action.TUNNEL_DELETE, TunnelProtos.DeleteTunnelRequest.parser(),
@@ -145,6 +167,42 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         registerCheckpointControl(r);
         long period = config.tickInterval().toMillis();
         tickTask = scheduler.scheduleAtFixedRate(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+        if (ownership.clustered() || storage.fencing().isPresent()) {
+            // several writers share the engine: appends of other nodes do not reach this node's log listener
+            long poll = CLUSTER_LOG_POLL.toMillis();
+            boundsPollTask = scheduler.scheduleWithFixedDelay(this::pollLogBounds, poll, poll, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void pollLogBounds() {
+        try {
+            waiters.pollBounds(storage::logBounds);
+        } catch (RuntimeException e) {
+            LOG.warn("Polling the change-log bounds for long polls failed", e);
+        }
+    }
+
+    /**
+     * The cluster's ownership view changed (a node joined or left, a connection came back): runs the tunnels this
+     * node now owns, stops the others. Asynchronous, serialized; completes when done (tests wait on it).
+     */
+    public CompletionStage<Void> ownershipChanged() {
+        return clusterEvents.call(() -> {
+            registry.ownershipChanged();
+            return null;
+        });
+    }
+
+    /**
+     * Another node created or deleted tunnels (a catalog change): re-reads the definitions, then the ownership.
+     * Asynchronous, serialized; completes when done.
+     */
+    public CompletionStage<Void> tunnelsChanged() {
+        return clusterEvents.call(() -> {
+            registry.refreshDefinitions();
+            registry.ownershipChanged();
+            return null;
+        });
     }
 
     /** Checkpoint control ({@code tunnelstore/admin/checkpoints-*}); the actor in the history is the access key. */
@@ -220,6 +278,11 @@ public final class TunnelModule implements ServerModule, TunnelViews {
      * every tick. Completes with the dropped ids (tests wait on it).
      */
     public CompletionStage<List<String>> dropUnusedSnapshots() {
+        if (ownership.clustered()) {
+            // a node sees only the tunnels it runs, and another node's tunnel may read any snapshot: not dropped
+            // here (docs/scale-out.md, "What remains")
+            return CompletableFuture.completedFuture(List.of());
+        }
         return snapshots.dropUnreferenced(registry::all, rt -> rt.call(c -> referencedSnapshots(rt.definition(), c)))
                 .exceptionally(e -> {
                     LOG.warn("Dropping unused snapshots failed", e);
@@ -369,6 +432,10 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         ScheduledFuture<?> t = tickTask;
         if (t != null) {
             t.cancel(false);
+        }
+        ScheduledFuture<?> p = boundsPollTask;
+        if (p != null) {
+            p.cancel(false);
         }
         pool.shutdown();
         try {
