@@ -4,6 +4,8 @@ import io.tunnelstore.server.auth.AccessKey;
 import io.tunnelstore.server.auth.CredentialStore;
 import io.tunnelstore.server.auth.KeyOrigin;
 import io.tunnelstore.server.auth.KeyScope;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.SingleNodePlacement;
 import io.tunnelstore.server.http.HealthRoutes;
 import io.tunnelstore.server.http.HttpServer;
 import io.tunnelstore.server.http.OperationRegistry;
@@ -72,6 +74,8 @@ public final class TunnelstoreServer implements AutoCloseable {
     private final List<Function<ServerContext, ServerModule>> moduleFactories;
     private final PrintStream console;
     private final Function<ServerConfig, StorageEngine> storageOpener;
+    private final Function<StorageEngine, ClusterPlacement> clusterJoiner;
+    private ClusterPlacement placement;
 
     private volatile State state = State.NEW;
     private StorageEngine storage;
@@ -87,6 +91,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         this.moduleFactories = List.copyOf(builder.moduleFactories);
         this.console = builder.console;
         this.storageOpener = builder.storageOpener;
+        this.clusterJoiner = builder.clusterJoiner;
     }
 
     /** A builder for a server with {@code config}. */
@@ -100,6 +105,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         private final List<Function<ServerContext, ServerModule>> moduleFactories = new ArrayList<>();
         private PrintStream console = System.out;
         private Function<ServerConfig, StorageEngine> storageOpener = TunnelstoreServer::openRocksDb;
+        private Function<StorageEngine, ClusterPlacement> clusterJoiner = SingleNodePlacement::new;
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -126,6 +132,17 @@ public final class TunnelstoreServer implements AutoCloseable {
          */
         public Builder storage(Function<ServerConfig, StorageEngine> opener) {
             this.storageOpener = Objects.requireNonNull(opener, "opener");
+            return this;
+        }
+
+        /**
+         * How {@link TunnelstoreServer#start()} joins a cluster once the storage engine is open (the server closes the
+         * placement after its modules). Default: {@link SingleNodePlacement}, a server alone on its engine. The CLI
+         * joins a cluster for {@code server --engine hbase --node-id …} (docs/scale-out.md); a clustered node must
+         * listen on the port it advertised, so give it an explicit {@link ServerConfig#port()}.
+         */
+        public Builder cluster(Function<StorageEngine, ClusterPlacement> joiner) {
+            this.clusterJoiner = Objects.requireNonNull(joiner, "joiner");
             return this;
         }
 
@@ -160,8 +177,11 @@ public final class TunnelstoreServer implements AutoCloseable {
             workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.workerQueueCapacity()), namedThreads("tunnelstore-worker"));
             workers.allowCoreThreadTimeOut(true);
+            placement = Objects.requireNonNull(clusterJoiner.apply(storage), "cluster joiner returned null");
+            ServerServices services = new ServerServices();
+            services.provide(ClusterPlacement.class, placement);
             context = new ServerContext(storage, config.clock(), scheduler, credentials, config,
-                    new TableCatalog(storage), new ServerServices());
+                    new TableCatalog(storage), services);
             HealthRoutes.register(registry, () -> state == State.RUNNING);
             for (Function<ServerContext, ServerModule> factory : moduleFactories) {
                 ServerModule module = Objects.requireNonNull(factory.apply(context), "module factory returned null");
@@ -335,6 +355,9 @@ public final class TunnelstoreServer implements AutoCloseable {
         while (!modules.isEmpty()) {
             ServerModule module = modules.pop();
             closeQuietly("module " + module.getClass().getName(), module::close);
+        }
+        if (placement != null) {
+            closeQuietly("cluster placement", placement::close);
         }
         if (workers != null) {
             workers.shutdownNow();

@@ -60,6 +60,7 @@ public final class OperationRegistry {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final Map<String, TableLocator> tableLocators = new ConcurrentHashMap<>();
     private final List<RequestDispatcher.RequestObserver> observers = new CopyOnWriteArrayList<>();
+    private final Map<Action, RequestPlacement<?>> placements = new ConcurrentHashMap<>();
 
     /**
      * Registers the handler of {@code action}. The request body is parsed with {@code parser} (proto2 required fields
@@ -127,6 +128,25 @@ public final class OperationRegistry {
         if (tableLocators.putIfAbsent(Objects.requireNonNull(fieldName, "fieldName"), locator) != null) {
             throw new IllegalStateException("a table locator is already registered for " + fieldName);
         }
+    }
+
+    /**
+     * Registers where requests of {@code action} run in a cluster (see {@link RequestPlacement}); without one, an
+     * action runs on the node that received it. May be registered before or after the action's handler (by another
+     * module). The request type must be the one of the action's handler.
+     *
+     * @throws IllegalStateException when the action already has a placement
+     */
+    public <Q extends Message> void registerPlacement(Action action, RequestPlacement<Q> placement) {
+        Objects.requireNonNull(placement, "placement");
+        if (placements.putIfAbsent(Objects.requireNonNull(action, "action"), placement) != null) {
+            throw new IllegalStateException("a placement is already registered for " + action);
+        }
+    }
+
+    /** The placement of {@code action}, or null when it runs where it is received. */
+    RequestPlacement<?> placement(Action action) {
+        return placements.get(action);
     }
 
     /** Parses {@code body} for {@code ctx.action()}, checks the caller's scope, and calls the handler. */
