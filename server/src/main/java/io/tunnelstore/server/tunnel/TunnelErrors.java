@@ -3,6 +3,8 @@ package io.tunnelstore.server.tunnel;
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.protocol.errors.OtsException;
 import io.tunnelstore.coordinator.Rejection;
+import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.cluster.NotOwnerException;
 
 /** The protocol errors of the Tunnel Service, with the messages clients see. Stateless. */
 final class TunnelErrors {
@@ -40,11 +42,12 @@ final class TunnelErrors {
 
     /**
      * The tunnel's coordinator is moving to another node (this node released it, or another node took it): nothing
-     * was changed. OTSTunnelServerUnavailable, which both SDKs retry; the retry reaches the new owner.
+     * was changed. A {@link NotOwnerException}: the dispatcher answers a forwarded request with 421 (the forwarding
+     * node retries at the owner of its new view) and a client with a retriable 503 (docs/scale-out.md).
      */
-    static OtsException moved(String tunnelId) {
-        return OtsException.of(ErrorCode.TUNNEL_SERVER_UNAVAILABLE,
-                "tunnel %s is moving to another node; retry", tunnelId);
+    static NotOwnerException moved(String tunnelId) {
+        return new NotOwnerException(ClusterResources.tunnel(tunnelId),
+                "tunnel " + tunnelId + " is moving to another node; retry");
     }
 
     /** The wire error for a coordinator refusal. */

@@ -6,6 +6,9 @@ import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest;
 import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.ServerModule;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.http.RequestPlacement;
 import io.tunnelstore.server.http.OperationHandler;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.table.TableCatalog;
@@ -91,7 +94,15 @@ public final class TunnelModule implements ServerModule, TunnelViews {
      *     (a long poll would then be answered with OTSTimeout)
      */
     public TunnelModule(ServerContext context, TunnelServiceConfig config) {
-        this(context, config, TunnelOwnership.single(context.storage()));
+        this(context, config, context.placement().clustered()
+                ? new PlacementOwnership(context.placement()) : TunnelOwnership.single(context.storage()));
+        ClusterPlacement placement = context.placement();
+        if (placement.clustered()) {
+            // never block the cluster's event thread: both hand the work to the module's serial queue
+            placement.addOwnershipListener(this::ownershipChanged);
+            placement.addCatalogListener(this::tunnelsChanged);
+            ownershipChanged();
+        }
     }
 
     /**
@@ -165,6 +176,7 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         r.register(Action.TUNNEL_GET_RPO, GetRpoRequest.parser(), rpo);
         r.register(Action.TUNNEL_GET_RPO_BY_OFFSET, GetRpoRequest.parser(), rpo);
         registerCheckpointControl(r);
+        registerPlacements(r);
         long period = config.tickInterval().toMillis();
         tickTask = scheduler.scheduleAtFixedRate(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
         if (ownership.clustered() || storage.fencing().isPresent()) {
@@ -203,6 +215,69 @@ public final class TunnelModule implements ServerModule, TunnelViews {
             registry.ownershipChanged();
             return null;
         });
+    }
+
+    /**
+     * Where tunnel actions run in a cluster (docs/scale-out.md): everything that reaches a tunnel's coordinator on the
+     * tunnel's owner (by id, or by table and tunnel name through the definitions every node keeps); CreateTunnel and
+     * checkpoints-fork (they create a tunnel: name uniqueness) on the catalog owner; ListTunnel anywhere (it reads the
+     * stored state of the tunnels other nodes run).
+     */
+    private void registerPlacements(OperationRegistry r) {
+        if (!ownership.clustered()) {
+            return;
+        }
+        RequestPlacement<TunnelProtos.ConnectRequest> connect = (ctx, q) -> byId(q.getTunnelId());
+        r.registerPlacement(Action.TUNNEL_CONNECT, connect);
+        r.registerPlacement(Action.TUNNEL_HEARTBEAT,
+                (RequestPlacement<TunnelProtos.HeartbeatRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_SHUTDOWN,
+                (RequestPlacement<TunnelProtos.ShutdownRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_GET_CHECKPOINT,
+                (RequestPlacement<TunnelProtos.GetCheckpointRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_CHECKPOINT,
+                (RequestPlacement<TunnelProtos.CheckpointRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_READ_RECORDS,
+                (RequestPlacement<TunnelProtos.ReadRecordsRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_SCHEDULE,
+                (RequestPlacement<TunnelProtos.ScheduleRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        RequestPlacement<GetRpoRequest> rpo = (ctx, q) -> byId(q.getTunnelId());
+        r.registerPlacement(Action.TUNNEL_GET_RPO, rpo);
+        r.registerPlacement(Action.TUNNEL_GET_RPO_BY_OFFSET, rpo);
+        r.registerPlacement(Action.TUNNEL_DESCRIBE, (RequestPlacement<TunnelProtos.DescribeTunnelRequest>) (ctx, q) ->
+                byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.TUNNEL_DELETE, (RequestPlacement<TunnelProtos.DeleteTunnelRequest>) (ctx, q) ->
+                byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.TUNNEL_CREATE, (RequestPlacement<TunnelProtos.CreateTunnelRequest>) (ctx, q) ->
+                java.util.Optional.of(ClusterResources.catalog()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_FORK, (RequestPlacement<AdminProtos.ForkTunnelRequest>)
+                (ctx, q) -> java.util.Optional.of(ClusterResources.catalog()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_SHOW, (RequestPlacement<AdminProtos.ShowCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_EXPORT, (RequestPlacement<AdminProtos.ShowCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_SET, (RequestPlacement<AdminProtos.SetCheckpointRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_REWIND, (RequestPlacement<AdminProtos.RewindCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_RESET, (RequestPlacement<AdminProtos.ResetCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_IMPORT, (RequestPlacement<AdminProtos.ImportCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+    }
+
+    /** The owner of the tunnel with this id runs it (an unknown id too: the owner answers "tunnel not exist"). */
+    private static java.util.Optional<String> byId(String tunnelId) {
+        return tunnelId == null || tunnelId.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(ClusterResources.tunnel(tunnelId));
+    }
+
+    /**
+     * The owner of the named tunnel runs it; a name this node does not know runs here (the handler reads the stored
+     * definitions once more before it answers "tunnel not exist").
+     */
+    private java.util.Optional<String> byName(String instance, String table, String tunnel) {
+        return registry.definitionByName(instance, table, tunnel).map(d -> ClusterResources.tunnel(d.tunnelId()));
     }
 
     /** Checkpoint control ({@code tunnelstore/admin/checkpoints-*}); the actor in the history is the access key. */

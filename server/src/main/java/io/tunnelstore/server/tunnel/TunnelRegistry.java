@@ -175,7 +175,12 @@ final class TunnelRegistry {
 
     /** The tunnel with this name, running on this node (loaded now if this node owns it; see {@link #require}). */
     Optional<TunnelRuntime> findByName(String instance, String table, String tunnelName) {
-        return definitionByName(instance, table, tunnelName).map(d -> require(instance, d.tunnelId()));
+        Optional<TunnelDefinition> d = definitionByName(instance, table, tunnelName);
+        if (d.isEmpty() && ownership.clustered()) {
+            refreshDefinitions(); // created on another node, announcement not seen yet
+            d = definitionByName(instance, table, tunnelName);
+        }
+        return d.map(found -> require(instance, found.tunnelId()));
     }
 
     /**

@@ -172,7 +172,7 @@ final class TunnelRuntime {
             if (!deleted) {
                 try {
                     deleteFromStorage.run();
-                } catch (io.tunnelstore.storage.FencedException e) {
+                } catch (io.tunnelstore.storage.FencedException | io.tunnelstore.server.cluster.NotOwnerException e) {
                     unloaded = true;
                     onFenced.accept(this);
                     throw TunnelErrors.moved(definition.tunnelId());
@@ -188,7 +188,7 @@ final class TunnelRuntime {
         if (coordinator.isDirty() || definitionChanged) {
             try {
                 persistence.persist(next, definitionChanged, coordinator.pendingChanges());
-            } catch (io.tunnelstore.storage.FencedException e) {
+            } catch (io.tunnelstore.storage.FencedException | io.tunnelstore.server.cluster.NotOwnerException e) {
                 // another node took the tunnel: nothing was stored, and this node must not run it any more
                 coordinator.rollback();
                 unloaded = true;

@@ -10,6 +10,7 @@ import io.tunnelstore.protocol.pb.TunnelProtos.TunnelType;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.auth.CredentialStore;
+import io.tunnelstore.server.cluster.NotOwnerException;
 import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.storage.FencedException;
 import io.tunnelstore.storage.MetaBatch;
@@ -181,8 +182,8 @@ class TunnelOwnerMoveTest {
     }
 
     private static void assertMoved(Runnable call, String tunnelId) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(OtsException.class, e -> {
-            assertThat(e.errorCode()).isEqualTo(ErrorCode.TUNNEL_SERVER_UNAVAILABLE);
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(NotOwnerException.class, e -> {
+            assertThat(e.resource()).isEqualTo("tunnel/" + tunnelId);
             assertThat(e.getMessage()).isEqualTo("tunnel " + tunnelId + " is moving to another node; retry");
         });
     }
