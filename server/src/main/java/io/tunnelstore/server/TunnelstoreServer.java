@@ -5,6 +5,7 @@ import io.tunnelstore.server.auth.CredentialStore;
 import io.tunnelstore.server.auth.KeyOrigin;
 import io.tunnelstore.server.auth.KeyScope;
 import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.RequestForwarder;
 import io.tunnelstore.server.cluster.SingleNodePlacement;
 import io.tunnelstore.server.http.HealthRoutes;
 import io.tunnelstore.server.http.HttpServer;
@@ -16,6 +17,8 @@ import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -181,15 +184,17 @@ public final class TunnelstoreServer implements AutoCloseable {
             ServerServices services = new ServerServices();
             services.provide(ClusterPlacement.class, placement);
             context = new ServerContext(storage, config.clock(), scheduler, credentials, config,
-                    new TableCatalog(storage), services);
+                    new TableCatalog(storage, placement), services);
             HealthRoutes.register(registry, () -> state == State.RUNNING);
             for (Function<ServerContext, ServerModule> factory : moduleFactories) {
                 ServerModule module = Objects.requireNonNull(factory.apply(context), "module factory returned null");
                 modules.push(module);
                 module.register(registry);
             }
+            RequestForwarder forwarder = placement.clustered() ? newForwarder(placement.nodeId()) : null;
             RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
-                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew());
+                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
+                    forwarder == null ? null : placement, forwarder);
             ServerCertificates.ServerIdentity identity = config.tls()
                     .map(tls -> ServerCertificates.load(tls, config.dataDir().resolve("tls"), config.clock()))
                     .orElse(null);
@@ -209,6 +214,18 @@ public final class TunnelstoreServer implements AutoCloseable {
             console.println(line);
             log.info("Tunnelstore ready: {}", line);
         }
+    }
+
+    /** Per-attempt timeout of a forwarded request (below the SDKs' request timeouts; docs/scale-out.md). */
+    static final Duration FORWARD_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+    /** No forwarding attempt starts after this budget: a forwarded request takes at most budget + one attempt. */
+    static final Duration FORWARD_BUDGET = Duration.ofSeconds(10);
+
+    /** The relay of requests to their owners: plain HTTP to the owner's client port (the cluster is not TLS'd). */
+    private static RequestForwarder newForwarder(String nodeId) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1).build();
+        return new RequestForwarder(http, nodeId, FORWARD_ATTEMPT_TIMEOUT, FORWARD_BUDGET, System::nanoTime);
     }
 
     /** The default engine: RocksDB in the data directory, with the server's clock and sync setting. */

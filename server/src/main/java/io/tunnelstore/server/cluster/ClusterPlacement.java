@@ -86,15 +86,17 @@ public interface ClusterPlacement extends AutoCloseable {
     void writeMeta(String resource, MetaBatch batch);
 
     /**
-     * Registers a listener called (it must not block: hand work to an executor) whenever ownership may have moved:
-     * members joined or left, this node's connection changed. Single node: never called.
+     * Registers a listener called whenever ownership may have moved: members joined or left, this node's connection
+     * changed. Listeners run one at a time on a thread of the placement's own (never ZooKeeper's event thread): they
+     * may read the storage, but a long wait delays the other listeners. Single node: never called.
      */
     void addOwnershipListener(Runnable listener);
 
     /**
-     * Registers a listener called (it must not block) when some node {@linkplain #announceCatalogChange announced} a
-     * catalog change (this one included) and after a reconnection (announcements may have been missed): reload the
-     * catalog. Single node: called by {@link #announceCatalogChange} only.
+     * Registers a listener called when some node {@linkplain #announceCatalogChange announced} a catalog change (this
+     * one included) and after a reconnection (announcements may have been missed): reload the catalog. Same thread
+     * rules as {@link #addOwnershipListener}. Single node: called by {@link #announceCatalogChange} only, on the
+     * announcing thread.
      */
     void addCatalogListener(Runnable listener);
 

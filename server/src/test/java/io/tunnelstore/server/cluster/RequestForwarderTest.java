@@ -1,4 +1,4 @@
-package io.tunnelstore.cluster;
+package io.tunnelstore.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.tunnelstore.cluster.RequestForwarder.Failure;
-import io.tunnelstore.cluster.RequestForwarder.ForwardingException;
+import io.tunnelstore.server.cluster.RequestForwarder.Failure;
+import io.tunnelstore.server.cluster.RequestForwarder.ForwardingException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
