@@ -106,7 +106,13 @@ public final class TableCatalog {
 
     /** The table, if it exists. */
     public Optional<TableDescriptor> find(String instance, String tableName) {
-        return Optional.ofNullable(tables.get(key(instance, tableName)));
+        TableDescriptor found = tables.get(key(instance, tableName));
+        if (found == null && placement.clustered()) {
+            // another node may have created it a moment ago, before its announcement reached this node
+            reload();
+            found = tables.get(key(instance, tableName));
+        }
+        return Optional.ofNullable(found);
     }
 
     /**

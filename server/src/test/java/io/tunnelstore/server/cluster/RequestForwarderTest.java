@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** The relay to a resource's owner, against small HTTP servers playing the owner nodes. */
 class RequestForwarderTest {
-    private static final String RESOURCE = OwnedResources.partition(1, 7);
+    private static final String RESOURCE = ClusterResources.partition(1, 7);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<HttpServer> servers = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
