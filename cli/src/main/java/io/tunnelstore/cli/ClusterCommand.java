@@ -50,8 +50,8 @@ final class ClusterCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT, paramLabel = "PORT",
-            description = "Port of node-1; node-i listens on PORT+i-1. 0 gives every node a free port "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Port of node-1; node-i listens on PORT+i-1. 0 gives every node a port free at "
+                    + "start (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--data-dir", defaultValue = "./cluster-data",
@@ -78,6 +78,11 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--start-timeout", defaultValue = "300", paramLabel = "SECONDS",
             description = "How long the minicluster, then each node, may take to start (default: ${DEFAULT-VALUE}).")
     int startTimeoutSeconds;
+
+    @Option(names = "--cluster-session-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Each node's ZooKeeper session timeout: how long after a node stops answering its "
+                    + "partitions and tunnels move to the others (default: ${DEFAULT-VALUE}).")
+    int sessionTimeoutSeconds;
 
     @Option(names = "--minicluster-classpath", hidden = true,
             description = "Class path of the minicluster JVM (default: $" + MINICLUSTER_CLASSPATH_ENV + ").")
@@ -168,20 +173,22 @@ final class ClusterCommand implements Callable<Integer> {
                 nodeEnvironment.put(key, environment.get(key));
             }
         }
-        List<String> serverArgs = new ArrayList<>();
-        checkNodeFlags(environment);
+        List<String> serverArgs = List.of("--cluster-session-timeout", Integer.toString(sessionTimeoutSeconds));
+        checkNodeFlags(environment, serverArgs);
         return new LocalCluster.Settings(nodes, dataDir.toAbsolutePath().normalize(), host, port, instances,
                 regionServers, classPath, List.of("-Xmx" + nodeHeap), serverArgs, nodeEnvironment,
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(gracePeriodSeconds));
     }
 
     /** What {@code server} would refuse in every node (an instance name, the host), refused before anything runs. */
-    private void checkNodeFlags(Map<String, String> environment) {
+    private void checkNodeFlags(Map<String, String> environment, List<String> serverArgs) {
         ServerCommand node = new ServerCommand();
+        List<String> args = new ArrayList<>(List.of("--engine", "hbase", "--hbase-zookeeper", "127.0.0.1:2181",
+                "--host", host, "--port", "1", "--data-dir", dataDir.resolve("node-1").toString(), "--instance",
+                String.join(",", instances)));
+        args.addAll(serverArgs);
         try {
-            new CommandLine(node).parseArgs("--engine", "hbase", "--hbase-zookeeper", "127.0.0.1:2181", "--host",
-                    host, "--port", "0", "--data-dir", dataDir.resolve("node-1").toString(), "--instance",
-                    String.join(",", instances));
+            new CommandLine(node).parseArgs(args.toArray(String[]::new));
             node.config(environment);
         } catch (ParameterException e) {
             throw usage(e.getMessage());

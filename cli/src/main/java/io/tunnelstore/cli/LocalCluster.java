@@ -55,7 +55,9 @@ final class LocalCluster implements AutoCloseable {
      * @param nodes                number of server nodes (at least 1)
      * @param dataDir              the cluster's directory (see the class comment)
      * @param host                 the nodes' listening address
-     * @param firstPort            node-i listens on {@code firstPort + i - 1}; 0 gives every node a free port
+     * @param firstPort            node-i listens on {@code firstPort + i - 1}; 0 gives every node a port free
+     *                             when the cluster starts (kept across restarts of the node: the other nodes
+     *                             forward requests to it)
      * @param instances            the instance names every node serves
      * @param regionServers        region servers of the minicluster (2 lets one be aborted without an outage)
      * @param miniclusterClassPath class path of the minicluster JVM
@@ -84,6 +86,24 @@ final class LocalCluster implements AutoCloseable {
         int port(int node) {
             return firstPort == 0 ? 0 : firstPort + node - 1;
         }
+    }
+
+    /** Ports picked for {@code firstPort == 0}: free when picked, a node's across its restarts. */
+    private final Map<Integer, Integer> pickedPorts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private int portOf(int node) throws IOException {
+        if (settings.firstPort() != 0) {
+            return settings.port(node);
+        }
+        Integer picked = pickedPorts.get(node);
+        if (picked == null) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(settings.host()), 0));
+                picked = socket.getLocalPort();
+            }
+            pickedPorts.put(node, picked);
+        }
+        return picked;
     }
 
     private final Settings settings;
@@ -155,7 +175,7 @@ final class LocalCluster implements AutoCloseable {
         command.addAll(settings.nodeJvmArgs());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
                 "--engine", "hbase", "--hbase-zookeeper", minicluster.zookeeper(), "--node-id", id,
-                "--host", settings.host(), "--port", Integer.toString(settings.port(i)),
+                "--host", settings.host(), "--port", Integer.toString(portOf(i)),
                 "--data-dir", nodeDir.toString(), "--instance", String.join(",", settings.instances())));
         command.addAll(settings.nodeServerArgs());
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -44,6 +44,7 @@ class ClusterCommandTest {
         assertThat(settings.environment()).containsOnly(Map.entry("OTS_AK_ENV", "clusterKey"),
                 Map.entry("OTS_SK_ENV", "clusterSecret0123456789"));
         assertThat(settings.gracePeriod()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings.nodeServerArgs()).containsExactly("--cluster-session-timeout", "10");
         assertThat(settings.startTimeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(settings.port(1)).isZero();
         assertThat(settings.port(2)).isZero();
@@ -69,6 +70,8 @@ class ClusterCommandTest {
         assertThatThrownBy(() -> parse("--port", "65535", "--nodes", "2", "--data-dir", dir.toString()).settings(ENV))
                 .hasMessage("--port 65535 leaves no room for 2 nodes (ports PORT..PORT+N-1 must be in 1-65535, or 0 "
                         + "for free ports)");
+        assertThatThrownBy(() -> parse("--port", "0", "--cluster-session-timeout", "0", "--data-dir",
+                dir.toString()).settings(ENV)).hasMessage("--cluster-session-timeout must be positive, got 0");
         assertThatThrownBy(() -> parse("--node-heap", "lots", "--data-dir", dir.toString()).settings(ENV))
                 .hasMessage("--node-heap must look like 512m or 2g, got 'lots'");
         assertThatThrownBy(() -> parse("--port", "0", "--data-dir", dir.toString()).settings(Map.of()))

@@ -28,6 +28,8 @@ final class ClusterHarness implements AutoCloseable {
     static final String ACCESS_KEY_ID = "clusterTestKey";
     static final String ACCESS_KEY_SECRET = "clusterTestSecret0123456789";
     static final String INSTANCE = "tunnelstore";
+    /** The nodes' ZooKeeper session timeout: a dead node's partitions move after about this long. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
 
     private final LocalCluster cluster;
     private final List<String> console;
@@ -45,14 +47,21 @@ final class ClusterHarness implements AutoCloseable {
         return new ClusterHarness(cluster, console);
     }
 
-    /** The settings the tests use: free ports, the fixed admin key, small heaps, a 5 s grace period. */
+    /**
+     * The settings the tests use: free ports, the fixed admin key, small heaps, a 5 s grace period, a short session
+     * timeout ({@link #SESSION_TIMEOUT}) unless {@code serverArgs} give one.
+     */
     static LocalCluster.Settings settings(String name, int nodes, int regionServers, String... serverArgs)
             throws IOException {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         Path dir = Files.createDirectories(Path.of(System.getProperty("build.dir.name", "target"), "cluster-it",
                 name + "-" + stamp).toAbsolutePath());
+        List<String> args = new ArrayList<>(List.of(serverArgs));
+        if (!args.contains("--cluster-session-timeout")) {
+            args.addAll(List.of("--cluster-session-timeout", Long.toString(SESSION_TIMEOUT.toSeconds())));
+        }
         return new LocalCluster.Settings(nodes, dir, "127.0.0.1", 0, List.of(INSTANCE), regionServers,
-                miniclusterClassPath(), List.of("-Xmx384m"), List.of(serverArgs),
+                miniclusterClassPath(), List.of("-Xmx384m"), args,
                 Map.of("OTS_AK_ENV", ACCESS_KEY_ID, "OTS_SK_ENV", ACCESS_KEY_SECRET), Duration.ofMinutes(5),
                 Duration.ofSeconds(5));
     }

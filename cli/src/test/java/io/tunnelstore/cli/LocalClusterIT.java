@@ -39,10 +39,8 @@ import org.junit.jupiter.api.Test;
  * The process-level harness on a real cluster of processes (one minicluster with two region servers, two nodes, for
  * the whole class): the nodes keep the launcher contract and answer the official SDK, and the faults the harness
  * injects do what they say — a region-server abort under a write load (no acknowledged write lost, the stall
- * measured), SIGSTOP/SIGCONT and kill -9 of a node.
- *
- * <p>Writes go through node-1 only: forwarding to partition owners is not wired into the server yet (issue 12,
- * docs/scale-out.md), so two nodes writing one partition would not be fenced against each other.
+ * measured), kill -9 of a node during writes through both nodes (no acknowledged write lost, the fail-over stall
+ * measured), SIGSTOP/SIGCONT of a node, and a killed node's restart.
  */
 class LocalClusterIT {
     private static final String TABLE = "orders";
@@ -76,8 +74,10 @@ class LocalClusterIT {
                 "endpoint=" + startEndpoints.get(1) + " instance=tunnelstore");
         assertThat(startEndpoints.get(0)).isNotEqualTo(startEndpoints.get(1)).startsWith("http://127.0.0.1:");
         assertThat(harness.client(1).listTable().getTableNames()).contains(TABLE);
-        // node-2 answers too (which tables it lists depends on catalog reloads, not wired yet: see the class comment)
-        assertThat(harness.client(2).listTable().getTableNames()).isNotNull();
+        // catalog changes reach every node
+        SyncClient second = harness.client(2);
+        Await.until("node-2 lists the table node-1 created", Duration.ofSeconds(60),
+                () -> second.listTable().getTableNames().contains(TABLE));
     }
 
     @Test
@@ -141,6 +141,91 @@ class LocalClusterIT {
     }
 
     @Test
+    void aNodeKilledDuringWritesLosesNoAcknowledgedWrite() throws Exception {
+        // Six tables: partitions are assigned to nodes by rendezvous hashing, so node-2 almost surely owns some
+        // (1 - 2^-6), and writes through node-1 to those stall until their ownership moves after the kill.
+        List<String> tables = new java.util.ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            String table = "killed_writes_" + t;
+            TableMeta meta = new TableMeta(table);
+            meta.addPrimaryKeyColumn("id", PrimaryKeyType.INTEGER);
+            harness.client(1).createTable(new CreateTableRequest(meta, new TableOptions(-1, 1)));
+            tables.add(table);
+        }
+        ClientConfiguration patient = new ClientConfiguration();
+        patient.setRetryStrategy(new DefaultRetryStrategy(60, TimeUnit.SECONDS));
+        SyncClient first = harness.client(1, patient);
+        SyncClient second = harness.client(2, patient);
+        Await.until("node-2 knows the new tables", Duration.ofSeconds(60),
+                () -> second.listTable().getTableNames().containsAll(tables));
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicLong firstAcks = new AtomicLong();
+        AtomicLong lastFirstAck = new AtomicLong(System.nanoTime());
+        AtomicLong longestGap = new AtomicLong();
+        CountDownLatch before = new CountDownLatch(300);
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        // writer 1 talks to node-1 only, writer 2 to node-2 only; both write keys of every partition
+        pool.execute(() -> {
+            for (long key = 1_000_000; !stop.get(); key++) {
+                try {
+                    first.putRow(new PutRowRequest(put(tables.get((int) (key % 6)), key)));
+                } catch (RuntimeException e) {
+                    continue; // not acknowledged
+                }
+                long now = System.nanoTime();
+                longestGap.accumulateAndGet(now - lastFirstAck.getAndSet(now), Math::max);
+                acknowledged.add(key);
+                firstAcks.incrementAndGet();
+                before.countDown();
+            }
+        });
+        pool.execute(() -> {
+            for (long key = 2_000_000; !stop.get(); key++) {
+                try {
+                    second.putRow(new PutRowRequest(put(tables.get((int) (key % 6)), key)));
+                } catch (RuntimeException e) {
+                    if (!harness.node(2).isAlive()) {
+                        return; // its node is gone: nothing more can be acknowledged through it
+                    }
+                    continue;
+                }
+                acknowledged.add(key);
+                before.countDown();
+            }
+        });
+        long failover;
+        try {
+            Await.latch("300 writes acknowledged before the kill", Duration.ofMinutes(2), before);
+            harness.kill9(2);
+            longestGap.set(0);
+            long acksAtKill = firstAcks.get();
+            Await.until("200 more writes acknowledged through node-1 after the kill", Duration.ofMinutes(3),
+                    () -> firstAcks.get() >= acksAtKill + 200);
+            failover = longestGap.get();
+            stop.set(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            System.out.printf("node-2 killed; writes through node-1 resumed, longest stall %.1f s (session timeout "
+                    + "%d s); %d writes acknowledged%n", failover / 1e9, ClusterHarness.SESSION_TIMEOUT.toSeconds(),
+                    acknowledged.size());
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        try {
+            for (long key : acknowledged) {
+                Row row = first.getRow(new GetRowRequest(criteria(tables.get((int) (key % 6)), key))).getRow();
+                assertThat(row).as("acknowledged row %d", key).isNotNull();
+                assertThat(row.getLatestColumn("v").getValue().asString()).isEqualTo("v" + key);
+            }
+            assertThat(failover).as("failover stall (ns)").isLessThan(TimeUnit.SECONDS.toNanos(60));
+        } finally {
+            harness.restart(2);
+        }
+    }
+
+    @Test
     void aPausedNodeStopsAnsweringUntilItIsResumed() {
         ClientConfiguration impatient = new ClientConfiguration();
         impatient.setSocketTimeoutInMillisecond(1500);
@@ -183,13 +268,21 @@ class LocalClusterIT {
     }
 
     private static RowPutChange put(long id) {
-        RowPutChange put = new RowPutChange(TABLE, pk(id));
+        return put(TABLE, id);
+    }
+
+    private static RowPutChange put(String table, long id) {
+        RowPutChange put = new RowPutChange(table, pk(id));
         put.addColumn("v", ColumnValue.fromString("v" + id));
         return put;
     }
 
     private static SingleRowQueryCriteria criteria(long id) {
-        SingleRowQueryCriteria c = new SingleRowQueryCriteria(TABLE, pk(id));
+        return criteria(TABLE, id);
+    }
+
+    private static SingleRowQueryCriteria criteria(String table, long id) {
+        SingleRowQueryCriteria c = new SingleRowQueryCriteria(table, pk(id));
         c.setMaxVersions(1);
         return c;
     }
