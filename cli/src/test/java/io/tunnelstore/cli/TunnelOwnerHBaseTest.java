@@ -26,6 +26,8 @@ import com.alicloud.openservices.tablestore.tunnel.worker.IChannelProcessor;
 import com.alicloud.openservices.tablestore.tunnel.worker.ProcessRecordsInput;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorker;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorkerConfig;
+import io.tunnelstore.coordinator.TunnelRecord;
+import io.tunnelstore.coordinator.TunnelRecordCodec;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.cluster.ClusterPlacement;
@@ -36,7 +38,6 @@ import io.tunnelstore.server.tunnel.TunnelServiceConfig;
 import io.tunnelstore.server.tunnel.TunnelViews;
 import io.tunnelstore.storage.FencedException;
 import io.tunnelstore.storage.MetaBatch;
-import io.tunnelstore.storage.MetaEntry;
 import io.tunnelstore.storage.MutationResult;
 import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.RowBatchEntry;
@@ -49,7 +50,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,8 +77,11 @@ class TunnelOwnerHBaseTest {
     private static final String AK = "ownerTestKey";
     private static final String SK = "ownerTestSecret0123456789";
     private static final String INSTANCE = "tunnelstore";
-    /** Long enough that a change reaching the owner only through the long-poll timeout would fail the latency check. */
-    private static final Duration LONG_POLL = Duration.ofSeconds(8);
+    /**
+     * Long enough that a change reaching the owner only at the long-poll timeout would fail the latency check, short
+     * enough for a forwarded ReadRecords (each forwarding attempt times out after 5 s).
+     */
+    private static final Duration LONG_POLL = Duration.ofSeconds(4);
 
     @TempDir
     Path dataDir;
@@ -89,12 +92,22 @@ class TunnelOwnerHBaseTest {
      * drops it when its view changes, as {@code ClusterNode} does).
      */
     static final class ManualCluster {
+        /** Every partition is B's in every view, so rows are committed by B's engine whatever node received them. */
+        static final String PARTITION_OWNER = "B";
         private final Map<String, String> ownerInViewOf = new ConcurrentHashMap<>();
+        private final Map<String, String> addresses = new ConcurrentHashMap<>();
         private final Map<String, List<Runnable>> ownershipListeners = new ConcurrentHashMap<>();
         private final Map<String, List<Runnable>> catalogListeners = new ConcurrentHashMap<>();
         private final Map<String, Map<String, Long>> held = new ConcurrentHashMap<>();
 
-        /** Node {@code node} now believes {@code owner} owns every resource; its ownership listeners run. */
+        /** Where node {@code node} answers forwarded requests (known once it listens). */
+        void listening(String node, int port) {
+            addresses.put(node, "127.0.0.1:" + port);
+        }
+
+        /**
+         * Node {@code node} now believes {@code owner} owns every tunnel and the catalog; its ownership listeners run.
+         */
         void believe(String node, String owner) {
             ownerInViewOf.put(node, owner);
             if (!owner.equals(node)) {
@@ -120,8 +133,9 @@ class TunnelOwnerHBaseTest {
 
                 @Override
                 public Optional<Owner> ownerOf(String resource) {
-                    String owner = ownerInViewOf.get(id);
-                    return Optional.of(new Owner(owner, "", owner.equals(id)));
+                    String owner = resource.startsWith("partition/") ? PARTITION_OWNER : ownerInViewOf.get(id);
+                    return Optional.of(new Owner(owner, addresses.getOrDefault(owner, "127.0.0.1:1"),
+                            owner.equals(id)));
                 }
 
                 @Override
@@ -188,11 +202,12 @@ class TunnelOwnerHBaseTest {
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build();
         server.start();
+        cluster.listening(id, server.port());
         return server;
     }
 
     @Test
-    void theTunnelRunsOnItsOwnerHearsTheOtherNodesWritesAndMovesWithoutLossWhileTheDeposedNodeStoresNothing()
+    void aWorkerOnAnotherNodeFollowsTheTunnelToItsNewOwnerWithoutLossWhileTheDeposedNodeStoresNothing()
             throws Exception {
         String zookeeper = MiniHBaseProcess.zookeeper();
         ManualCluster cluster = new ManualCluster();
@@ -200,96 +215,98 @@ class TunnelOwnerHBaseTest {
         try {
             cluster.believe("A", "A");
             cluster.believe("B", "A");
-            TunnelstoreServer a = node("A", zookeeper, cluster);
+            TunnelstoreServer b = node("B", zookeeper, cluster); // owns the partitions
+            open.add(0, b);
+            TunnelstoreServer a = node("A", zookeeper, cluster); // owns the catalog and the tunnels
             open.add(0, a);
             SyncClient clientA = new SyncClient(a.endpoint(), AK, SK, INSTANCE);
             open.add(0, clientA::shutdown);
             TableMeta meta = new TableMeta("orders");
             meta.addPrimaryKeyColumn("id", PrimaryKeyType.INTEGER);
             clientA.createTable(new CreateTableRequest(meta, new TableOptions(-1, 1)));
+            await(() -> b.context().catalog().find(INSTANCE, "orders").isPresent()); // B reloads on the announcement
             for (long id = 0; id < 20; id++) {
                 put(clientA, id, "base-" + id);
             }
-            TunnelstoreServer b = node("B", zookeeper, cluster); // after the table: B's catalog loads it at start
-            open.add(0, b);
-            SyncClient clientB = new SyncClient(b.endpoint(), AK, SK, INSTANCE);
-            open.add(0, clientB::shutdown);
             StorageEngine storage = b.context().storage();
             OwnershipFencing fencing = storage.fencing().orElseThrow();
 
+            // created on the catalog owner A, which writes it under the catalog's fence (sent to A directly: the
+            // HBase snapshot a BaseAndStream tunnel takes can outlast a forwarding attempt's 5 s on this machine)
             TunnelClient tunnelsA = new TunnelClient(a.endpoint(), AK, SK, INSTANCE);
             open.add(0, tunnelsA::shutdown);
             String tunnelId = tunnelsA.createTunnel(new CreateTunnelRequest("orders", "sync",
                     TunnelType.BaseAndStream)).getTunnelId();
+            TunnelClient tunnelsB = new TunnelClient(b.endpoint(), AK, SK, INSTANCE);
+            open.add(0, tunnelsB::shutdown);
             String resource = "tunnel/" + tunnelId;
             assertThat(fencing.currentResource(resource)).map(OwnershipFencing.OwnerEpoch::nodeId).contains("A");
 
-            // 1. the worker on the owner A: base exactly once, then B's writes arrive through the bounds polling
-            Collector first = new Collector();
-            TunnelWorkerConfig config1 = new TunnelWorkerConfig(first);
-            config1.setHeartbeatIntervalInSec(5);
-            TunnelWorker worker1 = new TunnelWorker(tunnelId, tunnelsA, config1);
-            worker1.connectAndWorking();
-            await(() -> first.size() >= 20);
-            await(() -> tunnelsA.describeTunnel(new DescribeTunnelRequest("orders", "sync")).getTunnelInfo()
+            // 1. an official worker through B (every tunnel call forwarded to A): the base exactly once, then the
+            //    changes, which B's engine commits, reach A's long polls through the log-bounds polling
+            Collector collector = new Collector();
+            TunnelWorkerConfig config = new TunnelWorkerConfig(collector);
+            config.setHeartbeatIntervalInSec(5);
+            TunnelWorker worker = new TunnelWorker(tunnelId, tunnelsB, config);
+            open.add(0, config::shutdown);
+            open.add(0, worker::shutdown);
+            worker.connectAndWorking();
+            await(() -> collector.size() >= 20);
+            await(() -> tunnelsB.describeTunnel(new DescribeTunnelRequest("orders", "sync")).getTunnelInfo()
                     .getStage() == TunnelStage.ProcessStream);
-            assertThat(first.keys().subList(0, 20)).containsExactlyInAnyOrderElementsOf(
+            assertThat(collector.keys().subList(0, 20)).containsExactlyInAnyOrderElementsOf(
                     LongStream.range(0, 20).mapToObj(id -> "PUT " + id + " base-" + id).toList());
             List<Long> lagsMillis = new ArrayList<>();
             for (long id = 100; id < 110; id++) {
-                put(clientB, id, "stream-" + id);
+                put(clientA, id, "stream-" + id); // forwarded to the partition owner B
                 long acked = System.nanoTime();
                 String key = "PUT " + id + " stream-" + id;
-                await(() -> first.receivedAt(key) != null);
-                lagsMillis.add(TimeUnit.NANOSECONDS.toMillis(first.receivedAt(key) - acked));
+                await(() -> collector.receivedAt(key) != null);
+                lagsMillis.add(TimeUnit.NANOSECONDS.toMillis(collector.receivedAt(key) - acked));
             }
-            System.out.println("Cross-node delivery lag (ms), change committed on B, tunnel on A: " + lagsMillis);
-            assertThat(first.keys().subList(20, first.size())).containsExactlyElementsOf(
+            System.out.println("Cross-node delivery lag (ms), committed on B, tunnel on A, worker via B: "
+                    + lagsMillis);
+            assertThat(collector.keys().subList(20, collector.size())).containsExactlyElementsOf(
                     LongStream.range(100, 110).mapToObj(id -> "PUT " + id + " stream-" + id).toList());
-            assertThat(lagsMillis).allSatisfy(lag -> assertThat(lag).isLessThan(LONG_POLL.toMillis() / 2));
-            worker1.shutdown();
-            config1.shutdown();
+            // Each lag includes the official worker's own pause after an empty read (measured 0.2-2.7 s here); a
+            // change seen only at the long-poll timeout would add up to LONG_POLL on top. The exact wake-up rule is
+            // LogWaitersTest's; this is the end-to-end bound.
+            assertThat(lagsMillis).allSatisfy(lag -> assertThat(lag).isLessThan(LONG_POLL.toMillis()));
 
-            // 2. B takes the tunnel while A still believes it owns it: A's next coordinator write is refused whole
+            // 2. B takes the tunnel while A still believes it owns it: B loads it from storage (the worker, whose
+            //    calls B now runs itself, keeps its session); A's next coordinator write is refused whole
+            String streamChannel = tunnelsB.describeTunnel(new DescribeTunnelRequest("orders", "sync"))
+                    .getChannelInfos().stream().filter(c -> c.getChannelType() == ChannelType.Stream)
+                    .map(ChannelInfo::getChannelId).findFirst().orElseThrow();
             long moveStart = System.nanoTime();
             cluster.believe("B", "B");
             await(() -> fencing.currentResource(resource).map(OwnershipFencing.OwnerEpoch::nodeId)
                     .equals(Optional.of("B")));
             System.out.println("Tunnel takeover on B after its view changed: "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - moveStart) + " ms");
-            Map<String, String> before = state(storage, tunnelId);
-            TunnelModule moduleA = (TunnelModule) a.context().services().find(TunnelViews.class).orElseThrow();
-            String streamChannel = tunnelsA.describeTunnel(new DescribeTunnelRequest("orders", "sync"))
-                    .getChannelInfos().stream().filter(c -> c.getChannelType() == ChannelType.Stream)
-                    .map(ChannelInfo::getChannelId).findFirst().orElseThrow();
-            assertThatThrownBy(() -> moduleA.schedule(INSTANCE, tunnelId, streamChannel,
-                    TunnelProtos.ChannelStatus.CLOSING).toCompletableFuture().get(30, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> ((TunnelModule) a.context().services().find(TunnelViews.class).orElseThrow())
+                    .schedule(INSTANCE, tunnelId, streamChannel, TunnelProtos.ChannelStatus.CLOSING)
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(NotOwnerException.class)
                     .hasMessageContaining("tunnel " + tunnelId + " is moving to another node; retry");
-            assertThat(state(storage, tunnelId)).isEqualTo(before);
+            assertThat(fencing.currentResource(resource)).map(OwnershipFencing.OwnerEpoch::nodeId).contains("B");
+            assertThat(storedChannel(storage, tunnelId, streamChannel).state().suspended())
+                    .as("A's suspension of the channel was not stored").isFalse();
             cluster.believe("A", "B");
 
-            // 3. a worker on the new owner B continues from the stored checkpoints; A's writes reach it
-            TunnelClient tunnelsB = new TunnelClient(b.endpoint(), AK, SK, INSTANCE);
-            open.add(0, tunnelsB::shutdown);
-            Collector second = new Collector();
-            TunnelWorkerConfig config2 = new TunnelWorkerConfig(second);
-            config2.setHeartbeatIntervalInSec(5);
-            TunnelWorker worker2 = new TunnelWorker(tunnelId, tunnelsB, config2);
-            open.add(0, config2::shutdown);
-            open.add(0, worker2::shutdown);
-            worker2.connectAndWorking();
+            // 3. the worker goes on through B, now the owner; every change arrives, in order
             for (long id = 200; id < 210; id++) {
                 put(clientA, id, "stream-" + id);
             }
-            await(() -> second.keys().contains("PUT 209 stream-209"));
-            List<String> got = second.keys();
-            List<String> fresh = got.stream().filter(k -> k.startsWith("PUT 2")).toList();
+            await(() -> collector.keys().contains("PUT 209 stream-209"));
+            List<String> got = collector.keys();
+            List<String> fresh = got.stream().filter(k -> k.matches("PUT 2\\d\\d .*")).toList();
             assertThat(fresh).containsExactlyElementsOf(
                     LongStream.range(200, 210).mapToObj(id -> "PUT " + id + " stream-" + id).toList());
-            // anything else is a re-delivery of what the first worker got (at-least-once after a move)
-            assertThat(got.subList(0, got.size() - fresh.size())).isSubsetOf(first.keys());
-            System.out.println("Re-delivered after the move: " + (got.size() - fresh.size()));
+            List<String> beforeFresh = got.subList(0, got.indexOf("PUT 200 stream-200"));
+            // anything past the first 30 before them is a re-delivery after the move (at-least-once)
+            assertThat(beforeFresh.subList(30, beforeFresh.size())).isSubsetOf(beforeFresh.subList(20, 30));
+            System.out.println("Re-delivered after the move: " + (beforeFresh.size() - 30));
         } finally {
             for (AutoCloseable c : open) {
                 try {
@@ -301,13 +318,10 @@ class TunnelOwnerHBaseTest {
         }
     }
 
-    /** The tunnel's stored coordinator records, key to hex value. */
-    private static Map<String, String> state(StorageEngine storage, String tunnelId) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (MetaEntry e : storage.scanMeta("tunnelstate/" + tunnelId + "/")) {
-            out.put(e.key(), java.util.HexFormat.of().formatHex(e.value()));
-        }
-        return out;
+    /** A channel's stored coordinator record. */
+    private static TunnelRecord.Channel storedChannel(StorageEngine storage, String tunnelId, String channelId) {
+        byte[] value = storage.getMeta("tunnelstate/" + tunnelId + "/c/" + channelId).orElseThrow();
+        return (TunnelRecord.Channel) TunnelRecordCodec.decode(value);
     }
 
     private static PrimaryKey pk(long id) {

@@ -403,7 +403,7 @@ public final class RequestDispatcher {
                 String resource = part.resource().get();
                 Message partRequest = part.request();
                 try {
-                    workers.execute(() -> remote.complete(forwardPart(actionPath, caller, registration, resource,
+                    workers.execute(() -> remote.complete(forwardPart(actionPath, caller, split, resource,
                             partRequest, request)));
                 } catch (RejectedExecutionException e) {
                     remote.complete(new RequestSplitter.PartOutcome(null, OtsException.of(ErrorCode.SERVER_BUSY,
@@ -468,12 +468,14 @@ public final class RequestDispatcher {
      * {@value RequestForwarder#FORWARDED_BY}. Blocks this worker thread (bounded by the forwarder).
      */
     private RequestSplitter.PartOutcome forwardPart(String actionPath, AuthenticatedCaller caller,
-            OperationRegistry.Registration<?> registration, String resource, Message partRequest,
+            RequestSplitter.Split<?> split, String resource, Message partRequest,
             InboundRequest original) {
         byte[] body = partRequest.toByteArray();
         Map<String, String> signed = new java.util.TreeMap<>(original.headers());
         signed.remove(OtsHeaders.REQUEST_COMPRESS_TYPE); // the part is sent uncompressed
         signed.remove(OtsHeaders.REQUEST_COMPRESS_SIZE);
+        signed.remove(OtsHeaders.RESPONSE_COMPRESS_TYPE); // and its answer is read here, uncompressed
+        signed.remove("accept-encoding");
         signed.put(OtsHeaders.CONTENT_MD5, io.tunnelstore.protocol.auth.ContentMd5.base64(body));
         if (signed.containsKey(OtsHeaders.SIGNATURE_V4)) {
             signed.put(OtsHeaders.SIGNATURE_V4, io.tunnelstore.protocol.auth.Signatures.signV4(
@@ -491,7 +493,7 @@ public final class RequestDispatcher {
                     new RequestForwarder.Request("POST", original.uri(), headers, body),
                     r -> placement.ownerOf(r).map(ClusterPlacement.Owner::address));
             if (answer.status() == 200) {
-                return new RequestSplitter.PartOutcome(registration.parser().parseFrom(answer.body()), null);
+                return new RequestSplitter.PartOutcome(split.parseResponse(answer.body()), null);
             }
             TableProtos.Error error = TableProtos.Error.parseFrom(answer.body());
             ErrorCode code = ErrorCode.fromCode(error.getCode()).orElse(ErrorCode.INTERNAL_SERVER_ERROR);

@@ -35,6 +35,9 @@ public interface RequestSplitter<Q extends Message> {
     interface Split<Q extends Message> {
         List<Part<Q>> parts();
 
+        /** Reads the response body a part's owner answered (the action's response message). */
+        Message parseResponse(byte[] body) throws com.google.protobuf.InvalidProtocolBufferException;
+
         Message merge(List<PartOutcome> outcomes);
     }
 }

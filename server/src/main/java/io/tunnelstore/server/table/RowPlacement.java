@@ -88,6 +88,11 @@ final class RowPlacement {
             }
 
             @Override
+            public Message parseResponse(byte[] body) throws com.google.protobuf.InvalidProtocolBufferException {
+                return BatchWriteRowResponse.parseFrom(body);
+            }
+
+            @Override
             public Message merge(List<RequestSplitter.PartOutcome> outcomes) {
                 return mergeBatch(req, positions, outcomes);
             }

@@ -182,15 +182,30 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         if (ownership.clustered() || storage.fencing().isPresent()) {
             // several writers share the engine: appends of other nodes do not reach this node's log listener
             long poll = CLUSTER_LOG_POLL.toMillis();
-            boundsPollTask = scheduler.scheduleWithFixedDelay(this::pollLogBounds, poll, poll, TimeUnit.MILLISECONDS);
+            // the reads run on the module's pool: the shared scheduler must never wait on storage
+            boundsPollTask = scheduler.scheduleWithFixedDelay(this::startBoundsPoll, poll, poll, TimeUnit.MILLISECONDS);
         }
     }
 
-    private void pollLogBounds() {
+    private final java.util.concurrent.atomic.AtomicBoolean boundsPolling = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Starts one poll of the log bounds on the pool, unless the previous one is still running (slow storage). */
+    private void startBoundsPoll() {
+        if (!boundsPolling.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            waiters.pollBounds(storage::logBounds);
-        } catch (RuntimeException e) {
-            LOG.warn("Polling the change-log bounds for long polls failed", e);
+            pool.execute(() -> {
+                try {
+                    waiters.pollBounds(storage::logBounds);
+                } catch (RuntimeException e) {
+                    LOG.warn("Polling the change-log bounds for long polls failed", e);
+                } finally {
+                    boundsPolling.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            boundsPolling.set(false);
         }
     }
 
