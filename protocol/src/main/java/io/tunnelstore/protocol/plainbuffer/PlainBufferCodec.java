@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -218,11 +219,28 @@ public final class PlainBufferCodec {
 
     /** Decodes a buffer that must hold exactly one row. */
     public static PlainRow decodeSingleRow(byte[] buffer) {
-        List<PlainRow> rows = decodeRows(buffer);
-        if (rows.size() != 1) {
-            throw new PlainBufferException("expected exactly one row in PlainBuffer but found " + rows.size());
+        if (buffer == null) {
+            throw new PlainBufferException("PlainBuffer is null");
         }
-        return rows.get(0);
+        if (buffer.length == 0) {
+            throw new PlainBufferException("expected exactly one row in PlainBuffer but found 0");
+        }
+        // one row read directly (no list): this is the per-record path of ReadRecords in the worker
+        ByteSource in = new ByteSource(buffer);
+        readHeader(in);
+        if (in.atEnd()) {
+            throw new PlainBufferException("malformed PlainBuffer: header is not followed by any row");
+        }
+        PlainRow row = readRow(in);
+        if (!in.atEnd()) {
+            int rows = 1;
+            while (!in.atEnd()) {
+                readRow(in);  // a malformed later row is reported as such, as decodeRows would
+                rows++;
+            }
+            throw new PlainBufferException("expected exactly one row in PlainBuffer but found " + rows);
+        }
+        return row;
     }
 
     /**
@@ -276,7 +294,7 @@ public final class PlainBufferCodec {
             throw new PlainBufferException("value bytes are null");
         }
         ByteSource in = new ByteSource(bytes);
-        ColumnValue v = readValueNoLengthPrefix(in, bytes.length, "value");
+        ColumnValue v = readValueNoLengthPrefix(in, bytes.length, null);
         if (!in.atEnd()) {
             throw new PlainBufferException("trailing bytes after value: " + in.remaining() + " byte(s) at offset " + in.position());
         }
@@ -389,7 +407,7 @@ public final class PlainBufferCodec {
                 throw new PlainBufferException("invalid cell value length " + declared + " at offset " + (in.position() - 4));
             }
             int valueStart = in.position();
-            value = readValueNoLengthPrefix(in, declared, "value of cell '" + name + "'");
+            value = readValueNoLengthPrefix(in, declared, name);
             int actual = in.position() - valueStart;
             if (actual != declared) {
                 throw new PlainBufferException("value of cell '" + name + "' at offset " + valueStart + " has length "
@@ -403,9 +421,11 @@ public final class PlainBufferCodec {
             in.readByte("TAG_CELL_TYPE");
             int at = in.position();
             typeByte = in.readByte("cell type");
-            final int tb = typeByte;
-            type = CellType.fromWireByte(tb).orElseThrow(() -> new PlainBufferException(
-                    String.format("unknown cell type 0x%02X at offset %d in cell '%s'", tb, at, name)));
+            type = cellType(typeByte);
+            if (type == null) {
+                throw new PlainBufferException(
+                        String.format("unknown cell type 0x%02X at offset %d in cell '%s'", typeByte, at, name));
+            }
         }
         Long timestamp = null;
         if (in.peek() == TAG_CELL_TIMESTAMP) {
@@ -429,6 +449,16 @@ public final class PlainBufferCodec {
         return new DecodedCell(offset, name, value, type, timestamp, crc);
     }
 
+    /** The cell type of a TAG_CELL_TYPE byte, or null (as {@link CellType#fromWireByte}, without an Optional). */
+    private static CellType cellType(int wireByte) {
+        return switch (wireByte) {
+            case 0x01 -> CellType.DELETE_ALL_VERSIONS;
+            case 0x03 -> CellType.DELETE_ONE_VERSION;
+            case 0x04 -> CellType.INCREMENT;
+            default -> null;
+        };
+    }
+
     private static Cell toAttributeCell(DecodedCell c) {
         try {
             return new Cell(c.name, c.value, c.type == null ? CellType.PUT : c.type, c.timestamp);
@@ -437,13 +467,20 @@ public final class PlainBufferCodec {
         }
     }
 
+    /** "value" (a bare value) or "value of cell 'name'", for error messages. */
+    private static String valueLabel(String cellName) {
+        return cellName == null ? "value" : "value of cell '" + cellName + "'";
+    }
+
     /**
      * Reads type byte + payload. {@code limit} bounds how many bytes the value may use (the declared length
-     * inside a cell, the whole input otherwise).
+     * inside a cell, the whole input otherwise); {@code cellName} names the cell in error messages (null: a bare
+     * value). The messages are built only when the input is bad.
      */
-    private static ColumnValue readValueNoLengthPrefix(ByteSource in, int limit, String what) {
+    private static ColumnValue readValueNoLengthPrefix(ByteSource in, int limit, String cellName) {
         int start = in.position();
-        int vt = in.readByte(what + " type");
+        ByteSource.What what = () -> valueLabel(cellName);
+        int vt = in.readByte(() -> valueLabel(cellName) + " type");
         ColumnValue v = switch (vt) {
             case VT_INTEGER -> ColumnValue.ofLong(in.readInt64(what));
             case VT_DOUBLE -> ColumnValue.ofDouble(Double.longBitsToDouble(in.readInt64(what)));
@@ -451,36 +488,41 @@ public final class PlainBufferCodec {
                 int at = in.position();
                 int b = in.readByte(what);
                 if (b > 1) {
-                    throw new PlainBufferException("invalid boolean byte " + b + " in " + what + " at offset " + at);
+                    throw new PlainBufferException("invalid boolean byte " + b + " in " + valueLabel(cellName)
+                            + " at offset " + at);
                 }
                 yield ColumnValue.ofBoolean(b == 1);
             }
             case VT_STRING, VT_BLOB -> {
-                int n = in.readInt32(what + " length");
+                int n = in.readInt32(() -> valueLabel(cellName) + " length");
                 if (n < 0) {
-                    throw new PlainBufferException("negative length " + n + " in " + what + " at offset " + (in.position() - 4));
+                    throw new PlainBufferException("negative length " + n + " in " + valueLabel(cellName)
+                            + " at offset " + (in.position() - 4));
                 }
                 if (n > limit - 5) {
-                    throw new PlainBufferException("length " + n + " of " + what + " at offset " + (in.position() - 4)
-                            + " exceeds the enclosing value length " + limit);
+                    throw new PlainBufferException("length " + n + " of " + valueLabel(cellName) + " at offset "
+                            + (in.position() - 4) + " exceeds the enclosing value length " + limit);
                 }
                 int at = in.skip(n, what);
                 if (vt == VT_STRING) {
-                    yield ColumnValue.ofString(utf8(in.data(), at, n, what));
+                    yield ColumnValue.ofString(utf8(in.data(), at, n, valueLabel(cellName)));
                 }
-                byte[] b = new byte[n];
-                System.arraycopy(in.data(), at, b, 0, n);
-                yield ColumnValue.ofBinary(b);
+                yield ColumnValue.ofBinary(Arrays.copyOfRange(in.data(), at, at + n));
             }
             case VT_INF_MIN -> ColumnValue.INF_MIN;
             case VT_INF_MAX -> ColumnValue.INF_MAX;
             case VT_AUTO_INCREMENT -> ColumnValue.AUTO_INCREMENT;
-            default -> throw new PlainBufferException(String.format("unknown value type 0x%02X in %s at offset %d", vt, what, start));
+            default -> throw new PlainBufferException(String.format("unknown value type 0x%02X in %s at offset %d", vt,
+                    valueLabel(cellName), start));
         };
         return v;
     }
 
     private static String utf8(byte[] data, int offset, int length, String what) {
+        if (isAscii(data, offset, length)) {
+            // the common case (column names, most strings): no decoder object, and ASCII is valid UTF-8 as it is
+            return new String(data, offset, length, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -490,5 +532,14 @@ public final class PlainBufferCodec {
         } catch (CharacterCodingException e) {
             throw new PlainBufferException(what + " at offset " + offset + " is not valid UTF-8", e);
         }
+    }
+
+    private static boolean isAscii(byte[] data, int offset, int length) {
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (data[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
