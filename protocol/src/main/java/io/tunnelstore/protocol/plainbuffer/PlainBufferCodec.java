@@ -44,7 +44,11 @@ public final class PlainBufferCodec {
         if (rows.isEmpty()) {
             return new byte[0];
         }
-        ByteSink out = new ByteSink(64 * rows.size());
+        int size = 4;
+        for (PlainRow row : rows) {
+            size += rowSize(row);
+        }
+        ByteSink out = new ByteSink(size);
         out.writeInt32(HEADER);
         for (PlainRow row : rows) {
             writeRow(out, row);
@@ -54,7 +58,7 @@ public final class PlainBufferCodec {
 
     /** Header followed by one row. */
     public static byte[] encodeRow(PlainRow row) {
-        ByteSink out = new ByteSink(64);
+        ByteSink out = new ByteSink(4 + rowSize(row));  // exact: one array, no growth and no final copy
         out.writeInt32(HEADER);
         writeRow(out, row);
         return out.toByteArray();
@@ -70,6 +74,55 @@ public final class PlainBufferCodec {
         ByteSink out = new ByteSink(16);
         writeValueNoLengthPrefix(out, value);
         return out.toByteArray();
+    }
+
+    /** Encoded size of one row (without the header): exactly what {@link #writeRow} writes. */
+    static int rowSize(PlainRow row) {
+        int size = 1;  // TAG_ROW_PK
+        for (PrimaryKeyColumn pk : row.primaryKey().columns()) {
+            size += cellSize(pk.name(), pk.value(), false, false);
+        }
+        if (!row.cells().isEmpty()) {
+            size += 1;  // TAG_ROW_DATA
+            for (Cell cell : row.cells()) {
+                size += cellSize(cell.name(), cell.value(), cell.type().wireByte().isPresent(), cell.timestamp() != null);
+            }
+        }
+        if (row.deleteMarker()) {
+            size += 1;
+        }
+        if (row.sequenceInfo() != null) {
+            size += 1 + 4 + EXTENSION_LENGTH;
+        }
+        return size + 2;  // TAG_ROW_CHECKSUM + checksum
+    }
+
+    private static int cellSize(String name, ColumnValue value, boolean typed, boolean timestamped) {
+        int size = 1 + 1 + 4 + utf8Length(name);  // TAG_CELL, TAG_CELL_NAME, length, name
+        if (value != null) {
+            size += 1 + 4 + valueLengthNoPrefix(value);
+        }
+        if (typed) {
+            size += 2;
+        }
+        if (timestamped) {
+            size += 9;
+        }
+        return size + 2;  // TAG_CELL_CHECKSUM + checksum
+    }
+
+    /** Length of {@code s.getBytes(UTF_8)}; counted without encoding when every char is ASCII. */
+    private static int utf8Length(String s) {
+        return isAscii(s) ? s.length() : s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void writeRow(ByteSink out, PlainRow row) {
@@ -107,12 +160,20 @@ public final class PlainBufferCodec {
 
     /** Writes one cell and returns its checksum. */
     private static int writeCell(ByteSink out, String name, ColumnValue value, OptionalInt type, Long timestamp) {
-        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         out.writeByte(TAG_CELL);
         out.writeByte(TAG_CELL_NAME);
-        out.writeInt32(nameBytes.length);
-        out.writeBytes(nameBytes);
-        int crc = Crc8.update(0, nameBytes);
+        int crc;
+        if (isAscii(name)) {  // column names nearly always are: no byte[] for the name
+            out.writeInt32(name.length());
+            int nameStart = out.size();
+            out.writeAscii(name);
+            crc = Crc8.update(0, out.buffer(), nameStart, name.length());
+        } else {
+            byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            out.writeInt32(nameBytes.length);
+            out.writeBytes(nameBytes);
+            crc = Crc8.update(0, nameBytes);
+        }
         if (value != null) {
             out.writeByte(TAG_CELL_VALUE);
             out.writeInt32(valueLengthNoPrefix(value));
@@ -171,11 +232,12 @@ public final class PlainBufferCodec {
             }
             case STRING, BINARY -> {
                 int vt = value.type() == ValueType.STRING ? VT_STRING : VT_BLOB;
-                byte[] raw = value.rawBytes();
+                int n = value.rawLength();
                 out.writeByte(vt);
-                out.writeInt32(raw.length);
-                out.writeBytes(raw);
-                return Crc8.update(Crc8.updateInt32(Crc8.update(crc, vt), raw.length), raw);
+                out.writeInt32(n);
+                int start = out.size();
+                out.writeRawBytes(value);  // straight from the value, checksummed where it landed
+                return Crc8.update(Crc8.updateInt32(Crc8.update(crc, vt), n), out.buffer(), start, n);
             }
             case INF_MIN, INF_MAX, AUTO_INCREMENT -> {
                 int vt = markerTypeByte(value.type());
