@@ -1,6 +1,6 @@
 package io.tunnelstore.server.tunnel;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.PlainRow;
 import io.tunnelstore.protocol.model.PrimaryKey;
@@ -65,8 +65,9 @@ final class BaseChannelReader {
             while (rows.hasNext() && records.size() < maxRecords && bytes < maxBytes) {
                 StoredRow row = rows.next();
                 byte[] encoded = PlainBufferCodec.encodeRow(toPlainRow(table, row));
+                // the array is fresh and never touched again, so the record may wrap it instead of copying it
                 records.add(Record.newBuilder().setActionType(ActionType.PUT_ROW)
-                        .setRecord(ByteString.copyFrom(encoded)).build());
+                        .setRecord(UnsafeByteOperations.unsafeWrap(encoded)).build());
                 bytes += encoded.length;
                 lastKey = row.rowKey();
             }
@@ -82,9 +83,13 @@ final class BaseChannelReader {
 
     private static PlainRow toPlainRow(TableDescriptor table, StoredRow row) {
         PrimaryKey pk = KeyCodec.decode(row.rowKey(), table.primaryKeySchema());
-        List<Cell> cells = new ArrayList<>(row.cells().size());
-        for (StoredCell c : RowMarker.attributes(row.cells())) { // the hidden row marker is not a column
-            cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
+        List<StoredCell> stored = row.cells();
+        List<Cell> cells = new ArrayList<>(stored.size());
+        for (int i = 0, n = stored.size(); i < n; i++) {  // indexed loop: this runs for every row handed over
+            StoredCell c = stored.get(i);
+            if (!RowMarker.isMarker(c)) { // the hidden row marker is not a column
+                cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
+            }
         }
         return PlainRow.of(pk, cells);
     }
