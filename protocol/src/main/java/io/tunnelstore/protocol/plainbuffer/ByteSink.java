@@ -48,6 +48,17 @@ final class ByteSink {
         size += b.length;
     }
 
+    void writeBytes(byte[] b, int offset, int length) {
+        ensure(length);
+        System.arraycopy(b, offset, buf, size, length);
+        size += length;
+    }
+
+    /** Forgets what was written, keeping the buffer (a writer reused row after row). */
+    void reset() {
+        size = 0;
+    }
+
     /** Writes a STRING/BINARY value's payload straight from the value (no copy of it first). */
     void writeRawBytes(ColumnValue value) {
         int n = value.rawLength();

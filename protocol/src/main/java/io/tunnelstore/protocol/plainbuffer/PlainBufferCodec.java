@@ -160,20 +160,7 @@ public final class PlainBufferCodec {
 
     /** Writes one cell and returns its checksum. */
     private static int writeCell(ByteSink out, String name, ColumnValue value, OptionalInt type, Long timestamp) {
-        out.writeByte(TAG_CELL);
-        out.writeByte(TAG_CELL_NAME);
-        int crc;
-        if (isAscii(name)) {  // column names nearly always are: no byte[] for the name
-            out.writeInt32(name.length());
-            int nameStart = out.size();
-            out.writeAscii(name);
-            crc = Crc8.update(0, out.buffer(), nameStart, name.length());
-        } else {
-            byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-            out.writeInt32(nameBytes.length);
-            out.writeBytes(nameBytes);
-            crc = Crc8.update(0, nameBytes);
-        }
+        int crc = writeCellName(out, name);
         if (value != null) {
             out.writeByte(TAG_CELL_VALUE);
             out.writeInt32(valueLengthNoPrefix(value));
@@ -195,6 +182,27 @@ public final class PlainBufferCodec {
         out.writeByte(TAG_CELL_CHECKSUM);
         out.writeByte(crc);
         return crc;
+    }
+
+    /** Writes TAG_CELL and the cell's name; returns the checksum of the name (where a cell's checksum starts). */
+    static int writeCellName(ByteSink out, String name) {
+        out.writeByte(TAG_CELL);
+        out.writeByte(TAG_CELL_NAME);
+        if (isAscii(name)) {  // column names nearly always are: no byte[] for the name
+            out.writeInt32(name.length());
+            int nameStart = out.size();
+            out.writeAscii(name);
+            return Crc8.update(0, out.buffer(), nameStart, name.length());
+        }
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        out.writeInt32(nameBytes.length);
+        out.writeBytes(nameBytes);
+        return Crc8.update(0, nameBytes);
+    }
+
+    /** Writes one primary-key cell (name and value, no type or timestamp) and returns its checksum. */
+    static int writePrimaryKeyCell(ByteSink out, String name, ColumnValue value) {
+        return writeCell(out, name, value, OptionalInt.empty(), null);
     }
 
     private static int valueLengthNoPrefix(ColumnValue value) {
