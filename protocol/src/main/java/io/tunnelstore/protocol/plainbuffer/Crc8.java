@@ -10,12 +10,13 @@ public final class Crc8 {
 
     private static final int[] TABLE = new int[256];
     /**
-     * Slicing-by-8 tables: {@code SLICE[k][x]} is the CRC of byte {@code x} followed by {@code k} zero bytes. The CRC
-     * is linear over GF(2), so 8 bytes fold in with 8 independent look-ups XORed together instead of a chain of 8
-     * dependent ones: {@code crc' = S7[crc ^ b0] ^ S6[b1] ^ ... ^ S0[b7]}. Values are 100 B and more on the hand-over
-     * path, where the byte-wise loop was a fifth of the codec's time.
+     * Slicing-by-8 tables: {@code SLICE[k * 256 + x]} is the CRC, from 0, of byte {@code x} followed by {@code k} zero
+     * bytes. The CRC has no initial value or final XOR, so it is linear: the CRC of 8 bytes b0..b7 from {@code c} is
+     * {@code SLICE[7][c ^ b0] ^ SLICE[6][b1] ^ ... ^ SLICE[0][b7]}, eight independent look-ups instead of a chain of
+     * eight dependent ones (values of 1 KB went byte by byte and were the largest single cost of BatchWriteRow
+     * decoding in the server profile; docs/BENCHMARKS.md, scenario 1).
      */
-    private static final int[][] SLICE = new int[8][256];
+    private static final int[] SLICE = new int[8 * 256];
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -25,10 +26,12 @@ public final class Crc8 {
             }
             TABLE[i] = crc & 0xFF;
         }
-        SLICE[0] = TABLE;
-        for (int k = 1; k < 8; k++) {
-            for (int i = 0; i < 256; i++) {
-                SLICE[k][i] = TABLE[SLICE[k - 1][i]];
+        for (int x = 0; x < 256; x++) {
+            int crc = TABLE[x];
+            SLICE[x] = crc;
+            for (int k = 1; k < 8; k++) {
+                crc = TABLE[crc]; // one more zero byte
+                SLICE[k * 256 + x] = crc;
             }
         }
     }
@@ -46,14 +49,18 @@ public final class Crc8 {
     }
 
     public static int update(int crc, byte[] data, int offset, int length) {
-        int c = crc;
+        int c = crc & 0xFF;
         int i = offset;
         int end = offset + length;
-        int[] s0 = SLICE[0], s1 = SLICE[1], s2 = SLICE[2], s3 = SLICE[3];
-        int[] s4 = SLICE[4], s5 = SLICE[5], s6 = SLICE[6], s7 = SLICE[7];
-        for (; end - i >= 8; i += 8) {
-            c = s7[(c ^ data[i]) & 0xFF] ^ s6[data[i + 1] & 0xFF] ^ s5[data[i + 2] & 0xFF] ^ s4[data[i + 3] & 0xFF]
-                    ^ s3[data[i + 4] & 0xFF] ^ s2[data[i + 5] & 0xFF] ^ s1[data[i + 6] & 0xFF] ^ s0[data[i + 7] & 0xFF];
+        for (int stop = end - 7; i < stop; i += 8) {
+            c = SLICE[7 * 256 + ((c ^ data[i]) & 0xFF)]
+                    ^ SLICE[6 * 256 + (data[i + 1] & 0xFF)]
+                    ^ SLICE[5 * 256 + (data[i + 2] & 0xFF)]
+                    ^ SLICE[4 * 256 + (data[i + 3] & 0xFF)]
+                    ^ SLICE[3 * 256 + (data[i + 4] & 0xFF)]
+                    ^ SLICE[2 * 256 + (data[i + 5] & 0xFF)]
+                    ^ SLICE[256 + (data[i + 6] & 0xFF)]
+                    ^ SLICE[data[i + 7] & 0xFF];
         }
         for (; i < end; i++) {
             c = TABLE[(c ^ data[i]) & 0xFF];
@@ -61,7 +68,7 @@ public final class Crc8 {
         return c;
     }
 
-    /** The byte-at-a-time reference of {@link #update(int, byte[], int, int)} (tests compare the two). */
+    /** The byte-at-a-time definition of {@link #update(int, byte[], int, int)} (tests compare the two). */
     static int updateBytewise(int crc, byte[] data, int offset, int length) {
         int c = crc;
         for (int i = offset, end = offset + length; i < end; i++) {
@@ -81,9 +88,10 @@ public final class Crc8 {
 
     /** Feeds the 8 bytes of {@code value}, little-endian. */
     public static int updateInt64(int crc, long value) {
-        int[][] s = SLICE;
-        return s[7][(crc ^ (int) value) & 0xFF] ^ s[6][(int) (value >>> 8) & 0xFF] ^ s[5][(int) (value >>> 16) & 0xFF]
-                ^ s[4][(int) (value >>> 24) & 0xFF] ^ s[3][(int) (value >>> 32) & 0xFF]
-                ^ s[2][(int) (value >>> 40) & 0xFF] ^ s[1][(int) (value >>> 48) & 0xFF] ^ s[0][(int) (value >>> 56) & 0xFF];
+        int c = crc;
+        for (int i = 0; i < 8; i++) {
+            c = TABLE[(c ^ (int) (value >>> (8 * i))) & 0xFF];
+        }
+        return c;
     }
 }
