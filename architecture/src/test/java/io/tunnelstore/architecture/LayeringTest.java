@@ -86,6 +86,18 @@ class LayeringTest {
                     "org.apache.zookeeper..", "org.apache.hadoop..")
             .because("a single node on RocksDB needs neither ZooKeeper nor HBase; the launcher wires a cluster in");
 
+    /**
+     * The server's view of a cluster ({@code io.tunnelstore.server.cluster}: ClusterPlacement, its single-node default,
+     * the request forwarder) is plain Java over the storage SPI: the launcher adapts the cluster module to it.
+     */
+    @ArchTest
+    static final ArchRule theServersClusterInterfaceIsPlain = classes().that()
+            .resideInAPackage("io.tunnelstore.server.cluster..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.tunnelstore.server.cluster..",
+                    "io.tunnelstore.storage", "java..", "org.slf4j..")
+            .because("every module of the server may use it, and a single node needs no cluster machinery "
+                    + "(docs/scale-out.md)");
+
     @ArchTest
     static final ArchRule nothingShippedDependsOnTheBench = noClasses().that().resideOutsideOfPackage(BENCH)
             .should().dependOnClassesThat().resideInAPackage(BENCH);

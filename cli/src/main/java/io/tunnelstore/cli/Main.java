@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Tunnelstore: a self-hostable Tablestore-compatible table store with the Tunnel Service.",
-        subcommands = {ServerCommand.class, DemoCommand.class, TableCommand.class, TunnelCommand.class,
+        subcommands = {ServerCommand.class, ClusterCommand.class, DemoCommand.class, TableCommand.class, TunnelCommand.class,
                 CredentialsCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

@@ -14,6 +14,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import io.tunnelstore.cluster.ClusterNode;
+import io.tunnelstore.cluster.ClusterSettings;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.storage.OwnershipFencing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -130,6 +134,11 @@ final class ServerCommand implements Callable<Integer> {
                     + "default: HOST:PORT).")
     String nodeId;
 
+    @Option(names = "--cluster-session-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "With --engine hbase: the ZooKeeper session timeout of this node, i.e. how long after it "
+                    + "stops answering its partitions and tunnels move to the other nodes (default: ${DEFAULT-VALUE}).")
+    int clusterSessionTimeoutSeconds;
+
     @Spec
     CommandSpec spec;
 
@@ -141,7 +150,10 @@ final class ServerCommand implements Callable<Integer> {
                 new StandardModules.Options(token == null || token.isBlank() ? null : token.strip(),
                         consoleSecureCookies));
         if (engine == Engine.hbase) {
-            builder.storage(hbaseStorage());
+            if (port == 0) {
+                throw usage("--engine hbase needs an explicit --port: the other nodes forward requests to it");
+            }
+            builder.storage(hbaseStorage()).cluster(clusterJoiner());
         }
         TunnelstoreServer server = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -184,6 +196,9 @@ final class ServerCommand implements Callable<Integer> {
         if (nodeId != null && !NODE_ID.matcher(nodeId).matches()) {
             throw usage("--node-id must be 1-64 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
         }
+        if (clusterSessionTimeoutSeconds <= 0) {
+            throw usage("--cluster-session-timeout must be positive, got " + clusterSessionTimeoutSeconds);
+        }
         if (maxClockSkewSeconds < 0) {
             throw usage("--max-clock-skew must not be negative, got " + maxClockSkewSeconds);
         }
@@ -223,9 +238,29 @@ final class ServerCommand implements Callable<Integer> {
         return config -> HBaseEngines.open(quorum, table, TunnelstoreServer.storageOptions(config), Map.of());
     }
 
-    /** The node id the flags give, or HOST:PORT. */
+    /** The node id the flags give, or HOST-PORT. */
     String nodeId() {
-        return nodeId != null ? nodeId : host + ":" + port;
+        return nodeId != null ? nodeId : host + "-" + port;
+    }
+
+    /**
+     * Joins the cluster of the nodes sharing the HBase table (docs/scale-out.md): a {@link ClusterNode} on HBase's
+     * ZooKeeper (instance = the HBase table, so nodes of one table form one cluster), advertising {@code host:port}
+     * for forwarded requests, over the engine's ownership epochs; the server sees it as a {@link ClusterPlacement}.
+     */
+    Function<StorageEngine, ClusterPlacement> clusterJoiner() {
+        String quorum = hbaseZookeeper;
+        String instance = hbaseTable;
+        String id = nodeId();
+        String advertised = host + ":" + port;
+        Duration sessionTimeout = Duration.ofSeconds(clusterSessionTimeoutSeconds);
+        return storage -> {
+            OwnershipFencing fencing = storage.fencing().orElseThrow(() -> new IllegalStateException(
+                    "the storage engine offers no ownership fencing; a cluster needs the HBase engine"));
+            ClusterSettings settings = ClusterSettings.of(quorum, instance, id, advertised)
+                    .withSessionTimeout(sessionTimeout);
+            return new ClusterNodePlacement(ClusterNode.join(settings, fencing), fencing);
+        };
     }
 
     private ParameterException usage(String message) {

@@ -77,7 +77,7 @@ class HBaseServerTest {
                 .hasMessageContaining("Invalid value for option '--engine'");
         assertThatThrownBy(() -> parse("--node-id", "a b").config(Map.of())).hasMessageContaining("--node-id");
         assertThat(parse("--node-id", "node-1").nodeId()).isEqualTo("node-1");
-        assertThat(parse("--port", "9000").nodeId()).isEqualTo("127.0.0.1:9000");
+        assertThat(parse("--port", "9000").nodeId()).isEqualTo("127.0.0.1-9000");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.tunnelstore.server;
 
 import io.tunnelstore.server.auth.CredentialStore;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.SingleNodePlacement;
 import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.storage.StorageEngine;
 import java.time.Clock;
@@ -32,6 +34,15 @@ public record ServerContext(StorageEngine storage, Clock clock, ScheduledExecuto
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(services, "services");
+    }
+
+    /**
+     * Where things run when several nodes share the storage engine (docs/scale-out.md): the placement the server
+     * joined with ({@link TunnelstoreServer.Builder#cluster}), or a single-node one (everything local, plain engine
+     * writes) for a context built outside a server.
+     */
+    public ClusterPlacement placement() {
+        return services.find(ClusterPlacement.class).orElseGet(() -> new SingleNodePlacement(storage));
     }
 
     /**

@@ -4,6 +4,9 @@ import io.tunnelstore.server.auth.AccessKey;
 import io.tunnelstore.server.auth.CredentialStore;
 import io.tunnelstore.server.auth.KeyOrigin;
 import io.tunnelstore.server.auth.KeyScope;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.RequestForwarder;
+import io.tunnelstore.server.cluster.SingleNodePlacement;
 import io.tunnelstore.server.http.HealthRoutes;
 import io.tunnelstore.server.http.HttpServer;
 import io.tunnelstore.server.http.OperationRegistry;
@@ -14,6 +17,8 @@ import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,6 +77,8 @@ public final class TunnelstoreServer implements AutoCloseable {
     private final List<Function<ServerContext, ServerModule>> moduleFactories;
     private final PrintStream console;
     private final Function<ServerConfig, StorageEngine> storageOpener;
+    private final Function<StorageEngine, ClusterPlacement> clusterJoiner;
+    private ClusterPlacement placement;
 
     private volatile State state = State.NEW;
     private StorageEngine storage;
@@ -87,6 +94,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         this.moduleFactories = List.copyOf(builder.moduleFactories);
         this.console = builder.console;
         this.storageOpener = builder.storageOpener;
+        this.clusterJoiner = builder.clusterJoiner;
     }
 
     /** A builder for a server with {@code config}. */
@@ -100,6 +108,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         private final List<Function<ServerContext, ServerModule>> moduleFactories = new ArrayList<>();
         private PrintStream console = System.out;
         private Function<ServerConfig, StorageEngine> storageOpener = TunnelstoreServer::openRocksDb;
+        private Function<StorageEngine, ClusterPlacement> clusterJoiner = SingleNodePlacement::new;
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -126,6 +135,17 @@ public final class TunnelstoreServer implements AutoCloseable {
          */
         public Builder storage(Function<ServerConfig, StorageEngine> opener) {
             this.storageOpener = Objects.requireNonNull(opener, "opener");
+            return this;
+        }
+
+        /**
+         * How {@link TunnelstoreServer#start()} joins a cluster once the storage engine is open (the server closes the
+         * placement after its modules). Default: {@link SingleNodePlacement}, a server alone on its engine. The CLI
+         * joins a cluster for {@code server --engine hbase --node-id …} (docs/scale-out.md); a clustered node must
+         * listen on the port it advertised, so give it an explicit {@link ServerConfig#port()}.
+         */
+        public Builder cluster(Function<StorageEngine, ClusterPlacement> joiner) {
+            this.clusterJoiner = Objects.requireNonNull(joiner, "joiner");
             return this;
         }
 
@@ -160,16 +180,21 @@ public final class TunnelstoreServer implements AutoCloseable {
             workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.workerQueueCapacity()), namedThreads("tunnelstore-worker"));
             workers.allowCoreThreadTimeOut(true);
+            placement = Objects.requireNonNull(clusterJoiner.apply(storage), "cluster joiner returned null");
+            ServerServices services = new ServerServices();
+            services.provide(ClusterPlacement.class, placement);
             context = new ServerContext(storage, config.clock(), scheduler, credentials, config,
-                    new TableCatalog(storage), new ServerServices());
+                    new TableCatalog(storage, placement), services);
             HealthRoutes.register(registry, () -> state == State.RUNNING);
             for (Function<ServerContext, ServerModule> factory : moduleFactories) {
                 ServerModule module = Objects.requireNonNull(factory.apply(context), "module factory returned null");
                 modules.push(module);
                 module.register(registry);
             }
+            RequestForwarder forwarder = placement.clustered() ? newForwarder(placement.nodeId()) : null;
             RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
-                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew());
+                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
+                    forwarder == null ? null : placement, forwarder);
             ServerCertificates.ServerIdentity identity = config.tls()
                     .map(tls -> ServerCertificates.load(tls, config.dataDir().resolve("tls"), config.clock()))
                     .orElse(null);
@@ -189,6 +214,18 @@ public final class TunnelstoreServer implements AutoCloseable {
             console.println(line);
             log.info("Tunnelstore ready: {}", line);
         }
+    }
+
+    /** Per-attempt timeout of a forwarded request (below the SDKs' request timeouts; docs/scale-out.md). */
+    static final Duration FORWARD_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+    /** No forwarding attempt starts after this budget: a forwarded request takes at most budget + one attempt. */
+    static final Duration FORWARD_BUDGET = Duration.ofSeconds(10);
+
+    /** The relay of requests to their owners: plain HTTP to the owner's client port (the cluster is not TLS'd). */
+    private static RequestForwarder newForwarder(String nodeId) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1).build();
+        return new RequestForwarder(http, nodeId, FORWARD_ATTEMPT_TIMEOUT, FORWARD_BUDGET, System::nanoTime);
     }
 
     /** The default engine: RocksDB in the data directory, with the server's clock and sync setting. */
@@ -335,6 +372,9 @@ public final class TunnelstoreServer implements AutoCloseable {
         while (!modules.isEmpty()) {
             ServerModule module = modules.pop();
             closeQuietly("module " + module.getClass().getName(), module::close);
+        }
+        if (placement != null) {
+            closeQuietly("cluster placement", placement::close);
         }
         if (workers != null) {
             workers.shutdownNow();

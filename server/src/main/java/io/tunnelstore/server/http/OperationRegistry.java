@@ -33,9 +33,21 @@ public final class OperationRegistry {
         /** Parses {@code body} (required fields checked) and calls the handler. */
         CompletionStage<? extends Message> invoke(RequestContext ctx, byte[] body, Map<String, TableLocator> locators)
                 throws InvalidProtocolBufferException {
+            return handle(ctx, parse(ctx, body, locators));
+        }
+
+        /** Parses {@code body} (required fields checked) and checks the caller's scope. */
+        Q parse(RequestContext ctx, byte[] body, Map<String, TableLocator> locators)
+                throws InvalidProtocolBufferException {
             Q request = parser.parseFrom(body);
             AccessControl.authorize(ctx, request, locators);
-            return handler.handle(ctx, request);
+            return request;
+        }
+
+        /** Calls the handler with a request {@link #parse parsed} by this registration. */
+        @SuppressWarnings("unchecked")
+        CompletionStage<? extends Message> handle(RequestContext ctx, Message request) {
+            return handler.handle(ctx, (Q) request);
         }
     }
 
@@ -60,6 +72,8 @@ public final class OperationRegistry {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final Map<String, TableLocator> tableLocators = new ConcurrentHashMap<>();
     private final List<RequestDispatcher.RequestObserver> observers = new CopyOnWriteArrayList<>();
+    private final Map<Action, RequestPlacement<?>> placements = new ConcurrentHashMap<>();
+    private final Map<Action, RequestSplitter<?>> splitters = new ConcurrentHashMap<>();
 
     /**
      * Registers the handler of {@code action}. The request body is parsed with {@code parser} (proto2 required fields
@@ -127,6 +141,58 @@ public final class OperationRegistry {
         if (tableLocators.putIfAbsent(Objects.requireNonNull(fieldName, "fieldName"), locator) != null) {
             throw new IllegalStateException("a table locator is already registered for " + fieldName);
         }
+    }
+
+    /**
+     * Registers where requests of {@code action} run in a cluster (see {@link RequestPlacement}); without one, an
+     * action runs on the node that received it. May be registered before or after the action's handler (by another
+     * module). The request type must be the one of the action's handler.
+     *
+     * @throws IllegalStateException when the action already has a placement
+     */
+    public <Q extends Message> void registerPlacement(Action action, RequestPlacement<Q> placement) {
+        Objects.requireNonNull(placement, "placement");
+        if (placements.putIfAbsent(Objects.requireNonNull(action, "action"), placement) != null) {
+            throw new IllegalStateException("a placement is already registered for " + action);
+        }
+    }
+
+    /**
+     * Registers how requests of {@code action} are split between owners in a cluster (see {@link RequestSplitter}).
+     *
+     * @throws IllegalStateException when the action already has a splitter
+     */
+    public <Q extends Message> void registerSplitter(Action action, RequestSplitter<Q> splitter) {
+        Objects.requireNonNull(splitter, "splitter");
+        if (splitters.putIfAbsent(Objects.requireNonNull(action, "action"), splitter) != null) {
+            throw new IllegalStateException("a splitter is already registered for " + action);
+        }
+    }
+
+    /** {@code request} split by its action's splitter, or null when the action has none. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    RequestSplitter.Split<?> split(RequestContext ctx, Message request) {
+        RequestSplitter splitter = splitters.get(ctx.action());
+        return splitter == null ? null : splitter.split(ctx, request);
+    }
+
+    /**
+     * The resource whose owner must run {@code request} (parsed for {@code ctx.action()}), or empty when it runs where
+     * it was received (no placement registered, or the placement says so).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Optional<String> resourceOf(RequestContext ctx, Message request) {
+        RequestPlacement placement = placements.get(ctx.action());
+        if (placement == null) {
+            return Optional.empty();
+        }
+        Optional<String> resource = placement.resourceOf(ctx, request);
+        return resource == null ? Optional.empty() : resource;
+    }
+
+    /** Parses {@code body} for {@code ctx.action()} and checks the caller's scope (no handler call). */
+    Message parse(Registration<?> registration, RequestContext ctx, byte[] body) throws InvalidProtocolBufferException {
+        return registration.parse(ctx, body, tableLocators);
     }
 
     /** Parses {@code body} for {@code ctx.action()}, checks the caller's scope, and calls the handler. */

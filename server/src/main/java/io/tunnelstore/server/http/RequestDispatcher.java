@@ -7,6 +7,11 @@ import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.protocol.errors.OtsException;
 import io.tunnelstore.server.auth.CredentialStore;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.cluster.NotOwnerException;
+import io.tunnelstore.server.cluster.RequestForwarder;
+import io.tunnelstore.storage.FencedException;
 import io.tunnelstore.protocol.pb.TableProtos;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +79,10 @@ public final class RequestDispatcher {
     private final long requestIdSalt = UUID.randomUUID().getLeastSignificantBits();
     private final AtomicLong requestCounter = new AtomicLong();
     private final List<RequestObserver> observers;
+    /** Null on a single node. */
+    private final ClusterPlacement placement;
+    /** Null on a single node. */
+    private final RequestForwarder forwarder;
 
     /**
      * Admission of a request from its headers alone (before any body byte is kept): either refused with an answer,
@@ -111,6 +120,25 @@ public final class RequestDispatcher {
     public RequestDispatcher(OperationRegistry registry, Set<String> instances, CredentialStore credentials,
                              Executor workers, ScheduledExecutorService scheduler, Clock clock,
                              Duration handlerTimeout, Optional<Duration> maxClockSkew) {
+        this(registry, instances, credentials, workers, scheduler, clock, handlerTimeout, maxClockSkew, null, null);
+    }
+
+    /**
+     * As above, on a node of a cluster: requests whose {@link RequestPlacement} names a resource owned by another
+     * node are relayed there by {@code forwarder} (docs/scale-out.md, "Request forwarding").
+     *
+     * @param placement who owns what; null: a single node (everything runs here)
+     * @param forwarder relays requests to owners; null: a single node
+     */
+    public RequestDispatcher(OperationRegistry registry, Set<String> instances, CredentialStore credentials,
+                             Executor workers, ScheduledExecutorService scheduler, Clock clock,
+                             Duration handlerTimeout, Optional<Duration> maxClockSkew, ClusterPlacement placement,
+                             RequestForwarder forwarder) {
+        if ((placement == null) != (forwarder == null)) {
+            throw new IllegalArgumentException("placement and forwarder go together");
+        }
+        this.placement = placement;
+        this.forwarder = forwarder;
         this.registry = Objects.requireNonNull(registry, "registry");
         this.authenticator = new RequestAuthenticator(instances, credentials, maxClockSkew);
         this.workers = Objects.requireNonNull(workers, "workers");
@@ -233,10 +261,23 @@ public final class RequestDispatcher {
         }
         RequestContext ctx = new RequestContext(requestId, request.headers().get(OtsHeaders.INSTANCE_NAME).strip(),
                 action, caller.principal(), request.headers(), receivedAt);
-        CompletionStage<? extends Message> stage;
+        boolean forwarded = request.headers().containsKey(RequestForwarder.FORWARDED_BY);
+        Message parsed;
+        Optional<String> resource;
+        RequestSplitter.Split<?> split = null;
         try {
             byte[] body = RequestBodies.decode(request.headers(), request.body(), MAX_INFLATED_BYTES);
-            stage = registry.invoke(registration, ctx, body);
+            parsed = registry.parse(registration, ctx, body);
+            resource = placement == null ? Optional.empty() : registry.resourceOf(ctx, parsed);
+            if (placement != null && !forwarded && resource.isEmpty()) {
+                split = registry.split(ctx, parsed);
+                if (split != null && split.parts().size() == 1) {
+                    resource = split.parts().get(0).resource(); // one owner: forwarded whole, original bytes
+                    split = null;
+                } else if (split != null && split.parts().isEmpty()) {
+                    split = null;
+                }
+            }
         } catch (InvalidProtocolBufferException e) {
             log.info("Request {} {}: request body does not parse: {}", requestId, actionPath, e.getMessage());
             result.complete(OtsResponses.error(requestId, actionPath, caller, clock.millis(),
@@ -245,6 +286,25 @@ public final class RequestDispatcher {
         } catch (Throwable t) {
             result.complete(failure(requestId, actionPath, caller, t));
             return;
+        }
+        if (split != null) {
+            runSplit(requestId, actionPath, caller, ctx, registration, split, request, result);
+            return;
+        }
+        if (resource.isPresent() && !placement.isLocal(resource.get())) {
+            if (forwarded) {
+                // never forwarded twice: the forwarder asks the owner of its (newer) view again
+                result.complete(notOwner(requestId, resource.get()));
+            } else {
+                forward(requestId, actionPath, caller, resource.get(), request, result);
+            }
+            return;
+        }
+        CompletionStage<? extends Message> stage;
+        try {
+            stage = registration.handle(ctx, parsed);
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
         }
         if (stage == null) {
             result.complete(failure(requestId, actionPath, caller,
@@ -257,9 +317,19 @@ public final class RequestDispatcher {
                 log.warn("Request {} {} timed out after {} ms", requestId, actionPath, handlerTimeout.toMillis());
             }
         }, handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Optional<String> placedAt = resource;
         stage.whenComplete((response, error) -> {
             timeout.cancel(false);
-            if (error != null) {
+            if (error != null && placement != null && isNotOwner(unwrap(error))) {
+                // ownership moved between the placement check and the write; nothing was written
+                if (forwarded) {
+                    result.complete(notOwner(requestId, placedAt.orElse(notOwnerResource(unwrap(error)))));
+                } else if (placedAt.isPresent()) {
+                    forwardLater(requestId, actionPath, caller, placedAt.get(), request, result);
+                } else {
+                    result.complete(unavailable(requestId, actionPath, caller, notOwnerResource(unwrap(error))));
+                }
+            } else if (error != null) {
                 result.complete(failure(requestId, actionPath, caller, error));
             } else if (response == null) {
                 result.complete(failure(requestId, actionPath, caller,
@@ -270,6 +340,225 @@ public final class RequestDispatcher {
             }
         });
     }
+
+    // ---------------------------------------------------------------- cluster forwarding
+
+    /**
+     * Relays {@code request} (its original, signed bytes) to the owner of {@code resource} and completes
+     * {@code result} with the owner's answer, unchanged. Blocks this worker thread while forwarding (bounded by the
+     * forwarder's attempt timeout and budget; below the handler timeout).
+     */
+    private void forward(String requestId, String actionPath, AuthenticatedCaller caller, String resource,
+                         InboundRequest request, CompletableFuture<OutboundResponse> result) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        request.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+        try {
+            RequestForwarder.Response answer = forwarder.forward(resource,
+                    new RequestForwarder.Request(request.method(), request.uri(), headers, request.body()),
+                    r -> placement.ownerOf(r).map(ClusterPlacement.Owner::address));
+            Map<String, String> relayed = new LinkedHashMap<>();
+            answer.headers().forEach((name, values) -> {
+                String lower = name.toLowerCase(java.util.Locale.ROOT);
+                if (!values.isEmpty() && !NOT_RELAYED_BACK.contains(lower) && !lower.startsWith(":")) {
+                    relayed.put(lower, values.get(values.size() - 1));
+                }
+            });
+            result.complete(new OutboundResponse(answer.status(), relayed, answer.body()));
+        } catch (RequestForwarder.ForwardingException e) {
+            log.info("Request {} {}: forwarding to the owner of {} gave up: {}", requestId, actionPath, resource,
+                    e.getMessage());
+            result.complete(e.failure() == RequestForwarder.Failure.TIMED_OUT
+                    ? OtsResponses.error(requestId, actionPath, caller, clock.millis(), ErrorCode.TIMEOUT,
+                            "Operation timeout.")
+                    : unavailable(requestId, actionPath, caller, resource));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.complete(unavailable(requestId, actionPath, caller, resource));
+        } catch (RuntimeException e) {
+            result.complete(failure(requestId, actionPath, caller, e));
+        }
+    }
+
+    /**
+     * Runs the parts of a split request: local ones with the action's handler, remote ones forwarded in parallel
+     * (re-signed, see {@link RequestSplitter}), then answers with the merged response.
+     */
+    private void runSplit(String requestId, String actionPath, AuthenticatedCaller caller, RequestContext ctx,
+                          OperationRegistry.Registration<?> registration, RequestSplitter.Split<?> split,
+                          InboundRequest request, CompletableFuture<OutboundResponse> result) {
+        List<? extends RequestSplitter.Part<?>> parts = split.parts();
+        List<CompletableFuture<RequestSplitter.PartOutcome>> outcomes = new java.util.ArrayList<>(parts.size());
+        RequestSplitter.Part<?> localPart = null;
+        int localIndex = -1;
+        for (RequestSplitter.Part<?> part : parts) {
+            boolean local = part.resource().isEmpty() || placement.isLocal(part.resource().get());
+            if (local && localPart == null) {
+                localPart = part;
+                localIndex = outcomes.size();
+                outcomes.add(new CompletableFuture<>());
+            } else if (local) {
+                outcomes.add(runLocalPart(ctx, registration, part.request()));
+            } else {
+                CompletableFuture<RequestSplitter.PartOutcome> remote = new CompletableFuture<>();
+                String resource = part.resource().get();
+                Message partRequest = part.request();
+                try {
+                    workers.execute(() -> remote.complete(forwardPart(actionPath, caller, registration, resource,
+                            partRequest, request)));
+                } catch (RejectedExecutionException e) {
+                    remote.complete(new RequestSplitter.PartOutcome(null, OtsException.of(ErrorCode.SERVER_BUSY,
+                            "Server is busy.")));
+                }
+                outcomes.add(remote);
+            }
+        }
+        if (localPart != null) {
+            // the local part runs on this worker while the remote ones travel
+            CompletableFuture<RequestSplitter.PartOutcome> target = outcomes.get(localIndex);
+            runLocalPart(ctx, registration, localPart.request()).thenAccept(target::complete);
+        }
+        ScheduledFuture<?> timeout = scheduler.schedule(() -> {
+            if (result.complete(OtsResponses.error(requestId, actionPath, caller, clock.millis(), ErrorCode.TIMEOUT,
+                    "Operation timeout."))) {
+                log.warn("Request {} {} timed out after {} ms", requestId, actionPath, handlerTimeout.toMillis());
+            }
+        }, handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+            timeout.cancel(false);
+            try {
+                Message merged = split.merge(outcomes.stream().map(CompletableFuture::join).toList());
+                result.complete(OtsResponses.success(requestId, actionPath, caller, clock.millis(),
+                        merged.toByteArray()));
+            } catch (Throwable t) {
+                result.complete(failure(requestId, actionPath, caller, t));
+            }
+        });
+    }
+
+    /** A part run here with the action's handler; its failure becomes the part's error. */
+    private CompletableFuture<RequestSplitter.PartOutcome> runLocalPart(RequestContext ctx,
+            OperationRegistry.Registration<?> registration, Message partRequest) {
+        CompletableFuture<RequestSplitter.PartOutcome> outcome = new CompletableFuture<>();
+        CompletionStage<? extends Message> stage;
+        try {
+            stage = registration.handle(ctx, partRequest);
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        stage.whenComplete((response, error) -> outcome.complete(error == null
+                ? new RequestSplitter.PartOutcome(response, null)
+                : new RequestSplitter.PartOutcome(null, asOtsError(unwrap(error)))));
+        return outcome;
+    }
+
+    private static OtsException asOtsError(Throwable t) {
+        if (t instanceof OtsException ots) {
+            return ots;
+        }
+        if (isNotOwner(t)) {
+            return OtsException.of(ErrorCode.PARTITION_UNAVAILABLE, "The partition is not available, please retry.");
+        }
+        log.error("A part of a split request failed with an internal error", t);
+        return OtsException.of(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error.");
+    }
+
+    /**
+     * Sends one part to the owner of {@code resource}: the original headers with the part's body, its content MD5
+     * and a new signature made with the caller's own credential (as its SDK would sign it), plus
+     * {@value RequestForwarder#FORWARDED_BY}. Blocks this worker thread (bounded by the forwarder).
+     */
+    private RequestSplitter.PartOutcome forwardPart(String actionPath, AuthenticatedCaller caller,
+            OperationRegistry.Registration<?> registration, String resource, Message partRequest,
+            InboundRequest original) {
+        byte[] body = partRequest.toByteArray();
+        Map<String, String> signed = new java.util.TreeMap<>(original.headers());
+        signed.remove(OtsHeaders.REQUEST_COMPRESS_TYPE); // the part is sent uncompressed
+        signed.remove(OtsHeaders.REQUEST_COMPRESS_SIZE);
+        signed.put(OtsHeaders.CONTENT_MD5, io.tunnelstore.protocol.auth.ContentMd5.base64(body));
+        if (signed.containsKey(OtsHeaders.SIGNATURE_V4)) {
+            signed.put(OtsHeaders.SIGNATURE_V4, io.tunnelstore.protocol.auth.Signatures.signV4(
+                    caller.responseSigningKey(), io.tunnelstore.protocol.auth.Signatures.v4StringToSign(actionPath,
+                            signed)));
+        } else {
+            signed.put(OtsHeaders.SIGNATURE, io.tunnelstore.protocol.auth.Signatures.signV2(
+                    caller.responseSigningKey(), io.tunnelstore.protocol.auth.Signatures.v2StringToSign(actionPath,
+                            signed)));
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        signed.forEach((name, value) -> headers.put(name, List.of(value)));
+        try {
+            RequestForwarder.Response answer = forwarder.forward(resource,
+                    new RequestForwarder.Request("POST", original.uri(), headers, body),
+                    r -> placement.ownerOf(r).map(ClusterPlacement.Owner::address));
+            if (answer.status() == 200) {
+                return new RequestSplitter.PartOutcome(registration.parser().parseFrom(answer.body()), null);
+            }
+            TableProtos.Error error = TableProtos.Error.parseFrom(answer.body());
+            ErrorCode code = ErrorCode.fromCode(error.getCode()).orElse(ErrorCode.INTERNAL_SERVER_ERROR);
+            return new RequestSplitter.PartOutcome(null, OtsException.of(code, "%s", error.getMessage()));
+        } catch (RequestForwarder.ForwardingException e) {
+            log.info("A part of {} for {} was not forwarded: {}", actionPath, resource, e.getMessage());
+            return new RequestSplitter.PartOutcome(null, e.failure() == RequestForwarder.Failure.TIMED_OUT
+                    ? OtsException.of(ErrorCode.TIMEOUT, "Operation timeout.")
+                    : OtsException.of(ErrorCode.PARTITION_UNAVAILABLE, "The partition is not available, please retry."));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RequestSplitter.PartOutcome(null, OtsException.of(ErrorCode.SERVER_UNAVAILABLE,
+                    "Server is unavailable."));
+        } catch (InvalidProtocolBufferException e) {
+            return new RequestSplitter.PartOutcome(null, OtsException.of(ErrorCode.INTERNAL_SERVER_ERROR,
+                    "Internal server error.").withLogDetail("unreadable answer of a part's owner: " + e.getMessage()));
+        }
+    }
+
+    /** {@link #forward} on a worker thread (from a handler's completion, which may run on any thread). */
+    private void forwardLater(String requestId, String actionPath, AuthenticatedCaller caller, String resource,
+                              InboundRequest request, CompletableFuture<OutboundResponse> result) {
+        try {
+            workers.execute(() -> forward(requestId, actionPath, caller, resource, request, result));
+        } catch (RejectedExecutionException e) {
+            result.complete(serverBusy(requestId));
+        }
+    }
+
+    /** The answer to a forwarded request this node does not own: the forwarder retries at the owner of its view. */
+    private OutboundResponse notOwner(String requestId, String resource) {
+        byte[] body = TableProtos.Error.newBuilder().setCode(ErrorCode.SERVER_UNAVAILABLE.code())
+                .setMessage(resource + " is not owned by this node").build().toByteArray();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(RequestForwarder.NOT_OWNER, resource);
+        headers.put(OtsHeaders.REQUEST_ID, requestId);
+        return new OutboundResponse(RequestForwarder.NOT_OWNER_STATUS, headers, body);
+    }
+
+    /**
+     * The answer when the owner of {@code resource} cannot be reached and nothing was applied: a partition answers
+     * {@code OTSPartitionUnavailable} as the public service does during a partition failover (the SDKs retry it
+     * always), anything else {@code OTSServerUnavailable}.
+     */
+    private OutboundResponse unavailable(String requestId, String actionPath, AuthenticatedCaller caller,
+                                         String resource) {
+        boolean partition = resource != null && resource.startsWith("partition/");
+        return OtsResponses.error(requestId, actionPath, caller, clock.millis(),
+                partition ? ErrorCode.PARTITION_UNAVAILABLE : ErrorCode.SERVER_UNAVAILABLE,
+                partition ? "The partition is not available, please retry." : "Server is unavailable.");
+    }
+
+    private static boolean isNotOwner(Throwable t) {
+        return t instanceof NotOwnerException || t instanceof FencedException;
+    }
+
+    private static String notOwnerResource(Throwable t) {
+        if (t instanceof NotOwnerException n) {
+            return n.resource();
+        }
+        FencedException f = (FencedException) t;
+        return f.resource() != null ? f.resource() : ClusterResources.partition(f.tableId(), f.partitionId());
+    }
+
+    /** Hop-by-hop headers of the owner's answer; the network layer sets its own. */
+    private static final Set<String> NOT_RELAYED_BACK = Set.of("content-length", "connection", "keep-alive",
+            "transfer-encoding", "te", "trailer", "upgrade", "date");
 
     private OutboundResponse failure(String requestId, String actionPath, AuthenticatedCaller caller, Throwable t) {
         Throwable cause = unwrap(t);

@@ -38,6 +38,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.cluster.NotOwnerException;
+import io.tunnelstore.server.cluster.SingleNodePlacement;
+import io.tunnelstore.storage.FencedException;
+import java.util.Collections;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,13 +55,20 @@ final class RowService {
 
     private final TableCatalog catalog;
     private final RowWriter writer;
+    private final ClusterPlacement placement;
     private final RowReader reader;
     private final AutoIncrementAllocator autoIncrement;
     private final LongSupplier clockMillis;
 
     RowService(TableCatalog catalog, StorageEngine storage, LongSupplier clockMillis) {
+        this(catalog, storage, new SingleNodePlacement(storage), clockMillis);
+    }
+
+    /** Row operations whose writes commit through {@code placement} (fenced on the partition owner in a cluster). */
+    RowService(TableCatalog catalog, StorageEngine storage, ClusterPlacement placement, LongSupplier clockMillis) {
         this.catalog = catalog;
-        this.writer = new RowWriter(storage);
+        this.placement = placement;
+        this.writer = new RowWriter(placement);
         this.autoIncrement = new AutoIncrementAllocator(storage);
         this.reader = new RowReader(storage);
         this.clockMillis = clockMillis;
@@ -311,7 +324,7 @@ final class RowService {
             shared.lock();
             try {
                 Optional<TableDescriptor> current = currentVersionOf(table);
-                committed = current.isPresent() ? writer.applyAll(current.get(), writes, now)
+                committed = current.isPresent() ? applyOwned(current.get(), writes, now)
                         : writes.stream().map(w -> RowWriter.BatchResult.failed(
                                 TableErrors.tableNotFound(table.tableName()))).toList();
             } finally {
@@ -324,6 +337,41 @@ final class RowService {
             }
         }
         return Arrays.asList(results);
+    }
+
+    /**
+     * {@link RowWriter#applyAll} of the rows whose partitions this node owns; in a cluster, the other rows (their
+     * owner moved since the batch was split, or a forwarded part reached a node whose view differs) and, when the
+     * fence refuses the commit as a whole, every row get {@code OTSPartitionUnavailable}: nothing of them was written,
+     * the client may retry them. On a single node every partition is owned, so this is applyAll itself.
+     */
+    private List<RowWriter.BatchResult> applyOwned(TableDescriptor table, List<RowWrite> writes, long now) {
+        if (!placement.clustered()) {
+            return writer.applyAll(table, writes, now);
+        }
+        List<RowWriter.BatchResult> results = new ArrayList<>(Collections.nCopies(writes.size(), null));
+        List<Integer> owned = new ArrayList<>();
+        for (int k = 0; k < writes.size(); k++) {
+            long shard = table.partitionFor(writes.get(k).primaryKey().get(0).value()).shardId();
+            if (placement.isLocal(ClusterResources.partition(table.tableId(), shard))) {
+                owned.add(k);
+            } else {
+                results.set(k, RowWriter.BatchResult.failed(TableErrors.partitionUnavailable()));
+            }
+        }
+        if (!owned.isEmpty()) {
+            List<RowWriter.BatchResult> committed;
+            try {
+                committed = writer.applyAll(table, owned.stream().map(writes::get).toList(), now);
+            } catch (FencedException | NotOwnerException e) {
+                committed = Collections.nCopies(owned.size(),
+                        RowWriter.BatchResult.failed(TableErrors.partitionUnavailable()));
+            }
+            for (int j = 0; j < owned.size(); j++) {
+                results.set(owned.get(j), committed.get(j));
+            }
+        }
+        return results;
     }
 
     private static RowInBatchWriteRowResponse succeededWrite(RowWriter.Outcome o) {

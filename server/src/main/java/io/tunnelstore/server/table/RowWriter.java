@@ -7,6 +7,7 @@ import io.tunnelstore.protocol.pb.TableProtos.ActionType;
 import io.tunnelstore.protocol.pb.TableProtos.ReturnType;
 import io.tunnelstore.protocol.pb.TableProtos.RowExistenceExpectation;
 import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.server.cluster.ClusterPlacement;
 import io.tunnelstore.storage.RowBatchEntry;
 import io.tunnelstore.storage.RowBatchOutcome;
 import io.tunnelstore.storage.RowDecider;
@@ -16,6 +17,8 @@ import io.tunnelstore.storage.StoredCell;
 import io.tunnelstore.storage.StoredRow;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +27,8 @@ import java.util.Optional;
  * Applies validated {@link RowWrite}s: checks the row-existence condition against the current row, computes the
  * storage mutation (assigning missing put timestamps, trimming versions beyond the table's max versions) and, when
  * the table's stream is enabled, the {@link ChangeRecord} for the row's partition shard — all inside one
- * {@link StorageEngine#mutateRow} call, so the row change and its log record commit atomically and records of a
+ * {@link StorageEngine#mutateRow} call (through the partition owner's fenced handle in a cluster,
+ * {@link ClusterPlacement#rowWrites}), so the row change and its log record commit atomically and records of a
  * shard are in commit order.
  *
  * <p>Thread-safe (stateless apart from the storage engine, which serializes writes per row).
@@ -34,10 +38,11 @@ final class RowWriter {
     /** Result of one write: the row to return (RT_PK, RT_AFTER_MODIFY) or null, and the capacity consumed. */
     record Outcome(byte[] returnedRow, int readUnits, int writeUnits) {}
 
-    private final StorageEngine storage;
+    /** Where row writes commit: the engine itself on a single node, the fenced handles of the owner in a cluster. */
+    private final ClusterPlacement placement;
 
-    RowWriter(StorageEngine storage) {
-        this.storage = storage;
+    RowWriter(ClusterPlacement placement) {
+        this.placement = placement;
     }
 
     /**
@@ -51,7 +56,8 @@ final class RowWriter {
      */
     Outcome apply(TableDescriptor table, RowWrite write, long nowMillis) {
         byte[] rowKey = KeyCodec.encode(write.primaryKey());
-        PlainRow afterModify = storage.mutateRow(table.tableId(), rowKey,
+        long shard = table.partitionFor(write.primaryKey().get(0).value()).shardId();
+        PlainRow afterModify = placement.rowWrites(table.tableId(), Set.of(shard)).mutateRow(rowKey,
                 (current, versionMillis) -> decide(table, write, current, nowMillis, versionMillis)).result();
         return outcome(write, afterModify);
     }
@@ -74,7 +80,9 @@ final class RowWriter {
             entries.add(new RowBatchEntry<>(KeyCodec.encode(write.primaryKey()),
                     (current, versionMillis) -> decide(table, write, current, nowMillis, versionMillis)));
         }
-        List<RowBatchOutcome<PlainRow>> outcomes = storage.mutateRows(table.tableId(), entries);
+        Set<Long> shards = new HashSet<>();
+        writes.forEach(w -> shards.add(table.partitionFor(w.primaryKey().get(0).value()).shardId()));
+        List<RowBatchOutcome<PlainRow>> outcomes = placement.rowWrites(table.tableId(), shards).mutateRows(entries);
         List<BatchResult> results = new ArrayList<>(writes.size());
         for (int i = 0; i < writes.size(); i++) {
             RowBatchOutcome<PlainRow> o = outcomes.get(i);

@@ -1,5 +1,8 @@
 package io.tunnelstore.server.table;
 
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.cluster.SingleNodePlacement;
 import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.MetaEntry;
 import io.tunnelstore.storage.StorageEngine;
@@ -35,6 +38,7 @@ public final class TableCatalog {
     static final String TABLE_ID_COUNTER = "counter/table-id";
 
     private final StorageEngine storage;
+    private final ClusterPlacement placement;
     /** Key: instance + '/' + table name. */
     private final Map<String, TableDescriptor> tables = new ConcurrentHashMap<>();
     /** Per table id: row writes hold it shared, a partition split exclusively (see {@link #splitLock}). */
@@ -45,12 +49,36 @@ public final class TableCatalog {
      * {@code ServerContext#catalog()}): two catalogs over one engine would not see each other's changes.
      */
     public TableCatalog(StorageEngine storage) {
+        this(storage, new SingleNodePlacement(storage));
+    }
+
+    /**
+     * Loads every table descriptor from {@code storage}; catalog changes are written through {@code placement}
+     * (fenced by the catalog's ownership epoch in a cluster, where only the catalog owner changes the catalog).
+     */
+    public TableCatalog(StorageEngine storage, ClusterPlacement placement) {
         this.storage = storage;
+        this.placement = placement;
+        reload();
+        log.info("Loaded {} table(s) from storage", tables.size());
+    }
+
+    /**
+     * Re-reads every table descriptor from storage, for a node of a cluster whose catalog another node changed (the
+     * catalog owner announces each change; docs/scale-out.md). Tables gone from storage are forgotten.
+     */
+    public synchronized void reload() {
+        Map<String, TableDescriptor> loaded = new java.util.HashMap<>();
         for (MetaEntry entry : storage.scanMeta(TABLE_PREFIX)) {
             TableDescriptor d = TableDescriptorCodec.decode(entry.value());
-            tables.put(key(d.instanceName(), d.tableName()), d);
+            loaded.put(key(d.instanceName(), d.tableName()), d);
         }
-        log.info("Loaded {} table(s) from storage", tables.size());
+        tables.putAll(loaded);
+        tables.keySet().retainAll(loaded.keySet());
+    }
+
+    private void writeMeta(MetaBatch batch) {
+        placement.writeMeta(ClusterResources.catalog(), batch);
     }
 
     /**
@@ -67,7 +95,7 @@ public final class TableCatalog {
         }
         long id = storage.getMeta(TABLE_ID_COUNTER).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L) + 1;
         TableDescriptor created = draft.withTableId(id);
-        storage.writeMeta(new MetaBatch()
+        writeMeta(new MetaBatch()
                 .put(TABLE_ID_COUNTER, ByteBuffer.allocate(8).putLong(id).array())
                 .put(metaKey(created), TableDescriptorCodec.encode(created)));
         tables.put(key, created);
@@ -78,7 +106,13 @@ public final class TableCatalog {
 
     /** The table, if it exists. */
     public Optional<TableDescriptor> find(String instance, String tableName) {
-        return Optional.ofNullable(tables.get(key(instance, tableName)));
+        TableDescriptor found = tables.get(key(instance, tableName));
+        if (found == null && placement.clustered()) {
+            // another node may have created it a moment ago, before its announcement reached this node
+            reload();
+            found = tables.get(key(instance, tableName));
+        }
+        return Optional.ofNullable(found);
     }
 
     /**
@@ -133,7 +167,7 @@ public final class TableCatalog {
                 || !updated.instanceName().equals(current.instanceName())) {
             throw new IllegalArgumentException("an update cannot change the table's identity");
         }
-        storage.writeMeta(new MetaBatch().put(metaKey(updated), TableDescriptorCodec.encode(updated)));
+        writeMeta(new MetaBatch().put(metaKey(updated), TableDescriptorCodec.encode(updated)));
         tables.put(key(instance, tableName), updated);
         return updated;
     }
@@ -146,7 +180,7 @@ public final class TableCatalog {
     public synchronized TableDescriptor delete(String instance, String tableName) {
         TableDescriptor current = require(instance, tableName);
         // Catalog first: once the descriptor is gone no new request can reach the data being dropped.
-        storage.writeMeta(new MetaBatch().delete(metaKey(current)).delete(AutoIncrementAllocator.key(current.tableId())));
+        writeMeta(new MetaBatch().delete(metaKey(current)).delete(AutoIncrementAllocator.key(current.tableId())));
         tables.remove(key(instance, tableName));
         storage.dropTable(current.tableId());
         log.info("Deleted table {}/{} (id {})", instance, tableName, current.tableId());

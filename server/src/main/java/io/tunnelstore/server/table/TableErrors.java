@@ -30,6 +30,14 @@ final class TableErrors {
         return OtsException.of(ErrorCode.INVALID_PK, fmt, args);
     }
 
+    /**
+     * A row whose partition this node does not own (its owner moved): nothing was written. The public service's
+     * answer during a partition failover, which the SDKs always retry.
+     */
+    static OtsException partitionUnavailable() {
+        return OtsException.of(ErrorCode.PARTITION_UNAVAILABLE, "The partition is not available, please retry.");
+    }
+
     static OtsException invalid(String fmt, Object... args) {
         return OtsException.of(ErrorCode.PARAMETER_INVALID, fmt, args);
     }

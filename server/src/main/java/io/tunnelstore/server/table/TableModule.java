@@ -17,6 +17,9 @@ import io.tunnelstore.protocol.pb.TableProtos.UpdateRowRequest;
 import io.tunnelstore.protocol.pb.TableProtos.UpdateTableRequest;
 import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.ServerModule;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.cluster.SingleNodePlacement;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.storage.StorageEngine;
 import java.time.Clock;
@@ -58,6 +61,8 @@ public final class TableModule implements ServerModule {
     public static final Duration TRIM_INTERVAL = Duration.ofMinutes(1);
 
     private final TableCatalog catalog;
+    private final ClusterPlacement placement;
+    private final RowPlacement rowPlacement;
     private final TableAdminService admin;
     private final RowService rows;
     private final ChangeLogTrimmer trimmer;
@@ -75,7 +80,7 @@ public final class TableModule implements ServerModule {
 
     /** Module over the server's storage, clock and scheduler with the given automatic-split settings. */
     public TableModule(ServerContext context, PartitionSplitConfig splits) {
-        this(context.catalog(), context.storage(), context.clock(), context.scheduler(), splits);
+        this(context.catalog(), context.storage(), context.placement(), context.clock(), context.scheduler(), splits);
     }
 
     /**
@@ -97,12 +102,36 @@ public final class TableModule implements ServerModule {
      */
     public TableModule(TableCatalog catalog, StorageEngine storage, Clock clock, ScheduledExecutorService scheduler,
                        PartitionSplitConfig splits) {
+        this(catalog, storage, new SingleNodePlacement(storage), clock, scheduler, splits);
+    }
+
+    /**
+     * Module over explicit collaborators on a node of a cluster: row writes run on their partition's owner, catalog
+     * changes on the catalog owner, which announces them; every node reloads its catalog on an announcement. The
+     * periodic split and trim run on the catalog owner only.
+     */
+    private TableModule(TableCatalog catalog, StorageEngine storage, ClusterPlacement placement, Clock clock,
+                        ScheduledExecutorService scheduler, PartitionSplitConfig splits) {
         this.catalog = catalog;
+        this.placement = placement;
+        this.rowPlacement = new RowPlacement(catalog, placement);
         this.admin = new TableAdminService(catalog, clock::millis);
-        this.rows = new RowService(catalog, storage, clock::millis);
+        this.rows = new RowService(catalog, storage, placement, clock::millis);
+        if (placement.clustered()) {
+            // another node changed the catalog (or this one reconnected, or ownership moved): re-read it
+            placement.addCatalogListener(catalog::reload);
+            placement.addOwnershipListener(() -> {
+                if (placement.isLocal(ClusterResources.catalog())) {
+                    catalog.reload(); // a new catalog owner starts from what is stored
+                }
+            });
+        }
         this.trimmer = new ChangeLogTrimmer(catalog, storage);
         this.splitter = new PartitionSplitter(catalog, storage, clock::millis, splits);
         this.trimTask = scheduler == null ? null : scheduler.scheduleWithFixedDelay(() -> {
+            if (!placement.isLocal(ClusterResources.catalog())) {
+                return; // in a cluster the catalog owner trims and splits for everyone
+            }
             try {
                 trimmer.trimExpired(clock.millis());
             } catch (RuntimeException e) {
@@ -111,8 +140,11 @@ public final class TableModule implements ServerModule {
         }, TRIM_INTERVAL.toMillis(), TRIM_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         long splitEvery = splits.checkInterval().toMillis();
         this.splitTask = scheduler == null || splitEvery == 0 ? null : scheduler.scheduleWithFixedDelay(() -> {
+            if (!placement.isLocal(ClusterResources.catalog())) {
+                return;
+            }
             try {
-                splitter.splitOversized();
+                splitOversizedPartitions();
             } catch (RuntimeException e) {
                 log.warn("Partition size check failed; retrying in {}", splits.checkInterval(), e);
             }
@@ -122,15 +154,15 @@ public final class TableModule implements ServerModule {
     @Override
     public void register(OperationRegistry r) {
         r.register(Action.CREATE_TABLE, CreateTableRequest.parser(),
-                (ctx, q) -> done(admin.createTable(ctx.instanceName(), q)));
+                (ctx, q) -> announced(admin.createTable(ctx.instanceName(), q)));
         r.register(Action.LIST_TABLE, ListTableRequest.parser(),
                 (ctx, q) -> done(admin.listTable(ctx.instanceName(), ctx::coversTable)));
         r.register(Action.DESCRIBE_TABLE, DescribeTableRequest.parser(),
                 (ctx, q) -> done(admin.describeTable(ctx.instanceName(), q)));
         r.register(Action.UPDATE_TABLE, UpdateTableRequest.parser(),
-                (ctx, q) -> done(admin.updateTable(ctx.instanceName(), q)));
+                (ctx, q) -> announced(admin.updateTable(ctx.instanceName(), q)));
         r.register(Action.DELETE_TABLE, DeleteTableRequest.parser(),
-                (ctx, q) -> done(admin.deleteTable(ctx.instanceName(), q)));
+                (ctx, q) -> announced(admin.deleteTable(ctx.instanceName(), q)));
         r.register(Action.PUT_ROW, PutRowRequest.parser(), (ctx, q) -> done(rows.putRow(ctx.instanceName(), q)));
         r.register(Action.UPDATE_ROW, UpdateRowRequest.parser(),
                 (ctx, q) -> done(rows.updateRow(ctx.instanceName(), q)));
@@ -143,6 +175,33 @@ public final class TableModule implements ServerModule {
                 (ctx, q) -> done(rows.batchWriteRow(ctx.instanceName(), q)));
         r.register(Action.GET_RANGE, GetRangeRequest.parser(),
                 (ctx, q) -> done(rows.getRange(ctx.instanceName(), q)));
+        registerPlacements(r);
+    }
+
+    /**
+     * Where table actions run in a cluster (docs/scale-out.md): catalog changes on the catalog owner, row writes on
+     * their partition's owner, a BatchWriteRow split by owner; reads wherever they arrive.
+     */
+    private void registerPlacements(OperationRegistry r) {
+        Optional<String> catalogResource = Optional.of(ClusterResources.catalog());
+        r.<CreateTableRequest>registerPlacement(Action.CREATE_TABLE, (ctx, q) -> catalogResource);
+        r.<UpdateTableRequest>registerPlacement(Action.UPDATE_TABLE, (ctx, q) -> catalogResource);
+        r.<DeleteTableRequest>registerPlacement(Action.DELETE_TABLE, (ctx, q) -> catalogResource);
+        r.<PutRowRequest>registerPlacement(Action.PUT_ROW,
+                (ctx, q) -> rowPlacement.partitionOf(ctx.instanceName(), q.getTableName(), q.getRow()));
+        r.<UpdateRowRequest>registerPlacement(Action.UPDATE_ROW,
+                (ctx, q) -> rowPlacement.partitionOf(ctx.instanceName(), q.getTableName(), q.getRowChange()));
+        r.<DeleteRowRequest>registerPlacement(Action.DELETE_ROW,
+                (ctx, q) -> rowPlacement.partitionOf(ctx.instanceName(), q.getTableName(), q.getPrimaryKey()));
+        r.<BatchWriteRowRequest>registerSplitter(Action.BATCH_WRITE_ROW, rowPlacement::split);
+    }
+
+    /** A stored catalog change: every node is told to reload its catalog, then the client gets its answer. */
+    private <M extends Message> CompletionStage<M> announced(M response) {
+        if (placement.clustered()) {
+            placement.announceCatalogChange();
+        }
+        return done(response);
     }
 
     /** The catalog this module serves (the server's {@link ServerContext#catalog()} when built from a context). */
@@ -174,7 +233,9 @@ public final class TableModule implements ServerModule {
      */
     public PartitionSplit splitPartition(String instance, String tableName, int partitionIndex,
                                          Optional<ColumnValue> splitPoint) {
-        return splitter.split(instance, tableName, partitionIndex, splitPoint);
+        PartitionSplit split = splitter.split(instance, tableName, partitionIndex, splitPoint);
+        announceCatalogChange();
+        return split;
     }
 
     /**
@@ -185,7 +246,18 @@ public final class TableModule implements ServerModule {
      * @return the splits made
      */
     public List<PartitionSplit> splitOversizedPartitions() {
-        return splitter.splitOversized();
+        List<PartitionSplit> splits = splitter.splitOversized();
+        if (!splits.isEmpty()) {
+            announceCatalogChange();
+        }
+        return splits;
+    }
+
+    /** In a cluster: tells every node to reload its catalog (a split changed a table's partitions). */
+    private void announceCatalogChange() {
+        if (placement.clustered()) {
+            placement.announceCatalogChange();
+        }
     }
 
     @Override

@@ -352,7 +352,7 @@ final class RecordReader {
                 result.completeExceptionally(TunnelErrors.shuttingDown());
             }
         };
-        waiter.set(waiters.await(def.tableId(), from.shardId(), fire));
+        waiter.set(waiters.await(def.tableId(), from.shardId(), from.nextSequence(), fire));
         try {
             timer.set(scheduler.schedule(fire, config.longPollWait().toMillis(), TimeUnit.MILLISECONDS));
         } catch (RejectedExecutionException e) {

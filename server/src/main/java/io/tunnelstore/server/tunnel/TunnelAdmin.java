@@ -91,7 +91,7 @@ final class TunnelAdmin {
             throw TunnelErrors.invalid("unknown tunnel type %s", t.getTunnelType());
         }
         TableDescriptor table = catalog.find(instance, tableName).orElseThrow(() -> TunnelErrors.tableNotExist(tableName));
-        if (registry.findByName(instance, tableName, name).isPresent()) {
+        if (registry.nameTaken(instance, tableName, name)) {
             throw TunnelErrors.tunnelExists(tableName, name);
         }
         long nowMillis = clock.millis();

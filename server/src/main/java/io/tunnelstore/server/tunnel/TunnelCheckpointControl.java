@@ -229,7 +229,11 @@ final class TunnelCheckpointControl {
      * or (with a time) at the first change at or after it. The source is only read.
      */
     CompletionStage<CheckpointChangeResponse> fork(String instance, String actor, ForkTunnelRequest q) {
-        TunnelRuntime rt = require(instance, q.getTableName(), q.getTunnelName());
+        // in a cluster a fork runs on the catalog owner (it creates a tunnel): the source is read from storage there
+        TunnelRuntime rt = registry.readable(instance, q.getTableName(), q.getTunnelName()).orElseThrow(() -> {
+            ObjectNames.requireTableName(q.getTableName());
+            return TunnelErrors.tunnelNotExist(q.getTunnelName());
+        });
         TunnelDefinition src = rt.definition();
         String newName = q.getNewTunnelName();
         ObjectNames.requireTunnelName(newName);
@@ -242,7 +246,7 @@ final class TunnelCheckpointControl {
         } else {
             atTime = null;
         }
-        if (registry.findByName(instance, src.tableName(), newName).isPresent()) {
+        if (registry.nameTaken(instance, src.tableName(), newName)) {
             throw TunnelErrors.tunnelExists(src.tableName(), newName);
         }
         String newId = UUID.randomUUID().toString();
@@ -281,7 +285,7 @@ final class TunnelCheckpointControl {
                 return java.util.concurrent.CompletableFuture.completedFuture(out.build());
             }
             synchronized (createLock) {
-                if (registry.findByName(instance, src.tableName(), newName).isPresent()) {
+                if (registry.nameTaken(instance, src.tableName(), newName)) {
                     throw TunnelErrors.tunnelExists(src.tableName(), newName);
                 }
                 registry.add(def, TunnelCoordinator.restore(forked, now, TunnelRegistry.newIdGenerator()));

@@ -3,6 +3,8 @@ package io.tunnelstore.server.tunnel;
 import io.tunnelstore.protocol.errors.ErrorCode;
 import io.tunnelstore.protocol.errors.OtsException;
 import io.tunnelstore.coordinator.Rejection;
+import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.cluster.NotOwnerException;
 
 /** The protocol errors of the Tunnel Service, with the messages clients see. Stateless. */
 final class TunnelErrors {
@@ -36,6 +38,16 @@ final class TunnelErrors {
     /** The service is stopping; clients retry (both SDKs treat this code as temporary). */
     static OtsException shuttingDown() {
         return OtsException.of(ErrorCode.TUNNEL_SERVER_UNAVAILABLE, "tunnel service is shutting down");
+    }
+
+    /**
+     * The tunnel's coordinator is moving to another node (this node released it, or another node took it): nothing
+     * was changed. A {@link NotOwnerException}: the dispatcher answers a forwarded request with 421 (the forwarding
+     * node retries at the owner of its new view) and a client with a retriable 503 (docs/scale-out.md).
+     */
+    static NotOwnerException moved(String tunnelId) {
+        return new NotOwnerException(ClusterResources.tunnel(tunnelId),
+                "tunnel " + tunnelId + " is moving to another node; retry");
     }
 
     /** The wire error for a coordinator refusal. */

@@ -44,11 +44,19 @@ final class TunnelEvents {
     }
 
     private final StorageEngine storage;
+    /** Writes a tunnel's events (fenced by the tunnel's epoch in a cluster: only its owner records history). */
+    private final java.util.function.BiConsumer<String, MetaBatch> writer;
     /** Keys are µs-scale and strictly increasing within this process. */
     private final AtomicLong lastKey = new AtomicLong();
 
     TunnelEvents(StorageEngine storage) {
+        this(storage, (tunnelId, batch) -> storage.writeMeta(batch));
+    }
+
+    /** Events written through {@code writer} (tunnel id, batch). */
+    TunnelEvents(StorageEngine storage, java.util.function.BiConsumer<String, MetaBatch> writer) {
         this.storage = storage;
+        this.writer = writer;
     }
 
     private static String prefix(String instance, String tunnelId) {
@@ -59,7 +67,7 @@ final class TunnelEvents {
     void append(String instance, String tunnelId, Event e) {
         long key = lastKey.accumulateAndGet(e.atMillis() * 1000, (last, proposed) -> Math.max(last + 1, proposed));
         try {
-            storage.writeMeta(new MetaBatch().put(prefix(instance, tunnelId) + String.format("%020d", key),
+            writer.accept(tunnelId, new MetaBatch().put(prefix(instance, tunnelId) + String.format("%020d", key),
                     encode(e)));
         } catch (RuntimeException ex) {
             LOG.error("Could not record {} event of tunnel {}: {}", e.kind(), tunnelId, e.detail(), ex);
@@ -85,7 +93,7 @@ final class TunnelEvents {
             batch.delete(m.key());
         }
         if (!batch.isEmpty()) {
-            storage.writeMeta(batch);
+            writer.accept(tunnelId, batch);
         }
     }
 

@@ -6,6 +6,9 @@ import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos.GetRpoRequest;
 import io.tunnelstore.server.ServerContext;
 import io.tunnelstore.server.ServerModule;
+import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.http.RequestPlacement;
 import io.tunnelstore.server.http.OperationHandler;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.table.TableCatalog;
@@ -67,6 +70,17 @@ public final class TunnelModule implements ServerModule, TunnelViews {
     private final io.tunnelstore.storage.StorageEngine storage;
     private final TableCatalog catalog;
     private volatile ScheduledFuture<?> tickTask;
+    private volatile ScheduledFuture<?> boundsPollTask;
+    private final TunnelOwnership ownership;
+    private final LogWaiters waiters;
+    /** Ownership and catalog events are handled here, one at a time, never on the cluster's event thread. */
+    private final SerialExecutor clusterEvents;
+
+    /**
+     * How often a clustered node reads the log bounds of the shards its long polls wait on: appends committed by
+     * other nodes (partition owners) reach a waiting ReadRecords at most this much later (docs/scale-out.md).
+     */
+    static final java.time.Duration CLUSTER_LOG_POLL = java.time.Duration.ofMillis(200);
 
     /** The module with default settings over the server's storage, clock and scheduler. */
     public TunnelModule(ServerContext context) {
@@ -80,6 +94,22 @@ public final class TunnelModule implements ServerModule, TunnelViews {
      *     (a long poll would then be answered with OTSTimeout)
      */
     public TunnelModule(ServerContext context, TunnelServiceConfig config) {
+        this(context, config, context.placement().clustered()
+                ? new PlacementOwnership(context.placement()) : TunnelOwnership.single(context.storage()));
+        ClusterPlacement placement = context.placement();
+        if (placement.clustered()) {
+            // never block the cluster's event thread: both hand the work to the module's serial queue
+            placement.addOwnershipListener(this::ownershipChanged);
+            placement.addCatalogListener(this::tunnelsChanged);
+            ownershipChanged();
+        }
+    }
+
+    /**
+     * The module of one node; {@code ownership} says which tunnels it runs and writes their state (in a cluster, only
+     * the owned ones, fenced).
+     */
+    TunnelModule(ServerContext context, TunnelServiceConfig config, TunnelOwnership ownership) {
         if (config.longPollWait().compareTo(context.config().handlerTimeout()) >= 0) {
             throw new IllegalArgumentException("longPollWait " + config.longPollWait()
                     + " must be shorter than the server's handlerTimeout " + context.config().handlerTimeout());
@@ -88,11 +118,13 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         this.scheduler = context.scheduler();
         this.config = config;
         this.pool = Executors.newFixedThreadPool(config.handlerThreads(), daemonThreads());
+        this.clusterEvents = new SerialExecutor(pool);
         TableCatalog catalog = context.catalog();
-        this.registry = new TunnelRegistry(context.storage(), pool);
+        this.ownership = ownership;
+        this.registry = new TunnelRegistry(context.storage(), ownership, pool, clock::millis);
         registry.loadAll(clock.millis());
         this.snapshots = new TunnelSnapshots(context.storage());
-        this.events = new TunnelEvents(context.storage());
+        this.events = new TunnelEvents(context.storage(), ownership::writeMeta);
         this.storage = context.storage();
         this.catalog = catalog;
         this.admin = new TunnelAdmin(registry, catalog,
@@ -106,6 +138,7 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         this.rpos = new TunnelRpo(registry);
         LogWaiters waiters = new LogWaiters();
         context.storage().addLogListener(waiters);
+        this.waiters = waiters;
         this.reader = new RecordReader(registry, catalog, context.storage(), snapshots, events, waiters, pool,
                 scheduler, clock, config);
         this.ticker = new TunnelLifecycleTicker(registry, catalog, config.disableAfterExpired());
@@ -115,8 +148,8 @@ public final class TunnelModule implements ServerModule, TunnelViews {
     @Override
     public void register(OperationRegistry r) {
         // For keys limited to tables: tunnel/connect, readrecords, ... name only the tunnel id.
-        r.registerTableLocator("tunnel_id", (instance, tunnelId) -> registry.find(instance, tunnelId)
-                .map(rt -> rt.definition().tableName()));
+        r.registerTableLocator("tunnel_id", (instance, tunnelId) -> registry.definition(instance, tunnelId)
+                .map(TunnelDefinition::tableName));
         r.register(Action.TUNNEL_CREATE, TunnelProtos.CreateTunnelRequest.parser(),
                 (ctx, q) -> CompletableFuture.completedFuture(admin.create(ctx.instanceName(), q)));
         r.register(Action.TUNNEL_DELETE, TunnelProtos.DeleteTunnelRequest.parser(),
@@ -143,8 +176,108 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         r.register(Action.TUNNEL_GET_RPO, GetRpoRequest.parser(), rpo);
         r.register(Action.TUNNEL_GET_RPO_BY_OFFSET, GetRpoRequest.parser(), rpo);
         registerCheckpointControl(r);
+        registerPlacements(r);
         long period = config.tickInterval().toMillis();
         tickTask = scheduler.scheduleAtFixedRate(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+        if (ownership.clustered() || storage.fencing().isPresent()) {
+            // several writers share the engine: appends of other nodes do not reach this node's log listener
+            long poll = CLUSTER_LOG_POLL.toMillis();
+            boundsPollTask = scheduler.scheduleWithFixedDelay(this::pollLogBounds, poll, poll, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void pollLogBounds() {
+        try {
+            waiters.pollBounds(storage::logBounds);
+        } catch (RuntimeException e) {
+            LOG.warn("Polling the change-log bounds for long polls failed", e);
+        }
+    }
+
+    /**
+     * The cluster's ownership view changed (a node joined or left, a connection came back): runs the tunnels this
+     * node now owns, stops the others. Asynchronous, serialized; completes when done (tests wait on it).
+     */
+    public CompletionStage<Void> ownershipChanged() {
+        return clusterEvents.call(() -> {
+            registry.ownershipChanged();
+            return null;
+        });
+    }
+
+    /**
+     * Another node created or deleted tunnels (a catalog change): re-reads the definitions, then the ownership.
+     * Asynchronous, serialized; completes when done.
+     */
+    public CompletionStage<Void> tunnelsChanged() {
+        return clusterEvents.call(() -> {
+            registry.refreshDefinitions();
+            registry.ownershipChanged();
+            return null;
+        });
+    }
+
+    /**
+     * Where tunnel actions run in a cluster (docs/scale-out.md): everything that reaches a tunnel's coordinator on the
+     * tunnel's owner (by id, or by table and tunnel name through the definitions every node keeps); CreateTunnel and
+     * checkpoints-fork (they create a tunnel: name uniqueness) on the catalog owner; ListTunnel anywhere (it reads the
+     * stored state of the tunnels other nodes run).
+     */
+    private void registerPlacements(OperationRegistry r) {
+        if (!ownership.clustered()) {
+            return;
+        }
+        RequestPlacement<TunnelProtos.ConnectRequest> connect = (ctx, q) -> byId(q.getTunnelId());
+        r.registerPlacement(Action.TUNNEL_CONNECT, connect);
+        r.registerPlacement(Action.TUNNEL_HEARTBEAT,
+                (RequestPlacement<TunnelProtos.HeartbeatRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_SHUTDOWN,
+                (RequestPlacement<TunnelProtos.ShutdownRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_GET_CHECKPOINT,
+                (RequestPlacement<TunnelProtos.GetCheckpointRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_CHECKPOINT,
+                (RequestPlacement<TunnelProtos.CheckpointRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_READ_RECORDS,
+                (RequestPlacement<TunnelProtos.ReadRecordsRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        r.registerPlacement(Action.TUNNEL_SCHEDULE,
+                (RequestPlacement<TunnelProtos.ScheduleRequest>) (ctx, q) -> byId(q.getTunnelId()));
+        RequestPlacement<GetRpoRequest> rpo = (ctx, q) -> byId(q.getTunnelId());
+        r.registerPlacement(Action.TUNNEL_GET_RPO, rpo);
+        r.registerPlacement(Action.TUNNEL_GET_RPO_BY_OFFSET, rpo);
+        r.registerPlacement(Action.TUNNEL_DESCRIBE, (RequestPlacement<TunnelProtos.DescribeTunnelRequest>) (ctx, q) ->
+                byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.TUNNEL_DELETE, (RequestPlacement<TunnelProtos.DeleteTunnelRequest>) (ctx, q) ->
+                byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.TUNNEL_CREATE, (RequestPlacement<TunnelProtos.CreateTunnelRequest>) (ctx, q) ->
+                java.util.Optional.of(ClusterResources.catalog()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_FORK, (RequestPlacement<AdminProtos.ForkTunnelRequest>)
+                (ctx, q) -> java.util.Optional.of(ClusterResources.catalog()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_SHOW, (RequestPlacement<AdminProtos.ShowCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_EXPORT, (RequestPlacement<AdminProtos.ShowCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_SET, (RequestPlacement<AdminProtos.SetCheckpointRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_REWIND, (RequestPlacement<AdminProtos.RewindCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_RESET, (RequestPlacement<AdminProtos.ResetCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+        r.registerPlacement(Action.ADMIN_CHECKPOINTS_IMPORT, (RequestPlacement<AdminProtos.ImportCheckpointsRequest>)
+                (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
+    }
+
+    /** The owner of the tunnel with this id runs it (an unknown id too: the owner answers "tunnel not exist"). */
+    private static java.util.Optional<String> byId(String tunnelId) {
+        return tunnelId == null || tunnelId.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(ClusterResources.tunnel(tunnelId));
+    }
+
+    /**
+     * The owner of the named tunnel runs it; a name this node does not know runs here (the handler reads the stored
+     * definitions once more before it answers "tunnel not exist").
+     */
+    private java.util.Optional<String> byName(String instance, String table, String tunnel) {
+        return registry.definitionByName(instance, table, tunnel).map(d -> ClusterResources.tunnel(d.tunnelId()));
     }
 
     /** Checkpoint control ({@code tunnelstore/admin/checkpoints-*}); the actor in the history is the access key. */
@@ -220,6 +353,11 @@ public final class TunnelModule implements ServerModule, TunnelViews {
      * every tick. Completes with the dropped ids (tests wait on it).
      */
     public CompletionStage<List<String>> dropUnusedSnapshots() {
+        if (ownership.clustered()) {
+            // a node sees only the tunnels it runs, and another node's tunnel may read any snapshot: not dropped
+            // here (docs/scale-out.md, "What remains")
+            return CompletableFuture.completedFuture(List.of());
+        }
         return snapshots.dropUnreferenced(registry::all, rt -> rt.call(c -> referencedSnapshots(rt.definition(), c)))
                 .exceptionally(e -> {
                     LOG.warn("Dropping unused snapshots failed", e);
@@ -369,6 +507,10 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         ScheduledFuture<?> t = tickTask;
         if (t != null) {
             t.cancel(false);
+        }
+        ScheduledFuture<?> p = boundsPollTask;
+        if (p != null) {
+            p.cancel(false);
         }
         pool.shutdown();
         try {

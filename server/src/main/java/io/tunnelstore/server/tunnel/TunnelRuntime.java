@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -21,6 +22,10 @@ import java.util.function.Function;
  * every later call fails with "tunnel not exist" and nothing is saved again (a delete is never undone by an
  * in-flight request).
  *
+ * <p><b>Moving to another node</b> (clustered): after {@link #unload} (this node released the tunnel) or once a write
+ * was refused by the tunnel's fence (another node took it; nothing was stored), every later call fails with
+ * {@link TunnelErrors#moved} and nothing is written again from this node; the new owner reloads the state from storage.
+ *
  * <p>Thread-safe.
  */
 final class TunnelRuntime {
@@ -32,6 +37,9 @@ final class TunnelRuntime {
     /** Mirrors of coordinator state for the lock-free ReadRecords fast path; written on the queue only. */
     private volatile boolean unusable;
     private volatile boolean deleted;
+    /** Set once this node no longer runs the tunnel (released, or fenced by a new owner). */
+    private volatile boolean unloaded;
+    private final Consumer<TunnelRuntime> onFenced;
 
     /**
      * Writes one coordinator change durably and atomically: {@code changes} (the coordinator's pending records) and,
@@ -44,6 +52,16 @@ final class TunnelRuntime {
 
     /** A runtime over a coordinator whose state is already stored (nothing pending). */
     TunnelRuntime(TunnelDefinition definition, TunnelCoordinator coordinator, Executor pool, Persistence persistence) {
+        this(definition, coordinator, pool, persistence, rt -> { });
+    }
+
+    /**
+     * A runtime that calls {@code onFenced} (once, on its queue) when a write is refused because another node took the
+     * tunnel: the runtime is then unloaded.
+     */
+    TunnelRuntime(TunnelDefinition definition, TunnelCoordinator coordinator, Executor pool, Persistence persistence,
+                  Consumer<TunnelRuntime> onFenced) {
+        this.onFenced = Objects.requireNonNull(onFenced, "onFenced");
         this.definition = Objects.requireNonNull(definition, "definition");
         this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
         this.serial = new SerialExecutor(pool);
@@ -68,6 +86,31 @@ final class TunnelRuntime {
         return deleted;
     }
 
+    /** True once this node stopped running the tunnel (released or fenced); calls then fail. */
+    boolean unloaded() {
+        return unloaded;
+    }
+
+    /**
+     * Stops running the tunnel on this node, after the calls already queued: later calls fail with
+     * {@link TunnelErrors#moved} and write nothing. Idempotent.
+     */
+    CompletionStage<Void> unload() {
+        return serial.call(() -> {
+            unloaded = true;
+            return null;
+        });
+    }
+
+    private void requireLive() {
+        if (deleted) {
+            throw TunnelErrors.tunnelNotExist(definition.tunnelId());
+        }
+        if (unloaded) {
+            throw TunnelErrors.moved(definition.tunnelId());
+        }
+    }
+
     /**
      * Runs {@code op} against the coordinator on the tunnel's queue; its durable changes are stored before they are
      * committed and before the stage completes. The stage fails with {@link TunnelErrors#tunnelNotExist} once the
@@ -76,9 +119,7 @@ final class TunnelRuntime {
      */
     <T> CompletionStage<T> call(Function<TunnelCoordinator, T> op) {
         return serial.call(() -> {
-            if (deleted) {
-                throw TunnelErrors.tunnelNotExist(definition.tunnelId());
-            }
+            requireLive();
             T result;
             try {
                 result = op.apply(coordinator);
@@ -100,9 +141,7 @@ final class TunnelRuntime {
     CompletionStage<Integer> addStreamChannels(
             Function<TunnelDefinition, List<SplitChildChannels.NewStreamChannel>> plan) {
         return serial.call(() -> {
-            if (deleted) {
-                throw TunnelErrors.tunnelNotExist(definition.tunnelId());
-            }
+            requireLive();
             List<SplitChildChannels.NewStreamChannel> added = plan.apply(definition);
             if (added.isEmpty()) {
                 return 0;
@@ -127,8 +166,17 @@ final class TunnelRuntime {
      */
     CompletionStage<Void> markDeleted(Runnable deleteFromStorage) {
         return serial.call(() -> {
+            if (unloaded && !deleted) {
+                throw TunnelErrors.moved(definition.tunnelId());
+            }
             if (!deleted) {
-                deleteFromStorage.run();
+                try {
+                    deleteFromStorage.run();
+                } catch (io.tunnelstore.storage.FencedException | io.tunnelstore.server.cluster.NotOwnerException e) {
+                    unloaded = true;
+                    onFenced.accept(this);
+                    throw TunnelErrors.moved(definition.tunnelId());
+                }
                 deleted = true;
             }
             return null;
@@ -140,6 +188,12 @@ final class TunnelRuntime {
         if (coordinator.isDirty() || definitionChanged) {
             try {
                 persistence.persist(next, definitionChanged, coordinator.pendingChanges());
+            } catch (io.tunnelstore.storage.FencedException | io.tunnelstore.server.cluster.NotOwnerException e) {
+                // another node took the tunnel: nothing was stored, and this node must not run it any more
+                coordinator.rollback();
+                unloaded = true;
+                onFenced.accept(this);
+                throw TunnelErrors.moved(definition.tunnelId());
             } catch (RuntimeException e) {
                 coordinator.rollback();
                 throw e;

@@ -54,8 +54,16 @@ final class TunnelStore {
     /** A tunnel as restored from storage. */
     record Loaded(TunnelDefinition definition, TunnelCoordinator coordinator) {}
 
-    TunnelStore(StorageEngine storage) {
+    private final TunnelOwnership ownership;
+
+    /** The store of one node: {@code ownership} writes each tunnel's state (fenced by its epoch in a cluster). */
+    TunnelStore(StorageEngine storage, TunnelOwnership ownership) {
         this.storage = storage;
+        this.ownership = ownership;
+    }
+
+    TunnelStore(StorageEngine storage) {
+        this(storage, TunnelOwnership.single(storage));
     }
 
     static String stateKeyPrefix(String tunnelId) {
@@ -68,6 +76,30 @@ final class TunnelStore {
      * (the engine's contract); the caller must then treat the change as not made.
      */
     void persist(TunnelDefinition definition, boolean withDefinition, List<TunnelRecord> changes) {
+        MetaBatch batch = batch(definition, withDefinition, changes);
+        if (!batch.isEmpty()) {
+            ownership.writeMeta(definition.tunnelId(), batch);
+        }
+    }
+
+    /** Writes a new tunnel: its definition and every record, in one write ({@link TunnelOwnership#writeNewTunnel}). */
+    void create(TunnelDefinition definition, List<TunnelRecord> records) {
+        ownership.writeNewTunnel(definition.tunnelId(), batch(definition, true, records));
+    }
+
+    /** The stored definition of one tunnel, if stored and readable. */
+    java.util.Optional<TunnelDefinition> definition(String instance, String tunnelId) {
+        return storage.getMeta(StoredTunnelCodec.key(instance, tunnelId)).flatMap(v -> {
+            try {
+                return java.util.Optional.of(StoredTunnelCodec.decode(v).definition());
+            } catch (RuntimeException e) {
+                LOG.warn("Stored tunnel {} cannot be decoded", tunnelId, e);
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
+    private static MetaBatch batch(TunnelDefinition definition, boolean withDefinition, List<TunnelRecord> changes) {
         MetaBatch batch = new MetaBatch();
         if (withDefinition) {
             batch.put(StoredTunnelCodec.key(definition.instanceName(), definition.tunnelId()),
@@ -81,9 +113,7 @@ final class TunnelStore {
                 batch.put(prefix + r.key(), TunnelRecordCodec.encode(r));
             }
         }
-        if (!batch.isEmpty()) {
-            storage.writeMeta(batch);
-        }
+        return batch;
     }
 
     /** Deletes the tunnel's definition and every record of it, atomically. */
@@ -93,7 +123,7 @@ final class TunnelStore {
         for (MetaEntry e : storage.scanMeta(stateKeyPrefix(definition.tunnelId()))) {
             batch.delete(e.key());
         }
-        storage.writeMeta(batch);
+        ownership.writeMeta(definition.tunnelId(), batch);
     }
 
     /** The stored records of one tunnel, as stored (for start-up and for tests comparing memory with storage). */
@@ -122,6 +152,32 @@ final class TunnelStore {
             loaded.add(load(e, nowMillis, ids.get()));
         }
         return loaded;
+    }
+
+    /**
+     * Every stored tunnel definition, without the coordinators' state (the registry every node keeps). A definition
+     * that cannot be decoded is logged and left out: it is reported where the tunnel is loaded.
+     */
+    List<TunnelDefinition> definitions() {
+        List<TunnelDefinition> out = new ArrayList<>();
+        for (MetaEntry e : storage.scanMeta(DEFINITION_PREFIX)) {
+            try {
+                out.add(StoredTunnelCodec.decode(e.value()).definition());
+            } catch (RuntimeException ex) {
+                LOG.warn("Stored tunnel {} cannot be decoded; left out of the registry", e.key(), ex);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One tunnel as stored now (its owner loads it after taking its fence), or empty when it was deleted.
+     *
+     * @throws UnreadableTunnelException when it is stored but cannot be decoded
+     */
+    java.util.Optional<Loaded> load(String instance, String tunnelId, long nowMillis, ClientIdGenerator ids) {
+        String key = StoredTunnelCodec.key(instance, tunnelId);
+        return storage.getMeta(key).map(value -> load(new MetaEntry(key, value), nowMillis, ids));
     }
 
     private Loaded load(MetaEntry e, long nowMillis, ClientIdGenerator ids) {

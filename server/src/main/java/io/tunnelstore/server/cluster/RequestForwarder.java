@@ -1,4 +1,4 @@
-package io.tunnelstore.cluster;
+package io.tunnelstore.server.cluster;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package io.tunnelstore.cluster;
+package io.tunnelstore.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.tunnelstore.cluster.RequestForwarder.Failure;
-import io.tunnelstore.cluster.RequestForwarder.ForwardingException;
+import io.tunnelstore.server.cluster.RequestForwarder.Failure;
+import io.tunnelstore.server.cluster.RequestForwarder.ForwardingException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** The relay to a resource's owner, against small HTTP servers playing the owner nodes. */
 class RequestForwarderTest {
-    private static final String RESOURCE = OwnedResources.partition(1, 7);
+    private static final String RESOURCE = ClusterResources.partition(1, 7);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<HttpServer> servers = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
