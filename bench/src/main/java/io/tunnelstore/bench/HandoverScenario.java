@@ -105,10 +105,16 @@ final class HandoverScenario {
         double createSeconds = (System.nanoTime() - createStart) / 1e9;
         int channels = tunnels.describeTunnel(table, tunnelName).channels().size();
         long timeoutSeconds = 120 + rows / 1_000;
-        java.util.List<String> cmd = java.util.List.of(BenchServer.javaBinary(), "-Xmx" + WORKER_HEAP,
-                "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+        java.util.List<String> cmd = new ArrayList<>(java.util.List.of(BenchServer.javaBinary(), "-Xmx" + WORKER_HEAP,
+                "-XX:+UseG1GC"));
+        // e.g. BENCH_WORKER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/worker.jfr" to profile the worker
+        String extra = System.getenv("BENCH_WORKER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(java.util.List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(java.util.List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
                 System.getProperty("java.class.path"), BenchWorkerMain.class.getName(), "handover", server.endpoint(),
-                tunnelId, Integer.toString(rows), Long.toString(timeoutSeconds));
+                tunnelId, Integer.toString(rows), Long.toString(timeoutSeconds)));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(dir.resolve(table + "-" + tunnelName + "-worker.log").toFile());
         long started = System.nanoTime();

@@ -114,6 +114,17 @@ public final class ColumnValue implements Comparable<ColumnValue> {
         return bytes.clone();
     }
 
+    /**
+     * Copies the payload bytes ({@link #rawBytes()}) into {@code dest} at {@code offset}, without an intermediate copy
+     * (encoders writing into their output buffer). @throws IllegalStateException unless STRING or BINARY
+     */
+    public void copyRawBytesTo(byte[] dest, int offset) {
+        if (bytes == null) {
+            throw new IllegalStateException("copyRawBytesTo() needs a STRING or BINARY value, but the type is " + type);
+        }
+        System.arraycopy(bytes, 0, dest, offset, bytes.length);
+    }
+
     /** Length of {@link #rawBytes()} without copying. @throws IllegalStateException unless STRING or BINARY */
     public int rawLength() {
         if (bytes == null) {

@@ -28,11 +28,30 @@ final class ByteSource {
         return data.length - pos;
     }
 
+    /**
+     * What is being read, for error messages only: built when a read fails, so the per-cell descriptions (which name
+     * the cell) cost nothing on the normal path.
+     */
+    @FunctionalInterface
+    interface What {
+        String describe();
+    }
+
     private void require(int n, String what) {
         if (n < 0 || n > data.length - pos) {
-            throw new PlainBufferException("truncated PlainBuffer: " + what + " needs " + n + " byte(s) at offset "
-                    + pos + " but only " + (data.length - pos) + " remain");
+            throw truncated(n, what);
         }
+    }
+
+    private void require(int n, What what) {
+        if (n < 0 || n > data.length - pos) {
+            throw truncated(n, what.describe());
+        }
+    }
+
+    private PlainBufferException truncated(int n, String what) {
+        return new PlainBufferException("truncated PlainBuffer: " + what + " needs " + n + " byte(s) at offset "
+                + pos + " but only " + (data.length - pos) + " remain");
     }
 
     /** The next byte (0..255) without consuming it, or -1 at the end. */
@@ -45,8 +64,39 @@ final class ByteSource {
         return data[pos++] & 0xFF;
     }
 
+    int readByte(What what) {
+        require(1, what);
+        return data[pos++] & 0xFF;
+    }
+
+    int readInt32(What what) {
+        require(4, what);
+        return readInt32Unchecked();
+    }
+
+    long readInt64(What what) {
+        require(8, what);
+        return readInt64Unchecked();
+    }
+
+    int skip(int n, What what) {
+        require(n, what);
+        int start = pos;
+        pos += n;
+        return start;
+    }
+
     int readInt32(String what) {
         require(4, what);
+        return readInt32Unchecked();
+    }
+
+    long readInt64(String what) {
+        require(8, what);
+        return readInt64Unchecked();
+    }
+
+    private int readInt32Unchecked() {
         int v = 0;
         for (int i = 0; i < 4; i++) {
             v |= (data[pos++] & 0xFF) << (8 * i);
@@ -54,8 +104,7 @@ final class ByteSource {
         return v;
     }
 
-    long readInt64(String what) {
-        require(8, what);
+    private long readInt64Unchecked() {
         long v = 0;
         for (int i = 0; i < 8; i++) {
             v |= (data[pos++] & 0xFFL) << (8 * i);

@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -43,7 +44,11 @@ public final class PlainBufferCodec {
         if (rows.isEmpty()) {
             return new byte[0];
         }
-        ByteSink out = new ByteSink(64 * rows.size());
+        int size = 4;
+        for (PlainRow row : rows) {
+            size += rowSize(row);
+        }
+        ByteSink out = new ByteSink(size);
         out.writeInt32(HEADER);
         for (PlainRow row : rows) {
             writeRow(out, row);
@@ -53,7 +58,7 @@ public final class PlainBufferCodec {
 
     /** Header followed by one row. */
     public static byte[] encodeRow(PlainRow row) {
-        ByteSink out = new ByteSink(64);
+        ByteSink out = new ByteSink(4 + rowSize(row));  // exact: one array, no growth and no final copy
         out.writeInt32(HEADER);
         writeRow(out, row);
         return out.toByteArray();
@@ -69,6 +74,55 @@ public final class PlainBufferCodec {
         ByteSink out = new ByteSink(16);
         writeValueNoLengthPrefix(out, value);
         return out.toByteArray();
+    }
+
+    /** Encoded size of one row (without the header): exactly what {@link #writeRow} writes. */
+    static int rowSize(PlainRow row) {
+        int size = 1;  // TAG_ROW_PK
+        for (PrimaryKeyColumn pk : row.primaryKey().columns()) {
+            size += cellSize(pk.name(), pk.value(), false, false);
+        }
+        if (!row.cells().isEmpty()) {
+            size += 1;  // TAG_ROW_DATA
+            for (Cell cell : row.cells()) {
+                size += cellSize(cell.name(), cell.value(), cell.type().wireByte().isPresent(), cell.timestamp() != null);
+            }
+        }
+        if (row.deleteMarker()) {
+            size += 1;
+        }
+        if (row.sequenceInfo() != null) {
+            size += 1 + 4 + EXTENSION_LENGTH;
+        }
+        return size + 2;  // TAG_ROW_CHECKSUM + checksum
+    }
+
+    private static int cellSize(String name, ColumnValue value, boolean typed, boolean timestamped) {
+        int size = 1 + 1 + 4 + utf8Length(name);  // TAG_CELL, TAG_CELL_NAME, length, name
+        if (value != null) {
+            size += 1 + 4 + valueLengthNoPrefix(value);
+        }
+        if (typed) {
+            size += 2;
+        }
+        if (timestamped) {
+            size += 9;
+        }
+        return size + 2;  // TAG_CELL_CHECKSUM + checksum
+    }
+
+    /** Length of {@code s.getBytes(UTF_8)}; counted without encoding when every char is ASCII. */
+    private static int utf8Length(String s) {
+        return isAscii(s) ? s.length() : s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void writeRow(ByteSink out, PlainRow row) {
@@ -106,12 +160,7 @@ public final class PlainBufferCodec {
 
     /** Writes one cell and returns its checksum. */
     private static int writeCell(ByteSink out, String name, ColumnValue value, OptionalInt type, Long timestamp) {
-        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        out.writeByte(TAG_CELL);
-        out.writeByte(TAG_CELL_NAME);
-        out.writeInt32(nameBytes.length);
-        out.writeBytes(nameBytes);
-        int crc = Crc8.update(0, nameBytes);
+        int crc = writeCellName(out, name);
         if (value != null) {
             out.writeByte(TAG_CELL_VALUE);
             out.writeInt32(valueLengthNoPrefix(value));
@@ -133,6 +182,27 @@ public final class PlainBufferCodec {
         out.writeByte(TAG_CELL_CHECKSUM);
         out.writeByte(crc);
         return crc;
+    }
+
+    /** Writes TAG_CELL and the cell's name; returns the checksum of the name (where a cell's checksum starts). */
+    static int writeCellName(ByteSink out, String name) {
+        out.writeByte(TAG_CELL);
+        out.writeByte(TAG_CELL_NAME);
+        if (isAscii(name)) {  // column names nearly always are: no byte[] for the name
+            out.writeInt32(name.length());
+            int nameStart = out.size();
+            out.writeAscii(name);
+            return Crc8.update(0, out.buffer(), nameStart, name.length());
+        }
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        out.writeInt32(nameBytes.length);
+        out.writeBytes(nameBytes);
+        return Crc8.update(0, nameBytes);
+    }
+
+    /** Writes one primary-key cell (name and value, no type or timestamp) and returns its checksum. */
+    static int writePrimaryKeyCell(ByteSink out, String name, ColumnValue value) {
+        return writeCell(out, name, value, OptionalInt.empty(), null);
     }
 
     private static int valueLengthNoPrefix(ColumnValue value) {
@@ -170,11 +240,12 @@ public final class PlainBufferCodec {
             }
             case STRING, BINARY -> {
                 int vt = value.type() == ValueType.STRING ? VT_STRING : VT_BLOB;
-                byte[] raw = value.rawBytes();
+                int n = value.rawLength();
                 out.writeByte(vt);
-                out.writeInt32(raw.length);
-                out.writeBytes(raw);
-                return Crc8.update(Crc8.updateInt32(Crc8.update(crc, vt), raw.length), raw);
+                out.writeInt32(n);
+                int start = out.size();
+                out.writeRawBytes(value);  // straight from the value, checksummed where it landed
+                return Crc8.update(Crc8.updateInt32(Crc8.update(crc, vt), n), out.buffer(), start, n);
             }
             case INF_MIN, INF_MAX, AUTO_INCREMENT -> {
                 int vt = markerTypeByte(value.type());
@@ -218,11 +289,28 @@ public final class PlainBufferCodec {
 
     /** Decodes a buffer that must hold exactly one row. */
     public static PlainRow decodeSingleRow(byte[] buffer) {
-        List<PlainRow> rows = decodeRows(buffer);
-        if (rows.size() != 1) {
-            throw new PlainBufferException("expected exactly one row in PlainBuffer but found " + rows.size());
+        if (buffer == null) {
+            throw new PlainBufferException("PlainBuffer is null");
         }
-        return rows.get(0);
+        if (buffer.length == 0) {
+            throw new PlainBufferException("expected exactly one row in PlainBuffer but found 0");
+        }
+        // one row read directly (no list): this is the per-record path of ReadRecords in the worker
+        ByteSource in = new ByteSource(buffer);
+        readHeader(in);
+        if (in.atEnd()) {
+            throw new PlainBufferException("malformed PlainBuffer: header is not followed by any row");
+        }
+        PlainRow row = readRow(in);
+        if (!in.atEnd()) {
+            int rows = 1;
+            while (!in.atEnd()) {
+                readRow(in);  // a malformed later row is reported as such, as decodeRows would
+                rows++;
+            }
+            throw new PlainBufferException("expected exactly one row in PlainBuffer but found " + rows);
+        }
+        return row;
     }
 
     /**
@@ -276,7 +364,7 @@ public final class PlainBufferCodec {
             throw new PlainBufferException("value bytes are null");
         }
         ByteSource in = new ByteSource(bytes);
-        ColumnValue v = readValueNoLengthPrefix(in, bytes.length, "value");
+        ColumnValue v = readValueNoLengthPrefix(in, bytes.length, null);
         if (!in.atEnd()) {
             throw new PlainBufferException("trailing bytes after value: " + in.remaining() + " byte(s) at offset " + in.position());
         }
@@ -389,7 +477,7 @@ public final class PlainBufferCodec {
                 throw new PlainBufferException("invalid cell value length " + declared + " at offset " + (in.position() - 4));
             }
             int valueStart = in.position();
-            value = readValueNoLengthPrefix(in, declared, "value of cell '" + name + "'");
+            value = readValueNoLengthPrefix(in, declared, name);
             int actual = in.position() - valueStart;
             if (actual != declared) {
                 throw new PlainBufferException("value of cell '" + name + "' at offset " + valueStart + " has length "
@@ -403,9 +491,11 @@ public final class PlainBufferCodec {
             in.readByte("TAG_CELL_TYPE");
             int at = in.position();
             typeByte = in.readByte("cell type");
-            final int tb = typeByte;
-            type = CellType.fromWireByte(tb).orElseThrow(() -> new PlainBufferException(
-                    String.format("unknown cell type 0x%02X at offset %d in cell '%s'", tb, at, name)));
+            type = cellType(typeByte);
+            if (type == null) {
+                throw new PlainBufferException(
+                        String.format("unknown cell type 0x%02X at offset %d in cell '%s'", typeByte, at, name));
+            }
         }
         Long timestamp = null;
         if (in.peek() == TAG_CELL_TIMESTAMP) {
@@ -429,6 +519,16 @@ public final class PlainBufferCodec {
         return new DecodedCell(offset, name, value, type, timestamp, crc);
     }
 
+    /** The cell type of a TAG_CELL_TYPE byte, or null (as {@link CellType#fromWireByte}, without an Optional). */
+    private static CellType cellType(int wireByte) {
+        return switch (wireByte) {
+            case 0x01 -> CellType.DELETE_ALL_VERSIONS;
+            case 0x03 -> CellType.DELETE_ONE_VERSION;
+            case 0x04 -> CellType.INCREMENT;
+            default -> null;
+        };
+    }
+
     private static Cell toAttributeCell(DecodedCell c) {
         try {
             return new Cell(c.name, c.value, c.type == null ? CellType.PUT : c.type, c.timestamp);
@@ -437,13 +537,20 @@ public final class PlainBufferCodec {
         }
     }
 
+    /** "value" (a bare value) or "value of cell 'name'", for error messages. */
+    private static String valueLabel(String cellName) {
+        return cellName == null ? "value" : "value of cell '" + cellName + "'";
+    }
+
     /**
      * Reads type byte + payload. {@code limit} bounds how many bytes the value may use (the declared length
-     * inside a cell, the whole input otherwise).
+     * inside a cell, the whole input otherwise); {@code cellName} names the cell in error messages (null: a bare
+     * value). The messages are built only when the input is bad.
      */
-    private static ColumnValue readValueNoLengthPrefix(ByteSource in, int limit, String what) {
+    private static ColumnValue readValueNoLengthPrefix(ByteSource in, int limit, String cellName) {
         int start = in.position();
-        int vt = in.readByte(what + " type");
+        ByteSource.What what = () -> valueLabel(cellName);
+        int vt = in.readByte(() -> valueLabel(cellName) + " type");
         ColumnValue v = switch (vt) {
             case VT_INTEGER -> ColumnValue.ofLong(in.readInt64(what));
             case VT_DOUBLE -> ColumnValue.ofDouble(Double.longBitsToDouble(in.readInt64(what)));
@@ -451,36 +558,41 @@ public final class PlainBufferCodec {
                 int at = in.position();
                 int b = in.readByte(what);
                 if (b > 1) {
-                    throw new PlainBufferException("invalid boolean byte " + b + " in " + what + " at offset " + at);
+                    throw new PlainBufferException("invalid boolean byte " + b + " in " + valueLabel(cellName)
+                            + " at offset " + at);
                 }
                 yield ColumnValue.ofBoolean(b == 1);
             }
             case VT_STRING, VT_BLOB -> {
-                int n = in.readInt32(what + " length");
+                int n = in.readInt32(() -> valueLabel(cellName) + " length");
                 if (n < 0) {
-                    throw new PlainBufferException("negative length " + n + " in " + what + " at offset " + (in.position() - 4));
+                    throw new PlainBufferException("negative length " + n + " in " + valueLabel(cellName)
+                            + " at offset " + (in.position() - 4));
                 }
                 if (n > limit - 5) {
-                    throw new PlainBufferException("length " + n + " of " + what + " at offset " + (in.position() - 4)
-                            + " exceeds the enclosing value length " + limit);
+                    throw new PlainBufferException("length " + n + " of " + valueLabel(cellName) + " at offset "
+                            + (in.position() - 4) + " exceeds the enclosing value length " + limit);
                 }
                 int at = in.skip(n, what);
                 if (vt == VT_STRING) {
-                    yield ColumnValue.ofString(utf8(in.data(), at, n, what));
+                    yield ColumnValue.ofString(utf8(in.data(), at, n, valueLabel(cellName)));
                 }
-                byte[] b = new byte[n];
-                System.arraycopy(in.data(), at, b, 0, n);
-                yield ColumnValue.ofBinary(b);
+                yield ColumnValue.ofBinary(Arrays.copyOfRange(in.data(), at, at + n));
             }
             case VT_INF_MIN -> ColumnValue.INF_MIN;
             case VT_INF_MAX -> ColumnValue.INF_MAX;
             case VT_AUTO_INCREMENT -> ColumnValue.AUTO_INCREMENT;
-            default -> throw new PlainBufferException(String.format("unknown value type 0x%02X in %s at offset %d", vt, what, start));
+            default -> throw new PlainBufferException(String.format("unknown value type 0x%02X in %s at offset %d", vt,
+                    valueLabel(cellName), start));
         };
         return v;
     }
 
     private static String utf8(byte[] data, int offset, int length, String what) {
+        if (isAscii(data, offset, length)) {
+            // the common case (column names, most strings): no decoder object, and ASCII is valid UTF-8 as it is
+            return new String(data, offset, length, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -490,5 +602,14 @@ public final class PlainBufferCodec {
         } catch (CharacterCodingException e) {
             throw new PlainBufferException(what + " at offset " + offset + " is not valid UTF-8", e);
         }
+    }
+
+    private static boolean isAscii(byte[] data, int offset, int length) {
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (data[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -3,6 +3,10 @@ package io.tunnelstore.protocol.plainbuffer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class Crc8Test {
@@ -53,6 +57,30 @@ class Crc8Test {
                 assertThat(Crc8.update(start, b)).isEqualTo(theirs & 0xFF);
             }
         }
+    }
+
+    /** The slicing-by-8 loop equals the byte-at-a-time definition for every length, offset and start value. */
+    @Property(tries = 500)
+    void slicedUpdateEqualsBytewise(@ForAll @Size(max = 300) byte[] data, @ForAll @IntRange(max = 255) int start,
+            @ForAll @IntRange(max = 300) int cut) {
+        int offset = Math.min(cut, data.length);
+        int length = data.length - offset;
+        assertThat(Crc8.update(start, data, offset, length))
+                .isEqualTo(Crc8.updateBytewise(start, data, offset, length));
+        byte theirs = (byte) start;
+        for (int i = offset; i < data.length; i++) {
+            theirs = com.alicloud.openservices.tablestore.core.protocol.PlainBufferCrc8.crc8(theirs, data[i]);
+        }
+        assertThat(Crc8.update(start, data, offset, length)).isEqualTo(theirs & 0xFF);
+    }
+
+    @Property(tries = 500)
+    void int64EqualsItsLittleEndianBytes(@ForAll long value, @ForAll @IntRange(max = 255) int start) {
+        byte[] le = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            le[i] = (byte) (value >>> (8 * i));
+        }
+        assertThat(Crc8.updateInt64(start, value)).isEqualTo(Crc8.updateBytewise(start, le, 0, 8));
     }
 
     @Test

@@ -44,6 +44,12 @@ class PlainBufferProperties {
         assertThat(PlainBufferCodec.decodeSingleRow(PlainBufferCodec.encodeRow(row))).isEqualTo(row);
     }
 
+    /** The encoder sizes its buffer up front; the size must be exact (else it grows or copies at the end). */
+    @Property(tries = 300)
+    void computedRowSizeIsExact(@ForAll("rows") PlainRow row) {
+        assertThat(PlainBufferCodec.rowSize(row)).isEqualTo(PlainBufferCodec.encodeRow(row).length - 4);
+    }
+
     @Property(tries = 300)
     void valueNoLengthPrefixRoundTrip(@ForAll("values") ColumnValue value) {
         assertThat(PlainBufferCodec.decodeValueNoLengthPrefix(PlainBufferCodec.encodeValueNoLengthPrefix(value)))

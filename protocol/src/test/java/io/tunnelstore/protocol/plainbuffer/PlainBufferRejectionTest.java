@@ -75,6 +75,27 @@ class PlainBufferRejectionTest {
     }
 
     @Test
+    void valueErrorsNameTheirCellAlthoughTheLabelIsBuiltOnlyOnFailure() {
+        // STRING value of cell 'pk' whose inner length (3) exceeds the outer L (2)
+        assertRejected("75 00 00 00 01 03 04 02 00 00 00 70 6B 05 02 00 00 00 03 03 00 00 00",
+                "length 3 of value of cell 'pk' at offset 19 exceeds the enclosing value length 2");
+        // INTEGER value of cell 'pk' cut after 3 of its 8 bytes
+        assertRejected("75 00 00 00 01 03 04 02 00 00 00 70 6B 05 09 00 00 00 00 01 02 03",
+                "truncated PlainBuffer: value of cell 'pk' needs 8 byte(s) at offset 19 but only 3 remain");
+        // a bare value (filters, partition ranges) is called "value"
+        assertThatThrownBy(() -> PlainBufferCodec.decodeValueNoLengthPrefix(hex("03 05 00")))
+                .isInstanceOf(PlainBufferException.class)
+                .hasMessage("truncated PlainBuffer: value length needs 4 byte(s) at offset 1 but only 2 remain");
+    }
+
+    @Test
+    void nonAsciiNamesAndStringsTakeTheStrictDecoder() {
+        PlainRow row = PlainRow.of(PrimaryKey.of(PrimaryKeyColumn.of("clé", ColumnValue.ofString("日本"))),
+                List.of(Cell.put("ß", ColumnValue.ofString("x\u00e9"), 5L)));
+        assertThat(PlainBufferCodec.decodeSingleRow(PlainBufferCodec.encodeRow(row))).isEqualTo(row);
+    }
+
+    @Test
     void unknownValueTypeAndBadBoolean() {
         assertRejected("75 00 00 00 01 03 04 02 00 00 00 70 6B 05 01 00 00 00 05 0A 00 09 00", "unknown value type 0x05");
         byte[] row = PlainBufferCodec.encodeRow(PlainRow.of(PrimaryKey.of(PrimaryKeyColumn.of("k", ColumnValue.ofLong(1))),

@@ -1,5 +1,6 @@
 package io.tunnelstore.client.internal;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
@@ -386,7 +387,11 @@ public final class OtsHttpTransport implements AutoCloseable {
                 }
             }
             try {
-                return parser.parseFrom(bytes);
+                // bytes fields become views of the response body instead of copies of it (the body array is ours
+                // and never written again): a ReadRecords response holds up to thousands of record byte strings
+                CodedInputStream in = CodedInputStream.newInstance(bytes);
+                in.enableAliasing(true);
+                return parser.parseFrom(in);
             } catch (InvalidProtocolBufferException e) {
                 throw new ClientTransportException(action.path() + ": unparsable response: " + e.getMessage(),
                         requestId, status, RetryDecider.isRetryableTransportFailure(action.idempotent()),

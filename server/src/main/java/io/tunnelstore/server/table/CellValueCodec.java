@@ -1,6 +1,7 @@
 package io.tunnelstore.server.table;
 
 import io.tunnelstore.protocol.model.ColumnValue;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -66,6 +67,43 @@ public final class CellValueCodec {
             case BINARY -> ColumnValue.ofBinary(Arrays.copyOfRange(stored, 1, stored.length));
             default -> throw new IllegalArgumentException("unknown stored value type " + stored[0]);
         };
+    }
+
+    /**
+     * Writes a stored value as a PUT cell of a PlainBuffer row, straight from the stored bytes (the same cell as
+     * {@code Cell.put(column, decode(stored), timestamp)}, without the intermediate value object or payload copies).
+     *
+     * @throws IllegalArgumentException when the bytes are not a stored value (corrupt data)
+     */
+    public static void writeCell(PlainBufferRowWriter out, String column, byte[] stored, long timestamp) {
+        if (stored.length == 0) {
+            throw new IllegalArgumentException("empty stored value");
+        }
+        switch (stored[0]) {
+            case INTEGER -> {
+                requireLength(stored, 9);
+                out.integerCell(column, bigEndianLong(stored), timestamp);
+            }
+            case DOUBLE -> {
+                requireLength(stored, 9);
+                out.doubleCell(column, Double.longBitsToDouble(bigEndianLong(stored)), timestamp);
+            }
+            case BOOLEAN -> {
+                requireLength(stored, 2);
+                out.booleanCell(column, stored[1] != 0, timestamp);
+            }
+            case STRING -> out.stringCell(column, stored, 1, stored.length - 1, timestamp);
+            case BINARY -> out.binaryCell(column, stored, 1, stored.length - 1, timestamp);
+            default -> throw new IllegalArgumentException("unknown stored value type " + stored[0]);
+        }
+    }
+
+    private static long bigEndianLong(byte[] stored) {
+        long v = 0;
+        for (int i = 1; i < 9; i++) {
+            v = (v << 8) | (stored[i] & 0xFF);
+        }
+        return v;
     }
 
     private static void requireLength(byte[] stored, int expected) {

@@ -1,12 +1,9 @@
 package io.tunnelstore.server.tunnel;
 
-import com.google.protobuf.ByteString;
-import io.tunnelstore.protocol.model.Cell;
-import io.tunnelstore.protocol.model.PlainRow;
-import io.tunnelstore.protocol.model.PrimaryKey;
+import com.google.protobuf.UnsafeByteOperations;
 import io.tunnelstore.protocol.pb.TunnelProtos.ActionType;
 import io.tunnelstore.protocol.pb.TunnelProtos.Record;
-import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter;
 import io.tunnelstore.server.table.CellValueCodec;
 import io.tunnelstore.server.table.KeyCodec;
 import io.tunnelstore.server.table.RowMarker;
@@ -61,12 +58,14 @@ final class BaseChannelReader {
         long bytes = 0;
         byte[] lastKey = null;
         boolean more;
+        PlainBufferRowWriter writer = new PlainBufferRowWriter();
         try (RowScanner rows = source.scan(table.tableId(), new ScanRange(start, range.scanEnd(), false), latest)) {
             while (rows.hasNext() && records.size() < maxRecords && bytes < maxBytes) {
                 StoredRow row = rows.next();
-                byte[] encoded = PlainBufferCodec.encodeRow(toPlainRow(table, row));
+                byte[] encoded = encode(writer, table, row);
+                // the array is fresh and never touched again, so the record may wrap it instead of copying it
                 records.add(Record.newBuilder().setActionType(ActionType.PUT_ROW)
-                        .setRecord(ByteString.copyFrom(encoded)).build());
+                        .setRecord(UnsafeByteOperations.unsafeWrap(encoded)).build());
                 bytes += encoded.length;
                 lastKey = row.rowKey();
             }
@@ -80,12 +79,19 @@ final class BaseChannelReader {
         return new ReadBatch(records, next, true, 0);
     }
 
-    private static PlainRow toPlainRow(TableDescriptor table, StoredRow row) {
-        PrimaryKey pk = KeyCodec.decode(row.rowKey(), table.primaryKeySchema());
-        List<Cell> cells = new ArrayList<>(row.cells().size());
-        for (StoredCell c : RowMarker.attributes(row.cells())) { // the hidden row marker is not a column
-            cells.add(Cell.put(c.column(), CellValueCodec.decode(c.value()), c.timestamp()));
+    /**
+     * The row as a PlainBuffer PUT row, written straight from the stored cells (PROTOCOL.md §5.10): the same bytes as
+     * {@code encodeRow(PlainRow.of(pk, [Cell.put(column, value, timestamp)...]))} without building those objects.
+     */
+    private static byte[] encode(PlainBufferRowWriter writer, TableDescriptor table, StoredRow row) {
+        writer.beginRow(KeyCodec.decode(row.rowKey(), table.primaryKeySchema()));
+        List<StoredCell> stored = row.cells();
+        for (int i = 0, n = stored.size(); i < n; i++) {  // indexed loop: this runs for every row handed over
+            StoredCell c = stored.get(i);
+            if (!RowMarker.isMarker(c)) { // the hidden row marker is not a column
+                CellValueCodec.writeCell(writer, c.column(), c.value(), c.timestamp());
+            }
         }
-        return PlainRow.of(pk, cells);
+        return writer.finishRow();
     }
 }

@@ -3,7 +3,14 @@ package io.tunnelstore.server.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.ColumnValue;
+import io.tunnelstore.protocol.model.PlainRow;
+import io.tunnelstore.protocol.model.PrimaryKey;
+import io.tunnelstore.protocol.model.PrimaryKeyColumn;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +32,30 @@ class CellValueCodecTest {
         ColumnValue decoded = CellValueCodec.decode(CellValueCodec.encode(value));
         assertThat(decoded).isEqualTo(value);
         assertThat(decoded.type()).isEqualTo(value.type());
+    }
+
+    /** Base-data records are written straight from stored bytes: the same PlainBuffer as via the decoded value. */
+    @ParameterizedTest
+    @MethodSource("values")
+    void writesAStoredValueAsThePutCellOfItsDecodedValue(ColumnValue value) {
+        PrimaryKey pk = PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofLong(5)));
+        PlainBufferRowWriter writer = new PlainBufferRowWriter();
+        writer.beginRow(pk);
+        CellValueCodec.writeCell(writer, "c", CellValueCodec.encode(value), 1_700_000_000_000L);
+        assertThat(writer.finishRow()).isEqualTo(PlainBufferCodec.encodeRow(
+                PlainRow.of(pk, List.of(Cell.put("c", value, 1_700_000_000_000L)))));
+    }
+
+    @Test
+    void writingCorruptStoredBytesFailsLikeDecoding() {
+        PlainBufferRowWriter writer = new PlainBufferRowWriter();
+        writer.beginRow(PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofLong(5))));
+        assertThatThrownBy(() -> CellValueCodec.writeCell(writer, "c", new byte[0], 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("empty stored value");
+        assertThatThrownBy(() -> CellValueCodec.writeCell(writer, "c", new byte[] {0, 1, 2}, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("stored value of type 0 has 3 bytes, expected 9");
+        assertThatThrownBy(() -> CellValueCodec.writeCell(writer, "c", new byte[] {5, 1}, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown stored value type 5");
     }
 
     @Test

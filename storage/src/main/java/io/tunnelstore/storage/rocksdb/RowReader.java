@@ -23,10 +23,10 @@ final class RowReader {
      * @return the row with the cells {@code spec} selects, or null when it selects none
      */
     static StoredRow readForward(RocksIterator it, ReadSpec spec) {
-        KeyLayout.DecodedCell first = KeyLayout.decodeCell(it.key());
         // only the first rowPrefixLength bytes are compared: the prefix ends with the terminator 0x00 0x01, which can
         // only end the row-key field, so a key sharing it belongs to the same row
-        byte[] rowPrefix = it.key();
+        byte[] rowPrefix = it.key();  // one JNI copy of the key serves both the decode and the prefix
+        KeyLayout.DecodedCell first = KeyLayout.decodeCell(rowPrefix);
         int prefixLength = first.rowPrefixLength();
         CellSelector selector = new CellSelector(spec);
         List<StoredCell> cells = new ArrayList<>();
