@@ -7,16 +7,15 @@ import io.tunnelstore.client.TunnelType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Scenario 3: change latency, from the write's acknowledgement (PutRow returned to the writer) to the consumer's
  * callback, at a paced rate of single-row PutRows. Our worker and the official worker consume two Stream tunnels of the
  * same table at the same time, so both see the same writes. The server fsyncs every commit (product default). Both
- * workers run in the harness JVM, so both times come from one {@link System#nanoTime()} clock. A callback that ran
+ * workers run in the harness JVM; the writer runs in a child JVM ({@link BenchWriterMain}, {@value #WRITER_CLIENTS}
+ * clients, so several connections) so that at 5,000/s it neither starves the workers nor is starved by them. Ack
+ * and callback times are {@link System#nanoTime()} of the two JVMs, one clock per Linux host. A callback that ran
  * before the writer saw its acknowledgement counts as 0 ms.
  */
 final class LatencyScenario {
@@ -25,6 +24,8 @@ final class LatencyScenario {
     private static final long PROBE_BASE = 1L << 40;
     /** Cap on writes in flight: at 5,000/s with ~5 ms per write about 25 are needed. */
     private static final int MAX_IN_FLIGHT = 256;
+    /** Table clients of the writer child (each its own HTTP client, connections and selector thread). */
+    static final int WRITER_CLIENTS = 4;
 
     private LatencyScenario() {}
 
@@ -54,9 +55,11 @@ final class LatencyScenario {
                     long harnessGcCount0 = harnessGcCount();
                     long harnessGcMillis0 = harnessGcMillis();
                     try (ResourceSampler sampler = new ResourceSampler(server.pid())) {
-                        t0 = System.nanoTime();
-                        written = paced(tables, from, rate, config.latencyDuration(), acks);
-                        seconds = (System.nanoTime() - t0) / 1e9;
+                        long[] window = new long[2];
+                        written = pacedInChild(server.endpoint(), from, rate, config.latencyDuration(), acks, dir,
+                                window);
+                        t0 = window[0];
+                        seconds = (window[1] - window[0]) / 1e9;
                         boolean oursDone = ours.awaitRange(from, from + written, Duration.ofSeconds(60));
                         boolean officialDone = official.awaitRange(from, from + written, Duration.ofSeconds(60));
                         usage = sampler.usage();
@@ -120,37 +123,58 @@ final class LatencyScenario {
         throw new IllegalStateException("the workers did not start consuming within 180 s");
     }
 
-    /** Issues one PutRow every 1/rate s (asynchronously, at most MAX_IN_FLIGHT at once) for {@code duration}. */
-    private static long paced(TableClient tables, long from, int rate, Duration duration,
-            ConcurrentHashMap<Long, Long> acks) throws Exception {
-        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-        AtomicLong failures = new AtomicLong();
-        long interval = 1_000_000_000L / rate;
-        long t0 = System.nanoTime();
-        long end = t0 + duration.toNanos();
-        long id = from;
-        for (long due = t0; due < end; due += interval) {
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            inFlight.acquire();
-            long rowId = id++;
-            tables.putRowAsync(BenchTables.row("latency", rowId, PAYLOAD)).whenComplete((r, e) -> {
-                if (e == null) {
-                    acks.put(rowId, System.nanoTime());
-                } else {
-                    failures.incrementAndGet();
+    /**
+     * Runs {@link BenchWriterMain} in a child JVM: one PutRow every 1/rate s for {@code duration}, ids from
+     * {@code from}. Fills {@code acks} (id to ack nanoTime) and {@code window} (start, last ack); returns the number of
+     * writes issued.
+     */
+    private static long pacedInChild(String endpoint, long from, int rate, Duration duration,
+            ConcurrentHashMap<Long, Long> acks, Path dir, long[] window) throws Exception {
+        Path ackFile = dir.resolve("writer-" + rate + ".acks");
+        // common.parallelism=2: on a 2-CPU JDK 17, HttpClient.sendAsync starts a thread per response otherwise (the
+        // SDK handles the response before that thread runs, but at 5,000/s the thread starts cost the writer CPU)
+        java.util.List<String> cmd = java.util.List.of(BenchServer.javaBinary(), "-Xmx1g", "-XX:+UseG1GC",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                BenchWriterMain.class.getName(), endpoint, "latency", Long.toString(from), Integer.toString(rate),
+                Long.toString(duration.toMillis()), Integer.toString(WRITER_CLIENTS), Integer.toString(MAX_IN_FLIGHT),
+                Integer.toString(PAYLOAD), ackFile.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectError(dir.resolve("writer-" + rate + ".log").toFile());
+        Process p = pb.start();
+        String done = null;
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("DONE ")) {
+                    done = line;
                 }
-                inFlight.release();
-            });
+            }
+        } finally {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
         }
-        inFlight.acquire(MAX_IN_FLIGHT);
-        inFlight.release(MAX_IN_FLIGHT);
-        if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " paced writes failed");
+        if (done == null) {
+            throw new IllegalStateException("the writer child JVM did not finish; see " + dir.resolve(
+                    "writer-" + rate + ".log"));
         }
-        return id - from;
+        String[] f = done.split(" ");
+        long written = Long.parseLong(f[1]);
+        long failures = Long.parseLong(f[2]);
+        if (failures > 0) {
+            throw new IllegalStateException(failures + " paced writes failed; see " + dir.resolve(
+                    "writer-" + rate + ".log"));
+        }
+        window[0] = Long.parseLong(f[3]);
+        window[1] = Long.parseLong(f[4]);
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                java.nio.file.Files.newInputStream(ackFile)))) {
+            for (long i = 0; i < written; i++) {
+                acks.put(from + i, in.readLong());
+            }
+        }
+        return written;
     }
 
     private static Percentiles latencies(ConcurrentHashMap<Long, Long> acks, LatencySink sink, long from, long to) {

@@ -6,9 +6,7 @@ import io.tunnelstore.client.ClientConfig;
 import io.tunnelstore.client.Credentials;
 import io.tunnelstore.client.StaticCredentialsProvider;
 import io.tunnelstore.client.TableClient;
-import io.tunnelstore.server.admin.AdminModule;
 import io.tunnelstore.server.auth.AccessKey;
-import io.tunnelstore.server.table.TableModule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,15 +24,11 @@ class CredentialsCommandTest {
 
     @TempDir
     static Path dataDir;
-    static io.tunnelstore.server.InProcessServer server;
+    static AdminCliServer server;
 
     @BeforeAll
     static void start() {
-        // Built here rather than with StandardModules so the test does not depend on whether they include AdminModule.
-        server = io.tunnelstore.server.InProcessServer.builder(dataDir).adminKey(AK, SK).workerThreads(32)
-                .module(TableModule::new)
-                .module(AdminModule::new)
-                .start();
+        server = new AdminCliServer(dataDir, AK, SK);
     }
 
     @AfterAll
@@ -43,9 +37,7 @@ class CredentialsCommandTest {
     }
 
     private static CliRun.Result run(String ak, String sk, String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--endpoint", server.endpoint(), "--access-key-id", ak, "--access-key-secret", sk));
-        return CliRun.run(all.toArray(String[]::new));
+        return server.run(ak, sk, args);
     }
 
     @Test
@@ -85,7 +77,7 @@ class CredentialsCommandTest {
 
     @Test
     void nonAdminKeyIsRefusedAndBadTtlIsAUsageError() {
-        AccessKey plain = server.server().context().credentialStore().createAccessKey("tunnelstore", false,
+        AccessKey plain = server.inProcess().server().context().credentialStore().createAccessKey("tunnelstore", false,
                 System.currentTimeMillis());
 
         CliRun.Result refused = run(plain.accessKeyId(), plain.accessKeySecret(), "credentials", "mint");

@@ -2,8 +2,6 @@ package io.tunnelstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tunnelstore.server.admin.AdminModule;
-import io.tunnelstore.server.table.TableModule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +17,11 @@ class KeysCommandTest {
 
     @TempDir
     static Path dataDir;
-    static io.tunnelstore.server.InProcessServer server;
+    static AdminCliServer server;
 
     @BeforeAll
     static void start() {
-        server = io.tunnelstore.server.InProcessServer.builder(dataDir).adminKey(AK, SK).workerThreads(32)
-                .module(TableModule::new)
-                .module(AdminModule::new)
-                .start();
+        server = new AdminCliServer(dataDir, AK, SK);
     }
 
     @AfterAll
@@ -35,9 +30,7 @@ class KeysCommandTest {
     }
 
     private static CliRun.Result run(String ak, String sk, String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--endpoint", server.endpoint(), "--access-key-id", ak, "--access-key-secret", sk));
-        return CliRun.run(all.toArray(String[]::new));
+        return server.run(ak, sk, args);
     }
 
     private static CliRun.Result admin(String... args) {

@@ -19,4 +19,14 @@ public enum ChannelKind {
     public String wireName() {
         return wireName;
     }
+
+    /** @throws IllegalArgumentException for an unknown wire string */
+    public static ChannelKind fromWireName(String name) {
+        for (ChannelKind k : values()) {
+            if (k.wireName.equals(name)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown channel kind " + name);
+    }
 }

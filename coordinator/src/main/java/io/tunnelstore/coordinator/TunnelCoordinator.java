@@ -252,17 +252,7 @@ public final class TunnelCoordinator {
      * @throws IllegalStateException    if the channel is TERMINATED
      */
     public void resetToToken(long nowMillis, String channelId, String token, String lossNote) {
-        ChannelDefinition d = definitions.get(channelId);
-        if (d == null || d.kind() != ChannelKind.STREAM) {
-            throw new IllegalArgumentException("not a stream channel of tunnel " + tunnelId + ": " + channelId);
-        }
-        if (token == null || token.isEmpty() || ChannelState.FINISHED_TOKEN.equals(token)) {
-            throw new IllegalArgumentException("invalid reset token for " + channelId);
-        }
-        ChannelState s = states.get(channelId);
-        if (s.status() == ChannelStatus.TERMINATED) {
-            throw new IllegalStateException("channel " + channelId + " is TERMINATED");
-        }
+        ChannelState s = movableStreamChannel(channelId, token, "reset");
         transition(channelId, s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis));
         transition(new TunnelRecord.Loss(lossEvents.size(),
                 new LossEvent(channelId, nowMillis, s.checkpointToken(), token, lossNote)));
@@ -278,18 +268,27 @@ public final class TunnelCoordinator {
      * @throws IllegalStateException    for a TERMINATED channel
      */
     public void moveCheckpoint(long nowMillis, String channelId, String token) {
+        ChannelState s = movableStreamChannel(channelId, token, "checkpoint");
+        transition(channelId, s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis));
+    }
+
+    /**
+     * The state of a stream channel whose checkpoint a server-side move ({@link #resetToToken}, {@link
+     * #moveCheckpoint}) may set to {@code token}; {@code tokenKind} names the token in the error message.
+     */
+    private ChannelState movableStreamChannel(String channelId, String token, String tokenKind) {
         ChannelDefinition d = definitions.get(channelId);
         if (d == null || d.kind() != ChannelKind.STREAM) {
             throw new IllegalArgumentException("not a stream channel of tunnel " + tunnelId + ": " + channelId);
         }
         if (token == null || token.isEmpty() || ChannelState.FINISHED_TOKEN.equals(token)) {
-            throw new IllegalArgumentException("invalid checkpoint token for " + channelId);
+            throw new IllegalArgumentException("invalid " + tokenKind + " token for " + channelId);
         }
         ChannelState s = states.get(channelId);
         if (s.status() == ChannelStatus.TERMINATED) {
             throw new IllegalStateException("channel " + channelId + " is TERMINATED");
         }
-        transition(channelId, s.withCheckpoint(token, s.checkpointSequence() + 1, nowMillis));
+        return s;
     }
 
     /**

@@ -150,12 +150,7 @@ public final class TunnelSnapshotCodec {
     static TunnelSnapshot.ChannelEntry readChannel(DataInputStream in, int limit, boolean hasSuspended)
             throws IOException {
         String id = readString(in, limit);
-        String kindName = readString(in, limit);
-        ChannelKind kind = switch (kindName) {
-            case "BaseData" -> ChannelKind.BASE_DATA;
-            case "Stream" -> ChannelKind.STREAM;
-            default -> throw new IllegalArgumentException("unknown channel kind " + kindName);
-        };
+        ChannelKind kind = ChannelKind.fromWireName(readString(in, limit));
         int parentCount = readCount(in, limit);
         List<String> parents = new ArrayList<>(parentCount);
         for (int i = 0; i < parentCount; i++) {

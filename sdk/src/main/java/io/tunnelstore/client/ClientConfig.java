@@ -25,8 +25,8 @@ import javax.net.ssl.SSLContext;
  * @param callTimeout             deadline of one API call including all retries. Default: 30 s
  * @param retryPolicy             back-off and retry budget. Default: {@link RetryPolicy#defaults()}
  * @param userAgent               {@code User-Agent} header. Default: {@value #DEFAULT_USER_AGENT}
- * @param executor                runs HTTP I/O callbacks and async completions; {@code null} means the JDK
- *                                HTTP client's own pool. Default: {@code null}
+ * @param executor                runs HTTP I/O callbacks and async completions; {@code null} means a pool of
+ *                                cached daemon threads of the client. Default: {@code null}
  * @param verifyResponseSignature verify the server's {@code authorization} response signature on table
  *                                operations (tunnel operations are not signed-checked, as in the official
  *                                SDKs). Default: {@code true}

@@ -39,7 +39,8 @@ import java.util.concurrent.CompletableFuture;
  *       the worker stops; {@link #termination()} fails with a fatal {@link TunnelWorkerException}. A failed
  *       ConnectTunnel also stops it (non-fatal exception): {@link TunnelDaemon} retries with back-off.</li>
  *   <li>Idle stream channels poll with a back-off of 10 ms doubling up to
- *       {@link TunnelWorkerConfig#maxIdleBackoff()}; any data resets it.</li>
+ *       {@link TunnelWorkerConfig#maxIdleBackoff()}, counted from when the idle read was sent (a long poll the
+ *       server held is re-sent at once); any data resets it.</li>
  * </ul>
  *
  * <h3>Threads and resources</h3>

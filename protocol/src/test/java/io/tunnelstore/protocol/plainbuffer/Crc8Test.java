@@ -2,6 +2,7 @@ package io.tunnelstore.protocol.plainbuffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class Crc8Test {
@@ -52,5 +53,30 @@ class Crc8Test {
                 assertThat(Crc8.update(start, b)).isEqualTo(theirs & 0xFF);
             }
         }
+    }
+
+    @Test
+    void arrayUpdateEqualsByteByByteForEveryLengthOffsetAndStart() {
+        // the array form reads 8 bytes per step (slicing-by-8); it must give the byte-by-byte CRC for every length
+        // (whole blocks and every remainder), offset and starting CRC
+        Random random = new Random(42);
+        byte[] data = new byte[1100];
+        random.nextBytes(data);
+        for (int length = 0; length <= 40; length++) {
+            for (int offset = 0; offset < 9; offset++) {
+                int start = random.nextInt(256);
+                assertThat(Crc8.update(start, data, offset, length)).isEqualTo(byteByByte(start, data, offset, length));
+            }
+        }
+        assertThat(Crc8.update(0x5A, data, 3, 1024)).isEqualTo(byteByByte(0x5A, data, 3, 1024));
+        assertThat(Crc8.update(0, data)).isEqualTo(byteByByte(0, data, 0, data.length));
+    }
+
+    private static int byteByByte(int crc, byte[] data, int offset, int length) {
+        int c = crc;
+        for (int i = offset; i < offset + length; i++) {
+            c = Crc8.update(c, data[i]);
+        }
+        return c;
     }
 }

@@ -14,6 +14,7 @@ import io.tunnelstore.protocol.pb.TableProtos;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -28,12 +29,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +49,14 @@ import org.slf4j.LoggerFactory;
  * parses the protobuf response or error.
  *
  * <p><b>Threads.</b> Thread-safe; share one instance per client. Every call is asynchronous: nothing blocks
- * the caller. Responses are handled on the configured executor (or the HTTP client's pool); back-off waits
- * are scheduled, never slept.
+ * the caller. Responses are handled on the configured executor, or else on a pool of daemon threads owned by the
+ * transport (never on {@link ForkJoinPool#commonPool()}: on a JDK 17 machine with fewer than 3 CPUs
+ * {@code CompletableFuture} replaces the common pool with a new thread per task, and starting a thread on a loaded
+ * machine took hundreds of milliseconds per response, docs/BENCHMARKS.md). A response is handled as soon as its body
+ * is complete, from the body subscriber, not when {@link HttpClient#sendAsync}'s future completes: in JDK 17 that
+ * future is completed through the same thread-per-task pool (JDK 17 still starts that thread for every response, off
+ * the response's path; {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} avoids it). The response is
+ * handled on the thread that completed its body, with no further hop. Back-off waits are scheduled, never slept.
  *
  * <p><b>Per call.</b> The call deadline is {@code now + callTimeout}: each attempt's HTTP timeout is the
  * time left, no retry starts after the deadline, and the returned future fails with a timeout
@@ -106,10 +117,10 @@ public final class OtsHttpTransport implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
-        config.executorIfSet().ifPresent(b::executor);
         config.sslContextIfSet().ifPresent(b::sslContext);
-        this.http = b.build();
-        this.completionExecutor = config.executorIfSet().orElse(ForkJoinPool.commonPool());
+        Executor executor = config.executorIfSet().orElseGet(OtsHttpTransport::newCompletionPool);
+        this.http = b.executor(executor).build();
+        this.completionExecutor = executor;
         ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "tunnelstore-client-timer");
             t.setDaemon(true);
@@ -118,6 +129,20 @@ public final class OtsHttpTransport implements AutoCloseable {
         own.setRemoveOnCancelPolicy(true);
         this.timer = own;
         this.ownsTimer = true;
+    }
+
+    /**
+     * The pool for HTTP callbacks and completions when the config names none: cached daemon threads (idle ones end
+     * after 60 s, so the pool needs no shutdown and outlives {@link #close()} for calls still in flight, like the
+     * JDK HTTP client's own default pool).
+     */
+    private static ExecutorService newCompletionPool() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tunnelstore-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The retry decision point of this transport (for callers that retry parts of a call, e.g. batch rows). */
@@ -269,27 +294,49 @@ public final class OtsHttpTransport implements AutoCloseable {
                         action.path() + ": could not build the request: " + e.getMessage(), null, 0, false, false, e));
                 return;
             }
-            CompletableFuture<HttpResponse<byte[]>> f =
-                    http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+            // The body subscriber's completion is the early (and usual) path; sendAsync's own future is only
+            // needed for failures (see the class comment). Exactly one of them handles the attempt.
+            CompletableFuture<RawResponse> received = new CompletableFuture<>();
+            AtomicBoolean handled = new AtomicBoolean();
+            // Registered before sending, so it runs on the thread completing the body: the HTTP client's executor
+            // (ours, above), never its selector thread.
+            received.thenAccept(response -> {
+                if (handled.compareAndSet(false, true)) {
+                    handle(response, null, credentials);
+                }
+            });
+            CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(httpRequest, info -> {
+                HttpResponse.BodySubscriber<byte[]> body = HttpResponse.BodySubscribers.ofByteArray();
+                body.getBody().thenAccept(bytes ->
+                        received.complete(new RawResponse(info.statusCode(), info.headers(), bytes)));
+                return body;
+            });
             inFlight = f;
             f.whenCompleteAsync((response, error) -> {
-                TablestoreException failure;
-                if (error != null) {
-                    failure = transportFailure(unwrap(error));
-                } else {
-                    try {
-                        result.complete(handleResponse(response, credentials));
-                        return;
-                    } catch (TablestoreException e) {
-                        failure = e;
-                    } catch (RuntimeException e) {
-                        // a bug or an unexpected response shape: fail now instead of waiting for the deadline
-                        failure = new ClientTransportException(action.path() + ": could not handle the response: "
-                                + e, null, response.statusCode(), false, false, e);
-                    }
+                if (handled.compareAndSet(false, true)) {
+                    handle(error == null ? new RawResponse(response.statusCode(), response.headers(),
+                            response.body()) : null, error, credentials);
                 }
-                onFailure(failure);
             }, completionExecutor);
+        }
+
+        void handle(RawResponse response, Throwable error, Credentials credentials) {
+            TablestoreException failure;
+            if (error != null) {
+                failure = transportFailure(unwrap(error));
+            } else {
+                try {
+                    result.complete(handleResponse(response, credentials));
+                    return;
+                } catch (TablestoreException e) {
+                    failure = e;
+                } catch (RuntimeException e) {
+                    // a bug or an unexpected response shape: fail now instead of waiting for the deadline
+                    failure = new ClientTransportException(action.path() + ": could not handle the response: "
+                            + e, null, response.status(), false, false, e);
+                }
+            }
+            onFailure(failure);
         }
 
         void onFailure(TablestoreException failure) {
@@ -322,10 +369,10 @@ public final class OtsHttpTransport implements AutoCloseable {
                     false, error);
         }
 
-        T handleResponse(HttpResponse<byte[]> response, Credentials credentials) {
-            Map<String, String> headers = lastValues(response);
+        T handleResponse(RawResponse response, Credentials credentials) {
+            Map<String, String> headers = lastValues(response.headers());
             String requestId = headers.get(OtsHeaders.REQUEST_ID);
-            int status = response.statusCode();
+            int status = response.status();
             byte[] bytes = response.body() == null ? new byte[0] : response.body();
             if (status < 200 || status >= 300) {
                 throw serverError(status, requestId, bytes);
@@ -368,9 +415,12 @@ public final class OtsHttpTransport implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> lastValues(HttpResponse<?> response) {
+    /** Status, headers and body of one HTTP response. */
+    private record RawResponse(int status, HttpHeaders headers, byte[] body) {}
+
+    private static Map<String, String> lastValues(HttpHeaders httpHeaders) {
         Map<String, String> out = new HashMap<>();
-        for (Map.Entry<String, List<String>> e : response.headers().map().entrySet()) {
+        for (Map.Entry<String, List<String>> e : httpHeaders.map().entrySet()) {
             List<String> values = e.getValue();
             if (!values.isEmpty()) {
                 out.put(e.getKey().toLowerCase(Locale.ROOT), values.get(values.size() - 1));

@@ -93,6 +93,8 @@ final class ChannelRunner {
     private ReadPhase readPhase = ReadPhase.IDLE;
     /** Bytes the read in flight (or the permit just granted for it) reserved of the worker's budget. */
     private long readReserved;
+    /** Loop time at which the read in flight was issued (idle back-off counts the time a long poll was held). */
+    private long readIssuedMillis;
     private int readFailures;
     /** Set exactly while {@link ReadPhase#BACKING_OFF}. */
     private WorkerScheduler.Cancellable readTimer;
@@ -359,6 +361,7 @@ final class ChannelRunner {
 
     private void issueRead() {
         readPhase = ReadPhase.IN_FLIGHT;
+        readIssuedMillis = host.loop().nowMillis();
         String token = readToken;
         String traceId = UUID.randomUUID().toString();
         try {
@@ -425,8 +428,14 @@ final class ChannelRunner {
         queue.addLast(new Batch(nextOrdinal++, result.records(), result.nextToken(), traceId, !empty, 0,
                 result.resyncBegin(), result.resyncEnd(), empty ? 0 : bytes, result.timing()));
         if (empty && !result.finished() && !result.mayMore()) {
-            // Idle: poll again after the back-off (advanced exactly once per idle poll).
-            backOff(backoff.nextDelayMillis());
+            // Idle: poll again after the back-off (advanced exactly once per idle poll), less the time the server
+            // already held this read. A long-polling server (ours holds an idle read up to 1 s) is then re-polled
+            // at once, so a change never waits out a back-off gap between two long polls; a server answering
+            // idle reads at once (the public service) still gets the full back-off.
+            long delay = backoff.nextDelayMillis() - (host.loop().nowMillis() - readIssuedMillis);
+            if (delay > 0) {
+                backOff(delay);
+            }
         } else {
             backoff.reset();
         }

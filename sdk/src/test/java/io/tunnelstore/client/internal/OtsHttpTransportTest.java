@@ -90,6 +90,34 @@ class OtsHttpTransportTest {
         assertThat(OtsDates.parseLenient(r.headers().get("x-ots-date"))).isNotNull();
     }
 
+    /**
+     * Responses are handled on the transport's own pool, reused from call to call: not on a new thread per response
+     * (what {@code ForkJoinPool.commonPool()} turns into on a JDK 17 machine with fewer than 3 CPUs, which cost
+     * hundreds of milliseconds per response on a loaded machine).
+     */
+    @Test
+    void handlesResponsesOnTheTransportsReusedPool() {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        com.google.protobuf.Parser<TableProtos.GetRowResponse> recording =
+                new com.google.protobuf.AbstractParser<>() {
+                    @Override
+                    public TableProtos.GetRowResponse parsePartialFrom(com.google.protobuf.CodedInputStream in,
+                            com.google.protobuf.ExtensionRegistryLite registry)
+                            throws com.google.protobuf.InvalidProtocolBufferException {
+                        threads.add(Thread.currentThread().getName());
+                        return TableProtos.GetRowResponse.parser().parsePartialFrom(in, registry);
+                    }
+                };
+        OtsHttpTransport transport = transport();
+        for (int i = 0; i < 20; i++) {
+            server.enqueue(Reply.ok(GET_ROW_OK));
+            assertThat(join(transport.call(Action.GET_ROW, GET_ROW, recording, true))).isEqualTo(GET_ROW_OK);
+        }
+        assertThat(threads).isNotEmpty().allMatch(name -> name.startsWith("tunnelstore-http-"));
+        // sequential calls: a reused pool needs a few threads at most, a thread per task would show 20 names
+        assertThat(threads.size()).isLessThanOrEqualTo(4);
+    }
+
     @Test
     void sendsTheStsToken() {
         credentials.set(Credentials.of("STS.k", "stsSecret", "tok"));

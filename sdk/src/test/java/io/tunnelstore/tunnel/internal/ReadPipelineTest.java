@@ -81,6 +81,37 @@ class ReadPipelineTest {
         assertThat(h.server.reads("s1")).isEqualTo(25 + 7);
     }
 
+    /**
+     * A long-polling server holds an idle read (ours: up to 1 s) before answering it empty; the back-off counts that
+     * time, so the next long poll is sent at once instead of leaving a gap in which a change would wait.
+     */
+    @Test
+    void idleReadsHeldByTheServerAreReissuedWithoutBackoffGap() {
+        h.server.addStreamChannel("s1");
+        h.server.holdReads(true);
+        WorkerEngine w = h.started(h.newWorker(b -> b.maxIdleBackoff(Duration.ofMillis(500))));
+        assertThat(h.server.reads("s1")).isEqualTo(1);
+        for (int poll = 1; poll <= 5; poll++) {
+            h.time.advance(1_000);  // the server holds the read for its long-poll wait, then answers it empty
+            h.server.releaseReads();
+            h.time.runUntilIdle();
+            // re-polled without the clock moving (the old back-off waited 10, 20, 40, 80, 160 ms first)
+            assertThat(h.server.reads("s1")).isEqualTo(1 + poll);
+            assertThat(w.readPhase("s1")).isEqualTo(ChannelRunner.ReadPhase.IN_FLIGHT);
+        }
+        // a read held for less than the back-off waits only the rest of it: the sixth idle step is 320 ms, this
+        // read was held 200 ms, so the next one goes out 120 ms after the answer
+        h.time.advance(200);
+        h.server.holdReads(false);
+        h.server.releaseReads();
+        h.time.runUntilIdle();
+        assertThat(w.readPhase("s1")).isEqualTo(ChannelRunner.ReadPhase.BACKING_OFF);
+        h.time.advance(119);
+        assertThat(h.server.reads("s1")).isEqualTo(6);
+        h.time.advance(1);
+        assertThat(h.server.reads("s1")).isEqualTo(7);
+    }
+
     @Test
     void fullResponsesAreReadBackToBackWithoutBackoff() {
         h.server.batchSize(5);

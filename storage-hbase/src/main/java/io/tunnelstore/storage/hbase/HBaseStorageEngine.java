@@ -159,8 +159,11 @@ public final class HBaseStorageEngine implements StorageEngine {
     /**
      * Connects with {@code hbaseConf} (at least {@code hbase.zookeeper.quorum}) and opens the instance stored in
      * HBase table {@code table}, creating the table when it does not exist. The engine owns the connection.
+     * An unreachable ZooKeeper quorum fails within 10 s by default (setting
+     * {@code tunnelstore.hbase.zookeeper.probe.timeout.ms}) instead of the HBase client's minutes of retries.
      */
     public static HBaseStorageEngine open(Configuration hbaseConf, String table, StorageOptions options) {
+        ZooKeeperProbe.check(hbaseConf);
         Connection connection;
         try {
             connection = ConnectionFactory.createConnection(hbaseConf);
@@ -275,7 +278,8 @@ public final class HBaseStorageEngine implements StorageEngine {
     public List<MetaEntry> scanMeta(String prefix) {
         enter();
         byte[] start = HBaseKeys.metaKey(prefix);
-        Scan scan = new Scan().withStartRow(start, true).addColumn(FAMILY_META, QUALIFIER_META).setCaching(1000);
+        Scan scan = new Scan().withStartRow(start, true).addColumn(FAMILY_META, QUALIFIER_META).setCaching(1000)
+                .setReadType(Scan.ReadType.PREAD); // rewritten entries keep versions too: see scan(...)
         byte[] end = HBaseKeys.successor(start);
         if (end != null) {
             scan.withStopRow(end, false);
@@ -406,7 +410,10 @@ public final class HBaseStorageEngine implements StorageEngine {
             Set<HBaseRowScanner> registry) {
         byte[] start = HBaseKeys.dataStart(tableId, range.startInclusive());
         byte[] end = HBaseKeys.dataEnd(tableId, range.endExclusive());
-        Scan scan = applySpec(new Scan(), spec).setCaching(256);
+        // PREAD, not DEFAULT: a DEFAULT scan that has read 4 blocks ends its RPC and switches to stream reads,
+        // re-seeking its store files; in the middle of a column's many same-timestamp versions HBase then returned
+        // a version out of order (docs/storage-hbase.md, "Scans and same-timestamp versions")
+        Scan scan = applySpec(new Scan(), spec).setCaching(256).setReadType(Scan.ReadType.PREAD);
         if (range.reverse()) {
             scan.setReversed(true).withStartRow(end, false).withStopRow(start, true);
         } else {
@@ -947,7 +954,8 @@ public final class HBaseStorageEngine implements StorageEngine {
         enter();
         byte[] start = HBaseKeys.tablePrefix(tableId);
         byte[] end = HBaseKeys.tableEnd(tableId);
-        Scan scan = new Scan().withStartRow(start, true).setFilter(new KeyOnlyFilter()).setCaching(DELETE_CHUNK);
+        Scan scan = new Scan().withStartRow(start, true).setFilter(new KeyOnlyFilter()).setCaching(DELETE_CHUNK)
+                .setReadType(Scan.ReadType.PREAD); // data rows: see scan(...)
         if (end != null) {
             scan.withStopRow(end, false);
         }

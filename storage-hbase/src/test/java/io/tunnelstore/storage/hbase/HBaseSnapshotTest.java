@@ -9,12 +9,8 @@ import java.io.IOException;
 import java.util.regex.Pattern;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
-import org.junit.jupiter.api.Disabled;
 
 /** The snapshot contract on HBase (HBase table snapshots read through clones, {@link HBaseSnapshots}). */
-@Disabled("Issue 12, open defect: since 2026-12-06 ~19:50 UTC three of these five tests fail on every run on this "
-        + "machine (HBase OutOfOrderScannerNextException scanning the live table after the engine is reopened, then in "
-        + "the next tests' table emptying); they passed in earlier runs of the same code. Root cause not found yet.")
 class HBaseSnapshotTest extends SnapshotContract {
     /** Its own HBase table: snapshots, clones and their file archiving stay away from the other tests' table. */
     private final MiniHBase.TestTable store = new MiniHBase.TestTable("tunnelstore_snapshots");

@@ -109,7 +109,8 @@ public final class MiniHBase {
     /** Deletes every row of an HBase table. */
     static void empty(TableName name) {
         try (Table table = connection().getTable(name);
-                ResultScanner rows = table.getScanner(new Scan().setFilter(new KeyOnlyFilter()).setCaching(1000))) {
+                ResultScanner rows = table.getScanner(new Scan().setFilter(new KeyOnlyFilter()).setCaching(1000)
+                        .setReadType(Scan.ReadType.PREAD))) { // as the engine scans: docs/storage-hbase.md
             List<Delete> deletes = new ArrayList<>();
             for (Result r : rows) {
                 deletes.add(new Delete(r.getRow()));

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
-    private static final int MAX_GROUP_COMMITS = 1024;
+    private static final int MAX_GROUP_COMMITS = 16_384;
     private static final long MAX_GROUP_BYTES = 16L << 20;
 
     /** Writes one merged batch durably (the engine: {@code db.write(syncOptions, batch)}). */

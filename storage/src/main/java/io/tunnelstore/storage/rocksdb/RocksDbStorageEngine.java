@@ -53,6 +53,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,13 +67,17 @@ import org.slf4j.LoggerFactory;
 /*
  * Implementation notes
  *
- * Concurrency. Readers use RocksDB iterators directly (each sees an implicit snapshot). Writers never call
- * db.write themselves: mutateRow locks the row (RowLocks), reads it, asks the decider, plans the writes, and then,
- * under `sequenceLock`, takes the commit time and the shard's next sequence number and queues the commit on the
- * GroupCommitter. The committer is the only thread that writes: it merges queued commits into one WriteBatch and
- * one fsync (group commit) and writes them in queue order, so per shard commit order == sequence order. The row
- * lock is held until the caller's commit is durable, so the next decider of that row sees it. Log listeners run on
- * the committer thread after the write returned (durable when syncWrites).
+ * Concurrency. Readers use RocksDB iterators directly (each sees an implicit snapshot). mutateRow locks the row
+ * (RowLocks), reads it, asks the decider and plans the writes. A commit that appends a change-log record is never
+ * written by its caller: under `sequenceLock` it takes the commit time and the shard's next sequence number and is
+ * queued on the GroupCommitter, the only thread that writes such commits: it merges queued commits into one
+ * WriteBatch and one fsync (group commit) and writes them in queue order, so per shard commit order == sequence
+ * order. A row commit without a log record needs no order beyond its row lock, so its caller writes it itself
+ * (db.write with the same sync option; for mutateRows, one WriteBatch per segment): RocksDB's own write group then
+ * merges concurrent callers into one WAL fsync and inserts their memtable entries in parallel, instead of one thread
+ * inserting everything (tables without a stream, the usual ingest, take this path). The row lock is held until the
+ * caller's commit is durable, so the next decider of that row sees it. Log listeners run on the committer thread
+ * after the write returned (durable when syncWrites).
  *
  * Lifecycle. Every public method runs inside InFlightGate.enter/exit; close() shuts the gate (refusing new calls),
  * waits for the running ones (including commits in flight), aborts open scanners, stops the committer and frees
@@ -89,7 +94,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RocksDbStorageEngine implements StorageEngine {
     private static final Logger log = LoggerFactory.getLogger(RocksDbStorageEngine.class);
-    private static final int ROW_LOCK_STRIPES = 1024;
 
     static final String CF_META = "meta";
     static final String CF_ROWS = "rows";
@@ -118,7 +122,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final WriteOptions writeOptions;
     private final GroupCommitter committer;
     private final InFlightGate gate;
-    private final RowLocks rowLocks = new RowLocks(ROW_LOCK_STRIPES);
+    private final RowLocks rowLocks = new RowLocks();
     private final VersionClock versionClock;
     private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<RocksRowScanner> openScanners = ConcurrentHashMap.newKeySet();
@@ -318,8 +322,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
         gate.enter();
         try {
-            ReentrantLock rowLock = rowLocks.lockFor(tableId, key);
-            rowLock.lock();
+            RowLocks.Held rowLock = rowLocks.lock(tableId, key);
             try {
                 List<StoredCell> current = readAllCells(rowPrefix);
                 RowDecider.Decision<T> decision = decideLocked(decider, key, current);
@@ -334,11 +337,15 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 if (ops.isEmpty() && append == null) {
                     return new MutationResult<>(decision.result(), -1, nextCommitTimeMicros());
                 }
+                if (append == null) {
+                    long commitTime = writeDirect(ops); // no log order to keep: written by this thread
+                    return new MutationResult<>(decision.result(), -1, commitTime);
+                }
                 Submitted submitted = submit(ops, append);
                 await(submitted.done()); // the row stays locked until the write is durable
                 return new MutationResult<>(decision.result(), submitted.sequence(), submitted.commitTimeMicros());
             } finally {
-                rowLock.unlock();
+                rowLock.close();
             }
         } finally {
             gate.exit();
@@ -348,10 +355,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
     /**
      * {@inheritDoc}
      *
-     * <p>Implementation: the batch is cut into segments without repeated keys. For each segment the rows' lock
-     * stripes are taken in ascending order, every row is read and decided, and only then are all the segment's
-     * commits queued at once, so the committer merges them into as few WriteBatches (and WAL syncs) as it can; the
-     * stripes are released once every commit of the segment is durable.
+     * <p>Implementation: the batch is cut into segments without repeated keys. For each segment the rows are locked
+     * (exact row locks, in ascending key order), every row is read (one iterator for the segment) and decided, and
+     * only then are all the segment's commits queued at once, so the committer merges them into as few WriteBatches
+     * (and WAL syncs) as it can, together with the commits of concurrent batches of other rows; the rows are
+     * unlocked once every commit of the segment is durable.
      */
     @Override
     public <T> List<RowBatchOutcome<T>> mutateRows(long tableId, List<RowBatchEntry<T>> entries) {
@@ -386,49 +394,60 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private record PlannedRow<T>(T result, WriteOps ops, LogAppend append) {}
 
     private <T> void mutateSegment(long tableId, List<RowBatchEntry<T>> segment, List<RowBatchOutcome<T>> outcomes) {
-        int[] stripes = new int[segment.size()];
-        for (int i = 0; i < segment.size(); i++) {
-            stripes[i] = rowLocks.stripeOf(tableId, segment.get(i).rowKey());
+        List<byte[]> keys = new ArrayList<>(segment.size());
+        for (RowBatchEntry<T> entry : segment) {
+            keys.add(entry.rowKey());
         }
-        int[] order = Arrays.stream(stripes).distinct().sorted().toArray();
-        int locked = 0;
+        RowLocks.Held held = rowLocks.lockAll(tableId, keys);
         try {
-            for (int stripe : order) {
-                rowLocks.stripe(stripe).lock();
-                locked++;
-            }
-            // 1. read and decide every row (all are locked, so what they read stays current until their commit)
+            // 1. read and decide every row (all are locked, so what they read stays current until their commit); one
+            // iterator, created after the locks were taken, serves every row: its implicit snapshot holds every
+            // durable commit of these rows, since a row is unlocked only once its commit is durable
             List<Object> planned = new ArrayList<>(segment.size()); // PlannedRow or RuntimeException
-            for (RowBatchEntry<T> entry : segment) {
-                byte[] key = entry.rowKey();
-                byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
-                try {
-                    List<StoredCell> current = readAllCells(rowPrefix);
-                    RowDecider.Decision<T> decision = decideLocked(entry.decider(), key, current);
-                    Objects.requireNonNull(decision, "decider returned null");
-                    WriteOps ops = new WriteOps();
-                    if (decision.mutation() != null) {
-                        MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+            try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
+                for (int i = 0; i < segment.size(); i++) {
+                    byte[] key = keys.get(i);
+                    byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
+                    try {
+                        List<StoredCell> current = readAllCells(it, rowPrefix);
+                        RowDecider.Decision<T> decision = decideLocked(segment.get(i).decider(), key, current);
+                        Objects.requireNonNull(decision, "decider returned null");
+                        WriteOps ops = new WriteOps();
+                        if (decision.mutation() != null) {
+                            MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+                        }
+                        LogAppend append = decision.logRecord() == null
+                                ? null
+                                : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
+                        planned.add(new PlannedRow<>(decision.result(), ops, append));
+                    } catch (StorageException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        planned.add(e);
                     }
-                    LogAppend append = decision.logRecord() == null
-                            ? null
-                            : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
-                    planned.add(new PlannedRow<>(decision.result(), ops, append));
-                } catch (StorageException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    planned.add(e);
                 }
             }
-            // 2. queue every commit back to back, so that they share WriteBatches and WAL syncs
+            // 2. queue every commit with a log record back to back (one hold of the sequence lock), so that they
+            // share WriteBatches and WAL syncs; write the rows without one here, in one WriteBatch (see the class
+            // notes: RocksDB merges it with other callers' writes)
             List<Submitted> submitted = new ArrayList<>(segment.size());
-            for (Object p : planned) {
-                if (p instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
-                    submitted.add(submit(row.ops(), row.append()));
-                } else {
-                    submitted.add(null);
+            WriteOps direct = new WriteOps();
+            boolean[] written = new boolean[planned.size()];
+            synchronized (sequenceLock) {
+                for (int i = 0; i < planned.size(); i++) {
+                    Submitted s = null;
+                    if (planned.get(i) instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
+                        if (row.append() == null) {
+                            direct.addAll(row.ops());
+                            written[i] = true;
+                        } else {
+                            s = submit(row.ops(), row.append());
+                        }
+                    }
+                    submitted.add(s);
                 }
             }
+            long directCommitTime = direct.isEmpty() ? -1 : writeDirect(direct);
             // 3. wait until all are durable, then report in order
             for (int i = 0; i < planned.size(); i++) {
                 Object p = planned.get(i);
@@ -439,7 +458,9 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 }
                 @SuppressWarnings("unchecked")
                 PlannedRow<T> row = (PlannedRow<T>) p;
-                if (s == null) {
+                if (written[i]) {
+                    outcomes.add(RowBatchOutcome.succeeded(new MutationResult<>(row.result(), -1, directCommitTime)));
+                } else if (s == null) {
                     outcomes.add(RowBatchOutcome.succeeded(
                             new MutationResult<>(row.result(), -1, nextCommitTimeMicros())));
                 } else {
@@ -449,9 +470,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 }
             }
         } finally {
-            for (int i = locked - 1; i >= 0; i--) {
-                rowLocks.stripe(order[i]).unlock();
-            }
+            held.close();
         }
     }
 
@@ -468,17 +487,22 @@ public final class RocksDbStorageEngine implements StorageEngine {
     /** All versions of all columns of a row, in stored order. */
     private List<StoredCell> readAllCells(byte[] rowPrefix) {
         try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
-            it.seek(rowPrefix);
-            if (!it.isValid()) {
-                checkStatus(it, "read row");
-                return List.of();
-            }
-            if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
-                return List.of();
-            }
-            StoredRow row = RowReader.readForward(it, ReadSpec.allVersions());
-            return row == null ? List.of() : row.cells();
+            return readAllCells(it, rowPrefix);
         }
+    }
+
+    /** {@link #readAllCells(byte[])} with an iterator of the caller's over the rows family (re-positioned). */
+    private List<StoredCell> readAllCells(RocksIterator it, byte[] rowPrefix) {
+        it.seek(rowPrefix);
+        if (!it.isValid()) {
+            checkStatus(it, "read row");
+            return List.of();
+        }
+        if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
+            return List.of();
+        }
+        StoredRow row = RowReader.readForward(it, ReadSpec.allVersions());
+        return row == null ? List.of() : row.cells();
     }
 
     @Override
@@ -1064,6 +1088,25 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
     }
 
+    /**
+     * Writes row commits that append no log record from the calling thread ({@code db.write} with the engine's sync
+     * option, so durable on return when syncWrites), bypassing the committer: they need no order beyond their row
+     * locks, and RocksDB's write group merges concurrent callers into one WAL sync.
+     *
+     * @return the commit time of the write
+     */
+    private long writeDirect(WriteOps ops) {
+        committer.checkHealthy();
+        long commitTime = nextCommitTimeMicros();
+        try (WriteBatch batch = new WriteBatch()) {
+            ops.applyTo(batch);
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw wrap("write rows", e);
+        }
+        return commitTime;
+    }
+
     /** Guarded by sequenceLock. Loads the shard's counter from disk the first time it is used after open. */
     private ShardCounter counterOf(long tableId, long shardId) {
         ShardId id = new ShardId(tableId, shardId);
@@ -1129,6 +1172,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
         } catch (RocksDBException e) {
             throw wrap(action, e);
         }
+    }
+
+    /** Rows locked right now (tests of this package: every lock is released). */
+    int rowLocksHeld() {
+        return rowLocks.lockedRows();
     }
 
     /** The group committer, exposed to tests of this package to observe grouping. */

@@ -42,6 +42,13 @@ final class WriteOps {
         return this;
     }
 
+    /** Appends every write of {@code other}, in order. */
+    WriteOps addAll(WriteOps other) {
+        ops.addAll(other.ops);
+        approximateBytes += other.approximateBytes;
+        return this;
+    }
+
     boolean isEmpty() {
         return ops.isEmpty();
     }
