@@ -21,15 +21,15 @@ class ServerUnreachableZooKeeperTest {
 
     @Test
     void aQuorumWhereNothingListensFailsFastWithOneLine() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort(); // free again once closed
-        }
+        int port = freePort(); // free again once closed
         String quorum = "127.0.0.1:" + port;
+        // --engine hbase needs an explicit client port (the other nodes forward requests to it); nothing binds it,
+        // since the start fails at the quorum first
+        String serverPort = Integer.toString(freePort());
         long started = System.nanoTime();
 
         CliRun.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CliRun.run("server", "--engine",
-                "hbase", "--hbase-zookeeper", quorum, "--port", "0", "--data-dir", dataDir.toString()));
+                "hbase", "--hbase-zookeeper", quorum, "--port", serverPort, "--data-dir", dataDir.toString()));
 
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(r.exitCode()).as(r.err()).isEqualTo(CliErrors.FAILED);
@@ -38,5 +38,11 @@ class ServerUnreachableZooKeeperTest {
                 + "check the quorum address and that ZooKeeper is running");
         assertThat(r.err()).doesNotContain("\tat ");
         assertThat(took).isLessThan(Duration.ofSeconds(15));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }
