@@ -85,6 +85,32 @@ final class BenchTables {
         }
     }
 
+    /** The client (of {@code clients}) that sends the batch starting at id {@code start}: batch k to client k mod n. */
+    static int clientOf(long start, long from, int clients) {
+        return (int) (((start - from) / BATCH_ROWS) % clients);
+    }
+
+    /** What a full range scan of a bench table saw: rows, and distinct ids in {@code [0, expected)}. */
+    record ReadBack(long rows, long distinct) {}
+
+    /** Scans all of {@code table} through {@code client}, counting rows and the distinct ids below {@code expected}. */
+    static ReadBack readBack(TableClient client, String table, long expected) {
+        java.util.BitSet seen = new java.util.BitSet((int) Math.min(Integer.MAX_VALUE, expected));
+        long rows = 0;
+        PrimaryKey start = PrimaryKey.of(new PrimaryKeyColumn("id", ColumnValue.INF_MIN));
+        PrimaryKey end = PrimaryKey.of(new PrimaryKeyColumn("id", ColumnValue.INF_MAX));
+        java.util.Iterator<io.tunnelstore.client.Row> it = client.scan(table, start, end,
+                io.tunnelstore.client.ScanOptions.defaults());
+        while (it.hasNext()) {
+            long id = it.next().primaryKey().get(0).value().asLong();
+            rows++;
+            if (id >= 0 && id < expected) {
+                seen.set((int) id);
+            }
+        }
+        return new ReadBack(rows, seen.cardinality());
+    }
+
     /**
      * Writes rows {@code [from, to)} with {@code threads} writers, each sending BatchWriteRow requests of 200 rows;
      * stops early (between batches) once {@code deadlineNanos} has passed. Returns the number of rows written.
@@ -92,6 +118,15 @@ final class BenchTables {
      * @throws IllegalStateException if a row fails
      */
     static long load(TableClient client, String table, long from, long to, int payloadBytes, int threads,
+            long deadlineNanos) throws Exception {
+        return load(List.of(client), table, from, to, payloadBytes, threads, deadlineNanos);
+    }
+
+    /**
+     * Like {@link #load(TableClient, String, long, long, int, int, long)}, batch {@code k} (in id order) sent through
+     * {@code clients.get(k % clients.size())}: writers spread round-robin over a cluster's nodes.
+     */
+    static long load(List<TableClient> clients, String table, long from, long to, int payloadBytes, int threads,
             long deadlineNanos) throws Exception {
         AtomicLong next = new AtomicLong(from);
         AtomicLong written = new AtomicLong();
@@ -110,6 +145,7 @@ final class BenchTables {
                         for (long id = start; id < end; id++) {
                             batch.add(row(table, id, payloadBytes));
                         }
+                        TableClient client = clients.get(clientOf(start, from, clients.size()));
                         BatchWriteResult r = client.batchWriteRow(batch);
                         if (!r.allSucceeded()) {
                             throw new IllegalStateException("batch write failed: " + r.failed().get(0));

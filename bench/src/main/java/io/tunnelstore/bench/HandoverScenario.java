@@ -62,9 +62,47 @@ final class HandoverScenario {
         channelScaling(config, report, dir);
     }
 
+    /**
+     * The main hand-over on a cluster: the table loaded through all nodes (batches round-robin), our worker (child
+     * JVM) connected to node 2 and the official worker to node 3 (node 1 when there is one node), each on its own
+     * tunnel. No raw scan (the rows are in HBase) and no channel scaling. Rates are set against the official worker
+     * of the same cluster and against our worker on the embedded RocksDB server in the same run.
+     */
+    static void runOn(BenchConfig config, BenchReport report, Target target, Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        int rows = config.handoverRows();
+        List<TableClient> clients = new ArrayList<>();
+        try (TunnelClient tunnels = TunnelClient.create(BenchTables.clientConfig(target.endpoint(0)))) {
+            for (String endpoint : target.endpoints()) {
+                clients.add(TableClient.create(BenchTables.clientConfig(endpoint)));
+            }
+            BenchTables.create(target.endpoint(0), "handover", 1, rows, 0);
+            long loaded = BenchTables.load(clients, "handover", 0, rows, PAYLOAD, 4, Long.MAX_VALUE);
+            report.check(NAME, target.subject("handover table rows loaded"), rows, loaded);
+            double ours = consumeInChild(report, NAME, target, 1, tunnels, "handover", "ours", rows, dir);
+            double official = consume(report, NAME, target, 2, tunnels, "handover", "official", rows, false,
+                    "official worker");
+            String subject = "our worker, " + rows + " rows";
+            report.add(NAME, target.subject(subject), "rows/s vs official", ours, "rows/s", "official worker",
+                    official);
+            String rocksDbOurs = "our worker (child JVM -Xmx" + WORKER_HEAP + "), " + rows + " rows, 1 ch";
+            target.addVsRocksDb(report, NAME, rocksDbOurs, "rows/s", ours, "rows/s");
+        } finally {
+            clients.forEach(TableClient::close);
+        }
+    }
+
     /** Consumes a new BaseData tunnel over {@code table} with one worker; reports and returns rows/s. */
     static double consume(BenchReport report, String scenario, BenchServer server, TunnelClient tunnels,
             String table, String tunnelName, int rows, boolean ourWorker, String label) throws Exception {
+        return consume(report, scenario, Target.of(server), 0, tunnels, table, tunnelName, rows, ourWorker, label);
+    }
+
+    /** Like {@link #consume(BenchReport, String, BenchServer, TunnelClient, String, String, int, boolean, String)},
+     *  the worker connected to {@code target}'s endpoint {@code node}; subjects carry the target's label. */
+    static double consume(BenchReport report, String scenario, Target target, int node, TunnelClient tunnels,
+            String table, String tunnelName, int rows, boolean ourWorker, String label) throws Exception {
+        String endpoint = target.endpoint(node);
         long createStart = System.nanoTime();
         String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
         double createSeconds = (System.nanoTime() - createStart) / 1e9;
@@ -73,16 +111,18 @@ final class HandoverScenario {
         long started = System.nanoTime();
         boolean complete;
         ResourceSampler.Usage usage;
-        try (ResourceSampler sampler = new ResourceSampler(server.pid());
+        try (ResourceSampler sampler = new ResourceSampler(target.pids());
                 TunnelConsumer consumer = ourWorker
-                        ? TunnelConsumer.ours(server.endpoint(), tunnelId, sink, HEARTBEAT, TIMEOUT)
-                        : TunnelConsumer.official(server.endpoint(), tunnelId, sink, HEARTBEAT, TIMEOUT)) {
+                        ? TunnelConsumer.ours(endpoint, tunnelId, sink, HEARTBEAT, TIMEOUT)
+                        : TunnelConsumer.official(endpoint, tunnelId, sink, HEARTBEAT, TIMEOUT)) {
             complete = sink.awaitAll(Duration.ofSeconds(120 + rows / 1_000));
             usage = sampler.usage();
         }
-        String subject = label + ", " + rows + " rows, " + channels + " ch";
-        report.check(scenario, table + "/" + tunnelName + " distinct rows delivered", rows, sink.distinct());
-        report.check(scenario, table + "/" + tunnelName + " completed within the time limit", 1, complete ? 1 : 0);
+        String subject = target.subject(label + ", " + rows + " rows, " + channels + " ch");
+        report.check(scenario, target.subject(table + "/" + tunnelName + " distinct rows delivered"), rows,
+                sink.distinct());
+        report.check(scenario, target.subject(table + "/" + tunnelName + " completed within the time limit"), 1,
+                complete ? 1 : 0);
         double seconds = Math.max(1e-9, (sink.lastNanos() - sink.firstNanos()) / 1e9);
         double rate = sink.distinct() / seconds;
         report.add(scenario, subject, "rows/s", rate, "rows/s");
@@ -100,6 +140,13 @@ final class HandoverScenario {
      */
     static double consumeInChild(BenchReport report, String scenario, BenchServer server, TunnelClient tunnels,
             String table, String tunnelName, int rows, Path dir) throws Exception {
+        return consumeInChild(report, scenario, Target.of(server), 0, tunnels, table, tunnelName, rows, dir);
+    }
+
+    /** Like {@link #consumeInChild(BenchReport, String, BenchServer, TunnelClient, String, String, int, Path)}, the
+     *  worker connected to {@code target}'s endpoint {@code node}; subjects carry the target's label. */
+    static double consumeInChild(BenchReport report, String scenario, Target target, int node, TunnelClient tunnels,
+            String table, String tunnelName, int rows, Path dir) throws Exception {
         long createStart = System.nanoTime();
         String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
         double createSeconds = (System.nanoTime() - createStart) / 1e9;
@@ -113,14 +160,14 @@ final class HandoverScenario {
             cmd.addAll(java.util.List.of(extra.trim().split("\\s+")));
         }
         cmd.addAll(java.util.List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
-                System.getProperty("java.class.path"), BenchWorkerMain.class.getName(), "handover", server.endpoint(),
+                System.getProperty("java.class.path"), BenchWorkerMain.class.getName(), "handover", target.endpoint(node),
                 tunnelId, Integer.toString(rows), Long.toString(timeoutSeconds)));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(dir.resolve(table + "-" + tunnelName + "-worker.log").toFile());
         long started = System.nanoTime();
         String done = null;
         ResourceSampler.Usage usage;
-        try (ResourceSampler sampler = new ResourceSampler(server.pid())) {
+        try (ResourceSampler sampler = new ResourceSampler(target.pids())) {
             Process p = pb.start();
             try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
                     p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -136,9 +183,11 @@ final class HandoverScenario {
             }
             usage = sampler.usage();
         }
-        String subject = "our worker (child JVM -Xmx" + WORKER_HEAP + "), " + rows + " rows, " + channels + " ch";
+        String subject = target.subject("our worker (child JVM -Xmx" + WORKER_HEAP + "), " + rows + " rows, "
+                + channels + " ch");
         if (done == null) {
-            report.check(scenario, table + "/" + tunnelName + " worker child JVM finished (see its log)", 1, 0);
+            report.check(scenario, target.subject(table + "/" + tunnelName + " worker child JVM finished (see its log)"),
+                    1, 0);
             return 0;
         }
         String[] f = done.split(" ");
@@ -148,8 +197,9 @@ final class HandoverScenario {
         long first = Long.parseLong(f[5]);
         long last = Long.parseLong(f[6]);
         long heapPeak = Long.parseLong(f[7]);
-        report.check(scenario, table + "/" + tunnelName + " distinct rows delivered", rows, distinct);
-        report.check(scenario, table + "/" + tunnelName + " completed within the time limit", 1, complete ? 1 : 0);
+        report.check(scenario, target.subject(table + "/" + tunnelName + " distinct rows delivered"), rows, distinct);
+        report.check(scenario, target.subject(table + "/" + tunnelName + " completed within the time limit"), 1,
+                complete ? 1 : 0);
         double seconds = Math.max(1e-9, (last - first) / 1e9);
         double rate = distinct / seconds;
         report.add(scenario, subject, "rows/s", rate, "rows/s");

@@ -72,6 +72,41 @@ final class IngestScenario {
         }
     }
 
+    /**
+     * The SDK cases on a cluster: the same tables, payloads and thread counts, the writers' 200-row batches sent
+     * round-robin over the nodes (one client per node), each node's share forwarded to the partition's owner. Every
+     * written row is then read back with a range scan through the last node (each id exactly once). Rates are set
+     * against the embedded RocksDB server's figure of the same run.
+     */
+    static void runOn(BenchConfig config, BenchReport report, Target target) throws Exception {
+        List<TableClient> clients = new ArrayList<>();
+        try {
+            for (String endpoint : target.endpoints()) {
+                clients.add(TableClient.create(BenchTables.clientConfig(endpoint)));
+            }
+            for (int payload : PAYLOADS) {
+                for (int threads : THREADS) {
+                    String table = "ingest_" + payload + "_" + threads;
+                    BenchTables.create(target.endpoint(0), table, 1, 0, 0);
+                    long t0 = System.nanoTime();
+                    long rows = BenchTables.load(clients, table, 0, config.ingestMaxRows(), payload, threads,
+                            t0 + config.ingestMaxTime().toNanos());
+                    double rowsPerSec = rows / ((System.nanoTime() - t0) / 1e9);
+                    String subject = "our SDK BatchWriteRow " + payload + " B x" + threads + " threads";
+                    report.add(NAME, target.subject(subject), "rows/s", rowsPerSec, "rows/s");
+                    report.add(NAME, target.subject(subject), "MB/s", rowsPerSec * payload / 1e6, "MB/s");
+                    target.addVsRocksDb(report, NAME, subject, "rows/s", rowsPerSec, "rows/s");
+                    BenchTables.ReadBack back = BenchTables.readBack(clients.get(clients.size() - 1), table, rows);
+                    report.check(NAME, target.subject(table + " rows read back (node " + clients.size() + ")"), rows,
+                            back.rows());
+                    report.check(NAME, target.subject(table + " each written id read once"), rows, back.distinct());
+                }
+            }
+        } finally {
+            clients.forEach(TableClient::close);
+        }
+    }
+
     record Rate(long rows, double rowsPerSec) {}
 
     /** Raw RocksDB: {@code threads} writers of 200-put batches, WAL fsync per batch, same row count and time cap. */

@@ -31,18 +31,42 @@ final class LatencyScenario {
 
     static void run(BenchConfig config, BenchReport report) throws Exception {
         Path dir = config.workDir().resolve("latency");
-        try (BenchServer server = BenchServer.start(dir.resolve("server-data"), true, "2g");
-                TableClient tables = TableClient.create(BenchTables.clientConfig(server.endpoint()));
-                TunnelClient tunnels = TunnelClient.create(BenchTables.clientConfig(server.endpoint()))) {
-            BenchTables.create(server.endpoint(), "latency", 1, 0, 24);
+        try (BenchServer server = BenchServer.start(dir.resolve("server-data"), true, "2g")) {
+            measure(config, report, Target.of(server), 0, 0, 0, server.gcLog(), dir);
+        }
+    }
+
+    /**
+     * The latency cases on a cluster: the writer child JVM writes through node 1, our worker reads from node 2 and
+     * the official worker from node 3 (modulo the node count). No stage breakdown: the nodes keep no GC log and a
+     * forwarded read's stage times are the forwarding node's. Percentiles are also set against our worker's on the
+     * embedded RocksDB server in the same run.
+     */
+    static void runOn(BenchConfig config, BenchReport report, Target target, Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        measure(config, report, target, 0, 1, 2, null, dir);
+    }
+
+    /**
+     * Runs the latency cases against {@code target}: the writer at endpoint {@code writerNode}, our worker at
+     * {@code oursNode} and the official worker at {@code officialNode}; {@code serverGcLog} (null for none) enables
+     * the stage breakdown.
+     */
+    private static void measure(BenchConfig config, BenchReport report, Target target, int writerNode, int oursNode,
+            int officialNode, Path serverGcLog, Path dir) throws Exception {
+        boolean stages = serverGcLog != null;
+        try (TableClient tables = TableClient.create(BenchTables.clientConfig(target.endpoint(writerNode)));
+                TunnelClient tunnels = TunnelClient.create(BenchTables.clientConfig(target.endpoint(writerNode)))) {
+            BenchTables.create(target.endpoint(writerNode), "latency", 1, 0, 24);
             String oursId = tunnels.createTunnel(CreateTunnelRequest.of("latency", "ours", TunnelType.STREAM));
             String officialId = tunnels.createTunnel(CreateTunnelRequest.of("latency", "official", TunnelType.STREAM));
             LatencySink ours = new LatencySink();
             LatencySink official = new LatencySink();
             Duration hb = Duration.ofSeconds(5);
             Duration timeout = Duration.ofSeconds(15);
-            try (TunnelConsumer a = TunnelConsumer.ours(server.endpoint(), oursId, ours, hb, timeout, true);
-                    TunnelConsumer b = TunnelConsumer.official(server.endpoint(), officialId, official, hb, timeout)) {
+            try (TunnelConsumer a = TunnelConsumer.ours(target.endpoint(oursNode), oursId, ours, hb, timeout, stages);
+                    TunnelConsumer b = TunnelConsumer.official(target.endpoint(officialNode), officialId, official, hb,
+                            timeout)) {
                 warmUp(tables, ours, official);
                 long nextId = 0;
                 for (int rate : config.latencyRates()) {
@@ -54,33 +78,42 @@ final class LatencyScenario {
                     long t0;
                     long harnessGcCount0 = harnessGcCount();
                     long harnessGcMillis0 = harnessGcMillis();
-                    try (ResourceSampler sampler = new ResourceSampler(server.pid())) {
+                    try (ResourceSampler sampler = new ResourceSampler(target.pids())) {
                         long[] window = new long[2];
-                        written = pacedInChild(server.endpoint(), from, rate, config.latencyDuration(), acks, dir,
-                                window);
+                        written = pacedInChild(target.endpoint(writerNode), from, rate, config.latencyDuration(), acks,
+                                dir, window);
                         t0 = window[0];
                         seconds = (window[1] - window[0]) / 1e9;
                         boolean oursDone = ours.awaitRange(from, from + written, Duration.ofSeconds(60));
                         boolean officialDone = official.awaitRange(from, from + written, Duration.ofSeconds(60));
                         usage = sampler.usage();
-                        report.check(NAME, rate + "/s: our worker received every change", 1, oursDone ? 1 : 0);
-                        report.check(NAME, rate + "/s: official worker received every change", 1,
+                        report.check(NAME, target.subject(rate + "/s: our worker received every change"), 1,
+                                oursDone ? 1 : 0);
+                        report.check(NAME, target.subject(rate + "/s: official worker received every change"), 1,
                                 officialDone ? 1 : 0);
                     }
                     nextId = from + written;
                     String subject = rate + " changes/s target";
-                    report.add(NAME, subject, "achieved write rate", written / seconds, "changes/s");
+                    report.add(NAME, target.subject(subject), "achieved write rate", written / seconds,
+                            "changes/s");
                     Percentiles p = latencies(acks, ours, from, nextId);
                     Percentiles q = latencies(acks, official, from, nextId);
-                    report.check(NAME, rate + "/s: latencies measured (our worker)", written, p.count());
-                    report.check(NAME, rate + "/s: latencies measured (official worker)", written, q.count());
+                    report.check(NAME, target.subject(rate + "/s: latencies measured (our worker)"), written,
+                            p.count());
+                    report.check(NAME, target.subject(rate + "/s: latencies measured (official worker)"), written,
+                            q.count());
                     for (double pct : new double[] {50, 99, 99.9}) {
-                        report.add(NAME, "our worker, " + subject, "p" + fmt(pct), p.at(pct) / 1e6, "ms",
-                                "official worker", q.at(pct) / 1e6);
+                        report.add(NAME, target.subject("our worker, " + subject), "p" + fmt(pct), p.at(pct) / 1e6,
+                                "ms", "official worker", q.at(pct) / 1e6);
+                        target.addVsRocksDb(report, NAME, "our worker, " + subject, "p" + fmt(pct), p.at(pct) / 1e6,
+                                "ms");
                     }
-                    HandoverScenario.addUsage(report, NAME, subject + " (both workers)", usage);
+                    HandoverScenario.addUsage(report, NAME, target.subject(subject + " (both workers)"), usage);
+                    if (!stages) {
+                        continue;
+                    }
                     // where our worker's latency went (docs/BENCHMARKS.md "stage breakdown")
-                    java.util.List<StageBreakdown.Pause> pauses = StageBreakdown.gcPauses(server.gcLog());
+                    java.util.List<StageBreakdown.Pause> pauses = StageBreakdown.gcPauses(serverGcLog);
                     StageBreakdown.report(report, NAME, "stages, our worker, " + subject, from, nextId, acks, ours,
                             pauses);
                     StageBreakdown.reportPauses(report, NAME, "stages, our worker, " + subject, pauses, t0,

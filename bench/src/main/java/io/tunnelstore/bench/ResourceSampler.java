@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Samples, every 200 ms while open, the server child's RSS (peak) and the harness JVM's heap in use (peak: the
- * workers run in the harness), and takes the server's CPU seconds at open and close. Thread-safe to close once.
+ * workers run in the harness), and takes the server's CPU seconds at open and close. Given several server processes
+ * (a cluster's nodes), it samples the sum of their RSS and of their CPU. Thread-safe to close once.
  */
 final class ResourceSampler implements AutoCloseable {
     /** What one window of sampling saw. */
@@ -18,7 +19,7 @@ final class ResourceSampler implements AutoCloseable {
         }
     }
 
-    private final long serverPid;
+    private final long[] serverPids;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-resource-sampler");
         t.setDaemon(true);
@@ -31,14 +32,25 @@ final class ResourceSampler implements AutoCloseable {
     private volatile long peakHeap;
     private Usage usage;
 
-    ResourceSampler(long serverPid) {
-        this.serverPid = serverPid;
-        this.startCpu = ProcStats.cpuSeconds(serverPid);
+    ResourceSampler(long... serverPids) {
+        this.serverPids = serverPids.clone();
+        this.startCpu = cpuSeconds();
         timer.scheduleAtFixedRate(this::sample, 0, 200, TimeUnit.MILLISECONDS);
     }
 
+    private double cpuSeconds() {
+        double sum = 0;
+        for (long pid : serverPids) {
+            sum += ProcStats.cpuSeconds(pid);
+        }
+        return sum;
+    }
+
     private void sample() {
-        long rss = ProcStats.rssBytes(serverPid);
+        long rss = 0;
+        for (long pid : serverPids) {
+            rss += ProcStats.rssBytes(pid);
+        }
         if (rss > peakRss) {
             peakRss = rss;
         }
@@ -61,7 +73,7 @@ final class ResourceSampler implements AutoCloseable {
         }
         timer.shutdownNow();
         sample();
-        double cpu = ProcStats.cpuSeconds(serverPid) - startCpu;
+        double cpu = cpuSeconds() - startCpu;
         usage = new Usage(peakRss / 1048576.0, cpu, (System.nanoTime() - startNanos) / 1e9, peakHeap / 1048576.0);
     }
 }
