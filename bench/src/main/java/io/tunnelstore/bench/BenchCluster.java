@@ -42,10 +42,12 @@ final class BenchCluster implements AutoCloseable {
     private final List<String> endpoints;
     private final List<Long> nodePids;
     private final long miniclusterPid;
+    private final Thread stopHook;
 
-    private BenchCluster(Process process, Path dataDir, List<String> endpoints, List<Long> nodePids,
+    private BenchCluster(Process process, Thread stopHook, Path dataDir, List<String> endpoints, List<Long> nodePids,
             long miniclusterPid) {
         this.process = process;
+        this.stopHook = stopHook;
         this.dataDir = dataDir;
         this.endpoints = endpoints;
         this.nodePids = nodePids;
@@ -78,6 +80,9 @@ final class BenchCluster implements AutoCloseable {
         Path logFile = dataDir.resolveSibling(dataDir.getFileName() + "-cluster.log");
         pb.redirectError(logFile.toFile());
         Process p = pb.start();
+        // a harness stopped by a signal still stops the cluster (the cluster command stops its children on SIGTERM)
+        Thread hook = new Thread(() -> stop(p), "bench-cluster-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         List<String> endpoints = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
@@ -112,14 +117,24 @@ final class BenchCluster implements AutoCloseable {
             }
             long mini = miniclusterPid(childCommandLines(p.pid()));
             log.info("bench cluster pid {}: nodes {} (pids {}), minicluster pid {}", p.pid(), endpoints, pids, mini);
-            return new BenchCluster(p, dataDir, List.copyOf(endpoints), List.copyOf(pids), mini);
+            return new BenchCluster(p, hook, dataDir, List.copyOf(endpoints), List.copyOf(pids), mini);
         } catch (TimeoutException | ExecutionException | RuntimeException e) {
+            removeHook(hook);
             stop(p);
             throw new IllegalStateException("the " + nodes + "-node cluster did not start within "
                     + timeout.toSeconds() + " s; see " + logFile + " and " + dataDir.resolve("logs"), e);
         } catch (InterruptedException e) {
+            removeHook(hook);
             stop(p);
             throw e;
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook stops the cluster
         }
     }
 
@@ -196,6 +211,7 @@ final class BenchCluster implements AutoCloseable {
     /** Stops the cluster: SIGTERM to the cluster command (it stops the nodes, then the minicluster). */
     @Override
     public void close() {
+        removeHook(stopHook);
         stop(process);
     }
 

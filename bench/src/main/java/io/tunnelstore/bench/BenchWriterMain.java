@@ -60,8 +60,8 @@ public final class BenchWriterMain {
                     .whenComplete((r, e) -> {
                         if (e == null) {
                             acks.set(index, System.nanoTime());
-                        } else {
-                            failures.incrementAndGet();
+                        } else if (failures.incrementAndGet() <= 10) {
+                            System.err.println("write " + (from + index) + " failed: " + e); // the first ten
                         }
                         inFlight.release();
                     });

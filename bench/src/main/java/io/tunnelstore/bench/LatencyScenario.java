@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * before the writer saw its acknowledgement counts as 0 ms.
  */
 final class LatencyScenario {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LatencyScenario.class);
     static final String NAME = "latency";
     private static final int PAYLOAD = 100;
     private static final long PROBE_BASE = 1L << 40;
@@ -84,8 +85,11 @@ final class LatencyScenario {
                                 dir, window);
                         t0 = window[0];
                         seconds = (window[1] - window[0]) / 1e9;
-                        boolean oursDone = ours.awaitRange(from, from + written, Duration.ofSeconds(60));
-                        boolean officialDone = official.awaitRange(from, from + written, Duration.ofSeconds(60));
+                        // a write that failed (e.g. OTSTimeout) has no ack: only acknowledged changes must arrive
+                        report.check(NAME, target.subject(rate + "/s: paced writes acknowledged"), written,
+                                acks.size());
+                        boolean oursDone = ours.awaitAll(acks.keySet(), Duration.ofSeconds(60));
+                        boolean officialDone = official.awaitAll(acks.keySet(), Duration.ofSeconds(60));
                         usage = sampler.usage();
                         report.check(NAME, target.subject(rate + "/s: our worker received every change"), 1,
                                 oursDone ? 1 : 0);
@@ -94,13 +98,13 @@ final class LatencyScenario {
                     }
                     nextId = from + written;
                     String subject = rate + " changes/s target";
-                    report.add(NAME, target.subject(subject), "achieved write rate", written / seconds,
+                    report.add(NAME, target.subject(subject), "achieved write rate", acks.size() / seconds,
                             "changes/s");
                     Percentiles p = latencies(acks, ours, from, nextId);
                     Percentiles q = latencies(acks, official, from, nextId);
-                    report.check(NAME, target.subject(rate + "/s: latencies measured (our worker)"), written,
+                    report.check(NAME, target.subject(rate + "/s: latencies measured (our worker)"), acks.size(),
                             p.count());
-                    report.check(NAME, target.subject(rate + "/s: latencies measured (official worker)"), written,
+                    report.check(NAME, target.subject(rate + "/s: latencies measured (official worker)"), acks.size(),
                             q.count());
                     for (double pct : new double[] {50, 99, 99.9}) {
                         report.add(NAME, target.subject("our worker, " + subject), "p" + fmt(pct), p.at(pct) / 1e6,
@@ -146,7 +150,12 @@ final class LatencyScenario {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         long probe = PROBE_BASE;
         while (System.nanoTime() < deadline) {
-            tables.putRow(BenchTables.row("latency", probe, PAYLOAD));
+            try {
+                tables.putRow(BenchTables.row("latency", probe, PAYLOAD));
+            } catch (io.tunnelstore.client.TablestoreException e) {
+                probe++; // e.g. OTSTimeout while the new table's region opens: try the next probe
+                continue;
+            }
             if (ours.awaitRange(probe, probe + 1, Duration.ofMillis(500))
                     && official.awaitRange(probe, probe + 1, Duration.ofMillis(500))) {
                 return;
@@ -196,15 +205,18 @@ final class LatencyScenario {
         long written = Long.parseLong(f[1]);
         long failures = Long.parseLong(f[2]);
         if (failures > 0) {
-            throw new IllegalStateException(failures + " paced writes failed; see " + dir.resolve(
-                    "writer-" + rate + ".log"));
+            log.warn("{} of {} paced writes failed (not acknowledged); see {}", failures, written,
+                    dir.resolve("writer-" + rate + ".log"));
         }
         window[0] = Long.parseLong(f[3]);
         window[1] = Long.parseLong(f[4]);
         try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
                 java.nio.file.Files.newInputStream(ackFile)))) {
             for (long i = 0; i < written; i++) {
-                acks.put(from + i, in.readLong());
+                long ack = in.readLong();
+                if (ack != 0) { // 0: the write failed
+                    acks.put(from + i, ack);
+                }
             }
         }
         return written;

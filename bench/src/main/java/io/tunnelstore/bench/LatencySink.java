@@ -51,6 +51,26 @@ final class LatencySink implements DeliverySink {
         return firstDelivery.size();
     }
 
+    /** Waits until every id in {@code ids} was delivered; false on timeout. */
+    synchronized boolean awaitAll(java.util.Collection<Long> ids, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.Iterator<Long> pending = new java.util.TreeSet<>(ids).iterator();
+        Long next = pending.hasNext() ? pending.next() : null;
+        while (true) {
+            while (next != null && firstDelivery.containsKey(next)) {
+                next = pending.hasNext() ? pending.next() : null;
+            }
+            if (next == null) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+        }
+    }
+
     /** Waits until every id in {@code [from, to)} was delivered; false on timeout. */
     synchronized boolean awaitRange(long from, long to, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -122,6 +122,17 @@ class ClusterWiringTest {
     }
 
     @Test
+    void latencyWaitsOnlyForTheAcknowledgedChanges() throws Exception {
+        LatencySink sink = new LatencySink();
+        sink.batch("ch", new long[] {10, 12, 13}, 5L);
+        // id 11 was a failed write (no ack): the acknowledged ids 10, 12, 13 are all there
+        assertThat(sink.awaitAll(List.of(13L, 10L, 12L), java.time.Duration.ZERO)).isTrue();
+        assertThat(sink.awaitAll(List.of(), java.time.Duration.ZERO)).isTrue();
+        assertThat(sink.awaitAll(List.of(10L, 11L), java.time.Duration.ofMillis(50))).isFalse();
+        assertThat(sink.awaitRange(10, 14, java.time.Duration.ZERO)).isFalse();
+    }
+
+    @Test
     void roundRobinLoadThroughSeveralClientsIsReadBackOnceEach() throws Exception {
         try (BenchServer server = BenchServer.start(dir.resolve("data"), false, "256m")) {
             List<TableClient> clients = new ArrayList<>();
