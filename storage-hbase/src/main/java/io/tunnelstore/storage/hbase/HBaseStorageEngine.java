@@ -196,15 +196,31 @@ public final class HBaseStorageEngine implements StorageEngine {
                 } catch (org.apache.hadoop.hbase.TableExistsException raced) {
                     // another node created it first
                 }
-            } else if (!admin.getDescriptor(tableName).hasCoprocessor(MULTI_ROW_MUTATION_ENDPOINT)) {
-                throw new StorageException("HBase table " + tableName + " lacks the coprocessor "
-                        + MULTI_ROW_MUTATION_ENDPOINT + ": it is not a Tunnelstore table");
+            } else {
+                TableDescriptor existing = admin.getDescriptor(tableName);
+                if (!existing.hasCoprocessor(MULTI_ROW_MUTATION_ENDPOINT)) {
+                    throw new StorageException("HBase table " + tableName + " lacks the coprocessor "
+                            + MULTI_ROW_MUTATION_ENDPOINT + ": it is not a Tunnelstore table");
+                }
+                if (!LAYOUT_VERSION.equals(existing.getValue(LAYOUT_KEY))) {
+                    throw new StorageException("HBase table " + tableName + " was written by an earlier Tunnelstore"
+                            + " (column layout " + Objects.requireNonNullElse(existing.getValue(LAYOUT_KEY), "1")
+                            + ", this version needs " + LAYOUT_VERSION + ": the empty column is stored under another"
+                            + " qualifier); use another HBase table or drop this one");
+                }
             }
         } catch (IOException e) {
             throw new StorageException("cannot open HBase table " + tableName + ": " + e.getMessage(), e);
         }
         return new HBaseStorageEngine(connection, owns, tableName, options);
     }
+
+    /**
+     * Table descriptor value naming the key layout the table was written with: "2" since column qualifiers never are
+     * empty ({@link HBaseKeys#qualifier}); tables without it (layout 1) are refused at open.
+     */
+    static final String LAYOUT_KEY = "tunnelstore.layout";
+    static final String LAYOUT_VERSION = "2";
 
     /** The table: three families with every version kept, the endpoint, and splits only between key prefixes. */
     static TableDescriptor descriptor(TableName tableName) throws IOException {
@@ -213,6 +229,7 @@ public final class HBaseStorageEngine implements StorageEngine {
                 .setColumnFamily(family(FAMILY_LOG, 1))
                 .setColumnFamily(family(FAMILY_META, 1))
                 .setCoprocessor(MULTI_ROW_MUTATION_ENDPOINT)
+                .setValue(LAYOUT_KEY, LAYOUT_VERSION)
                 // never split inside a 9-byte prefix: a Tunnelstore table (rows + log) and the metadata each stay
                 // in one region (the restriction binds every split, the policy picks its split points)
                 .setValue("hbase.regionserver.region.split_restriction.type", "KeyPrefix")
@@ -353,7 +370,7 @@ public final class HBaseStorageEngine implements StorageEngine {
         validate(spec);
         get.addFamily(FAMILY_ROWS);
         for (String column : spec.columns()) {
-            get.addColumn(FAMILY_ROWS, column.getBytes(StandardCharsets.UTF_8));
+            get.addColumn(FAMILY_ROWS, HBaseKeys.qualifier(column));
         }
         try {
             get.setTimeRange(Math.max(0, spec.minTimestamp()), Math.max(0, spec.maxTimestampExclusive()));
@@ -368,7 +385,7 @@ public final class HBaseStorageEngine implements StorageEngine {
         validate(spec);
         scan.addFamily(FAMILY_ROWS);
         for (String column : spec.columns()) {
-            scan.addColumn(FAMILY_ROWS, column.getBytes(StandardCharsets.UTF_8));
+            scan.addColumn(FAMILY_ROWS, HBaseKeys.qualifier(column));
         }
         try {
             scan.setTimeRange(Math.max(0, spec.minTimestamp()), Math.max(0, spec.maxTimestampExclusive()));
@@ -394,7 +411,8 @@ public final class HBaseStorageEngine implements StorageEngine {
     static StoredRow toStoredRow(Result result) {
         List<StoredCell> cells = new ArrayList<>(result.size());
         for (Cell cell : result.rawCells()) {
-            cells.add(new StoredCell(new String(CellUtil.cloneQualifier(cell), StandardCharsets.UTF_8),
+            cells.add(new StoredCell(
+                    HBaseKeys.column(cell.getQualifierArray(), cell.getQualifierOffset(), cell.getQualifierLength()),
                     cell.getTimestamp(), CellUtil.cloneValue(cell)));
         }
         return new StoredRow(HBaseKeys.rowKeyOf(result.getRow()), cells);
@@ -561,7 +579,7 @@ public final class HBaseStorageEngine implements StorageEngine {
                 Put put = null;
                 Delete delete = null;
                 for (RowPlan.CellChange c : e.getValue().changesSince(original.get(e.getKey()))) {
-                    byte[] qualifier = c.column().getBytes(StandardCharsets.UTF_8);
+                    byte[] qualifier = HBaseKeys.qualifier(c.column());
                     if (c.isDelete()) {
                         delete = delete == null ? new Delete(dataKey) : delete;
                         delete.addColumn(FAMILY_ROWS, qualifier, c.timestamp());
