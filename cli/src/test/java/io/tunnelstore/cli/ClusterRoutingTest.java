@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,9 +62,6 @@ class ClusterRoutingTest {
     }
 
     @Test
-    @Disabled("open defect (issue 12, docs/scale-out.md): on main the first GetRow through the third node fails on every "
-            + "run - its HBase client retries Get with IOException 'Cannot invoke Map$Entry.getValue() because "
-            + "NavigableMap.ceilingEntry(Object) is null' until the handler times out; the write path passes")
     void requestsRunOnTheirOwnersWhicheverNodeReceivesThem() throws Exception {
         cluster = HBaseCluster.get();
         clients = new HBaseCluster.Clients(cluster);
