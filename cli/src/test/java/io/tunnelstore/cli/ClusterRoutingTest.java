@@ -27,6 +27,7 @@ import com.alicloud.openservices.tablestore.model.TableOptions;
 import com.alicloud.openservices.tablestore.model.UpdateRowRequest;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.table.ClosedShard;
 import io.tunnelstore.server.table.Partition;
 import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.server.table.TableModule;
@@ -93,6 +94,24 @@ class ClusterRoutingTest {
         }
         Map<Long, String> ownerByFirstKey = partitionOwners();
         assertThat(new HashSet<>(ownerByFirstKey.values())).hasSizeGreaterThanOrEqualTo(2);
+
+        // every split closed its parent's epoch: the parent's owner, routing by a layout that still shows the parent,
+        // can neither write it under the epoch it held nor take it again
+        TableDescriptor split = table(servers.get(catalogOwner)).orElseThrow();
+        assertThat(split.closedShards()).isNotEmpty();
+        for (ClosedShard closed : split.closedShards()) {
+            long parent = closed.partition().shardId();
+            String parentOwner = ownerId(servers.get(catalogOwner), ClusterResources.partition(split.tableId(), parent))
+                    .orElseThrow();
+            TunnelstoreServer node = servers.get(parentOwner);
+            assertThat(node.context().storage().fencing().orElseThrow().isClosed(split.tableId(), parent)).isTrue();
+            assertThatThrownBy(() -> node.context().placement().rowWrites(split.tableId(), Set.of(parent))
+                    .mutateRow(new byte[] {1, 2},
+                            (current, versionMillis) -> io.tunnelstore.storage.RowDecider.Decision.of(
+                                    new io.tunnelstore.storage.RowMutation().put("v", 1, new byte[] {1}), null)))
+                    .as("a write of closed shard %d through its owner %s", parent, parentOwner)
+                    .isInstanceOf(io.tunnelstore.storage.FencedException.class);
+        }
 
         // a row of every partition, each written through a node that does not own it, read back from a third
         List<Long> ids = new ArrayList<>(ownerByFirstKey.keySet());

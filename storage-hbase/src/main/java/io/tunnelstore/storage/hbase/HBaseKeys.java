@@ -13,7 +13,8 @@ import java.util.Arrays;
  *                                            cell timestamp = version
  *   'T' &lt;table id 8&gt; 'l' &lt;shard 8&gt; &lt;seq 8&gt; family l, qualifier r: commit micros 8 + payload
  *   'T' &lt;table id 8&gt; 's' &lt;shard 8&gt;          family m, qualifier t: the shard's trim watermark;
- *                                            qualifiers e, o: the partition's owner epoch and node (fencing)
+ *                                            qualifiers e, o: the partition's owner epoch and node (fencing),
+ *                                            c: closed by a split
  * </pre>
  *
  * <p>Every key starts with a {@value #PREFIX_LENGTH}-byte prefix (all metadata shares one, each table has its own);
@@ -33,6 +34,8 @@ final class HBaseKeys {
     /** On the shard state row: the partition's owner epoch (8 bytes) and owner node id (docs/scale-out.md). */
     static final byte[] QUALIFIER_EPOCH = {'e'};
     static final byte[] QUALIFIER_OWNER = {'o'};
+    /** On the shard state row: present once a split closed the partition (the epoch it was closed at). */
+    static final byte[] QUALIFIER_CLOSED = {'c'};
 
     private static final byte META = 'M';
     private static final byte TABLE = 'T';

@@ -3,6 +3,7 @@ package io.tunnelstore.storage.hbase;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_LOG;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_META;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_ROWS;
+import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_CLOSED;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_EPOCH;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_LOG;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_META;
@@ -846,15 +847,28 @@ public final class HBaseStorageEngine implements StorageEngine {
     }
 
     private final OwnershipFencing fencing = new OwnershipFencing() {
-        /** Raises the epoch in {@code row} by one with a compare-and-set, retried while concurrent takers win. */
-        private long takeEpoch(byte[] row, String nodeId) throws IOException {
+        /**
+         * Raises the epoch in {@code row} by one with a compare-and-set, retried while concurrent takers win; with
+         * {@code close} also marks the row closed. A closed row is never taken again ({@code onClosed} says how).
+         */
+        private long takeEpoch(byte[] row, String nodeId, boolean close,
+                java.util.function.LongFunction<RuntimeException> onClosed) throws IOException {
             Objects.requireNonNull(nodeId, "nodeId");
             try (Table table = connection.getTable(tableName)) {
                 while (true) {
                     Optional<OwnerEpoch> now = currentEpoch(table, row);
+                    if (now.isPresent() && isClosed(table, row)) {
+                        if (close) {
+                            return now.get().epoch();
+                        }
+                        throw onClosed.apply(now.get().epoch());
+                    }
                     long next = now.map(OwnerEpoch::epoch).orElse(0L) + 1;
                     Put put = new Put(row).addColumn(FAMILY_META, QUALIFIER_EPOCH, HBaseKeys.longBytes(next))
                             .addColumn(FAMILY_META, QUALIFIER_OWNER, nodeId.getBytes(StandardCharsets.UTF_8));
+                    if (close) {
+                        put.addColumn(FAMILY_META, QUALIFIER_CLOSED, HBaseKeys.longBytes(next));
+                    }
                     put.setDurability(durability);
                     CheckAndMutate.Builder check = CheckAndMutate.newBuilder(row);
                     CheckAndMutate cas = now.isPresent()
@@ -869,11 +883,17 @@ public final class HBaseStorageEngine implements StorageEngine {
             }
         }
 
+        private boolean isClosed(Table table, byte[] row) throws IOException {
+            return table.exists(new Get(row).addColumn(FAMILY_META, QUALIFIER_CLOSED));
+        }
+
         @Override
         public long take(long tableId, long partitionId, String nodeId) {
             enter();
             try {
-                long epoch = takeEpoch(HBaseKeys.shardStateKey(tableId, partitionId), nodeId);
+                long epoch = takeEpoch(HBaseKeys.shardStateKey(tableId, partitionId), nodeId, false,
+                        closedAt -> new FencedException(tableId, partitionId, "partition " + partitionId + " of table "
+                                + tableId + " was closed by a split (epoch " + closedAt + "): write to its children"));
                 // another owner may have appended since this engine last wrote the shard: reload its counter
                 shards.remove(new ShardId(tableId, partitionId));
                 return epoch;
@@ -889,7 +909,7 @@ public final class HBaseStorageEngine implements StorageEngine {
             byte[] row = resourceEpochRow(resource);
             enter();
             try {
-                return takeEpoch(row, nodeId);
+                return takeEpoch(row, nodeId, false, closedAt -> new IllegalStateException(resource + " is closed"));
             } catch (IOException e) {
                 throw failure("take " + resource, e);
             } finally {
@@ -929,6 +949,32 @@ public final class HBaseStorageEngine implements StorageEngine {
                 }
             } catch (IOException e) {
                 throw failure("write meta of " + resource, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public long close(long tableId, long partitionId, String closedBy) {
+            enter();
+            try {
+                long epoch = takeEpoch(HBaseKeys.shardStateKey(tableId, partitionId), closedBy, true, null);
+                shards.remove(new ShardId(tableId, partitionId));
+                return epoch;
+            } catch (IOException e) {
+                throw failure("close partition " + partitionId + " of table " + tableId, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public boolean isClosed(long tableId, long partitionId) {
+            enter();
+            try (Table table = connection.getTable(tableName)) {
+                return isClosed(table, HBaseKeys.shardStateKey(tableId, partitionId));
+            } catch (IOException e) {
+                throw failure("read the state of partition " + partitionId + " of table " + tableId, e);
             } finally {
                 exit();
             }
