@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,7 +102,7 @@ class ClusterRoutingTest {
         assertThat(split.closedShards()).isNotEmpty();
         for (ClosedShard closed : split.closedShards()) {
             long parent = closed.partition().shardId();
-            String parentOwner = ownerId(servers.get(catalogOwner), ClusterResources.partition(split.tableId(), parent))
+            String parentOwner = cluster.ownerOf(catalogOwner, ClusterResources.partition(split.tableId(), parent))
                     .orElseThrow();
             TunnelstoreServer node = servers.get(parentOwner);
             assertThat(node.context().storage().fencing().orElseThrow().isClosed(split.tableId(), parent)).isTrue();
