@@ -84,7 +84,8 @@ final class BaseChannelReader {
      * {@code encodeRow(PlainRow.of(pk, [Cell.put(column, value, timestamp)...]))} without building those objects.
      */
     private static byte[] encode(PlainBufferRowWriter writer, TableDescriptor table, StoredRow row) {
-        writer.beginRow(KeyCodec.decode(row.rowKey(), table.primaryKeySchema()));
+        writer.beginRow();
+        KeyCodec.writeKey(row.rowKey(), table.primaryKeySchema(), writer);  // no PrimaryKey per row
         List<StoredCell> stored = row.cells();
         for (int i = 0, n = stored.size(); i < n; i++) {  // indexed loop: this runs for every row handed over
             StoredCell c = stored.get(i);
