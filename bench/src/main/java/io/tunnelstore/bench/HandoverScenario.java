@@ -263,7 +263,8 @@ final class HandoverScenario {
     record ScanResult(long rows, long cells, long bytes, double seconds) {}
 
     /**
-     * Iterates every key and value of the {@code rows} column family of a stopped server's data directory, counting
+     * Iterates every key and value of the first table (lowest table id: the hand-over table, created before the
+     * warm-up table) in the {@code rows} column family of a stopped server's data directory, counting
      * rows by their key prefix ({@code tableId(8) | escaped row key | 00 01}, see docs/storage-layout.md: a row has
      * one key per cell, including its row marker).
      */
@@ -297,8 +298,14 @@ final class HandoverScenario {
             int previousLength = 0;
             long t0 = System.nanoTime();
             try (RocksIterator it = db.newIterator(rowsCf, read)) {
+                byte[] table = null;
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     byte[] key = it.key(); // copy key and value into Java, as a consumer must
+                    if (table == null) {
+                        table = Arrays.copyOf(key, Long.BYTES);
+                    } else if (!Arrays.equals(key, 0, Long.BYTES, table, 0, Long.BYTES)) {
+                        break;  // the next table (the warm-up table, created after the hand-over table)
+                    }
                     bytes += key.length + it.value().length;
                     cells++;
                     int length = rowPrefixLength(key);
