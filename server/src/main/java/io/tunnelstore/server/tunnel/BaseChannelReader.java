@@ -64,8 +64,9 @@ final class BaseChannelReader {
                 StoredRow row = rows.next();
                 byte[] encoded = encode(writer, table, row);
                 // the array is fresh and never touched again, so the record may wrap it instead of copying it
+                // buildPartial: both required fields are set here, so build()'s check would only cost time per row
                 records.add(Record.newBuilder().setActionType(ActionType.PUT_ROW)
-                        .setRecord(UnsafeByteOperations.unsafeWrap(encoded)).build());
+                        .setRecord(UnsafeByteOperations.unsafeWrap(encoded)).buildPartial());
                 bytes += encoded.length;
                 lastKey = row.rowKey();
             }
