@@ -10,6 +10,7 @@ import io.tunnelstore.storage.ReadSpec;
 import io.tunnelstore.storage.RowBatchEntry;
 import io.tunnelstore.storage.RowBatchOutcome;
 import io.tunnelstore.storage.RowDecider;
+import io.tunnelstore.storage.RowLocks;
 import io.tunnelstore.storage.RowScanner;
 import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageEngine;
@@ -324,26 +325,17 @@ public final class RocksDbStorageEngine implements StorageEngine {
         try {
             RowLocks.Held rowLock = rowLocks.lock(tableId, key);
             try {
-                List<StoredCell> current = readAllCells(rowPrefix);
-                RowDecider.Decision<T> decision = decideLocked(decider, key, current);
-                Objects.requireNonNull(decision, "decider returned null");
-                WriteOps ops = new WriteOps();
-                if (decision.mutation() != null) {
-                    MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+                PlannedRow<T> row = planLocked(tableId, key, rowPrefix, readAllCells(rowPrefix), decider);
+                if (row.isNoop()) {
+                    return new MutationResult<>(row.result(), -1, nextCommitTimeMicros());
                 }
-                LogAppend append = decision.logRecord() == null
-                        ? null
-                        : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
-                if (ops.isEmpty() && append == null) {
-                    return new MutationResult<>(decision.result(), -1, nextCommitTimeMicros());
+                if (row.append() == null) {
+                    long commitTime = writeDirect(row.ops()); // no log order to keep: written by this thread
+                    return new MutationResult<>(row.result(), -1, commitTime);
                 }
-                if (append == null) {
-                    long commitTime = writeDirect(ops); // no log order to keep: written by this thread
-                    return new MutationResult<>(decision.result(), -1, commitTime);
-                }
-                Submitted submitted = submit(ops, append);
+                Submitted submitted = submit(row.ops(), row.append());
                 await(submitted.done()); // the row stays locked until the write is durable
-                return new MutationResult<>(decision.result(), submitted.sequence(), submitted.commitTimeMicros());
+                return new MutationResult<>(row.result(), submitted.sequence(), submitted.commitTimeMicros());
             } finally {
                 rowLock.close();
             }
@@ -390,8 +382,31 @@ public final class RocksDbStorageEngine implements StorageEngine {
         return i;
     }
 
-    /** A decided row of a segment waiting to be queued. */
-    private record PlannedRow<T>(T result, WriteOps ops, LogAppend append) {}
+    /** A decided row waiting to be written: its writes, its log record (or null) and the decider's result. */
+    private record PlannedRow<T>(T result, WriteOps ops, LogAppend append) {
+        /** Nothing to write (the decision changed nothing and logs nothing). */
+        boolean isNoop() {
+            return ops.isEmpty() && append == null;
+        }
+    }
+
+    /**
+     * Decides a locked row from its current cells and plans its writes (the same for {@code mutateRow} and every row
+     * of {@code mutateRows}). A decider failure, or an invalid mutation, propagates.
+     */
+    private <T> PlannedRow<T> planLocked(long tableId, byte[] key, byte[] rowPrefix, List<StoredCell> current,
+            RowDecider<T> decider) {
+        RowDecider.Decision<T> decision = decideLocked(decider, key, current);
+        Objects.requireNonNull(decision, "decider returned null");
+        WriteOps ops = new WriteOps();
+        if (decision.mutation() != null) {
+            MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+        }
+        LogAppend append = decision.logRecord() == null
+                ? null
+                : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
+        return new PlannedRow<>(decision.result(), ops, append);
+    }
 
     private <T> void mutateSegment(long tableId, List<RowBatchEntry<T>> segment, List<RowBatchOutcome<T>> outcomes) {
         List<byte[]> keys = new ArrayList<>(segment.size());
@@ -409,17 +424,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
                     byte[] key = keys.get(i);
                     byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
                     try {
-                        List<StoredCell> current = readAllCells(it, rowPrefix);
-                        RowDecider.Decision<T> decision = decideLocked(segment.get(i).decider(), key, current);
-                        Objects.requireNonNull(decision, "decider returned null");
-                        WriteOps ops = new WriteOps();
-                        if (decision.mutation() != null) {
-                            MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
-                        }
-                        LogAppend append = decision.logRecord() == null
-                                ? null
-                                : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
-                        planned.add(new PlannedRow<>(decision.result(), ops, append));
+                        planned.add(planLocked(tableId, key, rowPrefix, readAllCells(it, rowPrefix),
+                                segment.get(i).decider()));
                     } catch (StorageException e) {
                         throw e;
                     } catch (RuntimeException e) {
@@ -436,7 +442,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
             synchronized (sequenceLock) {
                 for (int i = 0; i < planned.size(); i++) {
                     Submitted s = null;
-                    if (planned.get(i) instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
+                    if (planned.get(i) instanceof PlannedRow<?> row && !row.isNoop()) {
                         if (row.append() == null) {
                             direct.addAll(row.ops());
                             written[i] = true;
