@@ -358,12 +358,16 @@ public final class RocksDbStorageEngine implements StorageEngine {
         Objects.requireNonNull(entries, "entries");
         committer.refuseCommitterThread();
         List<RowBatchOutcome<T>> outcomes = new ArrayList<>(entries.size());
+        List<byte[]> keys = new ArrayList<>(entries.size());
+        for (RowBatchEntry<T> entry : entries) {
+            keys.add(entry.rowKey()); // a copy: taken once per row
+        }
         gate.enter();
         try {
             int start = 0;
             while (start < entries.size()) {
-                int end = segmentEnd(entries, start);
-                mutateSegment(tableId, entries.subList(start, end), outcomes);
+                int end = segmentEnd(keys, start);
+                mutateSegment(tableId, entries.subList(start, end), keys.subList(start, end), outcomes);
                 start = end;
             }
             return outcomes;
@@ -373,10 +377,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
 
     /** End (exclusive) of the longest run from {@code start} in which no row key repeats. */
-    private static <T> int segmentEnd(List<RowBatchEntry<T>> entries, int start) {
-        Set<java.nio.ByteBuffer> keys = new HashSet<>();
+    private static int segmentEnd(List<byte[]> keys, int start) {
+        Set<java.nio.ByteBuffer> seen = new HashSet<>();
         int i = start;
-        while (i < entries.size() && keys.add(java.nio.ByteBuffer.wrap(entries.get(i).rowKey()))) {
+        while (i < keys.size() && seen.add(java.nio.ByteBuffer.wrap(keys.get(i)))) {
             i++;
         }
         return i;
@@ -408,11 +412,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
         return new PlannedRow<>(decision.result(), ops, append);
     }
 
-    private <T> void mutateSegment(long tableId, List<RowBatchEntry<T>> segment, List<RowBatchOutcome<T>> outcomes) {
-        List<byte[]> keys = new ArrayList<>(segment.size());
-        for (RowBatchEntry<T> entry : segment) {
-            keys.add(entry.rowKey());
-        }
+    private <T> void mutateSegment(long tableId, List<RowBatchEntry<T>> segment, List<byte[]> keys,
+            List<RowBatchOutcome<T>> outcomes) {
         RowLocks.Held held = rowLocks.lockAll(tableId, keys);
         try {
             // 1. read and decide every row (all are locked, so what they read stays current until their commit); one
