@@ -348,7 +348,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
      * {@inheritDoc}
      *
      * <p>Implementation: the batch is cut into segments without repeated keys. For each segment the rows are locked
-     * (exact row locks, in ascending key order), every row is read (one iterator for the segment) and decided, and
+     * (exact row locks, in ascending key order), every row is read (one iterator for the segment, rows in key order,
+     * seeking only where the iterator is not already there) and decided in list order, and
      * only then are all the segment's commits queued at once, so the committer merges them into as few WriteBatches
      * (and WAL syncs) as it can, together with the commits of concurrent batches of other rows; the rows are
      * unlocked once every commit of the segment is durable.
