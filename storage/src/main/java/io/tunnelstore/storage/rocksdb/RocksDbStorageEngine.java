@@ -441,21 +441,27 @@ public final class RocksDbStorageEngine implements StorageEngine {
             // 2. queue every commit with a log record back to back (one hold of the sequence lock), so that they
             // share WriteBatches and WAL syncs; write the rows without one here, in one WriteBatch (see the class
             // notes: RocksDB merges it with other callers' writes)
-            List<Submitted> submitted = new ArrayList<>(segment.size());
+            List<Submitted> submitted = new ArrayList<>(java.util.Collections.nCopies(planned.size(), null));
             WriteOps direct = new WriteOps();
             boolean[] written = new boolean[planned.size()];
-            synchronized (sequenceLock) {
-                for (int i = 0; i < planned.size(); i++) {
-                    Submitted s = null;
-                    if (planned.get(i) instanceof PlannedRow<?> row && !row.isNoop()) {
-                        if (row.append() == null) {
-                            direct.addAll(row.ops());
-                            written[i] = true;
-                        } else {
-                            s = submit(row.ops(), row.append());
+            boolean anyLogged = false;
+            for (int i = 0; i < planned.size(); i++) {
+                if (planned.get(i) instanceof PlannedRow<?> row && !row.isNoop()) {
+                    if (row.append() == null) {
+                        direct.addAll(row.ops());
+                        written[i] = true;
+                    } else {
+                        anyLogged = true;
+                    }
+                }
+            }
+            if (anyLogged) { // a batch without log records (no stream) never takes the engine-wide sequence lock
+                synchronized (sequenceLock) {
+                    for (int i = 0; i < planned.size(); i++) {
+                        if (planned.get(i) instanceof PlannedRow<?> row && row.append() != null) {
+                            submitted.set(i, submit(row.ops(), row.append()));
                         }
                     }
-                    submitted.add(s);
                 }
             }
             long directCommitTime = direct.isEmpty() ? -1 : writeDirect(direct);
