@@ -295,15 +295,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         byte[] rowPrefix = KeyLayout.rowPrefix(tableId, rowKey);
         gate.enter();
         try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
-            it.seek(rowPrefix);
-            if (!it.isValid()) {
-                checkStatus(it, "read row");
-                return Optional.empty();
-            }
-            if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
-                return Optional.empty();
-            }
-            return Optional.ofNullable(RowReader.readForward(it, spec));
+            return Optional.ofNullable(seekRow(it, rowPrefix, spec));
         } finally {
             gate.exit();
         }
@@ -556,16 +548,15 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
     /** {@link #readAllCells(byte[])} with an iterator of the caller's over the rows family (re-positioned). */
     private List<StoredCell> readAllCells(RocksIterator it, byte[] rowPrefix) {
-        it.seek(rowPrefix);
-        if (!it.isValid()) {
-            checkStatus(it, "read row");
-            return List.of();
-        }
-        if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
-            return List.of();
-        }
-        StoredRow row = RowReader.readForward(it, ReadSpec.allVersions());
+        StoredRow row = seekRow(it, rowPrefix, ReadSpec.allVersions());
         return row == null ? List.of() : row.cells();
+    }
+
+    /** The row with this prefix, with the cells {@code spec} selects, or null: one seek of the caller's iterator. */
+    private StoredRow seekRow(RocksIterator it, byte[] rowPrefix, ReadSpec spec) {
+        it.seek(rowPrefix);
+        byte[] at = currentKey(it);
+        return at != null && KeyLayout.startsWith(at, rowPrefix) ? RowReader.readForward(it, spec) : null;
     }
 
     @Override
