@@ -23,8 +23,8 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Defaults differ from {@link ServerConfig}'s where a test wants them to: port 0 (a free port), 4 worker
- * threads and 4 row-write threads, writes not synced (the data is thrown away), the console silenced. Modules are the caller's choice (none
- * by default), so the builder stays in the wiring layer. {@link #restart()} closes the server and starts a new one
+ * threads and 4 row-write threads, writes not synced (the data is thrown away), the console silenced. Modules are
+ * the caller's choice (none by default), so the builder stays in the wiring layer. {@link #restart()} closes the server and starts a new one
  * with the same configuration on the same directory and port: what a crash-and-restart looks like to clients.
  *
  * <p>Thread-safe: {@link #restart()} and {@link #close()} are synchronized; readers see the current server.
