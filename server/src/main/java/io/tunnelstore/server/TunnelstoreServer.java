@@ -181,6 +181,9 @@ public final class TunnelstoreServer implements AutoCloseable {
                     new ArrayBlockingQueue<>(config.workerQueueCapacity()), namedThreads("tunnelstore-worker"));
             workers.allowCoreThreadTimeOut(true);
             placement = Objects.requireNonNull(clusterJoiner.apply(storage), "cluster joiner returned null");
+            if (placement.clustered()) {
+                shareCredentials(credentials, placement);
+            }
             ServerServices services = new ServerServices();
             services.provide(ClusterPlacement.class, placement);
             context = new ServerContext(storage, config.clock(), scheduler, credentials, config,
@@ -226,6 +229,20 @@ public final class TunnelstoreServer implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
                 .version(HttpClient.Version.HTTP_1_1).build();
         return new RequestForwarder(http, nodeId, FORWARD_ATTEMPT_TIMEOUT, FORWARD_BUDGET, System::nanoTime);
+    }
+
+    /** At most one reload of the access keys per this interval on a key miss (docs/scale-out.md). */
+    static final Duration CREDENTIAL_MISS_RELOAD_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * Keys live in the shared storage, but each node holds them in memory: a change made here is announced to the
+     * other nodes, which reload; a request with a key unknown here (announcement not arrived yet) reloads once,
+     * rate-limited.
+     */
+    private static void shareCredentials(CredentialStore credentials, ClusterPlacement placement) {
+        credentials.onChange(placement::announceCredentialChange);
+        placement.addCredentialListener(credentials::reload);
+        credentials.reloadOnMiss(CREDENTIAL_MISS_RELOAD_INTERVAL, System::nanoTime);
     }
 
     /** The default engine: RocksDB in the data directory, with the server's clock and sync setting. */
