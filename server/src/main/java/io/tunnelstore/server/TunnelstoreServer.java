@@ -12,6 +12,7 @@ import io.tunnelstore.server.http.HttpServer;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.RequestDispatcher;
 import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.tls.ClusterTrust;
 import io.tunnelstore.server.tls.ServerCertificates;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
@@ -79,6 +80,7 @@ public final class TunnelstoreServer implements AutoCloseable {
     private final Function<ServerConfig, StorageEngine> storageOpener;
     private final Function<StorageEngine, ClusterPlacement> clusterJoiner;
     private ClusterPlacement placement;
+    private final List<java.nio.file.Path> clusterTrust;
 
     private volatile State state = State.NEW;
     private StorageEngine storage;
@@ -95,6 +97,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         this.console = builder.console;
         this.storageOpener = builder.storageOpener;
         this.clusterJoiner = builder.clusterJoiner;
+        this.clusterTrust = List.copyOf(builder.clusterTrust);
     }
 
     /** A builder for a server with {@code config}. */
@@ -109,6 +112,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         private PrintStream console = System.out;
         private Function<ServerConfig, StorageEngine> storageOpener = TunnelstoreServer::openRocksDb;
         private Function<StorageEngine, ClusterPlacement> clusterJoiner = SingleNodePlacement::new;
+        private final List<java.nio.file.Path> clusterTrust = new ArrayList<>();
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -146,6 +150,16 @@ public final class TunnelstoreServer implements AutoCloseable {
          */
         public Builder cluster(Function<StorageEngine, ClusterPlacement> joiner) {
             this.clusterJoiner = Objects.requireNonNull(joiner, "joiner");
+            return this;
+        }
+
+        /**
+         * More certificates (PEM: a private CA, or the other nodes' own certificates) a clustered TLS node trusts when
+         * it forwards a request to another node over https. It always trusts its own certificate chain, which is all
+         * a cluster whose nodes share one certificate needs (docs/scale-out.md, "Forwarding over TLS").
+         */
+        public Builder clusterTrust(java.nio.file.Path pemFile) {
+            clusterTrust.add(Objects.requireNonNull(pemFile, "pemFile"));
             return this;
         }
 
@@ -194,13 +208,13 @@ public final class TunnelstoreServer implements AutoCloseable {
                 modules.push(module);
                 module.register(registry);
             }
-            RequestForwarder forwarder = placement.clustered() ? newForwarder(placement.nodeId()) : null;
-            RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
-                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
-                    forwarder == null ? null : placement, forwarder);
             ServerCertificates.ServerIdentity identity = config.tls()
                     .map(tls -> ServerCertificates.load(tls, config.dataDir().resolve("tls"), config.clock()))
                     .orElse(null);
+            RequestForwarder forwarder = placement.clustered() ? newForwarder(placement.nodeId(), identity) : null;
+            RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
+                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
+                    forwarder == null ? null : placement, forwarder);
             http = HttpServer.bind(config.host(), config.port(), config.maxRequestBodyBytes(), config.ioThreads(),
                     config.connectionLimits(), identity == null ? null : identity.sslContext(), dispatcher);
             if (identity != null) {
@@ -224,11 +238,22 @@ public final class TunnelstoreServer implements AutoCloseable {
     /** No forwarding attempt starts after this budget: a forwarded request takes at most budget + one attempt. */
     static final Duration FORWARD_BUDGET = Duration.ofSeconds(10);
 
-    /** The relay of requests to their owners: plain HTTP to the owner's client port (the cluster is not TLS'd). */
-    private static RequestForwarder newForwarder(String nodeId) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-                .version(HttpClient.Version.HTTP_1_1).build();
-        return new RequestForwarder(http, nodeId, FORWARD_ATTEMPT_TIMEOUT, FORWARD_BUDGET, System::nanoTime);
+    /**
+     * The relay of requests to their owners, at the owner's client port: plain HTTP, or https when this node serves
+     * TLS (every node of a cluster must then serve TLS), trusting this node's own certificate chain and the
+     * {@link Builder#clusterTrust} certificates.
+     */
+    private RequestForwarder newForwarder(String nodeId, ServerCertificates.ServerIdentity identity) {
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1);
+        if (identity != null) {
+            List<java.nio.file.Path> trusted = new ArrayList<>();
+            trusted.add(identity.certificateFile());
+            trusted.addAll(clusterTrust);
+            http.sslContext(ClusterTrust.sslContext(trusted));
+        }
+        return new RequestForwarder(http.build(), nodeId, FORWARD_ATTEMPT_TIMEOUT, FORWARD_BUDGET, System::nanoTime,
+                identity != null);
     }
 
     /** At most one reload of the access keys per this interval on a key miss (docs/scale-out.md). */
