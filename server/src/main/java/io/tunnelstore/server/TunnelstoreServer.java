@@ -83,6 +83,8 @@ public final class TunnelstoreServer implements AutoCloseable {
     private final List<java.nio.file.Path> clusterTrust;
 
     private volatile State state = State.NEW;
+    /** Set when a clustered node starts handing over before its stop: {@code /health/ready} answers not ready. */
+    private volatile boolean handingOver;
     private StorageEngine storage;
     private ScheduledThreadPoolExecutor scheduler;
     private volatile ThreadPoolExecutor workers;
@@ -202,7 +204,7 @@ public final class TunnelstoreServer implements AutoCloseable {
             services.provide(ClusterPlacement.class, placement);
             context = new ServerContext(storage, config.clock(), scheduler, credentials, config,
                     new TableCatalog(storage, placement), services);
-            HealthRoutes.register(registry, () -> state == State.RUNNING);
+            HealthRoutes.register(registry, () -> state == State.RUNNING && !handingOver);
             for (Function<ServerContext, ServerModule> factory : moduleFactories) {
                 ServerModule module = Objects.requireNonNull(factory.apply(context), "module factory returned null");
                 modules.push(module);
@@ -402,9 +404,40 @@ public final class TunnelstoreServer implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
+        if (placement != null && placement.clustered()) {
+            handOver();
+        }
         transitionTo(State.CLOSED);
         closeResources();
         log.info("Tunnelstore stopped");
+    }
+
+    /** How long a clustered node waits for its running requests after handing over, before it closes. */
+    static final Duration HAND_OVER_DRAIN = Duration.ofSeconds(3);
+
+    /**
+     * A clustered node's planned stop (docs/scale-out.md, "Removing a node"): first hand every resource over (the
+     * others own them within tens of milliseconds instead of after the session timeout), then give the requests
+     * already running a bounded time to finish — new ones are forwarded to the new owners meanwhile, a write still
+     * in flight here commits before the new owner's take or is refused by the fence and forwarded — and only then
+     * close the listener, the modules and the session.
+     */
+    private void handOver() {
+        long start = System.nanoTime();
+        handingOver = true; // load balancers polling /health/ready stop sending here
+        closeQuietly("cluster hand-over", placement::leave);
+        ThreadPoolExecutor pool = workers;
+        long deadline = start + HAND_OVER_DRAIN.toNanos();
+        try {
+            while (pool != null && (pool.getActiveCount() > 0 || !pool.getQueue().isEmpty())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10); // polling the pool's state: the executor offers no "idle" notification
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("Handed over to the other nodes; running requests drained in {} ms",
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private void closeResources() {

@@ -121,6 +121,14 @@ public interface ClusterPlacement extends AutoCloseable {
         addCatalogListener(listener);
     }
 
+    /**
+     * First step of a planned stop: hands every partition, tunnel and the catalog over to the other nodes now, and
+     * owns nothing from here on, while still answering (requests that arrive are forwarded to the new owners) until
+     * {@link #close}. Never throws. Default (single node): nothing.
+     */
+    default void leave() {
+    }
+
     /** Leaves the cluster (the others take over at once). Never throws. Single node: nothing. */
     @Override
     void close();
