@@ -317,7 +317,11 @@ public final class TunnelModule implements ServerModule, TunnelViews {
     public void tick() {
         long now = clock.millis();
         ticker.tick(now);
-        dropUnusedSnapshots();
+        if (!ownership.clustered()
+                || now - lastClusterCollectionMillis >= CLUSTER_SNAPSHOT_COLLECT_INTERVAL.toMillis()) {
+            lastClusterCollectionMillis = now;
+            dropUnusedSnapshots();
+        }
         sampleLag(now);
     }
 
@@ -368,6 +372,13 @@ public final class TunnelModule implements ServerModule, TunnelViews {
      * only there until the tunnel that refers to it has stored the reference (CreateTunnel, a re-baseline).
      */
     static final java.time.Duration CLUSTER_SNAPSHOT_GRACE = java.time.Duration.ofMinutes(10);
+    /**
+     * In a cluster the collection reads every tunnel's stored state, so the tick runs it at most this often (a single
+     * node collects on every tick, from its runtimes in memory).
+     */
+    static final java.time.Duration CLUSTER_SNAPSHOT_COLLECT_INTERVAL = java.time.Duration.ofMinutes(1);
+    /** When the tick last collected in a cluster (only the tick thread touches it). */
+    private long lastClusterCollectionMillis = Long.MIN_VALUE / 2;
 
     /**
      * Drops the storage snapshots no tunnel needs any more (base phase over, tunnel expired or deleted); part of
