@@ -32,6 +32,8 @@ final class MiniHBaseProcess {
             "java.base/sun.net.dns=ALL-UNNAMED", "--add-exports", "java.base/sun.net.util=ALL-UNNAMED");
 
     private static String quorum;
+    /** Run at JVM exit before the minicluster stops (nodes using it close first). */
+    private static final List<Runnable> BEFORE_STOP = new CopyOnWriteArrayList<>();
 
     private MiniHBaseProcess() {}
 
@@ -41,6 +43,14 @@ final class MiniHBaseProcess {
             quorum = start();
         }
         return quorum;
+    }
+
+    /**
+     * Runs {@code action} at JVM exit before the minicluster is stopped: servers on it close while HBase still
+     * answers (otherwise their HBase clients retry against a stopped cluster and the JVM's exit waits for them).
+     */
+    static void beforeStop(Runnable action) {
+        BEFORE_STOP.add(action);
     }
 
     private static String start() throws Exception {
@@ -82,6 +92,13 @@ final class MiniHBaseProcess {
         pump.setDaemon(true);
         pump.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Runnable action : BEFORE_STOP) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    System.err.println("minicluster: a clean-up before the stop failed: " + e);
+                }
+            }
             try {
                 process.getOutputStream().close(); // EOF: the child stops its cluster and exits
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {

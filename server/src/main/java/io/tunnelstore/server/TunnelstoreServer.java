@@ -81,6 +81,8 @@ public final class TunnelstoreServer implements AutoCloseable {
     private final Function<StorageEngine, ClusterPlacement> clusterJoiner;
     private ClusterPlacement placement;
     private final List<java.nio.file.Path> clusterTrust;
+    private final Duration forwardAttemptTimeout;
+    private final Duration forwardBudget;
 
     private volatile State state = State.NEW;
     /** Set when a clustered node starts handing over before its stop: {@code /health/ready} answers not ready. */
@@ -100,6 +102,8 @@ public final class TunnelstoreServer implements AutoCloseable {
         this.storageOpener = builder.storageOpener;
         this.clusterJoiner = builder.clusterJoiner;
         this.clusterTrust = List.copyOf(builder.clusterTrust);
+        this.forwardAttemptTimeout = builder.forwardAttemptTimeout;
+        this.forwardBudget = builder.forwardBudget;
     }
 
     /** A builder for a server with {@code config}. */
@@ -115,6 +119,8 @@ public final class TunnelstoreServer implements AutoCloseable {
         private Function<ServerConfig, StorageEngine> storageOpener = TunnelstoreServer::openRocksDb;
         private Function<StorageEngine, ClusterPlacement> clusterJoiner = SingleNodePlacement::new;
         private final List<java.nio.file.Path> clusterTrust = new ArrayList<>();
+        private Duration forwardAttemptTimeout = FORWARD_ATTEMPT_TIMEOUT;
+        private Duration forwardBudget = FORWARD_BUDGET;
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -162,6 +168,21 @@ public final class TunnelstoreServer implements AutoCloseable {
          */
         public Builder clusterTrust(java.nio.file.Path pemFile) {
             clusterTrust.add(Objects.requireNonNull(pemFile, "pemFile"));
+            return this;
+        }
+
+        /**
+         * How a clustered node forwards requests to their owners: the timeout of one attempt and the budget after
+         * which no attempt starts (docs/scale-out.md, "Request forwarding"). Defaults: 5 s and 10 s. Actions marked
+         * slow on their owner wait up to the handler timeout instead ({@code OperationRegistry.registerSlowOnOwner}).
+         */
+        public Builder forwarding(Duration attemptTimeout, Duration budget) {
+            if (attemptTimeout.isNegative() || attemptTimeout.isZero() || budget.isNegative()) {
+                throw new IllegalArgumentException("forwarding timeouts must be positive: " + attemptTimeout + ", "
+                        + budget);
+            }
+            this.forwardAttemptTimeout = attemptTimeout;
+            this.forwardBudget = budget;
             return this;
         }
 
@@ -213,7 +234,8 @@ public final class TunnelstoreServer implements AutoCloseable {
             ServerCertificates.ServerIdentity identity = config.tls()
                     .map(tls -> ServerCertificates.load(tls, config.dataDir().resolve("tls"), config.clock()))
                     .orElse(null);
-            RequestForwarder forwarder = placement.clustered() ? newForwarder(placement.nodeId(), identity) : null;
+            RequestForwarder forwarder = placement.clustered()
+                    ? newForwarder(placement.nodeId(), identity, forwardAttemptTimeout, forwardBudget) : null;
             RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
                     credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
                     forwarder == null ? null : placement, forwarder);
@@ -245,7 +267,8 @@ public final class TunnelstoreServer implements AutoCloseable {
      * TLS (every node of a cluster must then serve TLS), trusting this node's own certificate chain and the
      * {@link Builder#clusterTrust} certificates.
      */
-    private RequestForwarder newForwarder(String nodeId, ServerCertificates.ServerIdentity identity) {
+    private RequestForwarder newForwarder(String nodeId, ServerCertificates.ServerIdentity identity,
+                                          Duration attemptTimeout, Duration budget) {
         HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
                 .version(HttpClient.Version.HTTP_1_1);
         if (identity != null) {
@@ -254,8 +277,7 @@ public final class TunnelstoreServer implements AutoCloseable {
             trusted.addAll(clusterTrust);
             http.sslContext(ClusterTrust.sslContext(trusted));
         }
-        return new RequestForwarder(http.build(), nodeId, FORWARD_ATTEMPT_TIMEOUT, FORWARD_BUDGET, System::nanoTime,
-                identity != null);
+        return new RequestForwarder(http.build(), nodeId, attemptTimeout, budget, System::nanoTime, identity != null);
     }
 
     /** At most one reload of the access keys per this interval on a key miss (docs/scale-out.md). */

@@ -124,11 +124,9 @@ public final class TableCatalog {
      */
     public TableDescriptor require(String instance, String tableName) {
         ObjectNames.requireTableName(tableName);
-        TableDescriptor d = tables.get(key(instance, tableName));
-        if (d == null) {
-            throw TableErrors.tableNotFound(tableName);
-        }
-        return d;
+        // through find: in a cluster a miss re-reads the catalog (the table may have been created on another node
+        // a moment ago, before its announcement arrived here)
+        return find(instance, tableName).orElseThrow(() -> TableErrors.tableNotFound(tableName));
     }
 
     /** The table with this numeric id (any instance). */
@@ -180,7 +178,9 @@ public final class TableCatalog {
     public synchronized TableDescriptor delete(String instance, String tableName) {
         TableDescriptor current = require(instance, tableName);
         // Catalog first: once the descriptor is gone no new request can reach the data being dropped.
-        writeMeta(new MetaBatch().delete(metaKey(current)).delete(AutoIncrementAllocator.key(current.tableId())));
+        MetaBatch drop = new MetaBatch().delete(metaKey(current));
+        AutoIncrementAllocator.keysOf(storage, current.tableId()).forEach(drop::delete);
+        writeMeta(drop);
         tables.remove(key(instance, tableName));
         storage.dropTable(current.tableId());
         log.info("Deleted table {}/{} (id {})", instance, tableName, current.tableId());
