@@ -67,6 +67,11 @@ final class KeyLayout {
 
     /** Decodes a key of the rows family; throws {@link IllegalStateException} on a malformed key (corruption). */
     static DecodedCell decodeCell(byte[] key) {
+        return decodeCell(key, null);
+    }
+
+    /** As {@link #decodeCell(byte[])}, taking the column name from {@code names} when it holds the same bytes. */
+    static DecodedCell decodeCell(byte[] key, ColumnNames names) {
         // two passes over each field (find its end, then copy it un-escaped) instead of a byte-wise stream: this runs
         // once per row of every scan
         int rowPrefixLength = escapedFieldEnd(key, ID_BYTES);
@@ -75,9 +80,20 @@ final class KeyLayout {
         if (key.length - pos != Long.BYTES) {
             throw new IllegalStateException("malformed cell key " + Arrays.toString(key));
         }
-        byte[] column = unescape(key, rowPrefixLength, pos - 2);
+        String column = names != null && !hasEscape(key, rowPrefixLength, pos - 2)
+                ? names.name(0, key, rowPrefixLength, pos - 2)
+                : new String(unescape(key, rowPrefixLength, pos - 2), StandardCharsets.UTF_8);
         long timestamp = Long.MAX_VALUE - getLong(key, pos);
-        return new DecodedCell(rowKey, rowPrefixLength, new String(column, StandardCharsets.UTF_8), timestamp);
+        return new DecodedCell(rowKey, rowPrefixLength, column, timestamp);
+    }
+
+    private static boolean hasEscape(byte[] key, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (key[i] == ESCAPE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The position just after the terminator {@code 00 01} of the escaped field starting at {@code pos}. */
@@ -127,12 +143,23 @@ final class KeyLayout {
      * result as {@link #decodeCell} for those two fields.
      */
     static DecodedCell decodeCellOfRow(byte[] key, byte[] rowKey, int rowPrefixLength) {
+        return decodeCellOfRow(key, rowKey, rowPrefixLength, null, 0);
+    }
+
+    /**
+     * As {@link #decodeCellOfRow(byte[], byte[], int)}; the column name comes from {@code names} (slot
+     * {@code index}: the cell's position in its row) when it holds the same bytes, so a scan does not build a new
+     * {@code String} for every cell of every row.
+     */
+    static DecodedCell decodeCellOfRow(byte[] key, byte[] rowKey, int rowPrefixLength, ColumnNames names,
+            int index) {
         int pos = rowPrefixLength;
         // fast path: a column name without zero bytes ends at the first 00 01
         for (int i = pos; i + 1 < key.length; i++) {
             if (key[i] == ESCAPE) {
                 if (key[i + 1] == TERMINATOR && key.length - (i + 2) == Long.BYTES) {
-                    String column = new String(key, pos, i - pos, StandardCharsets.UTF_8);
+                    String column = names != null ? names.name(index, key, pos, i)
+                            : new String(key, pos, i - pos, StandardCharsets.UTF_8);
                     return new DecodedCell(rowKey, rowPrefixLength, column, Long.MAX_VALUE - getLong(key, i + 2));
                 }
                 break;
