@@ -79,6 +79,9 @@ final class LatencyScenario {
                     long t0;
                     long harnessGcCount0 = harnessGcCount();
                     long harnessGcMillis0 = harnessGcMillis();
+                    if (stages) { // the embedded server (not measured on a cluster's nodes)
+                        QueueWaitProbe.read(target.endpoint(0)); // starts the server's queue-wait window
+                    }
                     try (ResourceSampler sampler = new ResourceSampler(target.pids())) {
                         long[] window = new long[2];
                         written = pacedInChild(target.endpoint(writerNode), from, rate, config.latencyDuration(), acks,
@@ -116,6 +119,14 @@ final class LatencyScenario {
                     if (!stages) {
                         continue;
                     }
+                    // how long requests waited for a server worker thread (docs/BENCHMARKS.md, "Request lanes")
+                    QueueWaitProbe.read(target.endpoint(0)).forEach((action, w) -> {
+                        if (action.equals("tunnel/readrecords") || action.equals("PutRow")) {
+                            report.add(NAME, "server queue wait, " + subject, action + " p50", w[1] / 1e6, "ms");
+                            report.add(NAME, "server queue wait, " + subject, action + " p99", w[2] / 1e6, "ms");
+                            report.add(NAME, "server queue wait, " + subject, action + " max", w[4] / 1e6, "ms");
+                        }
+                    });
                     // where our worker's latency went (docs/BENCHMARKS.md "stage breakdown")
                     java.util.List<StageBreakdown.Pause> pauses = StageBreakdown.gcPauses(serverGcLog);
                     StageBreakdown.report(report, NAME, "stages, our worker, " + subject, from, nextId, acks, ours,

@@ -40,26 +40,27 @@ final class KeyLayout {
      * of a smaller row and smaller than every key of a greater row, so it is also the seek key of a range bound.
      */
     static byte[] rowPrefix(long tableId, byte[] rowKey) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(ID_BYTES + rowKey.length + 4);
-        out.writeBytes(tablePrefix(tableId));
-        writeEscaped(out, rowKey);
-        return out.toByteArray();
+        byte[] prefix = new byte[ID_BYTES + escapedLength(rowKey)];
+        putLong(prefix, 0, tableId);
+        writeEscaped(prefix, ID_BYTES, rowKey);
+        return prefix;
     }
 
     /** {@code rowPrefix | esc(utf8(column)) 00 01}: every version key of the column starts with it. */
     static byte[] columnPrefix(byte[] rowPrefix, String column) {
         byte[] name = column.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(rowPrefix.length + name.length + 2 + Long.BYTES);
-        out.writeBytes(rowPrefix);
-        writeEscaped(out, name);
-        return out.toByteArray();
+        byte[] prefix = Arrays.copyOf(rowPrefix, rowPrefix.length + escapedLength(name));
+        writeEscaped(prefix, rowPrefix.length, name);
+        return prefix;
     }
 
     /** The full key of one cell version. */
     static byte[] cellKey(byte[] rowPrefix, String column, long timestamp) {
-        byte[] columnPrefix = columnPrefix(rowPrefix, column);
-        byte[] key = Arrays.copyOf(columnPrefix, columnPrefix.length + Long.BYTES);
-        return putLong(key, columnPrefix.length, Long.MAX_VALUE - timestamp);
+        // one exact-size array: this runs for every cell of every write (two per row of a PutRow)
+        byte[] name = column.getBytes(StandardCharsets.UTF_8);
+        byte[] key = Arrays.copyOf(rowPrefix, rowPrefix.length + escapedLength(name) + Long.BYTES);
+        int end = writeEscaped(key, rowPrefix.length, name);
+        return putLong(key, end, Long.MAX_VALUE - timestamp);
     }
 
     /** One decoded cell key. {@code rowPrefixLength} bytes of the key are the {@link #rowPrefix}. */
@@ -174,15 +175,28 @@ final class KeyLayout {
                 Long.MAX_VALUE - getLong(key, pos));
     }
 
-    private static void writeEscaped(ByteArrayOutputStream out, byte[] field) {
+    /** Length of {@code esc(field) 00 01}. */
+    private static int escapedLength(byte[] field) {
+        int length = field.length + 2;
         for (byte b : field) {
-            out.write(b);
             if (b == ESCAPE) {
-                out.write(ESCAPED_ZERO);
+                length++;
             }
         }
-        out.write(ESCAPE);
-        out.write(TERMINATOR);
+        return length;
+    }
+
+    /** Writes {@code esc(field) 00 01} at {@code pos} (the target has room); returns the position after it. */
+    private static int writeEscaped(byte[] target, int pos, byte[] field) {
+        for (byte b : field) {
+            target[pos++] = b;
+            if (b == ESCAPE) {
+                target[pos++] = ESCAPED_ZERO;
+            }
+        }
+        target[pos++] = ESCAPE;
+        target[pos++] = TERMINATOR;
+        return pos;
     }
 
     /** Reads one escaped field starting at {@code pos} into {@code out}; returns the position after its terminator. */
