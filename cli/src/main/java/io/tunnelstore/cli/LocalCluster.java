@@ -176,7 +176,9 @@ final class LocalCluster implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
                 "--engine", "hbase", "--hbase-zookeeper", minicluster.zookeeper(), "--node-id", id,
                 "--host", settings.host(), "--port", Integer.toString(portOf(i)),
-                "--data-dir", nodeDir.toString(), "--instance", String.join(",", settings.instances())));
+                "--data-dir", nodeDir.toString(), "--instance", String.join(",", settings.instances()),
+                // the node stops when this process ends, also after a kill -9 that runs none of our clean-up
+                "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
         command.addAll(settings.nodeServerArgs());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(settings.environment());
