@@ -28,6 +28,7 @@ import com.alicloud.openservices.tablestore.model.UpdateRowRequest;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.cluster.ClusterPlacement;
 import io.tunnelstore.server.cluster.ClusterResources;
+import io.tunnelstore.server.table.ClosedShard;
 import io.tunnelstore.server.table.Partition;
 import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.server.table.TableModule;
@@ -46,7 +47,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -75,9 +75,6 @@ class ClusterRoutingTest {
     }
 
     @Test
-    @Disabled("open defect (issue 12, docs/scale-out.md): on main the first GetRow through the third node fails on every "
-            + "run - its HBase client retries Get with IOException 'Cannot invoke Map$Entry.getValue() because "
-            + "NavigableMap.ceilingEntry(Object) is null' until the handler times out; the write path passes")
     void requestsRunOnTheirOwnersWhicheverNodeReceivesThem() throws Exception {
         String zookeeper = MiniHBaseProcess.zookeeper();
         for (String node : List.of("node-a", "node-b", "node-c")) {
@@ -114,6 +111,24 @@ class ClusterRoutingTest {
         }
         Map<Long, String> ownerByFirstKey = partitionOwners();
         assertThat(new HashSet<>(ownerByFirstKey.values())).hasSizeGreaterThanOrEqualTo(2);
+
+        // every split closed its parent's epoch: the parent's owner, routing by a layout that still shows the parent,
+        // can neither write it under the epoch it held nor take it again
+        TableDescriptor split = table(servers.get(catalogOwner)).orElseThrow();
+        assertThat(split.closedShards()).isNotEmpty();
+        for (ClosedShard closed : split.closedShards()) {
+            long parent = closed.partition().shardId();
+            String parentOwner = ownerId(servers.get(catalogOwner), ClusterResources.partition(split.tableId(), parent))
+                    .orElseThrow();
+            TunnelstoreServer node = servers.get(parentOwner);
+            assertThat(node.context().storage().fencing().orElseThrow().isClosed(split.tableId(), parent)).isTrue();
+            assertThatThrownBy(() -> node.context().placement().rowWrites(split.tableId(), Set.of(parent))
+                    .mutateRow(new byte[] {1, 2},
+                            (current, versionMillis) -> io.tunnelstore.storage.RowDecider.Decision.of(
+                                    new io.tunnelstore.storage.RowMutation().put("v", 1, new byte[] {1}), null)))
+                    .as("a write of closed shard %d through its owner %s", parent, parentOwner)
+                    .isInstanceOf(io.tunnelstore.storage.FencedException.class);
+        }
 
         // a row of every partition, each written through a node that does not own it, read back from a third
         List<Long> ids = new ArrayList<>(ownerByFirstKey.keySet());

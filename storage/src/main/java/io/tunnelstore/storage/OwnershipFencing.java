@@ -36,6 +36,20 @@ public interface OwnershipFencing {
     Optional<OwnerEpoch> current(long tableId, long partitionId);
 
     /**
+     * Closes a partition for good because a split replaced it by its children: raises its epoch by one, like
+     * {@link #take} (for {@code closedBy}), and marks it closed, in one atomic step. Every write under an earlier epoch
+     * is then refused, and every later {@link #take} throws {@link FencedException}: a node whose table layout still
+     * shows the partition can never write to it again, so the sequence the split read after closing it is the
+     * partition's last. Closing a closed partition changes nothing and returns its epoch.
+     *
+     * @return the epoch the partition is closed at
+     */
+    long close(long tableId, long partitionId, String closedBy);
+
+    /** Whether the partition was {@linkplain #close closed}. */
+    boolean isClosed(long tableId, long partitionId);
+
+    /**
      * Row writes of table {@code tableId} that commit only while every partition of {@code epochByPartition} still has
      * the given epoch. Every change-log record the deciders produce must belong to one of these partitions (its shard
      * id is the partition id); a record for another shard fails the call with {@link FencedException} before anything

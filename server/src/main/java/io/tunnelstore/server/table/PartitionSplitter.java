@@ -46,9 +46,12 @@ final class PartitionSplitter {
     private final StorageEngine storage;
     private final LongSupplier clockMillis;
     private final PartitionSplitConfig config;
+    /** Recorded as the closer of a split parent's ownership epoch (this node's id). */
+    private final String nodeId;
 
     PartitionSplitter(TableCatalog catalog, StorageEngine storage, LongSupplier clockMillis,
-                      PartitionSplitConfig config) {
+                      PartitionSplitConfig config, String nodeId) {
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
@@ -124,7 +127,11 @@ final class PartitionSplitter {
                         .findFirst()
                         .orElseThrow(() -> TableErrors.invalid("Partition with shard %d of table %s was split "
                                 + "concurrently.", parent.shardId(), seen.tableName()));
-                // every write routed to the parent has committed (we hold the lock exclusively): this is its end
+                // every write routed to the parent on this node has committed (we hold the lock exclusively); on
+                // an engine shared by several nodes, close the parent's ownership epoch first, so that its owner
+                // (maybe another node, whose layout still shows the parent) can never commit to it again: then this
+                // is its end on every node
+                storage.fencing().ifPresent(f -> f.close(current.tableId(), live.shardId(), nodeId));
                 LogBounds bounds = storage.logBounds(current.tableId(), live.shardId());
                 long finalSequence = Math.max(bounds.lastSequence(),
                         storage.trimmedThrough(current.tableId(), live.shardId()));

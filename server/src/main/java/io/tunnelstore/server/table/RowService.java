@@ -69,7 +69,7 @@ final class RowService {
         this.catalog = catalog;
         this.placement = placement;
         this.writer = new RowWriter(placement);
-        this.autoIncrement = new AutoIncrementAllocator(storage);
+        this.autoIncrement = new AutoIncrementAllocator(storage, placement);
         this.reader = new RowReader(storage);
         this.clockMillis = clockMillis;
     }
@@ -138,7 +138,8 @@ final class RowService {
 
     private RowWrite fillAutoIncrement(TableDescriptor table, RowWrite write, long now) {
         return write.needsAutoIncrement()
-                ? write.withAutoIncrement(autoIncrement.next(table.tableId(), now * 1000)) : write;
+                ? write.withAutoIncrement(autoIncrement.next(table.tableId(),
+                        table.partitionFor(write.primaryKey().get(0).value()).shardId(), now * 1000)) : write;
     }
 
     /**

@@ -180,7 +180,9 @@ public final class TableCatalog {
     public synchronized TableDescriptor delete(String instance, String tableName) {
         TableDescriptor current = require(instance, tableName);
         // Catalog first: once the descriptor is gone no new request can reach the data being dropped.
-        writeMeta(new MetaBatch().delete(metaKey(current)).delete(AutoIncrementAllocator.key(current.tableId())));
+        MetaBatch drop = new MetaBatch().delete(metaKey(current));
+        AutoIncrementAllocator.keysOf(storage, current.tableId()).forEach(drop::delete);
+        writeMeta(drop);
         tables.remove(key(instance, tableName));
         storage.dropTable(current.tableId());
         log.info("Deleted table {}/{} (id {})", instance, tableName, current.tableId());

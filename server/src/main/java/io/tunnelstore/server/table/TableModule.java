@@ -127,7 +127,7 @@ public final class TableModule implements ServerModule {
             });
         }
         this.trimmer = new ChangeLogTrimmer(catalog, storage);
-        this.splitter = new PartitionSplitter(catalog, storage, clock::millis, splits);
+        this.splitter = new PartitionSplitter(catalog, storage, clock::millis, splits, placement.nodeId());
         this.trimTask = scheduler == null ? null : scheduler.scheduleWithFixedDelay(() -> {
             if (!placement.isLocal(ClusterResources.catalog())) {
                 return; // in a cluster the catalog owner trims and splits for everyone

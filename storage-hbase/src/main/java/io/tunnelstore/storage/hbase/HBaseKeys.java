@@ -9,10 +9,12 @@ import java.util.Arrays;
  *
  * <pre>
  *   'M' 00×8 &lt;utf-8 key&gt;                 family m, qualifier v: a metadata entry
- *   'T' &lt;table id 8&gt; 'd' &lt;row key&gt;        family d, qualifier = column (utf-8), cell timestamp = version
+ *   'T' &lt;table id 8&gt; 'd' &lt;row key&gt;        family d, qualifier = column (utf-8, see {@link #qualifier}),
+ *                                            cell timestamp = version
  *   'T' &lt;table id 8&gt; 'l' &lt;shard 8&gt; &lt;seq 8&gt; family l, qualifier r: commit micros 8 + payload
  *   'T' &lt;table id 8&gt; 's' &lt;shard 8&gt;          family m, qualifier t: the shard's trim watermark;
- *                                            qualifiers e, o: the partition's owner epoch and node (fencing)
+ *                                            qualifiers e, o: the partition's owner epoch and node (fencing),
+ *                                            c: closed by a split
  * </pre>
  *
  * <p>Every key starts with a {@value #PREFIX_LENGTH}-byte prefix (all metadata shares one, each table has its own);
@@ -32,6 +34,8 @@ final class HBaseKeys {
     /** On the shard state row: the partition's owner epoch (8 bytes) and owner node id (docs/scale-out.md). */
     static final byte[] QUALIFIER_EPOCH = {'e'};
     static final byte[] QUALIFIER_OWNER = {'o'};
+    /** On the shard state row: present once a split closed the partition (the epoch it was closed at). */
+    static final byte[] QUALIFIER_CLOSED = {'c'};
 
     private static final byte META = 'M';
     private static final byte TABLE = 'T';
@@ -40,6 +44,34 @@ final class HBaseKeys {
     private static final byte SHARD = 's';
 
     private HBaseKeys() {}
+
+    /**
+     * The qualifier of a column in family d: its UTF-8 bytes, with a 0x00 byte put in front when the column is empty
+     * or starts with 0x00. So no cell ever has an empty qualifier, and qualifiers keep the columns' (unsigned byte)
+     * order: the empty column (the server's row marker) becomes {@code 00}, below every other column.
+     *
+     * <p>Why: HBase 2.5's {@code NewVersionBehaviorTracker} (the families use NEW_VERSION_BEHAVIOR) mishandles the
+     * empty qualifier. When a row's first cell is a put with an empty qualifier, it never sets up the column's delete
+     * state, and a version delete of that qualifier behind it fails every read of the row on the region server with an
+     * NPE (docs/storage-hbase.md, "Empty qualifiers").
+     */
+    static byte[] qualifier(String column) {
+        byte[] utf8 = column.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > 0 && utf8[0] != 0) {
+            return utf8;
+        }
+        byte[] escaped = new byte[utf8.length + 1];
+        System.arraycopy(utf8, 0, escaped, 1, utf8.length);
+        return escaped;
+    }
+
+    /** The column of a family-d qualifier: the inverse of {@link #qualifier(String)}. */
+    static String column(byte[] array, int offset, int length) {
+        if (length > 0 && array[offset] == 0) {
+            return new String(array, offset + 1, length - 1, StandardCharsets.UTF_8);
+        }
+        return new String(array, offset, length, StandardCharsets.UTF_8);
+    }
 
     static byte[] tablePrefix(long tableId) {
         return ByteBuffer.allocate(PREFIX_LENGTH).put(TABLE).putLong(tableId).array();

@@ -3,6 +3,7 @@ package io.tunnelstore.storage.hbase;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_LOG;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_META;
 import static io.tunnelstore.storage.hbase.HBaseKeys.FAMILY_ROWS;
+import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_CLOSED;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_EPOCH;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_LOG;
 import static io.tunnelstore.storage.hbase.HBaseKeys.QUALIFIER_META;
@@ -196,15 +197,31 @@ public final class HBaseStorageEngine implements StorageEngine {
                 } catch (org.apache.hadoop.hbase.TableExistsException raced) {
                     // another node created it first
                 }
-            } else if (!admin.getDescriptor(tableName).hasCoprocessor(MULTI_ROW_MUTATION_ENDPOINT)) {
-                throw new StorageException("HBase table " + tableName + " lacks the coprocessor "
-                        + MULTI_ROW_MUTATION_ENDPOINT + ": it is not a Tunnelstore table");
+            } else {
+                TableDescriptor existing = admin.getDescriptor(tableName);
+                if (!existing.hasCoprocessor(MULTI_ROW_MUTATION_ENDPOINT)) {
+                    throw new StorageException("HBase table " + tableName + " lacks the coprocessor "
+                            + MULTI_ROW_MUTATION_ENDPOINT + ": it is not a Tunnelstore table");
+                }
+                if (!LAYOUT_VERSION.equals(existing.getValue(LAYOUT_KEY))) {
+                    throw new StorageException("HBase table " + tableName + " was written by an earlier Tunnelstore"
+                            + " (column layout " + Objects.requireNonNullElse(existing.getValue(LAYOUT_KEY), "1")
+                            + ", this version needs " + LAYOUT_VERSION + ": the empty column is stored under another"
+                            + " qualifier); use another HBase table or drop this one");
+                }
             }
         } catch (IOException e) {
             throw new StorageException("cannot open HBase table " + tableName + ": " + e.getMessage(), e);
         }
         return new HBaseStorageEngine(connection, owns, tableName, options);
     }
+
+    /**
+     * Table descriptor value naming the key layout the table was written with: "2" since column qualifiers never are
+     * empty ({@link HBaseKeys#qualifier}); tables without it (layout 1) are refused at open.
+     */
+    static final String LAYOUT_KEY = "tunnelstore.layout";
+    static final String LAYOUT_VERSION = "2";
 
     /** The table: three families with every version kept, the endpoint, and splits only between key prefixes. */
     static TableDescriptor descriptor(TableName tableName) throws IOException {
@@ -213,6 +230,7 @@ public final class HBaseStorageEngine implements StorageEngine {
                 .setColumnFamily(family(FAMILY_LOG, 1))
                 .setColumnFamily(family(FAMILY_META, 1))
                 .setCoprocessor(MULTI_ROW_MUTATION_ENDPOINT)
+                .setValue(LAYOUT_KEY, LAYOUT_VERSION)
                 // never split inside a 9-byte prefix: a Tunnelstore table (rows + log) and the metadata each stay
                 // in one region (the restriction binds every split, the policy picks its split points)
                 .setValue("hbase.regionserver.region.split_restriction.type", "KeyPrefix")
@@ -353,7 +371,7 @@ public final class HBaseStorageEngine implements StorageEngine {
         validate(spec);
         get.addFamily(FAMILY_ROWS);
         for (String column : spec.columns()) {
-            get.addColumn(FAMILY_ROWS, column.getBytes(StandardCharsets.UTF_8));
+            get.addColumn(FAMILY_ROWS, HBaseKeys.qualifier(column));
         }
         try {
             get.setTimeRange(Math.max(0, spec.minTimestamp()), Math.max(0, spec.maxTimestampExclusive()));
@@ -368,7 +386,7 @@ public final class HBaseStorageEngine implements StorageEngine {
         validate(spec);
         scan.addFamily(FAMILY_ROWS);
         for (String column : spec.columns()) {
-            scan.addColumn(FAMILY_ROWS, column.getBytes(StandardCharsets.UTF_8));
+            scan.addColumn(FAMILY_ROWS, HBaseKeys.qualifier(column));
         }
         try {
             scan.setTimeRange(Math.max(0, spec.minTimestamp()), Math.max(0, spec.maxTimestampExclusive()));
@@ -394,7 +412,8 @@ public final class HBaseStorageEngine implements StorageEngine {
     static StoredRow toStoredRow(Result result) {
         List<StoredCell> cells = new ArrayList<>(result.size());
         for (Cell cell : result.rawCells()) {
-            cells.add(new StoredCell(new String(CellUtil.cloneQualifier(cell), StandardCharsets.UTF_8),
+            cells.add(new StoredCell(
+                    HBaseKeys.column(cell.getQualifierArray(), cell.getQualifierOffset(), cell.getQualifierLength()),
                     cell.getTimestamp(), CellUtil.cloneValue(cell)));
         }
         return new StoredRow(HBaseKeys.rowKeyOf(result.getRow()), cells);
@@ -561,7 +580,7 @@ public final class HBaseStorageEngine implements StorageEngine {
                 Put put = null;
                 Delete delete = null;
                 for (RowPlan.CellChange c : e.getValue().changesSince(original.get(e.getKey()))) {
-                    byte[] qualifier = c.column().getBytes(StandardCharsets.UTF_8);
+                    byte[] qualifier = HBaseKeys.qualifier(c.column());
                     if (c.isDelete()) {
                         delete = delete == null ? new Delete(dataKey) : delete;
                         delete.addColumn(FAMILY_ROWS, qualifier, c.timestamp());
@@ -828,15 +847,28 @@ public final class HBaseStorageEngine implements StorageEngine {
     }
 
     private final OwnershipFencing fencing = new OwnershipFencing() {
-        /** Raises the epoch in {@code row} by one with a compare-and-set, retried while concurrent takers win. */
-        private long takeEpoch(byte[] row, String nodeId) throws IOException {
+        /**
+         * Raises the epoch in {@code row} by one with a compare-and-set, retried while concurrent takers win; with
+         * {@code close} also marks the row closed. A closed row is never taken again ({@code onClosed} says how).
+         */
+        private long takeEpoch(byte[] row, String nodeId, boolean close,
+                java.util.function.LongFunction<RuntimeException> onClosed) throws IOException {
             Objects.requireNonNull(nodeId, "nodeId");
             try (Table table = connection.getTable(tableName)) {
                 while (true) {
                     Optional<OwnerEpoch> now = currentEpoch(table, row);
+                    if (now.isPresent() && isClosed(table, row)) {
+                        if (close) {
+                            return now.get().epoch();
+                        }
+                        throw onClosed.apply(now.get().epoch());
+                    }
                     long next = now.map(OwnerEpoch::epoch).orElse(0L) + 1;
                     Put put = new Put(row).addColumn(FAMILY_META, QUALIFIER_EPOCH, HBaseKeys.longBytes(next))
                             .addColumn(FAMILY_META, QUALIFIER_OWNER, nodeId.getBytes(StandardCharsets.UTF_8));
+                    if (close) {
+                        put.addColumn(FAMILY_META, QUALIFIER_CLOSED, HBaseKeys.longBytes(next));
+                    }
                     put.setDurability(durability);
                     CheckAndMutate.Builder check = CheckAndMutate.newBuilder(row);
                     CheckAndMutate cas = now.isPresent()
@@ -851,11 +883,17 @@ public final class HBaseStorageEngine implements StorageEngine {
             }
         }
 
+        private boolean isClosed(Table table, byte[] row) throws IOException {
+            return table.exists(new Get(row).addColumn(FAMILY_META, QUALIFIER_CLOSED));
+        }
+
         @Override
         public long take(long tableId, long partitionId, String nodeId) {
             enter();
             try {
-                long epoch = takeEpoch(HBaseKeys.shardStateKey(tableId, partitionId), nodeId);
+                long epoch = takeEpoch(HBaseKeys.shardStateKey(tableId, partitionId), nodeId, false,
+                        closedAt -> new FencedException(tableId, partitionId, "partition " + partitionId + " of table "
+                                + tableId + " was closed by a split (epoch " + closedAt + "): write to its children"));
                 // another owner may have appended since this engine last wrote the shard: reload its counter
                 shards.remove(new ShardId(tableId, partitionId));
                 return epoch;
@@ -871,7 +909,7 @@ public final class HBaseStorageEngine implements StorageEngine {
             byte[] row = resourceEpochRow(resource);
             enter();
             try {
-                return takeEpoch(row, nodeId);
+                return takeEpoch(row, nodeId, false, closedAt -> new IllegalStateException(resource + " is closed"));
             } catch (IOException e) {
                 throw failure("take " + resource, e);
             } finally {
@@ -911,6 +949,32 @@ public final class HBaseStorageEngine implements StorageEngine {
                 }
             } catch (IOException e) {
                 throw failure("write meta of " + resource, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public long close(long tableId, long partitionId, String closedBy) {
+            enter();
+            try {
+                long epoch = takeEpoch(HBaseKeys.shardStateKey(tableId, partitionId), closedBy, true, null);
+                shards.remove(new ShardId(tableId, partitionId));
+                return epoch;
+            } catch (IOException e) {
+                throw failure("close partition " + partitionId + " of table " + tableId, e);
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public boolean isClosed(long tableId, long partitionId) {
+            enter();
+            try (Table table = connection.getTable(tableName)) {
+                return isClosed(table, HBaseKeys.shardStateKey(tableId, partitionId));
+            } catch (IOException e) {
+                throw failure("read the state of partition " + partitionId + " of table " + tableId, e);
             } finally {
                 exit();
             }

@@ -21,9 +21,11 @@ import java.util.List;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptor;
+import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.client.TableDescriptor;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.junit.jupiter.api.Test;
 
 /** What is particular to HBase: the table's settings, the conditional atomic commit, sizes from region metrics. */
@@ -47,6 +49,45 @@ class HBaseEngineTest {
             assertThat(descriptor.getColumnFamilies()).allSatisfy(f -> assertThat(f.isNewVersionBehavior()).isTrue());
             assertThat(descriptor.getColumnFamily(HBaseKeys.FAMILY_ROWS).getMaxVersions())
                     .isEqualTo(Integer.MAX_VALUE);
+            assertThat(descriptor.getValue("tunnelstore.layout")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void noColumnIsStoredUnderAnEmptyQualifier() throws Exception {
+        MiniHBase.TestTable store = new MiniHBase.TestTable();
+        try (HBaseStorageEngine engine = store.open(StorageOptions.defaults());
+                Table table = MiniHBase.connection().getTable(engine.tableName())) {
+            TestRows.apply(engine, TABLE, bytes("q"), new RowMutation().put("", 1, bytes("m"))
+                    .put("\0x", 1, bytes("z")).put("a", 1, bytes("a")));
+
+            List<List<Integer>> qualifiers = new ArrayList<>();
+            for (org.apache.hadoop.hbase.Cell cell : table.get(new Get(HBaseKeys.dataKey(TABLE, bytes("q")))).rawCells()) {
+                qualifiers.add(TestRows.unsigned(org.apache.hadoop.hbase.CellUtil.cloneQualifier(cell)));
+            }
+            assertThat(qualifiers).containsExactly(List.of(0x00), List.of(0x00, 0x00, 0x78), List.of(0x61));
+            assertThat(engine.readRow(TABLE, bytes("q"), ReadSpec.latest()).map(TestRows::describe).orElseThrow())
+                    .containsExactly("@1=m", "\0x@1=z", "a@1=a");
+        }
+    }
+
+    @Test
+    void aTableOfTheEarlierLayoutIsRefused() throws Exception {
+        TableName name = TableName.valueOf("tunnelstore_layout1");
+        try (Admin admin = MiniHBase.connection().getAdmin()) {
+            // as created before the layout value existed: the same table without it
+            admin.createTable(TableDescriptorBuilder.newBuilder(HBaseStorageEngine.descriptor(name))
+                    .removeValue(HBaseStorageEngine.LAYOUT_KEY).build());
+            try {
+                assertThatThrownBy(() -> HBaseStorageEngine.open(MiniHBase.connection(), name.getNameAsString(),
+                        StorageOptions.defaults())).isInstanceOf(StorageException.class)
+                        .hasMessage("HBase table tunnelstore_layout1 was written by an earlier Tunnelstore (column"
+                                + " layout 1, this version needs 2: the empty column is stored under another"
+                                + " qualifier); use another HBase table or drop this one");
+            } finally {
+                admin.disableTable(name);
+                admin.deleteTable(name);
+            }
         }
     }
 

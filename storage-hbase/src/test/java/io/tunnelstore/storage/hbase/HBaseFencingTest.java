@@ -63,6 +63,44 @@ class HBaseFencingTest {
     }
 
     @Test
+    void aPartitionClosedByASplitRefusesItsOwnersWritesAndEveryLaterTake() {
+        MiniHBase.TestTable store = new MiniHBase.TestTable();
+        try (HBaseStorageEngine owner = store.open(StorageOptions.defaults());
+                HBaseStorageEngine splitter = store.open(StorageOptions.defaults())) {
+            OwnershipFencing ownerFencing = owner.fencing().orElseThrow();
+            OwnershipFencing splitterFencing = splitter.fencing().orElseThrow();
+            long epoch = ownerFencing.take(TABLE, P1, "node-a");
+            FencedWrites writes = ownerFencing.writes(TABLE, Map.of(P1, epoch));
+            assertThat(writes.mutateRow(bytes("r1"), logged(P1, "before")).sequence()).isEqualTo(1);
+            assertThat(splitterFencing.isClosed(TABLE, P1)).isFalse();
+
+            // the catalog owner (another node) splits the partition: it closes the parent first
+            assertThat(splitterFencing.close(TABLE, P1, "node-b")).isEqualTo(epoch + 1);
+            assertThat(ownerFencing.isClosed(TABLE, P1)).isTrue();
+            assertThat(ownerFencing.current(TABLE, P1)).contains(new OwnerEpoch(epoch + 1, "node-b"));
+            // closing again changes nothing
+            assertThat(splitterFencing.close(TABLE, P1, "node-c")).isEqualTo(epoch + 1);
+
+            // the owner, its layout not yet reloaded, writes the parent: refused, nothing written
+            assertThatThrownBy(() -> writes.mutateRow(bytes("r2"), logged(P1, "after")))
+                    .isInstanceOf(FencedException.class);
+            // nor can it (or anyone) take the parent again to write it under a new epoch
+            assertThatThrownBy(() -> ownerFencing.take(TABLE, P1, "node-a"))
+                    .isInstanceOfSatisfying(FencedException.class, e -> {
+                        assertThat(e.tableId()).isEqualTo(TABLE);
+                        assertThat(e.partitionId()).isEqualTo(P1);
+                    })
+                    .hasMessage("partition 1 of table 11 was closed by a split (epoch 2): write to its children");
+            assertThat(ownerFencing.current(TABLE, P1)).contains(new OwnerEpoch(epoch + 1, "node-b"));
+            assertThat(log(splitter, P1)).containsExactly("before");
+            assertThat(splitter.readRow(TABLE, bytes("r2"), ReadSpec.latest())).isEmpty();
+            // the children are ordinary partitions
+            assertThat(ownerFencing.isClosed(TABLE, P2)).isFalse();
+            assertThat(ownerFencing.take(TABLE, P2, "node-a")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aDeposedOwnerCannotCommitAndTheNewOwnerContinuesTheLog() {
         MiniHBase.TestTable store = new MiniHBase.TestTable();
         try (HBaseStorageEngine a = store.open(StorageOptions.defaults());
