@@ -26,7 +26,6 @@ import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
 import com.alicloud.openservices.tablestore.model.UpdateRowRequest;
 import io.tunnelstore.server.TunnelstoreServer;
-import io.tunnelstore.server.cluster.ClusterPlacement;
 import io.tunnelstore.server.cluster.ClusterResources;
 import io.tunnelstore.server.table.ClosedShard;
 import io.tunnelstore.server.table.Partition;
@@ -34,10 +33,6 @@ import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.testsupport.Await;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,8 +43,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Three {@code server --engine hbase} nodes on one HBase minicluster (docs/scale-out.md): requests reach any node and
@@ -58,35 +51,26 @@ import picocli.CommandLine;
  * the others. Clients are the official Java SDK.
  */
 class ClusterRoutingTest {
-    private static final String AK = "clusterKey";
-    private static final String SK = "clusterSecret0123456789";
-    private static final String TABLE = "orders";
+    private static final String TABLE = "routing_orders";
 
-    @TempDir
-    Path dataDir;
-
-    private final Map<String, TunnelstoreServer> servers = new LinkedHashMap<>();
-    private final List<SyncClient> clients = new ArrayList<>();
+    private HBaseCluster cluster;
+    private HBaseCluster.Clients clients;
 
     @AfterEach
     void stop() {
-        clients.forEach(SyncClient::shutdown);
-        servers.values().forEach(TunnelstoreServer::close);
+        if (clients != null) {
+            clients.close();
+        }
     }
 
     @Test
     void requestsRunOnTheirOwnersWhicheverNodeReceivesThem() throws Exception {
-        String zookeeper = MiniHBaseProcess.zookeeper();
-        for (String node : List.of("node-a", "node-b", "node-c")) {
-            servers.put(node, start(zookeeper, node));
-        }
-        // every node sees the three members: they agree on the catalog's owner
-        Await.until("the nodes agree on the catalog owner", Duration.ofSeconds(60),
-                () -> servers.values().stream().map(s -> ownerId(s, ClusterResources.catalog())).distinct().count() == 1
-                        && ownerId(servers.get("node-a"), ClusterResources.catalog()).isPresent()
-                        && membersSeen() == 3);
-        String catalogOwner = ownerId(servers.get("node-a"), ClusterResources.catalog()).orElseThrow();
-        String otherNode = servers.keySet().stream().filter(n -> !n.equals(catalogOwner)).findFirst().orElseThrow();
+        cluster = HBaseCluster.get();
+        clients = new HBaseCluster.Clients(cluster);
+        Map<String, TunnelstoreServer> servers = new LinkedHashMap<>();
+        cluster.nodeIds().forEach(id -> servers.put(id, cluster.node(id)));
+        String catalogOwner = cluster.catalogOwner();
+        String otherNode = cluster.nodesExcept(catalogOwner).get(0);
 
         // CreateTable sent to a node that does not own the catalog runs on the owner and reaches every node
         TableMeta meta = new TableMeta(TABLE);
@@ -118,7 +102,7 @@ class ClusterRoutingTest {
         assertThat(split.closedShards()).isNotEmpty();
         for (ClosedShard closed : split.closedShards()) {
             long parent = closed.partition().shardId();
-            String parentOwner = ownerId(servers.get(catalogOwner), ClusterResources.partition(split.tableId(), parent))
+            String parentOwner = cluster.ownerOf(catalogOwner, ClusterResources.partition(split.tableId(), parent))
                     .orElseThrow();
             TunnelstoreServer node = servers.get(parentOwner);
             assertThat(node.context().storage().fencing().orElseThrow().isClosed(split.tableId(), parent)).isTrue();
@@ -189,7 +173,8 @@ class ClusterRoutingTest {
         // a closed node's partitions are writable again through the others
         String leaver = ownerByFirstKey.get(conflictId);
         String survivor = servers.keySet().stream().filter(n -> !n.equals(leaver)).findFirst().orElseThrow();
-        servers.remove(leaver).close();
+        cluster.stop(leaver);
+        servers.remove(leaver);
         long closedAt = System.nanoTime();
         Await.until("a write of the leaver's partition succeeds through " + survivor, Duration.ofSeconds(30), () -> {
             try {
@@ -216,55 +201,23 @@ class ClusterRoutingTest {
         });
     }
 
-    private TunnelstoreServer start(String zookeeper, String nodeId) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ServerCommand command = new ServerCommand();
-        new CommandLine(command).parseArgs("--engine", "hbase", "--hbase-zookeeper", zookeeper, "--hbase-table",
-                "cluster_routing", "--port", Integer.toString(port), "--node-id", nodeId,
-                "--cluster-session-timeout", "4", "--data-dir", dataDir.resolve(nodeId).toString());
-        TunnelstoreServer server = StandardModules.server(command.config(Map.of("OTS_AK_ENV", AK, "OTS_SK_ENV", SK)))
-                .storage(command.hbaseStorage())
-                .cluster(command.clusterJoiner())
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
-        return server;
-    }
-
     private SyncClient client(String node) {
-        SyncClient client = new SyncClient(servers.get(node).endpoint(), AK, SK, "tunnelstore");
-        clients.add(client);
-        return client;
-    }
-
-    private static Optional<String> ownerId(TunnelstoreServer server, String resource) {
-        return server.context().placement().ownerOf(resource).map(ClusterPlacement.Owner::nodeId);
-    }
-
-    /** How many distinct nodes own one of 64 probe resources in node-a's view (3 once all members are seen). */
-    private long membersSeen() {
-        Set<String> owners = new HashSet<>();
-        for (int i = 0; i < 64; i++) {
-            ownerId(servers.get("node-a"), "probe/" + i).ifPresent(owners::add);
-        }
-        return owners.size();
+        return clients.sync(node);
     }
 
     private static Optional<TableDescriptor> table(TunnelstoreServer server) {
-        return server.context().catalog().find("tunnelstore", TABLE);
+        return server.context().catalog().find(HBaseCluster.INSTANCE, TABLE);
     }
 
-    /** Each partition's first key (its lower bound, 0 for the first) to its owner, in node-a's view. */
+    /** Each partition's first key (its lower bound, 0 for the first) to its owner, in the first node's view. */
     private Map<Long, String> partitionOwners() {
-        TunnelstoreServer any = servers.values().iterator().next();
-        TableDescriptor table = table(any).orElseThrow();
+        String viewer = cluster.nodeIds().get(0);
+        TableDescriptor table = table(cluster.node(viewer)).orElseThrow();
         Map<Long, String> owners = new LinkedHashMap<>();
         for (Partition p : table.partitions()) {
             long firstKey = p.lowerInclusive() == null ? 0L : p.lowerInclusive().asLong();
-            owners.put(firstKey, ownerId(any, ClusterResources.partition(table.tableId(), p.shardId())).orElseThrow());
+            owners.put(firstKey, cluster.ownerOf(viewer, ClusterResources.partition(table.tableId(), p.shardId()))
+                    .orElseThrow());
         }
         return owners;
     }

@@ -3,6 +3,8 @@ package io.tunnelstore.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One HBase minicluster per test JVM for the in-JVM server tests, in a child JVM: HBase's server side needs protobuf
@@ -13,6 +15,8 @@ import java.time.Duration;
  */
 final class MiniHBaseProcess {
     private static String quorum;
+    /** Run at JVM exit before the minicluster stops (nodes using it close first). */
+    private static final List<Runnable> BEFORE_STOP = new CopyOnWriteArrayList<>();
 
     private MiniHBaseProcess() {}
 
@@ -24,13 +28,29 @@ final class MiniHBaseProcess {
         return quorum;
     }
 
+    /**
+     * Runs {@code action} at JVM exit before the minicluster is stopped: servers on it close while HBase still
+     * answers (otherwise their HBase clients retry against a stopped cluster and the JVM's exit waits for them).
+     */
+    static void beforeStop(Runnable action) {
+        BEFORE_STOP.add(action);
+    }
+
     private static String start() throws Exception {
         Path dir = Files.createTempDirectory("minihbase");
         Path log = dir.resolve("minicluster.log");
         LocalCluster.MiniCluster minicluster = LocalCluster.MiniCluster.start(dir.resolve("hbase"), 1,
                 ClusterHarness.miniclusterClassPath(), log);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> minicluster.stop(Duration.ofSeconds(30)),
-                "minihbase-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Runnable action : BEFORE_STOP) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    System.err.println("minicluster: a clean-up before the stop failed: " + e);
+                }
+            }
+            minicluster.stop(Duration.ofSeconds(30));
+        }, "minihbase-stop"));
         minicluster.awaitReady(Duration.ofMinutes(5)); // on failure: the log's last lines; the hook stops it
         return minicluster.zookeeper();
     }

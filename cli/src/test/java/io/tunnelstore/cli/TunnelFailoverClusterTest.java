@@ -23,28 +23,17 @@ import com.alicloud.openservices.tablestore.tunnel.worker.IChannelProcessor;
 import com.alicloud.openservices.tablestore.tunnel.worker.ProcessRecordsInput;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorker;
 import com.alicloud.openservices.tablestore.tunnel.worker.TunnelWorkerConfig;
-import io.tunnelstore.server.TunnelstoreServer;
-import io.tunnelstore.server.cluster.ClusterPlacement;
 import io.tunnelstore.server.cluster.ClusterResources;
 import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.testsupport.Await;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A tunnel's coordinator moves when its owner leaves (docs/scale-out.md, "Tunnels on their owner"): three
@@ -53,67 +42,58 @@ import picocli.CommandLine;
  * surviving node, the worker goes on with its session and checkpoints, every change is delivered in order.
  */
 class TunnelFailoverClusterTest {
-    private static final String AK = "failoverKey";
-    private static final String SK = "failoverSecret0123456789";
-    private static final String INSTANCE = "tunnelstore";
+    private static final String INSTANCE = HBaseCluster.INSTANCE;
+    private static final String TABLE = "failover_orders";
 
-    @TempDir
-    Path dataDir;
-
-    private final Map<String, TunnelstoreServer> servers = new LinkedHashMap<>();
-    private final List<Runnable> cleanup = new ArrayList<>();
+    private HBaseCluster.Clients clients;
 
     @AfterEach
     void stop() {
-        cleanup.forEach(Runnable::run);
-        servers.values().forEach(TunnelstoreServer::close);
+        if (clients != null) {
+            clients.close();
+        }
     }
 
     @Test
     void whenTheTunnelsOwnerLeavesAnotherNodeTakesItAndTheWorkerLosesNothing() throws Exception {
-        String zookeeper = MiniHBaseProcess.zookeeper();
-        for (String node : List.of("node-a", "node-b", "node-c")) {
-            servers.put(node, start(zookeeper, node));
-        }
-        Await.until("the nodes agree on the catalog owner", Duration.ofSeconds(60),
-                () -> servers.values().stream().map(s -> ownerId(s, ClusterResources.catalog())).distinct().count() == 1
-                        && ownerId(servers.get("node-a"), ClusterResources.catalog()).isPresent()
-                        && membersSeen() == 3);
-        SyncClient rows = client("node-b");
-        TableMeta meta = new TableMeta("orders");
+        HBaseCluster cluster = HBaseCluster.get();
+        clients = new HBaseCluster.Clients(cluster);
+        String catalogOwner = cluster.catalogOwner();
+        // created through a node that does not own the catalog: CreateTable and CreateTunnel are forwarded (a
+        // BaseAndStream tunnel's HBase snapshot may outlast the 5 s attempt timeout of row writes: catalog actions
+        // wait for the owner's answer up to the handler timeout)
+        String creator = cluster.nodesExcept(catalogOwner).get(0);
+        SyncClient rows = clients.sync(creator);
+        TableMeta meta = new TableMeta(TABLE);
         meta.addPrimaryKeyColumn("id", PrimaryKeyType.INTEGER);
         rows.createTable(new CreateTableRequest(meta, new TableOptions(-1, 1)));
-        Await.until("every node knows the table", Duration.ofSeconds(30), () -> servers.values().stream()
-                .allMatch(s -> s.context().catalog().find(INSTANCE, "orders").isPresent()));
+        Await.until("every node knows the table", Duration.ofSeconds(30), () -> cluster.nodeIds().stream()
+                .allMatch(n -> cluster.node(n).context().catalog().find(INSTANCE, TABLE).isPresent()));
         for (long id = 0; id < 20; id++) {
             put(rows, id, "base-" + id);
         }
-        // on the catalog owner directly: the HBase snapshot of a BaseAndStream tunnel can outlast a forwarding
-        // attempt's 5 s on this machine
-        String catalogOwner = ownerId(servers.get("node-a"), ClusterResources.catalog()).orElseThrow();
-        String tunnelId = tunnels(catalogOwner).createTunnel(new CreateTunnelRequest("orders", "sync",
+        String tunnelId = clients.tunnel(creator).createTunnel(new CreateTunnelRequest(TABLE, "sync",
                 TunnelType.BaseAndStream)).getTunnelId();
         String resource = ClusterResources.tunnel(tunnelId);
-        String owner = ownerId(servers.get("node-a"), resource).orElseThrow();
-        String workerNode = servers.keySet().stream().filter(n -> !n.equals(owner)).findFirst().orElseThrow();
-        String writerNode = servers.keySet().stream().filter(n -> !n.equals(owner) && !n.equals(workerNode))
-                .findFirst().orElseThrow();
-        OwnershipFencing fencing = servers.get(workerNode).context().storage().fencing().orElseThrow();
+        String owner = cluster.ownerOf(cluster.nodeIds().get(0), resource).orElseThrow();
+        String workerNode = cluster.nodesExcept(owner).get(0);
+        String writerNode = cluster.nodesExcept(owner, workerNode).get(0);
+        OwnershipFencing fencing = cluster.node(workerNode).context().storage().fencing().orElseThrow();
         Await.until("the owner runs the tunnel", Duration.ofSeconds(30), () -> fencing.currentResource(resource)
                 .map(OwnershipFencing.OwnerEpoch::nodeId).equals(Optional.of(owner)));
 
-        TunnelClient workerTunnels = tunnels(workerNode);
+        TunnelClient workerTunnels = clients.tunnel(workerNode);
         Collector collector = new Collector();
         TunnelWorkerConfig config = new TunnelWorkerConfig(collector);
         config.setHeartbeatIntervalInSec(5);
         TunnelWorker worker = new TunnelWorker(tunnelId, workerTunnels, config);
-        cleanup.add(0, config::shutdown);
-        cleanup.add(0, worker::shutdown);
+        clients.onClose(config::shutdown);
+        clients.onClose(worker::shutdown);
         worker.connectAndWorking();
         Await.until("the base is delivered", Duration.ofSeconds(90), () -> collector.size() >= 20);
         Await.until("the stream stage", Duration.ofSeconds(90), () -> workerTunnels.describeTunnel(
-                new DescribeTunnelRequest("orders", "sync")).getTunnelInfo().getStage() == TunnelStage.ProcessStream);
-        SyncClient writer = client(writerNode);
+                new DescribeTunnelRequest(TABLE, "sync")).getTunnelInfo().getStage() == TunnelStage.ProcessStream);
+        SyncClient writer = clients.sync(writerNode);
         for (long id = 100; id < 110; id++) {
             put(writer, id, "stream-" + id);
         }
@@ -126,7 +106,7 @@ class TunnelFailoverClusterTest {
 
         // the tunnel's owner leaves: a survivor takes the tunnel's epoch and loads its stored state
         long closing = System.nanoTime();
-        servers.remove(owner).close();
+        cluster.stop(owner); // the next HBaseCluster.get() starts it again
         Await.until("a survivor runs the tunnel", Duration.ofSeconds(60), () -> fencing.currentResource(resource)
                 .map(OwnershipFencing.OwnerEpoch::nodeId).filter(n -> !n.equals(owner)).isPresent());
         long takeoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);
@@ -147,56 +127,13 @@ class TunnelFailoverClusterTest {
         System.out.println("Re-delivered after the move: " + between.size());
     }
 
-    private TunnelstoreServer start(String zookeeper, String nodeId) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ServerCommand command = new ServerCommand();
-        new CommandLine(command).parseArgs("--engine", "hbase", "--hbase-zookeeper", zookeeper, "--hbase-table",
-                "tunnel_failover", "--port", Integer.toString(port), "--node-id", nodeId,
-                "--cluster-session-timeout", "4", "--data-dir", dataDir.resolve(nodeId).toString());
-        TunnelstoreServer server = StandardModules.server(command.config(Map.of("OTS_AK_ENV", AK, "OTS_SK_ENV", SK)))
-                .storage(command.hbaseStorage())
-                .cluster(command.clusterJoiner())
-                .console(new PrintStream(OutputStream.nullOutputStream()))
-                .build();
-        server.start();
-        return server;
-    }
-
-    private SyncClient client(String node) {
-        SyncClient client = new SyncClient(servers.get(node).endpoint(), AK, SK, INSTANCE);
-        cleanup.add(client::shutdown);
-        return client;
-    }
-
-    private TunnelClient tunnels(String node) {
-        TunnelClient client = new TunnelClient(servers.get(node).endpoint(), AK, SK, INSTANCE);
-        cleanup.add(client::shutdown);
-        return client;
-    }
-
-    private static Optional<String> ownerId(TunnelstoreServer server, String resource) {
-        return server.context().placement().ownerOf(resource).map(ClusterPlacement.Owner::nodeId);
-    }
-
-    /** How many distinct nodes own one of 64 probe resources in node-a's view (3 once all members are seen). */
-    private long membersSeen() {
-        java.util.Set<String> owners = new java.util.HashSet<>();
-        for (int i = 0; i < 64; i++) {
-            ownerId(servers.get("node-a"), "probe/" + i).ifPresent(owners::add);
-        }
-        return owners.size();
-    }
-
     private static PrimaryKey pk(long id) {
         return PrimaryKeyBuilder.createPrimaryKeyBuilder().addPrimaryKeyColumn("id", PrimaryKeyValue.fromLong(id))
                 .build();
     }
 
     private static void put(SyncClient client, long id, String value) {
-        RowPutChange put = new RowPutChange("orders", pk(id));
+        RowPutChange put = new RowPutChange(TABLE, pk(id));
         put.addColumn("v", ColumnValue.fromString(value));
         client.putRow(new PutRowRequest(put));
     }

@@ -61,7 +61,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Tunnels on their owner over a real HBase fence (docs/scale-out.md, "Tunnels on their owner"): two servers on one
@@ -190,9 +189,7 @@ class TunnelOwnerHBaseTest {
     }
 
     private TunnelstoreServer node(String id, String zookeeper, ManualCluster cluster) {
-        ServerCommand command = new ServerCommand();
-        new CommandLine(command).parseArgs("--engine", "hbase", "--hbase-zookeeper", zookeeper, "--hbase-table",
-                "owner_test", "--port", "0", "--data-dir", dataDir.resolve(id).toString(), "--node-id", id);
+        ServerCommand command = HBaseCluster.nodeCommand(zookeeper, "owner_test", id, dataDir.resolve(id), 0);
         TunnelServiceConfig tunnels = TunnelServiceConfig.builder().longPollWait(LONG_POLL).build();
         TunnelstoreServer server = TunnelstoreServer.builder(command.config(Map.of("OTS_AK_ENV", AK, "OTS_SK_ENV", SK)))
                 .module(TableModule::new)
@@ -231,8 +228,7 @@ class TunnelOwnerHBaseTest {
             StorageEngine storage = b.context().storage();
             OwnershipFencing fencing = storage.fencing().orElseThrow();
 
-            // created on the catalog owner A, which writes it under the catalog's fence (sent to A directly: the
-            // HBase snapshot a BaseAndStream tunnel takes can outlast a forwarding attempt's 5 s on this machine)
+            // created on the catalog owner A, which writes it under the catalog's fence
             TunnelClient tunnelsA = new TunnelClient(a.endpoint(), AK, SK, INSTANCE);
             open.add(0, tunnelsA::shutdown);
             String tunnelId = tunnelsA.createTunnel(new CreateTunnelRequest("orders", "sync",

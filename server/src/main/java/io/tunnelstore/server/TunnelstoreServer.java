@@ -79,6 +79,8 @@ public final class TunnelstoreServer implements AutoCloseable {
     private final Function<ServerConfig, StorageEngine> storageOpener;
     private final Function<StorageEngine, ClusterPlacement> clusterJoiner;
     private ClusterPlacement placement;
+    private final Duration forwardAttemptTimeout;
+    private final Duration forwardBudget;
 
     private volatile State state = State.NEW;
     private StorageEngine storage;
@@ -95,6 +97,8 @@ public final class TunnelstoreServer implements AutoCloseable {
         this.console = builder.console;
         this.storageOpener = builder.storageOpener;
         this.clusterJoiner = builder.clusterJoiner;
+        this.forwardAttemptTimeout = builder.forwardAttemptTimeout;
+        this.forwardBudget = builder.forwardBudget;
     }
 
     /** A builder for a server with {@code config}. */
@@ -109,6 +113,8 @@ public final class TunnelstoreServer implements AutoCloseable {
         private PrintStream console = System.out;
         private Function<ServerConfig, StorageEngine> storageOpener = TunnelstoreServer::openRocksDb;
         private Function<StorageEngine, ClusterPlacement> clusterJoiner = SingleNodePlacement::new;
+        private Duration forwardAttemptTimeout = FORWARD_ATTEMPT_TIMEOUT;
+        private Duration forwardBudget = FORWARD_BUDGET;
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -146,6 +152,21 @@ public final class TunnelstoreServer implements AutoCloseable {
          */
         public Builder cluster(Function<StorageEngine, ClusterPlacement> joiner) {
             this.clusterJoiner = Objects.requireNonNull(joiner, "joiner");
+            return this;
+        }
+
+        /**
+         * How a clustered node forwards requests to their owners: the timeout of one attempt and the budget after
+         * which no attempt starts (docs/scale-out.md, "Request forwarding"). Defaults: 5 s and 10 s. Actions marked
+         * slow on their owner wait up to the handler timeout instead ({@code OperationRegistry.registerSlowOnOwner}).
+         */
+        public Builder forwarding(Duration attemptTimeout, Duration budget) {
+            if (attemptTimeout.isNegative() || attemptTimeout.isZero() || budget.isNegative()) {
+                throw new IllegalArgumentException("forwarding timeouts must be positive: " + attemptTimeout + ", "
+                        + budget);
+            }
+            this.forwardAttemptTimeout = attemptTimeout;
+            this.forwardBudget = budget;
             return this;
         }
 
@@ -191,7 +212,8 @@ public final class TunnelstoreServer implements AutoCloseable {
                 modules.push(module);
                 module.register(registry);
             }
-            RequestForwarder forwarder = placement.clustered() ? newForwarder(placement.nodeId()) : null;
+            RequestForwarder forwarder = placement.clustered()
+                    ? newForwarder(placement.nodeId(), forwardAttemptTimeout, forwardBudget) : null;
             RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
                     credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
                     forwarder == null ? null : placement, forwarder);
@@ -222,10 +244,10 @@ public final class TunnelstoreServer implements AutoCloseable {
     static final Duration FORWARD_BUDGET = Duration.ofSeconds(10);
 
     /** The relay of requests to their owners: plain HTTP to the owner's client port (the cluster is not TLS'd). */
-    private static RequestForwarder newForwarder(String nodeId) {
+    private static RequestForwarder newForwarder(String nodeId, Duration attemptTimeout, Duration budget) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
                 .version(HttpClient.Version.HTTP_1_1).build();
-        return new RequestForwarder(http, nodeId, FORWARD_ATTEMPT_TIMEOUT, FORWARD_BUDGET, System::nanoTime);
+        return new RequestForwarder(http, nodeId, attemptTimeout, budget, System::nanoTime);
     }
 
     /** The default engine: RocksDB in the data directory, with the server's clock and sync setting. */

@@ -100,6 +100,11 @@ public final class RequestForwarder {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
+    /** The timeout of one attempt unless the caller gives another. */
+    public Duration attemptTimeout() {
+        return attemptTimeout;
+    }
+
     /** Whether a received request was already forwarded once (then it must run here or be answered "not owner"). */
     public static boolean wasForwarded(Map<String, List<String>> headers) {
         return headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase(FORWARDED_BY));
@@ -113,6 +118,17 @@ public final class RequestForwarder {
      */
     public Response forward(String resource, Request request, OwnerAddresses owners)
             throws ForwardingException, InterruptedException {
+        return forward(resource, request, owners, attemptTimeout);
+    }
+
+    /**
+     * As {@link #forward(String, Request, OwnerAddresses)}, with {@code attemptTimeout} instead of the default for
+     * each attempt: for actions whose owner may legitimately take longer to answer (e.g. a CreateTunnel that
+     * snapshots its table), so that a slow but working owner is not mistaken for an unknown outcome.
+     */
+    public Response forward(String resource, Request request, OwnerAddresses owners, Duration attemptTimeout)
+            throws ForwardingException, InterruptedException {
+        Objects.requireNonNull(attemptTimeout, "attemptTimeout");
         long deadline = nanoClock.getAsLong() + budget.toNanos();
         String lastProblem = "no owner";
         Throwable lastCause = null;

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +75,7 @@ public final class OperationRegistry {
     private final List<RequestDispatcher.RequestObserver> observers = new CopyOnWriteArrayList<>();
     private final Map<Action, RequestPlacement<?>> placements = new ConcurrentHashMap<>();
     private final Map<Action, RequestSplitter<?>> splitters = new ConcurrentHashMap<>();
+    private final Set<Action> slowOnOwner = ConcurrentHashMap.newKeySet();
 
     /**
      * Registers the handler of {@code action}. The request body is parsed with {@code parser} (proto2 required fields
@@ -155,6 +157,21 @@ public final class OperationRegistry {
         if (placements.putIfAbsent(Objects.requireNonNull(action, "action"), placement) != null) {
             throw new IllegalStateException("a placement is already registered for " + action);
         }
+    }
+
+    /**
+     * Marks {@code action} as one whose handler may take long on its owner (seconds: CreateTunnel snapshots its table
+     * for the base channels, DeleteTable drops its rows). Forwarded to the owner, such a request waits for the
+     * owner's answer up to the handler timeout (the owner answers {@code OTSTimeout} by then at worst) instead of
+     * the forwarder's short attempt timeout, which is meant to detect a stalled owner quickly.
+     */
+    public void registerSlowOnOwner(Action action) {
+        slowOnOwner.add(Objects.requireNonNull(action, "action"));
+    }
+
+    /** Whether {@code action} was marked with {@link #registerSlowOnOwner}. */
+    public boolean slowOnOwner(Action action) {
+        return slowOnOwner.contains(action);
     }
 
     /**

@@ -296,7 +296,8 @@ public final class RequestDispatcher {
                 // never forwarded twice: the forwarder asks the owner of its (newer) view again
                 result.complete(notOwner(requestId, resource.get()));
             } else {
-                forward(requestId, actionPath, caller, resource.get(), request, result);
+                forward(requestId, actionPath, caller, resource.get(), forwardAttemptTimeout(action), request,
+                        result);
             }
             return;
         }
@@ -325,7 +326,8 @@ public final class RequestDispatcher {
                 if (forwarded) {
                     result.complete(notOwner(requestId, placedAt.orElse(notOwnerResource(unwrap(error)))));
                 } else if (placedAt.isPresent()) {
-                    forwardLater(requestId, actionPath, caller, placedAt.get(), request, result);
+                    forwardLater(requestId, actionPath, caller, placedAt.get(), forwardAttemptTimeout(action),
+                            request, result);
                 } else {
                     result.complete(unavailable(requestId, actionPath, caller, notOwnerResource(unwrap(error))));
                 }
@@ -343,19 +345,38 @@ public final class RequestDispatcher {
 
     // ---------------------------------------------------------------- cluster forwarding
 
+    /** Extra time a slow action's forwarding attempt waits beyond the handler timeout, for the owner's answer. */
+    static final Duration SLOW_ACTION_GRACE = Duration.ofSeconds(1);
+
+    /**
+     * How long one forwarding attempt of {@code action} waits for the owner: the forwarder's default, or, for an
+     * action marked {@link OperationRegistry#registerSlowOnOwner slow on its owner}, the handler timeout plus
+     * {@link #SLOW_ACTION_GRACE}, since the owner bounds its own handling by that timeout (nodes share their
+     * configuration) and answers {@code OTSTimeout} then.
+     */
+    private Duration forwardAttemptTimeout(Action action) {
+        Duration normal = forwarder.attemptTimeout();
+        if (!registry.slowOnOwner(action)) {
+            return normal;
+        }
+        Duration slow = handlerTimeout.plus(SLOW_ACTION_GRACE);
+        return slow.compareTo(normal) > 0 ? slow : normal;
+    }
+
     /**
      * Relays {@code request} (its original, signed bytes) to the owner of {@code resource} and completes
      * {@code result} with the owner's answer, unchanged. Blocks this worker thread while forwarding (bounded by the
      * forwarder's attempt timeout and budget; below the handler timeout).
      */
     private void forward(String requestId, String actionPath, AuthenticatedCaller caller, String resource,
-                         InboundRequest request, CompletableFuture<OutboundResponse> result) {
+                         Duration attemptTimeout, InboundRequest request,
+                         CompletableFuture<OutboundResponse> result) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         request.headers().forEach((name, value) -> headers.put(name, List.of(value)));
         try {
             RequestForwarder.Response answer = forwarder.forward(resource,
                     new RequestForwarder.Request(request.method(), request.uri(), headers, request.body()),
-                    r -> placement.ownerOf(r).map(ClusterPlacement.Owner::address));
+                    r -> placement.ownerOf(r).map(ClusterPlacement.Owner::address), attemptTimeout);
             Map<String, String> relayed = new LinkedHashMap<>();
             answer.headers().forEach((name, values) -> {
                 String lower = name.toLowerCase(java.util.Locale.ROOT);
@@ -515,9 +536,10 @@ public final class RequestDispatcher {
 
     /** {@link #forward} on a worker thread (from a handler's completion, which may run on any thread). */
     private void forwardLater(String requestId, String actionPath, AuthenticatedCaller caller, String resource,
-                              InboundRequest request, CompletableFuture<OutboundResponse> result) {
+                              Duration attemptTimeout, InboundRequest request,
+                              CompletableFuture<OutboundResponse> result) {
         try {
-            workers.execute(() -> forward(requestId, actionPath, caller, resource, request, result));
+            workers.execute(() -> forward(requestId, actionPath, caller, resource, attemptTimeout, request, result));
         } catch (RejectedExecutionException e) {
             result.complete(serverBusy(requestId));
         }

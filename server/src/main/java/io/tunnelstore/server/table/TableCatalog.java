@@ -124,11 +124,9 @@ public final class TableCatalog {
      */
     public TableDescriptor require(String instance, String tableName) {
         ObjectNames.requireTableName(tableName);
-        TableDescriptor d = tables.get(key(instance, tableName));
-        if (d == null) {
-            throw TableErrors.tableNotFound(tableName);
-        }
-        return d;
+        // through find: in a cluster a miss re-reads the catalog (the table may have been created on another node
+        // a moment ago, before its announcement arrived here)
+        return find(instance, tableName).orElseThrow(() -> TableErrors.tableNotFound(tableName));
     }
 
     /** The table with this numeric id (any instance). */

@@ -187,6 +187,11 @@ public final class TableModule implements ServerModule {
         r.<CreateTableRequest>registerPlacement(Action.CREATE_TABLE, (ctx, q) -> catalogResource);
         r.<UpdateTableRequest>registerPlacement(Action.UPDATE_TABLE, (ctx, q) -> catalogResource);
         r.<DeleteTableRequest>registerPlacement(Action.DELETE_TABLE, (ctx, q) -> catalogResource);
+        // catalog changes write the catalog and may create or drop a table's storage: forwarded to the catalog
+        // owner, they wait for its answer up to the handler timeout (RequestDispatcher)
+        r.registerSlowOnOwner(Action.CREATE_TABLE);
+        r.registerSlowOnOwner(Action.UPDATE_TABLE);
+        r.registerSlowOnOwner(Action.DELETE_TABLE);
         r.<PutRowRequest>registerPlacement(Action.PUT_ROW,
                 (ctx, q) -> rowPlacement.partitionOf(ctx.instanceName(), q.getTableName(), q.getRow()));
         r.<UpdateRowRequest>registerPlacement(Action.UPDATE_ROW,

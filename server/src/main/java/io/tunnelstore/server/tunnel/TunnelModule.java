@@ -267,6 +267,10 @@ public final class TunnelModule implements ServerModule, TunnelViews {
                 java.util.Optional.of(ClusterResources.catalog()));
         r.registerPlacement(Action.ADMIN_CHECKPOINTS_FORK, (RequestPlacement<AdminProtos.ForkTunnelRequest>)
                 (ctx, q) -> java.util.Optional.of(ClusterResources.catalog()));
+        // a BaseAndStream tunnel's creation snapshots its table (seconds on HBase), a fork copies another's state:
+        // forwarded to the catalog owner, they wait for its answer up to the handler timeout
+        r.registerSlowOnOwner(Action.TUNNEL_CREATE);
+        r.registerSlowOnOwner(Action.ADMIN_CHECKPOINTS_FORK);
         r.registerPlacement(Action.ADMIN_CHECKPOINTS_SHOW, (RequestPlacement<AdminProtos.ShowCheckpointsRequest>)
                 (ctx, q) -> byName(ctx.instanceName(), q.getTableName(), q.getTunnelName()));
         r.registerPlacement(Action.ADMIN_CHECKPOINTS_EXPORT, (RequestPlacement<AdminProtos.ShowCheckpointsRequest>)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alicloud.openservices.tablestore.SyncClient;
+import com.alicloud.openservices.tablestore.TunnelClient;
 import com.alicloud.openservices.tablestore.TableStoreException;
 import com.alicloud.openservices.tablestore.model.BatchWriteRowRequest;
 import com.alicloud.openservices.tablestore.model.BatchWriteRowResponse;
@@ -24,16 +25,23 @@ import com.alicloud.openservices.tablestore.model.SingleRowQueryCriteria;
 import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
 import com.alicloud.openservices.tablestore.model.UpdateRowRequest;
+import com.alicloud.openservices.tablestore.model.tunnel.CreateTunnelRequest;
+import com.alicloud.openservices.tablestore.model.tunnel.DescribeTunnelRequest;
+import com.alicloud.openservices.tablestore.model.tunnel.TunnelType;
 import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.server.table.TableModule;
+import io.tunnelstore.server.tunnel.TunnelModule;
 import io.tunnelstore.storage.MetaBatch;
 import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.StorageEngine;
+import io.tunnelstore.testsupport.Await;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +76,8 @@ class ForwardingDispatcherTest {
         private final StorageEngine storage;
         private volatile Predicate<String> local = r -> true;
         private volatile Supplier<String> remote = () -> "";
+        /** How long this node's storage writes take (a slow owner); zero: as fast as the engine. */
+        private volatile Duration writeDelay = Duration.ZERO;
         private final SingleNodePlacement writes;
 
         ScriptedPlacement(String nodeId, StorageEngine storage) {
@@ -94,6 +104,7 @@ class ForwardingDispatcherTest {
 
         @Override
         public OwnershipFencing.FencedWrites rowWrites(long tableId, Set<Long> partitions) {
+            slowDown();
             for (long p : partitions) {
                 if (!local.test(ClusterResources.partition(tableId, p))) {
                     throw NotOwnerException.of(ClusterResources.partition(tableId, p));
@@ -104,7 +115,21 @@ class ForwardingDispatcherTest {
 
         @Override
         public void writeMeta(String resource, MetaBatch batch) {
+            slowDown();
             storage.writeMeta(batch);
+        }
+
+        /** The slow owner of {@link #writeDelay}: its writes really take that long (this is the scenario). */
+        private void slowDown() {
+            long millis = writeDelay.toMillis();
+            if (millis > 0) {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
         }
 
         @Override
@@ -125,9 +150,12 @@ class ForwardingDispatcherTest {
     }
 
     private ScriptedPlacement frontPlacement;
+    private ScriptedPlacement ownerPlacement;
+    private final List<TunnelClient> tunnelClients = new ArrayList<>();
 
     @AfterEach
     void stop() {
+        tunnelClients.forEach(TunnelClient::shutdown);
         for (SyncClient c : new SyncClient[] {frontClient, ownerClient}) {
             if (c != null) {
                 c.shutdown();
@@ -140,11 +168,14 @@ class ForwardingDispatcherTest {
         }
     }
 
-    private TunnelstoreServer start(String name, java.util.function.Function<StorageEngine, ClusterPlacement> joiner) {
+    private TunnelstoreServer start(String name, java.util.function.Function<StorageEngine, ClusterPlacement> joiner,
+            Duration forwardAttemptTimeout) {
         TunnelstoreServer server = TunnelstoreServer.builder(ServerConfig.builder().port(0)
                         .dataDir(dir.resolve(name)).adminKey(AK, SK).build())
                 .module(TableModule::new)
+                .module(TunnelModule::new)
                 .cluster(joiner)
+                .forwarding(forwardAttemptTimeout, Duration.ofSeconds(10))
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build();
         server.start();
@@ -152,8 +183,14 @@ class ForwardingDispatcherTest {
     }
 
     private void startBoth() {
-        owner = start("owner", storage -> new ScriptedPlacement("owner", storage));
-        front = start("front", storage -> frontPlacement = new ScriptedPlacement("front", storage));
+        startBoth(Duration.ofSeconds(5)); // the production attempt timeout
+    }
+
+    private void startBoth(Duration forwardAttemptTimeout) {
+        owner = start("owner", storage -> ownerPlacement = new ScriptedPlacement("owner", storage),
+                forwardAttemptTimeout);
+        front = start("front", storage -> frontPlacement = new ScriptedPlacement("front", storage),
+                forwardAttemptTimeout);
         ownerClient = new SyncClient(owner.endpoint(), AK, SK, "tunnelstore");
         frontClient = new SyncClient(front.endpoint(), AK, SK, "tunnelstore");
         // the same table, split alike, on both servers (each has its own storage)
@@ -266,6 +303,44 @@ class ForwardingDispatcherTest {
         }
         assertThat(value(frontClient, 150)).isNull();
         assertThat(value(ownerClient, 150)).isNull();
+    }
+
+    @Test
+    void aForwardedCatalogActionWaitsForItsSlowOwnerWhileARowWriteAttemptTimesOut() {
+        startBoth(Duration.ofMillis(300));
+        ownerPlacement.writeDelay = Duration.ofMillis(1_500); // five times the forwarding attempt timeout
+        TunnelClient frontTunnels = tunnels(front);
+
+        // CreateTunnel runs on the catalog owner; its forwarding attempt waits up to the handler timeout (+1 s)
+        long start = System.nanoTime();
+        String tunnelId = frontTunnels.createTunnel(new CreateTunnelRequest(TABLE, "slow", TunnelType.BaseAndStream))
+                .getTunnelId();
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1_500L);
+        assertThat(tunnels(owner).describeTunnel(new DescribeTunnelRequest(TABLE, "slow")).getTunnelInfo()
+                .getTunnelId()).isEqualTo(tunnelId);
+
+        // a row write keeps the short attempt timeout: the client gets OTSTimeout, and the write, already sent,
+        // is applied by the owner afterwards (the documented at-least-once caveat)
+        SyncClient noRetry = new SyncClient(front.endpoint(), AK, SK, "tunnelstore", noRetries());
+        try {
+            RowPutChange put = new RowPutChange(TABLE, pk(150));
+            put.addColumn("v", ColumnValue.fromString("late"));
+            assertThatThrownBy(() -> noRetry.putRow(new PutRowRequest(put)))
+                    .isInstanceOfSatisfying(TableStoreException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo("OTSTimeout");
+                        assertThat(e.getHttpStatus()).isEqualTo(503);
+                    });
+        } finally {
+            noRetry.shutdown();
+        }
+        Await.until("the owner applies the timed-out write", Duration.ofSeconds(10),
+                () -> "late".equals(value(ownerClient, 150)));
+    }
+
+    private TunnelClient tunnels(TunnelstoreServer server) {
+        TunnelClient client = new TunnelClient(server.endpoint(), AK, SK, "tunnelstore");
+        tunnelClients.add(client);
+        return client;
     }
 
     private static com.alicloud.openservices.tablestore.ClientConfiguration noRetries() {
