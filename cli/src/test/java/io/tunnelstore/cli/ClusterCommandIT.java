@@ -77,7 +77,8 @@ class ClusterCommandIT {
             Await.until("cluster ready", Duration.ofMinutes(5),
                     () -> command.output.contains("cluster ready nodes=1") || !command.process.isAlive());
             assertThat(command.stdoutLines()).as(command.describe()).contains("cluster ready nodes=1");
-            assertThat(command.seen).as("the minicluster and the node").hasSize(2);
+            // the minicluster and the node (the 100 ms sampling may also catch a JVM between fork and exec)
+            assertThat(command.seen).hasSizeGreaterThanOrEqualTo(2);
 
             command.process.destroyForcibly(); // SIGKILL: none of the command's own clean-up runs
             assertThat(command.process.waitFor(1, TimeUnit.MINUTES)).isTrue();

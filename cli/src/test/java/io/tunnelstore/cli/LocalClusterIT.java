@@ -315,7 +315,7 @@ class LocalClusterIT {
         for (long key = 0; key < FEED_KEYS; key++) {
             base.putRow(new PutRowRequest(sequenced(table, key, 0)));
         }
-        // created on the catalog owner: a forwarded BaseAndStream CreateTunnel can outlast a forwarding attempt
+        // created on the catalog owner, where CreateTunnel runs: no forwarding hop around the slow HBase snapshot
         int catalogOwner = ClusterHarness.index(observer.assignedOwner(ClusterResources.catalog()).orElseThrow());
         TunnelClient admin = officialTunnels(catalogOwner);
         // two tunnels with one owner: of three tunnels on two nodes, two share an owner
