@@ -36,6 +36,7 @@ public final class BenchServerMain {
         TunnelstoreServer server = TunnelstoreServer.builder(config)
                 .module(TableModule::new)
                 .module(ctx -> new TunnelModule(ctx, TunnelServiceConfig.defaults()))
+                .module(ctx -> new QueueWaitProbe())
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build();
         server.start();

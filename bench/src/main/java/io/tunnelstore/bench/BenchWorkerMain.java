@@ -41,11 +41,19 @@ public final class BenchWorkerMain {
     /**
      * Hand-over mode (scenario 2, our worker at a small heap): consumes the BaseData tunnel until every id in
      * {@code [0, rows)} arrived or {@code timeoutSeconds} passed, sampling this JVM's heap in use every 10 ms, then
-     * prints {@code DONE complete distinct total duplicates firstNanos lastNanos heapPeakBytes} and exits. The times
-     * are System.nanoTime() (one clock per Linux host), so the harness can subtract its own start time.
+     * prints {@code DONE complete distinct total duplicates firstNanos lastNanos heapPeakBytes cpuAtFirst cpuAtDone}
+     * and exits (and {@code FIRST} when the first record arrived). The times are System.nanoTime() (one clock per
+     * Linux host), so the harness can subtract its own start time; the CPU readings are this JVM's user + system
+     * seconds, so the worker's CPU per record can be told apart from its start-up.
      */
     private static void handover(String endpoint, String tunnelId, int rows, long timeoutSeconds) throws Exception {
-        CountingSink sink = new CountingSink(rows);
+        long pid = ProcessHandle.current().pid();
+        double[] cpuAtFirst = {-1};
+        CountingSink sink = new CountingSink(rows, () -> {
+            cpuAtFirst[0] = ProcStats.cpuSeconds(pid);
+            System.out.println("FIRST");  // the harness takes the server's CPU reading now
+            System.out.flush();
+        });
         java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
         java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.ScheduledExecutorService sampler =
@@ -61,9 +69,11 @@ public final class BenchWorkerMain {
                 Duration.ofSeconds(15))) {
             complete = sink.awaitAll(Duration.ofSeconds(timeoutSeconds));
         }
+        double cpuAtDone = ProcStats.cpuSeconds(pid);
         sampler.shutdownNow();
         System.out.println("DONE " + (complete ? 1 : 0) + " " + sink.distinct() + " " + sink.total() + " "
-                + sink.duplicates() + " " + sink.firstNanos() + " " + sink.lastNanos() + " " + peak.get());
+                + sink.duplicates() + " " + sink.firstNanos() + " " + sink.lastNanos() + " " + peak.get() + " "
+                + cpuAtFirst[0] + " " + cpuAtDone);
         System.out.flush();
         System.exit(0);
     }

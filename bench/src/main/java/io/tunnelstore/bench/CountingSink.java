@@ -16,16 +16,28 @@ final class CountingSink implements DeliverySink {
     private long outOfRange;
     private long firstNanos;
     private long lastNanos;
+    private final Runnable onFirst;
+    private boolean firstSeen;
 
     CountingSink(int expected) {
+        this(expected, () -> {});
+    }
+
+    /** {@code onFirst} runs once, with the first delivery (e.g. to take CPU readings when the hand-over starts). */
+    CountingSink(int expected, Runnable onFirst) {
         this.expected = expected;
         this.seen = new BitSet(expected);
+        this.onFirst = onFirst;
     }
 
     @Override
     public synchronized void batch(String channelId, long[] ids, long nanos) {
         if (total == 0) {
             firstNanos = nanos;
+        }
+        if (!firstSeen && ids.length > 0) {
+            firstSeen = true;
+            onFirst.run();
         }
         for (long id : ids) {
             total++;

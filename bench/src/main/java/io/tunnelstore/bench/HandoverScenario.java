@@ -34,6 +34,8 @@ final class HandoverScenario {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     /** Heap of the child JVM our worker runs in for the main hand-over: bounded worker memory (issue 13). */
     static final String WORKER_HEAP = "256m";
+    /** Rows of the table both workers consume before the measured hand-overs, so the server's JIT is warm for both. */
+    static final int WARM_UP_ROWS = 50_000;
 
     private HandoverScenario() {}
 
@@ -49,6 +51,7 @@ final class HandoverScenario {
             BenchTables.create(server.endpoint(), "handover", 1, rows, 0);
             long loaded = BenchTables.load(tables, "handover", 0, rows, PAYLOAD, 4, Long.MAX_VALUE);
             report.check(NAME, "handover table rows loaded", rows, loaded);
+            warmUp(report, server, tables, tunnels);
             ours = consumeInChild(report, NAME, server, tunnels, "handover", "ours", rows, dir);
             official = consume(report, NAME, server, tunnels, "handover", "official", rows, false, "official worker");
         }
@@ -69,7 +72,15 @@ final class HandoverScenario {
         String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
         double createSeconds = (System.nanoTime() - createStart) / 1e9;
         int channels = tunnels.describeTunnel(table, tunnelName).channels().size();
-        CountingSink sink = new CountingSink(rows);
+        long workerPid = ProcessHandle.current().pid(); // the worker runs in this JVM
+        double[] cpuAtFirst = {-1, -1};
+        CountingSink sink = new CountingSink(rows, () -> {
+            cpuAtFirst[0] = ProcStats.cpuSeconds(server.pid());
+            cpuAtFirst[1] = ProcStats.cpuSeconds(workerPid);
+        });
+        double workerCpuAtStart = ProcStats.cpuSeconds(workerPid);
+        double serverCpuAtDone;
+        double workerCpuAtDone;
         long started = System.nanoTime();
         boolean complete;
         ResourceSampler.Usage usage;
@@ -78,6 +89,8 @@ final class HandoverScenario {
                         ? TunnelConsumer.ours(server.endpoint(), tunnelId, sink, HEARTBEAT, TIMEOUT)
                         : TunnelConsumer.official(server.endpoint(), tunnelId, sink, HEARTBEAT, TIMEOUT)) {
             complete = sink.awaitAll(Duration.ofSeconds(120 + rows / 1_000));
+            serverCpuAtDone = ProcStats.cpuSeconds(server.pid());
+            workerCpuAtDone = ProcStats.cpuSeconds(workerPid);
             usage = sampler.usage();
         }
         String subject = label + ", " + rows + " rows, " + channels + " ch";
@@ -91,6 +104,8 @@ final class HandoverScenario {
         report.add(scenario, subject, "CreateTunnel (base channels planned)", createSeconds, "s");
         report.add(scenario, subject, "duplicates", sink.duplicates(), "records");
         addUsage(report, scenario, subject, usage);
+        addCpuPerRecord(report, scenario, subject, sink.distinct(), serverCpuAtDone - cpuAtFirst[0],
+                workerCpuAtDone - cpuAtFirst[1], cpuAtFirst[1] - workerCpuAtStart);
         return rate;
     }
 
@@ -119,13 +134,18 @@ final class HandoverScenario {
         pb.redirectError(dir.resolve(table + "-" + tunnelName + "-worker.log").toFile());
         long started = System.nanoTime();
         String done = null;
+        double serverCpuAtFirst = -1;
+        double serverCpuAtDone = -1;
         ResourceSampler.Usage usage;
         try (ResourceSampler sampler = new ResourceSampler(server.pid())) {
             Process p = pb.start();
             try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
                     p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.startsWith("DONE ")) {
+                    if (line.equals("FIRST")) {
+                        serverCpuAtFirst = ProcStats.cpuSeconds(server.pid());
+                    } else if (line.startsWith("DONE ")) {
+                        serverCpuAtDone = ProcStats.cpuSeconds(server.pid());
                         done = line;
                     }
                 }
@@ -148,6 +168,8 @@ final class HandoverScenario {
         long first = Long.parseLong(f[5]);
         long last = Long.parseLong(f[6]);
         long heapPeak = Long.parseLong(f[7]);
+        double workerCpuAtFirst = Double.parseDouble(f[8]);
+        double workerCpuAtDone = Double.parseDouble(f[9]);
         report.check(scenario, table + "/" + tunnelName + " distinct rows delivered", rows, distinct);
         report.check(scenario, table + "/" + tunnelName + " completed within the time limit", 1, complete ? 1 : 0);
         double seconds = Math.max(1e-9, (last - first) / 1e9);
@@ -160,7 +182,51 @@ final class HandoverScenario {
         report.add("resources", scenario + ": " + subject, "server peak RSS", usage.serverPeakRssMb(), "MB");
         report.add("resources", scenario + ": " + subject, "server CPU", usage.serverCpuPercent(), "% of 1 core");
         report.add("resources", scenario + ": " + subject, "worker JVM peak heap", heapPeak / 1048576.0, "MB");
+        addCpuPerRecord(report, scenario, subject, distinct, serverCpuAtDone - serverCpuAtFirst,
+                workerCpuAtDone - workerCpuAtFirst, workerCpuAtFirst);
         return rate;
+    }
+
+    /**
+     * CPU per record from the first record to the last (user + system, /proc, 10-ms ticks), of the server and of the
+     * worker's JVM (the harness JVM for in-process workers, so it includes the harness's small sampling threads), and
+     * the worker's CPU before its first record (for the child JVM: its whole start-up). On 2 shared cores, per-record
+     * CPU is what bounds the rate, and it is steadier than rates under other load.
+     */
+    static void addCpuPerRecord(BenchReport report, String scenario, String subject, long records, double serverCpu,
+            double workerCpu, double workerCpuBeforeFirst) {
+        if (records <= 0) {
+            return;
+        }
+        report.add("resources", scenario + ": " + subject, "server CPU per record, first to last",
+                serverCpu * 1e6 / records, "µs");
+        report.add("resources", scenario + ": " + subject, "worker CPU per record, first to last",
+                workerCpu * 1e6 / records, "µs");
+        report.add("resources", scenario + ": " + subject, "worker CPU before the first record", workerCpuBeforeFirst,
+                "s");
+    }
+
+    /**
+     * Both workers consume a small table once before anything is measured: otherwise the server compiles its
+     * ReadRecords path (JIT) during the first measured hand-over (ours), which then pays CPU the second one does not.
+     */
+    private static void warmUp(BenchReport report, BenchServer server, TableClient tables, TunnelClient tunnels)
+            throws Exception {
+        BenchTables.create(server.endpoint(), "handover_warmup", 1, WARM_UP_ROWS, 0);
+        long loaded = BenchTables.load(tables, "handover_warmup", 0, WARM_UP_ROWS, PAYLOAD, 4, Long.MAX_VALUE);
+        report.check(NAME, "warm-up table rows loaded", WARM_UP_ROWS, loaded);
+        for (boolean ourWorker : new boolean[] {true, false}) {
+            String name = ourWorker ? "warmup_ours" : "warmup_official";
+            String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of("handover_warmup", name,
+                    TunnelType.BASE_DATA));
+            CountingSink sink = new CountingSink(WARM_UP_ROWS);
+            try (TunnelConsumer consumer = ourWorker
+                    ? TunnelConsumer.ours(server.endpoint(), tunnelId, sink, HEARTBEAT, TIMEOUT)
+                    : TunnelConsumer.official(server.endpoint(), tunnelId, sink, HEARTBEAT, TIMEOUT)) {
+                sink.awaitAll(Duration.ofSeconds(120));
+            }
+            report.check(NAME, "warm-up " + name + " distinct rows delivered", WARM_UP_ROWS, sink.distinct());
+        }
     }
 
     static void addUsage(BenchReport report, String scenario, String subject, ResourceSampler.Usage usage) {
@@ -197,7 +263,8 @@ final class HandoverScenario {
     record ScanResult(long rows, long cells, long bytes, double seconds) {}
 
     /**
-     * Iterates every key and value of the {@code rows} column family of a stopped server's data directory, counting
+     * Iterates every key and value of the first table (lowest table id: the hand-over table, created before the
+     * warm-up table) in the {@code rows} column family of a stopped server's data directory, counting
      * rows by their key prefix ({@code tableId(8) | escaped row key | 00 01}, see docs/storage-layout.md: a row has
      * one key per cell, including its row marker).
      */
@@ -231,8 +298,14 @@ final class HandoverScenario {
             int previousLength = 0;
             long t0 = System.nanoTime();
             try (RocksIterator it = db.newIterator(rowsCf, read)) {
+                byte[] table = null;
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     byte[] key = it.key(); // copy key and value into Java, as a consumer must
+                    if (table == null) {
+                        table = Arrays.copyOf(key, Long.BYTES);
+                    } else if (!Arrays.equals(key, 0, Long.BYTES, table, 0, Long.BYTES)) {
+                        break;  // the next table (the warm-up table, created after the hand-over table)
+                    }
                     bytes += key.length + it.value().length;
                     cells++;
                     int length = rowPrefixLength(key);

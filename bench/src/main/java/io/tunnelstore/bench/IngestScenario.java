@@ -29,20 +29,28 @@ final class IngestScenario {
     private static final int[] PAYLOADS = {100, 1024};
     private static final int[] THREADS = {1, 8};
 
+    /** The server's row marker cell value (column "", no payload; server {@code RowMarker}). */
+    private static final byte[] ROW_MARKER = new byte[0];
+
     private IngestScenario() {}
 
     static void run(BenchConfig config, BenchReport report) throws Exception {
         Path dir = config.workDir().resolve("ingest");
+        long harnessPid = ProcessHandle.current().pid();
         try (BenchServer server = BenchServer.start(dir.resolve("server-data"), true, "2g");
                 TableClient client = TableClient.create(BenchTables.clientConfig(server.endpoint()))) {
             for (int payload : PAYLOADS) {
                 for (int threads : THREADS) {
                     String table = "ingest_" + payload + "_" + threads;
                     BenchTables.create(server.endpoint(), table, 1, 0, 0);
+                    double serverCpu0 = ProcStats.cpuSeconds(server.pid());
+                    double clientCpu0 = ProcStats.cpuSeconds(harnessPid);
                     long t0 = System.nanoTime();
                     long rows = BenchTables.load(client, table, 0, config.ingestMaxRows(), payload, threads,
                             t0 + config.ingestMaxTime().toNanos());
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    double serverCpu = ProcStats.cpuSeconds(server.pid()) - serverCpu0;
+                    double clientCpu = ProcStats.cpuSeconds(harnessPid) - clientCpu0;
                     Rate raw = rawRocksDb(dir.resolve("raw-" + payload + "-" + threads), payload, threads,
                             config.ingestMaxRows(), config.ingestMaxTime().toNanos());
                     String subject = "our SDK BatchWriteRow " + payload + " B x" + threads + " threads";
@@ -50,29 +58,51 @@ final class IngestScenario {
                     report.add(NAME, subject, "rows/s", rowsPerSec, "rows/s", "raw RocksDB sync batch", raw.rowsPerSec);
                     report.add(NAME, subject, "MB/s", rowsPerSec * payload / 1e6, "MB/s", "raw RocksDB sync batch",
                             raw.rowsPerSec * payload / 1e6);
+                    // CPU per row is what a loaded machine cannot blur much: client and server processes together
+                    // against the raw writer's process (each includes its JIT, GC and RocksDB background threads)
+                    report.add(NAME, subject, "CPU us/row, server + client", perRowMicros(serverCpu + clientCpu, rows),
+                            "us/row", "raw RocksDB sync batch", raw.cpuMicrosPerRow());
+                    report.add(NAME, subject, "CPU us/row, server", perRowMicros(serverCpu, rows), "us/row");
                     // writers take whole batches in id order, so [0, rows) was written: its two ends must read back
                     int readable = (client.getRow(table, BenchTables.key(0)).isPresent() ? 1 : 0)
                             + (client.getRow(table, BenchTables.key(rows - 1)).isPresent() ? 1 : 0);
                     report.check(NAME, table + " first and last written rows read back", 2, readable);
                     report.check(NAME, table + " raw baseline wrote as many rows as the cap allowed", 1,
                             raw.rows > 0 ? 1 : 0);
-                    // what the server could reach with per-batch commits: our engine in-process, row by row vs batch
-                    Rate perRow = engine(dir.resolve("engine-row-" + payload + "-" + threads), payload, threads,
-                            config.ingestMaxRows(), config.ingestMaxTime().toNanos(), false);
+                    // what the storage engine alone reaches in-process: rows shaped as the server writes them for
+                    // these tables (no stream: value cell and row marker, no change-log record), and, labelled, the
+                    // same rows with a change-log record each (a table with a stream; the single committer's path)
                     Rate batched = engine(dir.resolve("engine-batch-" + payload + "-" + threads), payload, threads,
+                            config.ingestMaxRows(), config.ingestMaxTime().toNanos(), false);
+                    Rate logged = engine(dir.resolve("engine-logged-" + payload + "-" + threads), payload, threads,
                             config.ingestMaxRows(), config.ingestMaxTime().toNanos(), true);
-                    report.add(NAME, "engine mutateRow x200 " + payload + " B x" + threads + " threads", "rows/s",
-                            perRow.rowsPerSec, "rows/s", "raw RocksDB sync batch", raw.rowsPerSec);
-                    report.add(NAME, "engine mutateRows(200) " + payload + " B x" + threads + " threads", "rows/s",
-                            batched.rowsPerSec, "rows/s", "raw RocksDB sync batch", raw.rowsPerSec);
+                    String engineSubject = "engine mutateRows(200), no stream, " + payload + " B x" + threads
+                            + " threads";
+                    String loggedSubject = "engine mutateRows(200) + change-log record, " + payload + " B x"
+                            + threads + " threads";
+                    report.add(NAME, engineSubject, "rows/s", batched.rowsPerSec, "rows/s", "raw RocksDB sync batch",
+                            raw.rowsPerSec);
+                    report.add(NAME, engineSubject, "CPU us/row", batched.cpuMicrosPerRow(), "us/row",
+                            "raw RocksDB sync batch", raw.cpuMicrosPerRow());
+                    report.add(NAME, loggedSubject, "rows/s", logged.rowsPerSec, "rows/s", "raw RocksDB sync batch",
+                            raw.rowsPerSec);
                     report.check(NAME, table + " engine baselines wrote rows", 1,
-                            perRow.rows > 0 && batched.rows > 0 ? 1 : 0);
+                            batched.rows > 0 && logged.rows > 0 ? 1 : 0);
                 }
             }
         }
     }
 
-    record Rate(long rows, double rowsPerSec) {}
+    private static double perRowMicros(double cpuSeconds, long rows) {
+        return rows == 0 || cpuSeconds < 0 ? 0 : cpuSeconds * 1e6 / rows;
+    }
+
+    /** Rows written, their rate, and the CPU time of this process while they were written (-1 without /proc). */
+    record Rate(long rows, double rowsPerSec, double cpuSeconds) {
+        double cpuMicrosPerRow() {
+            return perRowMicros(cpuSeconds, rows);
+        }
+    }
 
     /** Raw RocksDB: {@code threads} writers of 200-put batches, WAL fsync per batch, same row count and time cap. */
     static Rate rawRocksDb(Path dir, int payload, int threads, int maxRows, long maxNanos) throws Exception {
@@ -85,6 +115,7 @@ final class IngestScenario {
             AtomicLong next = new AtomicLong();
             AtomicLong written = new AtomicLong();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
+            double cpu0 = ProcStats.cpuSeconds(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             long deadline = t0 + maxNanos;
             try {
@@ -115,22 +146,25 @@ final class IngestScenario {
                 pool.shutdownNow();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Rate(written.get(), written.get() / seconds);
+            double cpu = ProcStats.cpuSeconds(ProcessHandle.current().pid()) - cpu0;
+            return new Rate(written.get(), written.get() / seconds, cpu);
         }
     }
 
     /**
-     * Our storage engine in-process with synchronous writes, each row with a change-log record as the server writes
-     * it: {@code batched} commits each 200-row batch with one {@code mutateRows} call, otherwise with 200
-     * {@code mutateRow} calls one after the other (what BatchWriteRow does today).
+     * Our storage engine in-process with synchronous writes, each 200-row batch committed with one {@code mutateRows}
+     * call. Without {@code withLogRecord} a row is what the server writes for a PutRow into a table without a stream
+     * (the value cell and the row marker, both at the row version time; no change-log record), so it compares with
+     * the SDK case; with it, each row also appends a change-log record of the payload's size (a table with a stream).
      */
-    static Rate engine(Path dir, int payload, int threads, int maxRows, long maxNanos, boolean batched)
+    static Rate engine(Path dir, int payload, int threads, int maxRows, long maxNanos, boolean withLogRecord)
             throws Exception {
         try (RocksDbStorageEngine engine = RocksDbStorageEngine.open(dir,
                 StorageOptions.builder().syncWrites(true).build())) {
             AtomicLong next = new AtomicLong();
             AtomicLong written = new AtomicLong();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
+            double cpu0 = ProcStats.cpuSeconds(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             long deadline = t0 + maxNanos;
             try {
@@ -146,19 +180,14 @@ final class IngestScenario {
                             List<RowBatchEntry<Void>> batch = new ArrayList<>();
                             for (long id = start; id < end; id++) {
                                 byte[] value = BenchTables.payload(id, payload);
-                                byte[] record = java.util.Arrays.copyOf(value, value.length + 16);
+                                byte[] record = withLogRecord ? java.util.Arrays.copyOf(value, value.length + 16) : null;
                                 batch.add(new RowBatchEntry<>(rawKey(id), (current, versionMillis) -> new RowDecider.Decision<>(
-                                        new RowMutation().put("v", 1, value), 1, record, null)));
+                                        new RowMutation().put("v", versionMillis, value).put("", versionMillis, ROW_MARKER),
+                                        withLogRecord ? 1 : -1, record, null)));
                             }
-                            if (batched) {
-                                for (RowBatchOutcome<Void> o : engine.mutateRows(1, batch)) {
-                                    if (!o.succeeded()) {
-                                        throw o.failure();
-                                    }
-                                }
-                            } else {
-                                for (RowBatchEntry<Void> e : batch) {
-                                    engine.mutateRow(1, e.rowKey(), e.decider());
+                            for (RowBatchOutcome<Void> o : engine.mutateRows(1, batch)) {
+                                if (!o.succeeded()) {
+                                    throw o.failure();
                                 }
                             }
                             written.addAndGet(end - start);
@@ -172,7 +201,9 @@ final class IngestScenario {
             } finally {
                 pool.shutdownNow();
             }
-            return new Rate(written.get(), written.get() / ((System.nanoTime() - t0) / 1e9));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = ProcStats.cpuSeconds(ProcessHandle.current().pid()) - cpu0;
+            return new Rate(written.get(), written.get() / seconds, cpu);
         }
     }
 

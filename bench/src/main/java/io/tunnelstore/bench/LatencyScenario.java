@@ -54,6 +54,7 @@ final class LatencyScenario {
                     long t0;
                     long harnessGcCount0 = harnessGcCount();
                     long harnessGcMillis0 = harnessGcMillis();
+                    QueueWaitProbe.read(server.endpoint()); // starts the server's queue-wait window
                     try (ResourceSampler sampler = new ResourceSampler(server.pid())) {
                         long[] window = new long[2];
                         written = pacedInChild(server.endpoint(), from, rate, config.latencyDuration(), acks, dir,
@@ -79,6 +80,14 @@ final class LatencyScenario {
                                 "official worker", q.at(pct) / 1e6);
                     }
                     HandoverScenario.addUsage(report, NAME, subject + " (both workers)", usage);
+                    // how long requests waited for a server worker thread (docs/BENCHMARKS.md, "Request lanes")
+                    QueueWaitProbe.read(server.endpoint()).forEach((action, w) -> {
+                        if (action.equals("tunnel/readrecords") || action.equals("PutRow")) {
+                            report.add(NAME, "server queue wait, " + subject, action + " p50", w[1] / 1e6, "ms");
+                            report.add(NAME, "server queue wait, " + subject, action + " p99", w[2] / 1e6, "ms");
+                            report.add(NAME, "server queue wait, " + subject, action + " max", w[4] / 1e6, "ms");
+                        }
+                    });
                     // where our worker's latency went (docs/BENCHMARKS.md "stage breakdown")
                     java.util.List<StageBreakdown.Pause> pauses = StageBreakdown.gcPauses(server.gcLog());
                     StageBreakdown.report(report, NAME, "stages, our worker, " + subject, from, nextId, acks, ours,

@@ -30,13 +30,17 @@ class BenchQuickTest {
             assertThat(m.value()).as(m.toString()).isGreaterThanOrEqualTo(0);
         });
 
-        // 1. ingest: 2 payloads x 2 thread counts through the SDK, and through the engine row by row and batched,
-        //    each with its raw RocksDB baseline
+        // 1. ingest: 2 payloads x 2 thread counts through the SDK, and through the engine (rows as the server writes
+        //    them, and with a change-log record each), each with its raw RocksDB baseline; CPU per row of the SDK
+        //    case (server + client) and of the engine against the raw writer's
         assertThat(report.find("ingest", "rows/s")).hasSize(3 * 4)
                 .allSatisfy(m -> assertThat(m.value()).isPositive())
                 .allSatisfy(m -> assertThat(m.baseline()).isPositive());
         assertThat(report.find("ingest", "rows/s")).filteredOn(m -> m.subject().startsWith("our SDK")).hasSize(4);
         assertThat(report.find("ingest", "MB/s")).hasSize(4);
+        assertThat(report.find("ingest", "CPU us/row, server + client")).hasSize(4)
+                .allSatisfy(m -> assertThat(m.baselineName()).isEqualTo("raw RocksDB sync batch"));
+        assertThat(report.find("ingest", "CPU us/row")).hasSize(4);
         // 2. hand-over: both ratios, plus one case per channel count
         assertThat(report.find("handover", "rows/s vs raw scan")).singleElement()
                 .satisfies(m -> assertThat(m.ratio()).isPositive());

@@ -23,8 +23,8 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Defaults differ from {@link ServerConfig}'s where a test wants them to: port 0 (a free port), 4 worker
- * threads, writes not synced (the data is thrown away), the console silenced. Modules are the caller's choice (none
- * by default), so the builder stays in the wiring layer. {@link #restart()} closes the server and starts a new one
+ * threads and 4 row-write threads, writes not synced (the data is thrown away), the console silenced. Modules are
+ * the caller's choice (none by default), so the builder stays in the wiring layer. {@link #restart()} closes the server and starts a new one
  * with the same configuration on the same directory and port: what a crash-and-restart looks like to clients.
  *
  * <p>Thread-safe: {@link #restart()} and {@link #close()} are synchronized; readers see the current server.
@@ -46,7 +46,7 @@ public final class InProcessServer implements AutoCloseable {
     /** A builder for a server over {@code dataDir} with the test defaults above. */
     public static Builder builder(Path dataDir) {
         return builder(ServerConfig.builder().dataDir(Objects.requireNonNull(dataDir, "dataDir"))
-                .port(0).workerThreads(4).syncWrites(false));
+                .port(0).workerThreads(4).writeThreads(4).syncWrites(false));
     }
 
     /** A builder that starts from {@code config} exactly as the caller shaped it (none of the defaults above). */

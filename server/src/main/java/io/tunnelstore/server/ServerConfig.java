@@ -44,12 +44,19 @@ import java.util.regex.Pattern;
  *                             a request is refused with {@code 403 OTSAuthFailed}; absent: not checked (only for
  *                             servers whose clock is moved away from real time, e.g. tests).
  *                             Default: {@value #DEFAULT_MAX_CLOCK_SKEW_MINUTES} minutes
+ * @param writeThreads         threads running row writes (PutRow, UpdateRow, DeleteRow, BatchWriteRow), which hold
+ *                             their thread until the write is durable (WAL fsync); a lane of their own so that reads
+ *                             and tunnel calls never queue behind them (docs/server-transport.md, "Request lanes").
+ *                             Most of them wait, not run: the number bounds the writes sharing one group commit.
+ *                             Default: 256
+ * @param writeQueueCapacity   row writes waiting for a write thread before new ones get {@code 503 OTSServerBusy}.
+ *                             Default: 1024
  */
 public record ServerConfig(String host, int port, Path dataDir, List<String> instanceNames,
                            Optional<AdminKey> adminKey, Clock clock, int ioThreads, int workerThreads,
                            int workerQueueCapacity, int maxRequestBodyBytes, Duration handlerTimeout,
                            boolean syncWrites, ConnectionLimits connectionLimits, Optional<TlsSettings> tls,
-                           Optional<Duration> maxClockSkew) {
+                           Optional<Duration> maxClockSkew, int writeThreads, int writeQueueCapacity) {
 
     /** Default listening port. */
     public static final int DEFAULT_PORT = 8800;
@@ -104,6 +111,8 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
         requirePositive("workerThreads", workerThreads);
         requirePositive("workerQueueCapacity", workerQueueCapacity);
         requirePositive("maxRequestBodyBytes", maxRequestBodyBytes);
+        requirePositive("writeThreads", writeThreads);
+        requirePositive("writeQueueCapacity", writeQueueCapacity);
         if (handlerTimeout.isNegative() || handlerTimeout.isZero()) {
             throw new IllegalArgumentException("handlerTimeout must be positive: " + handlerTimeout);
         }
@@ -130,7 +139,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
         Builder b = new Builder().host(host).port(port).dataDir(dataDir).instanceNames(instanceNames).clock(clock)
                 .ioThreads(ioThreads).workerThreads(workerThreads).workerQueueCapacity(workerQueueCapacity)
                 .maxRequestBodyBytes(maxRequestBodyBytes).handlerTimeout(handlerTimeout).syncWrites(syncWrites)
-                .connectionLimits(connectionLimits);
+                .connectionLimits(connectionLimits).writeThreads(writeThreads).writeQueueCapacity(writeQueueCapacity);
         b.adminKey = adminKey.orElse(null);
         b.tls = tls.orElse(null);
         b.maxClockSkew = maxClockSkew.orElse(null);
@@ -154,6 +163,8 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
         private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
         private TlsSettings tls;
         private Duration maxClockSkew = Duration.ofMinutes(DEFAULT_MAX_CLOCK_SKEW_MINUTES);
+        private int writeThreads = 256;
+        private int writeQueueCapacity = 1024;
 
         private Builder() {}
 
@@ -222,6 +233,16 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
             return this;
         }
 
+        public Builder writeThreads(int writeThreads) {
+            this.writeThreads = writeThreads;
+            return this;
+        }
+
+        public Builder writeQueueCapacity(int writeQueueCapacity) {
+            this.writeQueueCapacity = writeQueueCapacity;
+            return this;
+        }
+
         public Builder maxRequestBodyBytes(int maxRequestBodyBytes) {
             this.maxRequestBodyBytes = maxRequestBodyBytes;
             return this;
@@ -267,7 +288,8 @@ public record ServerConfig(String host, int port, Path dataDir, List<String> ins
         public ServerConfig build() {
             return new ServerConfig(host, port, dataDir, instanceNames, Optional.ofNullable(adminKey), clock,
                     ioThreads, workerThreads, workerQueueCapacity, maxRequestBodyBytes, handlerTimeout, syncWrites,
-                    connectionLimits, Optional.ofNullable(tls), Optional.ofNullable(maxClockSkew));
+                    connectionLimits, Optional.ofNullable(tls), Optional.ofNullable(maxClockSkew), writeThreads,
+                    writeQueueCapacity);
         }
 
         private static String blankToNull(String s) {

@@ -86,6 +86,8 @@ public final class TunnelstoreServer implements AutoCloseable {
     private StorageEngine storage;
     private ScheduledThreadPoolExecutor scheduler;
     private volatile ThreadPoolExecutor workers;
+    /** The row-write lane (docs/server-transport.md, "Request lanes"). */
+    private volatile ThreadPoolExecutor writeWorkers;
     private ServerContext context;
     private final Deque<ServerModule> modules = new ArrayDeque<>();
     private final OperationRegistry registry = new OperationRegistry();
@@ -201,6 +203,9 @@ public final class TunnelstoreServer implements AutoCloseable {
             workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.workerQueueCapacity()), namedThreads("tunnelstore-worker"));
             workers.allowCoreThreadTimeOut(true);
+            writeWorkers = new ThreadPoolExecutor(config.writeThreads(), config.writeThreads(), 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(config.writeQueueCapacity()), namedThreads("tunnelstore-writer"));
+            writeWorkers.allowCoreThreadTimeOut(true);
             placement = Objects.requireNonNull(clusterJoiner.apply(storage), "cluster joiner returned null");
             ServerServices services = new ServerServices();
             services.provide(ClusterPlacement.class, placement);
@@ -215,7 +220,7 @@ public final class TunnelstoreServer implements AutoCloseable {
             RequestForwarder forwarder = placement.clustered()
                     ? newForwarder(placement.nodeId(), forwardAttemptTimeout, forwardBudget) : null;
             RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
-                    credentials, workers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
+                    credentials, workers, writeWorkers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
                     forwarder == null ? null : placement, forwarder);
             ServerCertificates.ServerIdentity identity = config.tls()
                     .map(tls -> ServerCertificates.load(tls, config.dataDir().resolve("tls"), config.clock()))
@@ -355,11 +360,21 @@ public final class TunnelstoreServer implements AutoCloseable {
     }
 
     /**
-     * Requests waiting for a worker thread right now (0 when not running); for metrics and tests. A value at
-     * {@link ServerConfig#workerQueueCapacity()} means new requests are being answered {@code 503 OTSServerBusy}.
+     * Requests other than row writes waiting for a worker thread right now (0 when not running); for metrics and
+     * tests. A value at {@link ServerConfig#workerQueueCapacity()} means new ones are being answered
+     * {@code 503 OTSServerBusy}.
      */
     public int queuedRequests() {
         ThreadPoolExecutor pool = workers;
+        return pool == null ? 0 : pool.getQueue().size();
+    }
+
+    /**
+     * Row writes waiting for a write thread right now (0 when not running); at
+     * {@link ServerConfig#writeQueueCapacity()} new row writes are answered {@code 503 OTSServerBusy}.
+     */
+    public int queuedRowWrites() {
+        ThreadPoolExecutor pool = writeWorkers;
         return pool == null ? 0 : pool.getQueue().size();
     }
 
@@ -401,6 +416,10 @@ public final class TunnelstoreServer implements AutoCloseable {
         if (workers != null) {
             workers.shutdownNow();
             awaitQuietly(workers);
+        }
+        if (writeWorkers != null) {
+            writeWorkers.shutdownNow();
+            awaitQuietly(writeWorkers);
         }
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -382,7 +382,7 @@ public final class PlainBufferCodec {
         int rowStart = in.position();
         in.expectTag(TAG_ROW_PK, "TAG_ROW_PK");
         int rowCrc = 0;
-        List<PrimaryKeyColumn> pk = new ArrayList<>();
+        List<PrimaryKeyColumn> pk = new ArrayList<>(2);
         while (in.peek() == TAG_CELL) {
             DecodedCell c = readCell(in);
             if (c.value == null) {
@@ -399,7 +399,7 @@ public final class PlainBufferCodec {
             pk.add(new PrimaryKeyColumn(c.name, c.value));
             rowCrc = Crc8.update(rowCrc, c.checksum);
         }
-        List<Cell> cells = new ArrayList<>();
+        List<Cell> cells = new ArrayList<>(4);
         if (in.peek() == TAG_ROW_DATA) {
             in.readByte("TAG_ROW_DATA");
             if (in.peek() != TAG_CELL) {
@@ -428,7 +428,18 @@ public final class PlainBufferCodec {
             throw new PlainBufferException(String.format(
                     "row checksum mismatch in row starting at offset %d: stored 0x%02X, computed 0x%02X", rowStart, stored, rowCrc));
         }
-        return new PlainRow(PrimaryKey.of(pk), cells, deleteMarker, seq);
+        // immutable lists of 1-2 elements built without an array copy; PrimaryKey and PlainRow keep them as they are
+        return new PlainRow(PrimaryKey.of(immutable(pk)), immutable(cells), deleteMarker, seq);
+    }
+
+    /** The elements as an immutable list, for the common sizes without copying through an array. */
+    private static <T> List<T> immutable(List<T> list) {
+        return switch (list.size()) {
+            case 0 -> List.of();
+            case 1 -> List.of(list.get(0));
+            case 2 -> List.of(list.get(0), list.get(1));
+            default -> List.copyOf(list);
+        };
     }
 
     private static SequenceInfo readExtension(ByteSource in) {

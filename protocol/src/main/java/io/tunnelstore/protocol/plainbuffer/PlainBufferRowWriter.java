@@ -29,19 +29,74 @@ public final class PlainBufferRowWriter {
 
     /** Starts a row: header and primary key. */
     public void beginRow(PrimaryKey primaryKey) {
+        beginRow();
+        int crc = 0;
+        for (PrimaryKeyColumn pk : primaryKey.columns()) {
+            crc = Crc8.update(crc, PlainBufferCodec.writePrimaryKeyCell(out, pk.name(), pk.value()));
+        }
+        rowCrc = crc;
+    }
+
+    /**
+     * Starts a row whose primary-key columns follow, in schema order, through {@link #integerKey},
+     * {@link #stringKey} and {@link #binaryKey} (straight from a stored key, without a {@link PrimaryKey}), before
+     * the first attribute cell.
+     */
+    public void beginRow() {
         if (inRow) {
             throw new IllegalStateException("beginRow before finishRow");
         }
         out.reset();
         out.writeInt32(HEADER);
         out.writeByte(TAG_ROW_PK);
-        int crc = 0;
-        for (PrimaryKeyColumn pk : primaryKey.columns()) {
-            crc = Crc8.update(crc, PlainBufferCodec.writePrimaryKeyCell(out, pk.name(), pk.value()));
-        }
-        rowCrc = crc;
+        rowCrc = 0;
         inRow = true;
         attributes = false;
+    }
+
+    /** An INTEGER primary-key column. */
+    public void integerKey(String name, long value) {
+        int crc = beginKey(name);
+        out.writeByte(TAG_CELL_VALUE);
+        out.writeInt32(9);
+        out.writeByte(VT_INTEGER);
+        out.writeInt64(value);
+        endKey(Crc8.updateInt64(Crc8.update(crc, VT_INTEGER), value));
+    }
+
+    /** A STRING primary-key column given as its UTF-8 bytes (not checked: the store wrote valid UTF-8). */
+    public void stringKey(String name, byte[] utf8, int offset, int length) {
+        bytesKey(name, VT_STRING, utf8, offset, length);
+    }
+
+    /** A BINARY primary-key column: {@code length} bytes of {@code src} from {@code offset}. */
+    public void binaryKey(String name, byte[] src, int offset, int length) {
+        bytesKey(name, VT_BLOB, src, offset, length);
+    }
+
+    private void bytesKey(String name, int vt, byte[] src, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, src.length);
+        int crc = beginKey(name);
+        out.writeByte(TAG_CELL_VALUE);
+        out.writeInt32(5 + length);
+        out.writeByte(vt);
+        out.writeInt32(length);
+        int start = out.size();
+        out.writeBytes(src, offset, length);
+        endKey(Crc8.update(Crc8.updateInt32(Crc8.update(crc, vt), length), out.buffer(), start, length));
+    }
+
+    private int beginKey(String name) {
+        if (!inRow || attributes) {
+            throw new IllegalStateException("primary-key cell outside a row's key");
+        }
+        return PlainBufferCodec.writeCellName(out, name);
+    }
+
+    private void endKey(int crc) {
+        out.writeByte(TAG_CELL_CHECKSUM);
+        out.writeByte(crc);
+        rowCrc = Crc8.update(rowCrc, crc);
     }
 
     /** A PUT cell with a BINARY value: {@code length} bytes of {@code src} from {@code offset}. */

@@ -44,6 +44,51 @@ class PlainBufferRowWriterProperties {
         }
     }
 
+    /** The key written column by column (straight from a stored key) gives the same bytes as from a PrimaryKey. */
+    @Property(tries = 400)
+    void keyWrittenColumnByColumnIsTheSame(@ForAll("putRows") List<PlainRow> rows) {
+        PlainBufferRowWriter writer = new PlainBufferRowWriter();
+        for (PlainRow row : rows) {
+            writer.beginRow();
+            for (PrimaryKeyColumn k : row.primaryKey().columns()) {
+                writeKey(writer, k);
+            }
+            for (Cell c : row.cells()) {
+                write(writer, c);
+            }
+            assertThat(writer.finishRow()).isEqualTo(PlainBufferCodec.encodeRow(row));
+        }
+    }
+
+    @Example
+    void keyColumnsAfterAttributesAreRefused() {
+        PlainBufferRowWriter writer = new PlainBufferRowWriter();
+        assertThatThrownBy(() -> writer.integerKey("id", 1)).isInstanceOf(IllegalStateException.class);
+        writer.beginRow();
+        writer.stringKey("k", new byte[] {0, 'a', 'b'}, 1, 2);
+        writer.integerCell("a", 1, 1);
+        assertThatThrownBy(() -> writer.integerKey("id", 1)).isInstanceOf(IllegalStateException.class);
+        assertThat(writer.finishRow()).isEqualTo(PlainBufferCodec.encodeRow(PlainRow.of(
+                PrimaryKey.of(PrimaryKeyColumn.of("k", ColumnValue.ofString("ab"))),
+                List.of(Cell.put("a", ColumnValue.ofLong(1), 1L)))));
+    }
+
+    private static void writeKey(PlainBufferRowWriter w, PrimaryKeyColumn k) {
+        ColumnValue v = k.value();
+        switch (v.type()) {
+            case INTEGER -> w.integerKey(k.name(), v.asLong());
+            case STRING -> {
+                byte[] raw = v.rawBytes();
+                w.stringKey(k.name(), raw, 0, raw.length);
+            }
+            case BINARY -> {
+                byte[] raw = v.rawBytes();
+                w.binaryKey(k.name(), raw, 0, raw.length);
+            }
+            default -> throw new AssertionError(v.type());
+        }
+    }
+
     @Example
     void payloadIsTakenFromTheGivenRangeOnly() {
         PlainBufferRowWriter writer = new PlainBufferRowWriter();

@@ -118,7 +118,11 @@ public final class OtsHttpTransport implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
-        config.sslContextIfSet().ifPresent(b::sslContext);
+        if (config.sslContextIfSet().isPresent()) {
+            b.sslContext(config.sslContextIfSet().get());
+        } else if ("http".equalsIgnoreCase(config.endpoint().getScheme())) {
+            b.sslContext(new PlainHttpSslContext());  // spares the JSSE start-up of SSLContext.getDefault()
+        }
         Executor executor = config.executorIfSet().orElseGet(OtsHttpTransport::newCompletionPool);
         this.http = b.executor(executor).build();
         this.completionExecutor = executor;

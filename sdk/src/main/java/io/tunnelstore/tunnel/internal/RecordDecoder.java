@@ -41,18 +41,26 @@ public final class RecordDecoder {
     }
 
     private static List<RecordColumn> columns(PlainRow row) {
-        List<RecordColumn> out = new ArrayList<>(row.cells().size());
-        for (Cell c : row.cells()) {
-            out.add(switch (c.type()) {
-                case PUT -> new RecordColumn(c.name(), RecordColumn.ColumnOperation.PUT, c.value(), c.timestamp());
-                case DELETE_ONE_VERSION -> new RecordColumn(c.name(), RecordColumn.ColumnOperation.DELETE_ONE_VERSION,
-                        null, c.timestamp());
-                case DELETE_ALL_VERSIONS -> new RecordColumn(c.name(),
-                        RecordColumn.ColumnOperation.DELETE_ALL_VERSIONS, null, c.timestamp());
-                case INCREMENT -> throw new io.tunnelstore.protocol.plainbuffer.PlainBufferException(
-                        "stream record cell '" + c.name() + "' has type INCREMENT, which records never carry");
-            });
+        List<Cell> cells = row.cells();
+        if (cells.size() == 1) {  // the common base-data record of one column: no list to copy later
+            return List.of(column(cells.get(0)));
+        }
+        List<RecordColumn> out = new ArrayList<>(cells.size());
+        for (Cell c : cells) {
+            out.add(column(c));
         }
         return out;
+    }
+
+    private static RecordColumn column(Cell c) {
+        return switch (c.type()) {
+            case PUT -> new RecordColumn(c.name(), RecordColumn.ColumnOperation.PUT, c.value(), c.timestamp());
+            case DELETE_ONE_VERSION -> new RecordColumn(c.name(), RecordColumn.ColumnOperation.DELETE_ONE_VERSION,
+                    null, c.timestamp());
+            case DELETE_ALL_VERSIONS -> new RecordColumn(c.name(),
+                    RecordColumn.ColumnOperation.DELETE_ALL_VERSIONS, null, c.timestamp());
+            case INCREMENT -> throw new io.tunnelstore.protocol.plainbuffer.PlainBufferException(
+                    "stream record cell '" + c.name() + "' has type INCREMENT, which records never carry");
+        };
     }
 }

@@ -29,8 +29,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class OperationRegistry {
 
-    /** One registered operation: how to parse its body and who handles it. */
-    record Registration<Q extends Message>(Parser<Q> parser, OperationHandler<Q> handler) {
+    /**
+     * Which worker pool runs an operation's handler (docs/server-transport.md, "Request lanes"). Each lane has its own
+     * threads and queue, so requests of one lane never wait for a thread held by the other.
+     */
+    public enum Lane {
+        /** Everything that does not wait for its own durable row write: reads, tunnel calls, admin. */
+        GENERAL,
+        /**
+         * Row writes (PutRow, UpdateRow, DeleteRow, BatchWriteRow): their handlers hold the thread until the write is
+         * durable (a WAL fsync shared by a group commit), so many of them wait at once and none of them should
+         * delay a tunnel read.
+         */
+        ROW_WRITE
+    }
+
+    /** One registered operation: how to parse its body, who handles it and on which lane. */
+    record Registration<Q extends Message>(Parser<Q> parser, OperationHandler<Q> handler, Lane lane) {
         /** Parses {@code body} (required fields checked) and calls the handler. */
         CompletionStage<? extends Message> invoke(RequestContext ctx, byte[] body, Map<String, TableLocator> locators)
                 throws InvalidProtocolBufferException {
@@ -84,9 +99,19 @@ public final class OperationRegistry {
      * @throws IllegalStateException when the action already has a handler
      */
     public <Q extends Message> void register(Action action, Parser<Q> parser, OperationHandler<Q> handler) {
+        register(action, Lane.GENERAL, parser, handler);
+    }
+
+    /**
+     * Registers the handler of {@code action}, run on {@code lane}'s worker pool; otherwise as
+     * {@link #register(Action, Parser, OperationHandler)}.
+     *
+     * @throws IllegalStateException when the action already has a handler
+     */
+    public <Q extends Message> void register(Action action, Lane lane, Parser<Q> parser, OperationHandler<Q> handler) {
         Objects.requireNonNull(action, "action");
         Registration<Q> registration = new Registration<>(Objects.requireNonNull(parser, "parser"),
-                Objects.requireNonNull(handler, "handler"));
+                Objects.requireNonNull(handler, "handler"), Objects.requireNonNull(lane, "lane"));
         if (operations.putIfAbsent(action, registration) != null) {
             throw new IllegalStateException("a handler is already registered for " + action);
         }
@@ -266,6 +291,12 @@ public final class OperationRegistry {
 
     Registration<?> operation(Action action) {
         return operations.get(action);
+    }
+
+    /** The lane of {@code action}'s handler; {@link Lane#GENERAL} when it has none (it is answered at once). */
+    Lane laneOf(Action action) {
+        Registration<?> registration = operations.get(action);
+        return registration == null ? Lane.GENERAL : registration.lane();
     }
 
     Optional<Route> route(String method, String path) {

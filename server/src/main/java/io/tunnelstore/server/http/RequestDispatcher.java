@@ -62,6 +62,14 @@ public final class RequestDispatcher {
     @FunctionalInterface
     public interface RequestObserver {
         void completed(Action action, String outcome, long latencyNanos);
+
+        /**
+         * Told once per API request whose body is here, when a worker thread of its lane
+         * ({@link OperationRegistry.Lane}) takes it up: how long it waited in the lane's queue, in nanoseconds (the part of a request's latency that is waiting for a thread,
+         * not work). Same threading rules as {@link #completed}.
+         */
+        default void dequeued(Action action, long queueWaitNanos) {
+        }
     }
 
     /** The outcome reported to {@link RequestObserver}s for a successful request. */
@@ -73,6 +81,8 @@ public final class RequestDispatcher {
     private final OperationRegistry registry;
     private final RequestAuthenticator authenticator;
     private final Executor workers;
+    /** Runs the handlers of {@link OperationRegistry.Lane#ROW_WRITE}; may be {@link #workers} itself. */
+    private final Executor writeWorkers;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final Duration handlerTimeout;
@@ -120,18 +130,21 @@ public final class RequestDispatcher {
     public RequestDispatcher(OperationRegistry registry, Set<String> instances, CredentialStore credentials,
                              Executor workers, ScheduledExecutorService scheduler, Clock clock,
                              Duration handlerTimeout, Optional<Duration> maxClockSkew) {
-        this(registry, instances, credentials, workers, scheduler, clock, handlerTimeout, maxClockSkew, null, null);
+        this(registry, instances, credentials, workers, workers, scheduler, clock, handlerTimeout, maxClockSkew, null,
+                null);
     }
 
     /**
      * As above, on a node of a cluster: requests whose {@link RequestPlacement} names a resource owned by another
      * node are relayed there by {@code forwarder} (docs/scale-out.md, "Request forwarding").
      *
+     * @param writeWorkers runs the handlers registered on {@link OperationRegistry.Lane#ROW_WRITE} (bounded;
+     *                  rejection answers {@code 503 OTSServerBusy}); not owned. May be {@code workers} (one pool)
      * @param placement who owns what; null: a single node (everything runs here)
      * @param forwarder relays requests to owners; null: a single node
      */
     public RequestDispatcher(OperationRegistry registry, Set<String> instances, CredentialStore credentials,
-                             Executor workers, ScheduledExecutorService scheduler, Clock clock,
+                             Executor workers, Executor writeWorkers, ScheduledExecutorService scheduler, Clock clock,
                              Duration handlerTimeout, Optional<Duration> maxClockSkew, ClusterPlacement placement,
                              RequestForwarder forwarder) {
         if ((placement == null) != (forwarder == null)) {
@@ -142,6 +155,7 @@ public final class RequestDispatcher {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.authenticator = new RequestAuthenticator(instances, credentials, maxClockSkew);
         this.workers = Objects.requireNonNull(workers, "workers");
+        this.writeWorkers = Objects.requireNonNull(writeWorkers, "writeWorkers");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.handlerTimeout = Objects.requireNonNull(handlerTimeout, "handlerTimeout");
@@ -209,10 +223,16 @@ public final class RequestDispatcher {
         Action action = admission.action();
         CompletableFuture<OutboundResponse> result = new CompletableFuture<>();
         CompletionStage<OutboundResponse> observed = observe(action, result);
+        OperationRegistry.Lane lane = registry.laneOf(action);
+        Executor pool = lane == OperationRegistry.Lane.ROW_WRITE ? writeWorkers : workers;
+        long queuedAt = System.nanoTime();
         try {
-            workers.execute(() -> processApi(requestId, action, admission, request, result));
+            pool.execute(() -> {
+                reportDequeued(action, System.nanoTime() - queuedAt);
+                processApi(requestId, action, admission, request, pool, result);
+            });
         } catch (RejectedExecutionException e) {
-            log.warn("Request {} {} rejected: worker queue full", requestId, action.path());
+            log.warn("Request {} {} rejected: {} worker queue full", requestId, action.path(), lane);
             result.complete(serverBusy(requestId));
         }
         return observed;
@@ -242,8 +262,9 @@ public final class RequestDispatcher {
 
     // ---------------------------------------------------------------- API path
 
+    /** Runs on a thread of {@code lane}, which also runs the blocking steps this request still needs (forwarding). */
     private void processApi(String requestId, Action action, Admission admission, InboundRequest request,
-                            CompletableFuture<OutboundResponse> result) {
+                            Executor lane, CompletableFuture<OutboundResponse> result) {
         long receivedAt = admission.admittedAtMillis();
         String actionPath = action.path();
         AuthenticatedCaller caller = admission.caller();
@@ -288,7 +309,7 @@ public final class RequestDispatcher {
             return;
         }
         if (split != null) {
-            runSplit(requestId, actionPath, caller, ctx, registration, split, request, result);
+            runSplit(requestId, actionPath, caller, ctx, registration, split, request, lane, result);
             return;
         }
         if (resource.isPresent() && !placement.isLocal(resource.get())) {
@@ -327,7 +348,7 @@ public final class RequestDispatcher {
                     result.complete(notOwner(requestId, placedAt.orElse(notOwnerResource(unwrap(error)))));
                 } else if (placedAt.isPresent()) {
                     forwardLater(requestId, actionPath, caller, placedAt.get(), forwardAttemptTimeout(action),
-                            request, result);
+                            request, lane, result);
                 } else {
                     result.complete(unavailable(requestId, actionPath, caller, notOwnerResource(unwrap(error))));
                 }
@@ -406,7 +427,7 @@ public final class RequestDispatcher {
      */
     private void runSplit(String requestId, String actionPath, AuthenticatedCaller caller, RequestContext ctx,
                           OperationRegistry.Registration<?> registration, RequestSplitter.Split<?> split,
-                          InboundRequest request, CompletableFuture<OutboundResponse> result) {
+                          InboundRequest request, Executor lane, CompletableFuture<OutboundResponse> result) {
         List<? extends RequestSplitter.Part<?>> parts = split.parts();
         List<CompletableFuture<RequestSplitter.PartOutcome>> outcomes = new java.util.ArrayList<>(parts.size());
         RequestSplitter.Part<?> localPart = null;
@@ -424,7 +445,7 @@ public final class RequestDispatcher {
                 String resource = part.resource().get();
                 Message partRequest = part.request();
                 try {
-                    workers.execute(() -> remote.complete(forwardPart(actionPath, caller, split, resource,
+                    lane.execute(() -> remote.complete(forwardPart(actionPath, caller, split, resource,
                             partRequest, request)));
                 } catch (RejectedExecutionException e) {
                     remote.complete(new RequestSplitter.PartOutcome(null, OtsException.of(ErrorCode.SERVER_BUSY,
@@ -534,12 +555,12 @@ public final class RequestDispatcher {
         }
     }
 
-    /** {@link #forward} on a worker thread (from a handler's completion, which may run on any thread). */
+    /** {@link #forward} on a thread of {@code lane} (from a handler's completion, which may run on any thread). */
     private void forwardLater(String requestId, String actionPath, AuthenticatedCaller caller, String resource,
-                              Duration attemptTimeout, InboundRequest request,
+                              Duration attemptTimeout, InboundRequest request, Executor lane,
                               CompletableFuture<OutboundResponse> result) {
         try {
-            workers.execute(() -> forward(requestId, actionPath, caller, resource, attemptTimeout, request, result));
+            lane.execute(() -> forward(requestId, actionPath, caller, resource, attemptTimeout, request, result));
         } catch (RejectedExecutionException e) {
             result.complete(serverBusy(requestId));
         }
@@ -630,6 +651,16 @@ public final class RequestDispatcher {
             report(action, response, System.nanoTime() - startNanos);
             return response;
         });
+    }
+
+    private void reportDequeued(Action action, long queueWaitNanos) {
+        for (RequestObserver observer : observers) {
+            try {
+                observer.dequeued(action, queueWaitNanos);
+            } catch (RuntimeException e) {
+                log.warn("Request observer {} failed", observer, e);
+            }
+        }
     }
 
     private void report(Action action, OutboundResponse response, long latencyNanos) {

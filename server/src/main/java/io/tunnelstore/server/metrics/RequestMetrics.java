@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code tunnelstore_requests_seconds{action,code}} — timer (count, sum, max) per API action and outcome
  *       ({@code OK} or the error code);</li>
+ *   <li>{@code tunnelstore_request_queue_seconds{action}} — timer of the time a request waited for a worker thread of
+ *       its lane, per API action (docs/server-transport.md, "Request lanes");</li>
  *   <li>{@code tunnelstore_request_errors_total{code}} — failed requests per error code;</li>
  *   <li>{@code tunnelstore_row_writes_total{action}} — successful row writes (PutRow, UpdateRow, DeleteRow,
  *       BatchWriteRow requests);</li>
@@ -22,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Cardinality: actions and error codes are closed enums, so the series count is bounded.
  *
- * <p>Thread-safe; {@link #completed} is called on server threads and only touches meters.
+ * <p>Thread-safe; {@link #completed} and {@link #dequeued} are called on server threads and only touches meters.
  */
 final class RequestMetrics implements RequestDispatcher.RequestObserver {
 
@@ -32,10 +34,21 @@ final class RequestMetrics implements RequestDispatcher.RequestObserver {
     private final MeterRegistry registry;
     private final boolean histograms;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<Action, Timer> queueTimers = new ConcurrentHashMap<>();
 
     RequestMetrics(MeterRegistry registry, boolean histograms) {
         this.registry = registry;
         this.histograms = histograms;
+    }
+
+    @Override
+    public void dequeued(Action action, long queueWaitNanos) {
+        queueTimers.computeIfAbsent(action, a -> Timer.builder("tunnelstore.request.queue")
+                        .description("Time API requests waited for a worker thread of their lane, by action")
+                        .tags("action", a.path())
+                        .publishPercentileHistogram(histograms)
+                        .register(registry))
+                .record(queueWaitNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

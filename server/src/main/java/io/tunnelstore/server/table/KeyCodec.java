@@ -5,6 +5,7 @@ import io.tunnelstore.protocol.model.PrimaryKey;
 import io.tunnelstore.protocol.model.PrimaryKeyColumn;
 import io.tunnelstore.protocol.model.ValueType;
 import io.tunnelstore.protocol.pb.TableProtos.PrimaryKeySchema;
+import io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -150,6 +151,82 @@ public final class KeyCodec {
             throw new IllegalArgumentException("encoded key has " + (encoded.length - pos) + " trailing bytes");
         }
         return PrimaryKey.of(columns);
+    }
+
+    /**
+     * Writes a stored key's columns to {@code writer} as primary-key cells (after {@link PlainBufferRowWriter#beginRow()}),
+     * the same cells {@code writer.beginRow(decode(encoded, schema))} writes, without building the {@link PrimaryKey}:
+     * this runs for every row of a base-data hand-over. STRING/BINARY payloads without zero bytes are taken from
+     * {@code encoded} in place.
+     *
+     * @throws IllegalArgumentException when the bytes are not a stored key of this schema (corrupt data)
+     */
+    public static void writeKey(byte[] encoded, List<PrimaryKeySchema> schema, PlainBufferRowWriter writer) {
+        int pos = 0;
+        for (int c = 0, n = schema.size(); c < n; c++) {  // indexed: once per key column of every row handed over
+            PrimaryKeySchema column = schema.get(c);
+            if (pos >= encoded.length) {
+                throw new IllegalArgumentException("encoded key ends before column '" + column.getName() + "'");
+            }
+            int tag = encoded[pos++] & 0xFF;
+            switch (tag) {
+                case TAG_INTEGER -> {
+                    if (pos + 8 > encoded.length) {
+                        throw new IllegalArgumentException("truncated INTEGER in column '" + column.getName() + "'");
+                    }
+                    long flipped = 0;
+                    for (int i = 0; i < 8; i++) {
+                        flipped = (flipped << 8) | (encoded[pos++] & 0xFF);
+                    }
+                    writer.integerKey(column.getName(), flipped ^ Long.MIN_VALUE);
+                }
+                case TAG_STRING, TAG_BINARY -> {
+                    int start = pos;
+                    int escapes = 0;
+                    while (true) {  // find the terminator 00 01, counting escaped zeros 00 FF
+                        if (pos + 1 >= encoded.length) {
+                            throw unterminated(column);
+                        }
+                        if (encoded[pos] != 0) {
+                            pos++;
+                        } else if ((encoded[pos + 1] & 0xFF) == 0xFF) {
+                            escapes++;
+                            pos += 2;
+                        } else if (encoded[pos + 1] == 0x01) {
+                            break;
+                        } else {
+                            throw new IllegalArgumentException("bad escape in column '" + column.getName() + "'");
+                        }
+                    }
+                    int end = pos;
+                    pos += 2;
+                    byte[] src = encoded;
+                    int offset = start;
+                    int length = end - start;
+                    if (escapes > 0) {
+                        src = new byte[length - escapes];
+                        for (int i = start, o = 0; i < end; i++) {
+                            src[o++] = encoded[i];
+                            if (encoded[i] == 0) {
+                                i++;  // skip the escape's 0xFF
+                            }
+                        }
+                        offset = 0;
+                        length = src.length;
+                    }
+                    if (tag == TAG_STRING) {
+                        writer.stringKey(column.getName(), src, offset, length);
+                    } else {
+                        writer.binaryKey(column.getName(), src, offset, length);
+                    }
+                }
+                default -> throw new IllegalArgumentException("tag 0x" + Integer.toHexString(tag) + " in column '"
+                        + column.getName() + "' is not a stored key's");
+            }
+        }
+        if (pos != encoded.length) {
+            throw new IllegalArgumentException("encoded key has " + (encoded.length - pos) + " trailing bytes");
+        }
     }
 
     private static IllegalArgumentException unterminated(PrimaryKeySchema column) {

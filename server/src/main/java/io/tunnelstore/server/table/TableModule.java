@@ -21,6 +21,7 @@ import io.tunnelstore.server.cluster.ClusterPlacement;
 import io.tunnelstore.server.cluster.ClusterResources;
 import io.tunnelstore.server.cluster.SingleNodePlacement;
 import io.tunnelstore.server.http.OperationRegistry;
+import io.tunnelstore.server.http.OperationRegistry.Lane;
 import io.tunnelstore.storage.StorageEngine;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,15 +164,17 @@ public final class TableModule implements ServerModule {
                 (ctx, q) -> announced(admin.updateTable(ctx.instanceName(), q)));
         r.register(Action.DELETE_TABLE, DeleteTableRequest.parser(),
                 (ctx, q) -> announced(admin.deleteTable(ctx.instanceName(), q)));
-        r.register(Action.PUT_ROW, PutRowRequest.parser(), (ctx, q) -> done(rows.putRow(ctx.instanceName(), q)));
-        r.register(Action.UPDATE_ROW, UpdateRowRequest.parser(),
+        // row writes hold their thread until durable: their own lane, so reads never queue behind them
+        r.register(Action.PUT_ROW, Lane.ROW_WRITE, PutRowRequest.parser(),
+                (ctx, q) -> done(rows.putRow(ctx.instanceName(), q)));
+        r.register(Action.UPDATE_ROW, Lane.ROW_WRITE, UpdateRowRequest.parser(),
                 (ctx, q) -> done(rows.updateRow(ctx.instanceName(), q)));
-        r.register(Action.DELETE_ROW, DeleteRowRequest.parser(),
+        r.register(Action.DELETE_ROW, Lane.ROW_WRITE, DeleteRowRequest.parser(),
                 (ctx, q) -> done(rows.deleteRow(ctx.instanceName(), q)));
         r.register(Action.GET_ROW, GetRowRequest.parser(), (ctx, q) -> done(rows.getRow(ctx.instanceName(), q)));
         r.register(Action.BATCH_GET_ROW, BatchGetRowRequest.parser(),
                 (ctx, q) -> done(rows.batchGetRow(ctx.instanceName(), q)));
-        r.register(Action.BATCH_WRITE_ROW, BatchWriteRowRequest.parser(),
+        r.register(Action.BATCH_WRITE_ROW, Lane.ROW_WRITE, BatchWriteRowRequest.parser(),
                 (ctx, q) -> done(rows.batchWriteRow(ctx.instanceName(), q)));
         r.register(Action.GET_RANGE, GetRangeRequest.parser(),
                 (ctx, q) -> done(rows.getRange(ctx.instanceName(), q)));

@@ -64,8 +64,9 @@ final class BaseChannelReader {
                 StoredRow row = rows.next();
                 byte[] encoded = encode(writer, table, row);
                 // the array is fresh and never touched again, so the record may wrap it instead of copying it
+                // buildPartial: both required fields are set here, so build()'s check would only cost time per row
                 records.add(Record.newBuilder().setActionType(ActionType.PUT_ROW)
-                        .setRecord(UnsafeByteOperations.unsafeWrap(encoded)).build());
+                        .setRecord(UnsafeByteOperations.unsafeWrap(encoded)).buildPartial());
                 bytes += encoded.length;
                 lastKey = row.rowKey();
             }
@@ -84,7 +85,8 @@ final class BaseChannelReader {
      * {@code encodeRow(PlainRow.of(pk, [Cell.put(column, value, timestamp)...]))} without building those objects.
      */
     private static byte[] encode(PlainBufferRowWriter writer, TableDescriptor table, StoredRow row) {
-        writer.beginRow(KeyCodec.decode(row.rowKey(), table.primaryKeySchema()));
+        writer.beginRow();
+        KeyCodec.writeKey(row.rowKey(), table.primaryKeySchema(), writer);  // no PrimaryKey per row
         List<StoredCell> stored = row.cells();
         for (int i = 0, n = stored.size(); i < n; i++) {  // indexed loop: this runs for every row handed over
             StoredCell c = stored.get(i);

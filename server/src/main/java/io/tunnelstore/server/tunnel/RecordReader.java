@@ -385,6 +385,8 @@ final class RecordReader {
         if (stamps != null) {
             out.setTunnelstoreStages(stamps.toProto(System.nanoTime()));
         }
-        return out.build();
+        // buildPartial: next_token is set and every record was complete when built; build() would walk all
+        // records of the batch (up to 10,000) again to check their required fields
+        return out.buildPartial();
     }
 }

@@ -62,6 +62,9 @@ class MetricsModuleTest {
                     .hasValue(1);
             assertThat(m.value("tunnelstore_requests_seconds_sum", "action", "PutRow", "code", "OK").getAsDouble())
                     .isGreaterThan(0);
+            // every request that reached a worker thread is timed once in its lane's queue
+            assertThat(m.value("tunnelstore_request_queue_seconds_count", "action", "PutRow")).hasValue(7);
+            assertThat(m.value("tunnelstore_request_queue_seconds_count", "action", "GetRow")).hasValue(1);
             assertThat(m.all("tunnelstore_request_errors_total"))
                     .isEqualTo(Map.of(Map.of("code", "OTSObjectNotExist"), 1.0));
             assertThat(m.value("tunnelstore_row_writes_total", "action", "PutRow")).hasValue(7);

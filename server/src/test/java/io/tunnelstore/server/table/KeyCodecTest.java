@@ -43,6 +43,31 @@ class KeyCodecTest {
         assertThat(KeyCodec.decode(KeyCodec.encode(key), SCHEMA)).isEqualTo(key);
     }
 
+    /** The hand-over's direct path writes the same PlainBuffer key cells as the decoded PrimaryKey does. */
+    @Property(tries = 1000)
+    void writeKeyWritesTheDecodedKey(@ForAll("keys") PrimaryKey key) {
+        io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter direct =
+                new io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter();
+        direct.beginRow();
+        KeyCodec.writeKey(KeyCodec.encode(key), SCHEMA, direct);
+        io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter decoded =
+                new io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter();
+        decoded.beginRow(KeyCodec.decode(KeyCodec.encode(key), SCHEMA));
+        assertThat(direct.finishRow()).isEqualTo(decoded.finishRow());
+    }
+
+    @Example
+    void writeKeyRefusesCorruptKeys() {
+        io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter w =
+                new io.tunnelstore.protocol.plainbuffer.PlainBufferRowWriter();
+        w.beginRow();
+        byte[] good = KeyCodec.encode(key(1, ColumnValue.ofString("x"), ColumnValue.ofBinary(new byte[] {0})));
+        assertThatThrownBy(() -> KeyCodec.writeKey(java.util.Arrays.copyOf(good, good.length - 1), SCHEMA, w))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KeyCodec.writeKey(new byte[] {0x10, 1}, SCHEMA, w))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated INTEGER");
+    }
+
     @Example
     void infinityBoundsEncloseEveryKeyWithTheSamePrefix() {
         PrimaryKey low = key(5, ColumnValue.INF_MIN, ColumnValue.INF_MIN);

@@ -23,6 +23,7 @@ import io.tunnelstore.storage.ReadSpec;
 import io.tunnelstore.storage.RowBatchEntry;
 import io.tunnelstore.storage.RowBatchOutcome;
 import io.tunnelstore.storage.RowDecider;
+import io.tunnelstore.storage.RowLocks;
 import io.tunnelstore.storage.RowScanner;
 import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageEngine;
@@ -44,7 +45,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -103,7 +103,6 @@ public final class HBaseStorageEngine implements StorageEngine {
     /** The coprocessor the table must carry (bundled with HBase). */
     public static final String MULTI_ROW_MUTATION_ENDPOINT =
             "org.apache.hadoop.hbase.coprocessor.MultiRowMutationEndpoint";
-    private static final int ROW_LOCK_STRIPES = 1024;
     private static final int DELETE_CHUNK = 1000;
     private static final String LISTENER_WRITE = "a LogListener must not write to the storage engine";
 
@@ -114,7 +113,7 @@ public final class HBaseStorageEngine implements StorageEngine {
     private final StorageOptions options;
     private final Durability durability;
     private final VersionClock versionClock;
-    private final ReentrantLock[] rowLocks = new ReentrantLock[ROW_LOCK_STRIPES];
+    private final RowLocks rowLocks = new RowLocks();
     private final Map<ShardId, Shard> shards = new ConcurrentHashMap<>();
     private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Boolean> inListener = ThreadLocal.withInitial(() -> false);
@@ -151,9 +150,6 @@ public final class HBaseStorageEngine implements StorageEngine {
         this.options = options;
         this.durability = options.syncWrites() ? Durability.FSYNC_WAL : Durability.SYNC_WAL;
         this.versionClock = new VersionClock(options.clock());
-        for (int i = 0; i < rowLocks.length; i++) {
-            rowLocks[i] = new ReentrantLock();
-        }
         this.snapshots = new HBaseSnapshots(this, tableName);
     }
 
@@ -485,15 +481,6 @@ public final class HBaseStorageEngine implements StorageEngine {
         return r.isEmpty() ? Optional.empty() : Optional.of(toStoredRow(r));
     }
 
-    private ReentrantLock rowLock(long tableId, byte[] rowKey) {
-        return rowLocks[stripe(tableId, rowKey)];
-    }
-
-    private static int stripe(long tableId, byte[] rowKey) {
-        int h = Long.hashCode(tableId) * 31 + Arrays.hashCode(rowKey);
-        return Math.floorMod(h ^ (h >>> 16), ROW_LOCK_STRIPES);
-    }
-
     @Override
     public <T> MutationResult<T> mutateRow(long tableId, byte[] rowKey, RowDecider<T> decider) {
         return mutateRow(tableId, rowKey, decider, null);
@@ -519,7 +506,8 @@ public final class HBaseStorageEngine implements StorageEngine {
     private record Decided<T>(int index, T result, long shardId, byte[] logRecord) {}
 
     /**
-     * Locks the rows of the batch (stripes in ascending order: no deadlock between batches), reads them, runs the
+     * Locks the rows of the batch (exact row locks, {@link RowLocks}: concurrent batches of different rows never wait
+     * for each other; taken in ascending key order, so no deadlock between batches), reads them, runs the
      * deciders in list order against an in-memory copy (so repeated keys see the earlier entries), and commits the
      * net cell changes of every row plus every log record in one MultiRowMutationEndpoint call.
      *
@@ -529,19 +517,16 @@ public final class HBaseStorageEngine implements StorageEngine {
             Map<Long, Long> fence) {
         checkNotInListener();
         enter();
-        TreeSet<Integer> stripes = new TreeSet<>();
         List<byte[]> keys = new ArrayList<>(entries.size());
+        Map<ByteKey, byte[]> distinct = new LinkedHashMap<>(); // a key may repeat in a batch; it is locked once
         for (RowBatchEntry<T> e : entries) {
             byte[] key = e.rowKey();
             keys.add(key);
-            stripes.add(stripe(tableId, key));
+            distinct.putIfAbsent(new ByteKey(key), key);
         }
-        List<ReentrantLock> held = new ArrayList<>();
+        RowLocks.Held held = null;
         try (Table table = connection.getTable(tableName)) {
-            for (int s : stripes) {
-                rowLocks[s].lock();
-                held.add(rowLocks[s]);
-            }
+            held = rowLocks.lockAll(tableId, new ArrayList<>(distinct.values()));
             Map<ByteKey, RowPlan> original = new LinkedHashMap<>();
             Map<ByteKey, RowPlan> current = new LinkedHashMap<>();
             Object[] outcomes = new Object[entries.size()];
@@ -607,8 +592,8 @@ public final class HBaseStorageEngine implements StorageEngine {
         } catch (IOException e) {
             throw failure("mutate rows of table " + tableId, e);
         } finally {
-            for (int i = held.size() - 1; i >= 0; i--) {
-                held.get(i).unlock();
+            if (held != null) {
+                held.close();
             }
             exit();
         }

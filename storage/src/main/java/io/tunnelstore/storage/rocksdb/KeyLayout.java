@@ -40,26 +40,27 @@ final class KeyLayout {
      * of a smaller row and smaller than every key of a greater row, so it is also the seek key of a range bound.
      */
     static byte[] rowPrefix(long tableId, byte[] rowKey) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(ID_BYTES + rowKey.length + 4);
-        out.writeBytes(tablePrefix(tableId));
-        writeEscaped(out, rowKey);
-        return out.toByteArray();
+        byte[] prefix = new byte[ID_BYTES + escapedLength(rowKey)];
+        putLong(prefix, 0, tableId);
+        writeEscaped(prefix, ID_BYTES, rowKey);
+        return prefix;
     }
 
     /** {@code rowPrefix | esc(utf8(column)) 00 01}: every version key of the column starts with it. */
     static byte[] columnPrefix(byte[] rowPrefix, String column) {
         byte[] name = column.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(rowPrefix.length + name.length + 2 + Long.BYTES);
-        out.writeBytes(rowPrefix);
-        writeEscaped(out, name);
-        return out.toByteArray();
+        byte[] prefix = Arrays.copyOf(rowPrefix, rowPrefix.length + escapedLength(name));
+        writeEscaped(prefix, rowPrefix.length, name);
+        return prefix;
     }
 
     /** The full key of one cell version. */
     static byte[] cellKey(byte[] rowPrefix, String column, long timestamp) {
-        byte[] columnPrefix = columnPrefix(rowPrefix, column);
-        byte[] key = Arrays.copyOf(columnPrefix, columnPrefix.length + Long.BYTES);
-        return putLong(key, columnPrefix.length, Long.MAX_VALUE - timestamp);
+        // one exact-size array: this runs for every cell of every write (two per row of a PutRow)
+        byte[] name = column.getBytes(StandardCharsets.UTF_8);
+        byte[] key = Arrays.copyOf(rowPrefix, rowPrefix.length + escapedLength(name) + Long.BYTES);
+        int end = writeEscaped(key, rowPrefix.length, name);
+        return putLong(key, end, Long.MAX_VALUE - timestamp);
     }
 
     /** One decoded cell key. {@code rowPrefixLength} bytes of the key are the {@link #rowPrefix}. */
@@ -67,6 +68,11 @@ final class KeyLayout {
 
     /** Decodes a key of the rows family; throws {@link IllegalStateException} on a malformed key (corruption). */
     static DecodedCell decodeCell(byte[] key) {
+        return decodeCell(key, null);
+    }
+
+    /** As {@link #decodeCell(byte[])}, taking the column name from {@code names} when it holds the same bytes. */
+    static DecodedCell decodeCell(byte[] key, ColumnNames names) {
         // two passes over each field (find its end, then copy it un-escaped) instead of a byte-wise stream: this runs
         // once per row of every scan
         int rowPrefixLength = escapedFieldEnd(key, ID_BYTES);
@@ -75,9 +81,20 @@ final class KeyLayout {
         if (key.length - pos != Long.BYTES) {
             throw new IllegalStateException("malformed cell key " + Arrays.toString(key));
         }
-        byte[] column = unescape(key, rowPrefixLength, pos - 2);
+        String column = names != null && !hasEscape(key, rowPrefixLength, pos - 2)
+                ? names.name(0, key, rowPrefixLength, pos - 2)
+                : new String(unescape(key, rowPrefixLength, pos - 2), StandardCharsets.UTF_8);
         long timestamp = Long.MAX_VALUE - getLong(key, pos);
-        return new DecodedCell(rowKey, rowPrefixLength, new String(column, StandardCharsets.UTF_8), timestamp);
+        return new DecodedCell(rowKey, rowPrefixLength, column, timestamp);
+    }
+
+    private static boolean hasEscape(byte[] key, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (key[i] == ESCAPE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The position just after the terminator {@code 00 01} of the escaped field starting at {@code pos}. */
@@ -127,12 +144,23 @@ final class KeyLayout {
      * result as {@link #decodeCell} for those two fields.
      */
     static DecodedCell decodeCellOfRow(byte[] key, byte[] rowKey, int rowPrefixLength) {
+        return decodeCellOfRow(key, rowKey, rowPrefixLength, null, 0);
+    }
+
+    /**
+     * As {@link #decodeCellOfRow(byte[], byte[], int)}; the column name comes from {@code names} (slot
+     * {@code index}: the cell's position in its row) when it holds the same bytes, so a scan does not build a new
+     * {@code String} for every cell of every row.
+     */
+    static DecodedCell decodeCellOfRow(byte[] key, byte[] rowKey, int rowPrefixLength, ColumnNames names,
+            int index) {
         int pos = rowPrefixLength;
         // fast path: a column name without zero bytes ends at the first 00 01
         for (int i = pos; i + 1 < key.length; i++) {
             if (key[i] == ESCAPE) {
                 if (key[i + 1] == TERMINATOR && key.length - (i + 2) == Long.BYTES) {
-                    String column = new String(key, pos, i - pos, StandardCharsets.UTF_8);
+                    String column = names != null ? names.name(index, key, pos, i)
+                            : new String(key, pos, i - pos, StandardCharsets.UTF_8);
                     return new DecodedCell(rowKey, rowPrefixLength, column, Long.MAX_VALUE - getLong(key, i + 2));
                 }
                 break;
@@ -147,15 +175,28 @@ final class KeyLayout {
                 Long.MAX_VALUE - getLong(key, pos));
     }
 
-    private static void writeEscaped(ByteArrayOutputStream out, byte[] field) {
+    /** Length of {@code esc(field) 00 01}. */
+    private static int escapedLength(byte[] field) {
+        int length = field.length + 2;
         for (byte b : field) {
-            out.write(b);
             if (b == ESCAPE) {
-                out.write(ESCAPED_ZERO);
+                length++;
             }
         }
-        out.write(ESCAPE);
-        out.write(TERMINATOR);
+        return length;
+    }
+
+    /** Writes {@code esc(field) 00 01} at {@code pos} (the target has room); returns the position after it. */
+    private static int writeEscaped(byte[] target, int pos, byte[] field) {
+        for (byte b : field) {
+            target[pos++] = b;
+            if (b == ESCAPE) {
+                target[pos++] = ESCAPED_ZERO;
+            }
+        }
+        target[pos++] = ESCAPE;
+        target[pos++] = TERMINATOR;
+        return pos;
     }
 
     /** Reads one escaped field starting at {@code pos} into {@code out}; returns the position after its terminator. */

@@ -10,6 +10,7 @@ import io.tunnelstore.storage.ReadSpec;
 import io.tunnelstore.storage.RowBatchEntry;
 import io.tunnelstore.storage.RowBatchOutcome;
 import io.tunnelstore.storage.RowDecider;
+import io.tunnelstore.storage.RowLocks;
 import io.tunnelstore.storage.RowScanner;
 import io.tunnelstore.storage.ScanRange;
 import io.tunnelstore.storage.StorageEngine;
@@ -294,15 +295,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         byte[] rowPrefix = KeyLayout.rowPrefix(tableId, rowKey);
         gate.enter();
         try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
-            it.seek(rowPrefix);
-            if (!it.isValid()) {
-                checkStatus(it, "read row");
-                return Optional.empty();
-            }
-            if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
-                return Optional.empty();
-            }
-            return Optional.ofNullable(RowReader.readForward(it, spec));
+            return Optional.ofNullable(seekRow(it, rowPrefix, spec));
         } finally {
             gate.exit();
         }
@@ -324,26 +317,17 @@ public final class RocksDbStorageEngine implements StorageEngine {
         try {
             RowLocks.Held rowLock = rowLocks.lock(tableId, key);
             try {
-                List<StoredCell> current = readAllCells(rowPrefix);
-                RowDecider.Decision<T> decision = decideLocked(decider, key, current);
-                Objects.requireNonNull(decision, "decider returned null");
-                WriteOps ops = new WriteOps();
-                if (decision.mutation() != null) {
-                    MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+                PlannedRow<T> row = planLocked(tableId, key, rowPrefix, readAllCells(rowPrefix), decider);
+                if (row.isNoop()) {
+                    return new MutationResult<>(row.result(), -1, nextCommitTimeMicros());
                 }
-                LogAppend append = decision.logRecord() == null
-                        ? null
-                        : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
-                if (ops.isEmpty() && append == null) {
-                    return new MutationResult<>(decision.result(), -1, nextCommitTimeMicros());
+                if (row.append() == null) {
+                    long commitTime = writeDirect(row.ops()); // no log order to keep: written by this thread
+                    return new MutationResult<>(row.result(), -1, commitTime);
                 }
-                if (append == null) {
-                    long commitTime = writeDirect(ops); // no log order to keep: written by this thread
-                    return new MutationResult<>(decision.result(), -1, commitTime);
-                }
-                Submitted submitted = submit(ops, append);
+                Submitted submitted = submit(row.ops(), row.append());
                 await(submitted.done()); // the row stays locked until the write is durable
-                return new MutationResult<>(decision.result(), submitted.sequence(), submitted.commitTimeMicros());
+                return new MutationResult<>(row.result(), submitted.sequence(), submitted.commitTimeMicros());
             } finally {
                 rowLock.close();
             }
@@ -356,7 +340,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
      * {@inheritDoc}
      *
      * <p>Implementation: the batch is cut into segments without repeated keys. For each segment the rows are locked
-     * (exact row locks, in ascending key order), every row is read (one iterator for the segment) and decided, and
+     * (exact row locks, in ascending key order), every row is read (one iterator for the segment, rows in key order,
+     * seeking only where the iterator is not already there) and decided in list order, and
      * only then are all the segment's commits queued at once, so the committer merges them into as few WriteBatches
      * (and WAL syncs) as it can, together with the commits of concurrent batches of other rows; the rows are
      * unlocked once every commit of the segment is durable.
@@ -366,12 +351,16 @@ public final class RocksDbStorageEngine implements StorageEngine {
         Objects.requireNonNull(entries, "entries");
         committer.refuseCommitterThread();
         List<RowBatchOutcome<T>> outcomes = new ArrayList<>(entries.size());
+        List<byte[]> keys = new ArrayList<>(entries.size());
+        for (RowBatchEntry<T> entry : entries) {
+            keys.add(entry.rowKey()); // a copy: taken once per row
+        }
         gate.enter();
         try {
             int start = 0;
             while (start < entries.size()) {
-                int end = segmentEnd(entries, start);
-                mutateSegment(tableId, entries.subList(start, end), outcomes);
+                int end = segmentEnd(keys, start);
+                mutateSegment(tableId, entries.subList(start, end), keys.subList(start, end), outcomes);
                 start = end;
             }
             return outcomes;
@@ -381,70 +370,90 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
 
     /** End (exclusive) of the longest run from {@code start} in which no row key repeats. */
-    private static <T> int segmentEnd(List<RowBatchEntry<T>> entries, int start) {
-        Set<java.nio.ByteBuffer> keys = new HashSet<>();
+    private static int segmentEnd(List<byte[]> keys, int start) {
+        Set<java.nio.ByteBuffer> seen = new HashSet<>();
         int i = start;
-        while (i < entries.size() && keys.add(java.nio.ByteBuffer.wrap(entries.get(i).rowKey()))) {
+        while (i < keys.size() && seen.add(java.nio.ByteBuffer.wrap(keys.get(i)))) {
             i++;
         }
         return i;
     }
 
-    /** A decided row of a segment waiting to be queued. */
-    private record PlannedRow<T>(T result, WriteOps ops, LogAppend append) {}
-
-    private <T> void mutateSegment(long tableId, List<RowBatchEntry<T>> segment, List<RowBatchOutcome<T>> outcomes) {
-        List<byte[]> keys = new ArrayList<>(segment.size());
-        for (RowBatchEntry<T> entry : segment) {
-            keys.add(entry.rowKey());
+    /** A decided row waiting to be written: its writes, its log record (or null) and the decider's result. */
+    private record PlannedRow<T>(T result, WriteOps ops, LogAppend append) {
+        /** Nothing to write (the decision changed nothing and logs nothing). */
+        boolean isNoop() {
+            return ops.isEmpty() && append == null;
         }
+    }
+
+    /**
+     * Decides a locked row from its current cells and plans its writes (the same for {@code mutateRow} and every row
+     * of {@code mutateRows}). A decider failure, or an invalid mutation, propagates.
+     */
+    private <T> PlannedRow<T> planLocked(long tableId, byte[] key, byte[] rowPrefix, List<StoredCell> current,
+            RowDecider<T> decider) {
+        RowDecider.Decision<T> decision = decideLocked(decider, key, current);
+        Objects.requireNonNull(decision, "decider returned null");
+        WriteOps ops = new WriteOps();
+        if (decision.mutation() != null) {
+            MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
+        }
+        LogAppend append = decision.logRecord() == null
+                ? null
+                : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
+        return new PlannedRow<>(decision.result(), ops, append);
+    }
+
+    private <T> void mutateSegment(long tableId, List<RowBatchEntry<T>> segment, List<byte[]> keys,
+            List<RowBatchOutcome<T>> outcomes) {
         RowLocks.Held held = rowLocks.lockAll(tableId, keys);
         try {
-            // 1. read and decide every row (all are locked, so what they read stays current until their commit); one
-            // iterator, created after the locks were taken, serves every row: its implicit snapshot holds every
-            // durable commit of these rows, since a row is unlocked only once its commit is durable
-            List<Object> planned = new ArrayList<>(segment.size()); // PlannedRow or RuntimeException
+            // 1. read every row (all are locked, so what they read stays current until their commit), then decide
+            // them in list order; one iterator, created after the locks were taken, serves every row: its implicit
+            // snapshot holds every durable commit of these rows, since a row is unlocked only once its commit is durable
+            byte[][] prefixes = new byte[segment.size()][];
+            for (int i = 0; i < segment.size(); i++) {
+                prefixes[i] = KeyLayout.rowPrefix(tableId, keys.get(i));
+            }
+            List<List<StoredCell>> currents;
             try (RocksIterator it = db.newIterator(rowsCf, readOptions)) {
-                for (int i = 0; i < segment.size(); i++) {
-                    byte[] key = keys.get(i);
-                    byte[] rowPrefix = KeyLayout.rowPrefix(tableId, key);
-                    try {
-                        List<StoredCell> current = readAllCells(it, rowPrefix);
-                        RowDecider.Decision<T> decision = decideLocked(segment.get(i).decider(), key, current);
-                        Objects.requireNonNull(decision, "decider returned null");
-                        WriteOps ops = new WriteOps();
-                        if (decision.mutation() != null) {
-                            MutationPlanner.plan(rowsCf, rowPrefix, current, decision.mutation(), ops);
-                        }
-                        LogAppend append = decision.logRecord() == null
-                                ? null
-                                : new LogAppend(tableId, decision.shardId(), decision.logRecord().clone());
-                        planned.add(new PlannedRow<>(decision.result(), ops, append));
-                    } catch (StorageException e) {
-                        throw e;
-                    } catch (RuntimeException e) {
-                        planned.add(e);
-                    }
+                currents = readRowsInKeyOrder(it, prefixes);
+            }
+            List<Object> planned = new ArrayList<>(segment.size()); // PlannedRow or RuntimeException
+            for (int i = 0; i < segment.size(); i++) {
+                try {
+                    planned.add(planLocked(tableId, keys.get(i), prefixes[i], currents.get(i), segment.get(i).decider()));
+                } catch (StorageException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    planned.add(e);
                 }
             }
             // 2. queue every commit with a log record back to back (one hold of the sequence lock), so that they
             // share WriteBatches and WAL syncs; write the rows without one here, in one WriteBatch (see the class
             // notes: RocksDB merges it with other callers' writes)
-            List<Submitted> submitted = new ArrayList<>(segment.size());
+            List<Submitted> submitted = new ArrayList<>(java.util.Collections.nCopies(planned.size(), null));
             WriteOps direct = new WriteOps();
             boolean[] written = new boolean[planned.size()];
-            synchronized (sequenceLock) {
-                for (int i = 0; i < planned.size(); i++) {
-                    Submitted s = null;
-                    if (planned.get(i) instanceof PlannedRow<?> row && !(row.ops().isEmpty() && row.append() == null)) {
-                        if (row.append() == null) {
-                            direct.addAll(row.ops());
-                            written[i] = true;
-                        } else {
-                            s = submit(row.ops(), row.append());
+            boolean anyLogged = false;
+            for (int i = 0; i < planned.size(); i++) {
+                if (planned.get(i) instanceof PlannedRow<?> row && !row.isNoop()) {
+                    if (row.append() == null) {
+                        direct.addAll(row.ops());
+                        written[i] = true;
+                    } else {
+                        anyLogged = true;
+                    }
+                }
+            }
+            if (anyLogged) { // a batch without log records (no stream) never takes the engine-wide sequence lock
+                synchronized (sequenceLock) {
+                    for (int i = 0; i < planned.size(); i++) {
+                        if (planned.get(i) instanceof PlannedRow<?> row && row.append() != null) {
+                            submitted.set(i, submit(row.ops(), row.append()));
                         }
                     }
-                    submitted.add(s);
                 }
             }
             long directCommitTime = direct.isEmpty() ? -1 : writeDirect(direct);
@@ -491,18 +500,63 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
     }
 
+    /**
+     * The current cells (all versions) of the rows with these row prefixes (distinct), read with one iterator in
+     * ascending key order, seeking only where needed: after a row is read (or found absent) the iterator rests on the
+     * first key after it, and when that key is at or after the next row's prefix there is no key between the two, so
+     * the next row starts exactly there (its cells are read on without a seek) or is absent. A batch of new rows in
+     * key order (an ingest) costs one seek instead of one per row; rows far apart still get one seek each.
+     *
+     * @return the cells of each row, index for index with {@code prefixes}
+     */
+    private List<List<StoredCell>> readRowsInKeyOrder(RocksIterator it, byte[][] prefixes) {
+        Integer[] order = new Integer[prefixes.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(prefixes[a], prefixes[b]));
+        List<List<StoredCell>> cells = new ArrayList<>(java.util.Collections.nCopies(prefixes.length, null));
+        boolean positioned = false;
+        byte[] at = null; // the key the iterator rests on; null once it ran past the last key
+        for (int index : order) {
+            byte[] rowPrefix = prefixes[index];
+            if (!positioned || (at != null && Arrays.compareUnsigned(at, rowPrefix) < 0)) {
+                it.seek(rowPrefix);
+                positioned = true;
+                at = currentKey(it);
+            }
+            // here `at` is the first key >= rowPrefix (prefixes are prefix-free: a row's keys are contiguous)
+            if (at != null && KeyLayout.startsWith(at, rowPrefix)) {
+                StoredRow row = RowReader.readForward(it, ReadSpec.allVersions());
+                cells.set(index, row == null ? List.of() : row.cells());
+                at = currentKey(it);
+            } else {
+                cells.set(index, List.of());
+            }
+        }
+        return cells;
+    }
+
+    /** The key the iterator is on, or null when it is past the last key (a failed iterator throws). */
+    private byte[] currentKey(RocksIterator it) {
+        if (it.isValid()) {
+            return it.key();
+        }
+        checkStatus(it, "read row");
+        return null;
+    }
+
     /** {@link #readAllCells(byte[])} with an iterator of the caller's over the rows family (re-positioned). */
     private List<StoredCell> readAllCells(RocksIterator it, byte[] rowPrefix) {
-        it.seek(rowPrefix);
-        if (!it.isValid()) {
-            checkStatus(it, "read row");
-            return List.of();
-        }
-        if (!KeyLayout.startsWith(it.key(), rowPrefix)) {
-            return List.of();
-        }
-        StoredRow row = RowReader.readForward(it, ReadSpec.allVersions());
+        StoredRow row = seekRow(it, rowPrefix, ReadSpec.allVersions());
         return row == null ? List.of() : row.cells();
+    }
+
+    /** The row with this prefix, with the cells {@code spec} selects, or null: one seek of the caller's iterator. */
+    private StoredRow seekRow(RocksIterator it, byte[] rowPrefix, ReadSpec spec) {
+        it.seek(rowPrefix);
+        byte[] at = currentKey(it);
+        return at != null && KeyLayout.startsWith(at, rowPrefix) ? RowReader.readForward(it, spec) : null;
     }
 
     @Override

@@ -36,6 +36,9 @@ final class RocksRowScanner implements RowScanner {
     /** Every key of the table starts with it. */
     private final byte[] tablePrefix;
 
+    /** Forward scans: assembles rows and carries the next row's first key between them. */
+    private final RowReader.Forward forward;
+
     private StoredRow next;
     private boolean exhausted;
     private boolean closed;
@@ -87,6 +90,7 @@ final class RocksRowScanner implements RowScanner {
         this.tablePrefix = tablePrefix;
         this.stopAtOrAbove = upperExclusive;
         this.stopBelow = lowerInclusive;
+        this.forward = reverse ? null : new RowReader.Forward(spec);
     }
 
     @Override
@@ -102,6 +106,14 @@ final class RocksRowScanner implements RowScanner {
         }
         gate.enter();
         try {
+            while (next == null && !exhausted && !reverse) {
+                byte[] key = forward.keyAtIterator(iterator);
+                if (key == null || !inRange(key)) {
+                    exhausted = true;
+                } else {
+                    next = forward.read(iterator, key);
+                }
+            }
             while (next == null && !exhausted) {
                 if (!iterator.isValid()) {
                     RowReader.checkStatus(iterator);
@@ -109,7 +121,7 @@ final class RocksRowScanner implements RowScanner {
                 } else if (!inRange(iterator.key())) {
                     exhausted = true;
                 } else {
-                    next = reverse ? RowReader.readBackward(iterator, spec) : RowReader.readForward(iterator, spec);
+                    next = RowReader.readBackward(iterator, spec);
                 }
             }
         } finally {

@@ -88,4 +88,32 @@ class KeyLayoutTest {
                 KeyLayout.cellKey(prefix, "c", older)));
         assertThat(order).isEqualTo(Integer.signum(Long.compare(older, newer)));
     }
+
+    /** A scan's column-name cache gives the same names as decoding, whatever sequence of columns it sees. */
+    @Property(tries = 300)
+    void columnNamesReusedAcrossRowsDecodeLikeFreshOnes(
+            @ForAll @Size(min = 1, max = 12) java.util.List<@StringLength(max = 3) @CharRange(from = '\u0000', to = 'c') String> columns,
+            @ForAll @Size(max = 4) byte[] row) {
+        byte[] prefix = KeyLayout.rowPrefix(5, row);
+        ColumnNames names = new ColumnNames();
+        for (int i = 0; i < columns.size(); i++) {
+            byte[] key = KeyLayout.cellKey(prefix, columns.get(i), i);
+            int slot = i % 3;  // as if rows of up to 3 cells with changing columns followed each other
+            KeyLayout.DecodedCell first = KeyLayout.decodeCell(key, names);
+            KeyLayout.DecodedCell ofRow = KeyLayout.decodeCellOfRow(key, row, prefix.length, names, slot);
+            assertThat(first.column()).isEqualTo(columns.get(i));
+            assertThat(ofRow.column()).isEqualTo(columns.get(i));
+            assertThat(ofRow.timestamp()).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void columnNameSlotIsReusedOnlyForTheSameBytes() {
+        ColumnNames names = new ColumnNames();
+        byte[] key = TestRows.bytes("abcab");
+        String ab = names.name(1, key, 0, 2);
+        assertThat(names.name(1, key, 3, 5)).isSameAs(ab);
+        assertThat(names.name(1, key, 1, 3)).isEqualTo("bc");
+        assertThat(names.name(1, key, 0, 2)).isEqualTo("ab").isNotSameAs(ab);  // the slot now holds "bc"
+    }
 }

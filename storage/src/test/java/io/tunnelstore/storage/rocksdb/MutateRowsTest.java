@@ -133,4 +133,54 @@ class MutateRowsTest extends MutateRowsContract {
                 new RowDecider.Decision<>(new RowMutation().put("v", 1, bytes("x")), 1, bytes("log"), null));
         assertThat(rocks.committer().batchesWritten()).isEqualTo(writesBefore + 1);
     }
+
+    @Test
+    void everyRowOfABatchSeesExactlyItsOwnCellsWhateverTheOrderAndTheRowsAround() {
+        // rows are read in key order with as few seeks as possible (the iterator reads on from one row to the next):
+        // absent rows between present ones, rows outside the batch between its rows, a key with a zero byte, the last
+        // row of the table before the next table's rows, and a list order that is not the key order must each see
+        // exactly their own cells
+        byte[] zeroKey = bytes(new int[] {'d', 0, 'x'});
+        engine.mutateRow(6, bytes("z"), put("v", 1, "table-6"));
+        engine.mutateRow(8, bytes("a"), put("v", 1, "table-8"));
+        engine.mutateRow(7, bytes("b"), put("v", 1, "b1"));
+        engine.mutateRow(7, bytes("b"), put("w", 2, "b2"));
+        engine.mutateRow(7, bytes("d"), put("v", 3, "d3"));
+        engine.mutateRow(7, zeroKey, put("v", 4, "d0x"));
+        engine.mutateRow(7, bytes("m"), put("v", 5, "m5"));
+        engine.mutateRow(7, bytes("c2"), put("v", 6, "not in the batch")); // between c (absent) and d
+        engine.mutateRow(7, bytes("k"), put("v", 7, "not in the batch")); // between e (absent) and m
+        List<byte[]> keys = List.of(bytes("y"), bytes("c"), bytes("b"), zeroKey, bytes("a"), bytes("d"), bytes("m"),
+                bytes("e"), bytes("n"));
+        List<Optional<io.tunnelstore.storage.StoredRow>> expected = new ArrayList<>();
+        for (byte[] key : keys) {
+            expected.add(engine.readRow(7, key, io.tunnelstore.storage.ReadSpec.allVersions()));
+        }
+        assertThat(expected.stream().filter(Optional::isPresent)).hasSize(4);
+        List<Optional<io.tunnelstore.storage.StoredRow>> seen = new ArrayList<>();
+        List<RowBatchEntry<Void>> batch = new ArrayList<>();
+        for (byte[] key : keys) {
+            batch.add(new RowBatchEntry<>(key, (current, versionMillis) -> {
+                seen.add(current);
+                return RowDecider.Decision.of(new RowMutation(), null);
+            }));
+        }
+        assertThat(engine.mutateRows(7, batch)).hasSize(keys.size()).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
+        assertThat(seen).hasSize(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            Optional<io.tunnelstore.storage.StoredRow> want = expected.get(i);
+            Optional<io.tunnelstore.storage.StoredRow> got = seen.get(i);
+            assertThat(got.isPresent()).as("row %d present", i).isEqualTo(want.isPresent());
+            if (want.isPresent()) {
+                assertThat(got.get().rowKey()).as("row %d key", i).isEqualTo(want.get().rowKey());
+                assertThat(got.get().cells()).as("row %d cells", i).usingRecursiveFieldByFieldElementComparator()
+                        .isEqualTo(want.get().cells());
+            }
+        }
+    }
+
+    private static RowDecider<Void> put(String column, long timestamp, String value) {
+        return (current, versionMillis) -> RowDecider.Decision.of(new RowMutation().put(column, timestamp,
+                bytes(value)), null);
+    }
 }

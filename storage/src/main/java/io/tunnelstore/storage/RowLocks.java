@@ -1,4 +1,4 @@
-package io.tunnelstore.storage.rocksdb;
+package io.tunnelstore.storage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Exact per-row locks serializing the read-decide-write cycles of {@code mutateRow} and {@code mutateRows}: a row is
- * locked by inserting its key into a concurrent map, so two different rows never wait for each other.
+ * Exact per-row locks serializing the read-decide-write cycles of {@code mutateRow} and {@code mutateRows} in the
+ * engines (RocksDB and HBase): a row is locked by inserting its key into a concurrent map, so two different rows never
+ * wait for each other.
  *
  * <p>Why not lock stripes: a lock is held until the row's commit is durable (one WAL fsync), and a 200-row batch
  * needs 200 locks at once. With 1,024 stripes, two concurrent 200-row batches of different rows shared a stripe
@@ -21,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * not lock a row it already holds. Waiting is uninterruptible, like {@link java.util.concurrent.locks.Lock#lock}.
  * Thread-safe.
  */
-final class RowLocks {
+public final class RowLocks {
     /** A row's identity in the lock map: table id and key bytes, compared by content. */
     private static final class RowId {
         final long tableId;
@@ -52,7 +53,7 @@ final class RowLocks {
     private final ConcurrentHashMap<RowId, CountDownLatch> locked = new ConcurrentHashMap<>();
 
     /** Rows held by one caller; {@link #close} releases them. */
-    final class Held implements AutoCloseable {
+    public final class Held implements AutoCloseable {
         private final List<RowId> rows;
         private boolean released;
 
@@ -60,6 +61,7 @@ final class RowLocks {
             this.rows = rows;
         }
 
+        /** Releases every row held (idempotent). */
         @Override
         public void close() {
             if (released) {
@@ -73,7 +75,7 @@ final class RowLocks {
     }
 
     /** Locks one row, waiting while another caller holds it. The key must not change while held. */
-    Held lock(long tableId, byte[] rowKey) {
+    public Held lock(long tableId, byte[] rowKey) {
         RowId id = new RowId(tableId, rowKey);
         acquire(id);
         return new Held(List.of(id));
@@ -85,7 +87,7 @@ final class RowLocks {
      *
      * @throws IllegalArgumentException if a key repeats
      */
-    Held lockAll(long tableId, List<byte[]> rowKeys) {
+    public Held lockAll(long tableId, List<byte[]> rowKeys) {
         List<RowId> ids = new ArrayList<>(rowKeys.size());
         for (byte[] key : rowKeys) {
             ids.add(new RowId(tableId, key));
@@ -111,7 +113,7 @@ final class RowLocks {
     }
 
     /** Number of rows locked right now (tests). */
-    int lockedRows() {
+    public int lockedRows() {
         return locked.size();
     }
 
