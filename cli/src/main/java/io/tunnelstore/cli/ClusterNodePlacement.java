@@ -150,6 +150,15 @@ final class ClusterNodePlacement implements ClusterPlacement {
     }
 
     @Override
+    public void leave() {
+        try {
+            node.leave();
+        } catch (RuntimeException e) {
+            log.warn("Handing over before the stop failed; the others take over when the session ends", e);
+        }
+    }
+
+    @Override
     public void close() {
         listenerThread.shutdownNow();
         node.close();

@@ -131,7 +131,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--node-id", paramLabel = "ID",
             description = "This node's name among several servers on one HBase cluster (letters, digits, . _ -; "
-                    + "default: HOST:PORT).")
+                    + "default: ADVERTISED_HOST-PORT).")
     String nodeId;
 
     @Option(names = "--cluster-session-timeout", defaultValue = "10", paramLabel = "SECONDS",
@@ -149,6 +149,17 @@ final class ServerCommand implements Callable<Integer> {
             description = "Stop when process PID ends (set by tunnelstore cluster on its nodes).")
     Long exitWithParent;
 
+    @Option(names = "--advertise-host", paramLabel = "HOST",
+            description = "With --engine hbase: the host name or IP the other nodes reach this node at (its "
+                    + "advertised address is HOST:--port; default: --host, which must then not be a wildcard).")
+    String advertiseHost;
+
+    @Option(names = "--cluster-trust", paramLabel = "PEM",
+            description = "With --engine hbase and TLS: more certificates (a private CA, or the other nodes' "
+                    + "certificates) to trust when forwarding to another node over https; the node's own "
+                    + "certificate is always trusted (enough when every node serves the same one).")
+    Path clusterTrust;
+
     @Spec
     CommandSpec spec;
 
@@ -164,6 +175,9 @@ final class ServerCommand implements Callable<Integer> {
                 throw usage("--engine hbase needs an explicit --port: the other nodes forward requests to it");
             }
             builder.storage(hbaseStorage()).cluster(clusterJoiner());
+            if (clusterTrust != null) {
+                builder.clusterTrust(clusterTrust);
+            }
         }
         TunnelstoreServer server = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -225,6 +239,21 @@ final class ServerCommand implements Callable<Integer> {
         if (nodeId != null && !NODE_ID.matcher(nodeId).matches()) {
             throw usage("--node-id must be 1-64 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
         }
+        if (engine != Engine.hbase && (advertiseHost != null || clusterTrust != null)) {
+            throw usage("--advertise-host and --cluster-trust go with --engine hbase");
+        }
+        if (clusterTrust != null && !tlsSelfSigned && tlsCert == null) {
+            throw usage("--cluster-trust goes with --tls-cert/--tls-key or --tls-self-signed (forwarding is plain "
+                    + "http otherwise)");
+        }
+        if (engine == Engine.hbase && advertiseHost == null && isWildcard(host)) {
+            throw usage("--host " + host + " listens on every address; give --advertise-host, the address the "
+                    + "other nodes reach this node at");
+        }
+        if (advertiseHost != null && (advertiseHost.isBlank() || isWildcard(advertiseHost))) {
+            throw usage("--advertise-host must be a host name or address the other nodes can reach, got '"
+                    + advertiseHost + "'");
+        }
         if (clusterSessionTimeoutSeconds <= 0) {
             throw usage("--cluster-session-timeout must be positive, got " + clusterSessionTimeoutSeconds);
         }
@@ -257,6 +286,19 @@ final class ServerCommand implements Callable<Integer> {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    /** {@code HOST:PORT} the other nodes forward to: {@code --advertise-host} (or {@code --host}) and the port. */
+    String advertisedAddress() {
+        String advertised = advertiseHost != null ? advertiseHost : host;
+        if (advertised.indexOf(':') >= 0 && !advertised.startsWith("[")) {
+            advertised = "[" + advertised + "]"; // an IPv6 literal in a URI authority
+        }
+        return advertised + ":" + port;
+    }
+
     /**
      * Opens the HBase engine on the quorum of {@code --hbase-zookeeper}. The HBase classes come from the shaded
      * artifact and are loaded only here, so a RocksDB server never loads them.
@@ -269,7 +311,7 @@ final class ServerCommand implements Callable<Integer> {
 
     /** The node id the flags give, or HOST-PORT. */
     String nodeId() {
-        return nodeId != null ? nodeId : host + "-" + port;
+        return nodeId != null ? nodeId : (advertiseHost != null ? advertiseHost : host) + "-" + port;
     }
 
     /**
@@ -281,7 +323,7 @@ final class ServerCommand implements Callable<Integer> {
         String quorum = hbaseZookeeper;
         String instance = hbaseTable;
         String id = nodeId();
-        String advertised = host + ":" + port;
+        String advertised = advertisedAddress();
         Duration sessionTimeout = Duration.ofSeconds(clusterSessionTimeoutSeconds);
         return storage -> {
             OwnershipFencing fencing = storage.fencing().orElseThrow(() -> new IllegalStateException(

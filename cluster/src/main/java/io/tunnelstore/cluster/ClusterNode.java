@@ -73,6 +73,8 @@ public final class ClusterNode implements AutoCloseable {
     /** False while the ZooKeeper connection is suspended or the session lost. */
     private volatile boolean connected = true;
     private volatile boolean closed;
+    /** Set by {@link #leave}: this node owns nothing any more but still watches the members (to forward). */
+    private volatile boolean left;
 
     private record PartitionKey(long tableId, long partitionId) {}
 
@@ -276,13 +278,19 @@ public final class ClusterNode implements AutoCloseable {
         return connected && !closed;
     }
 
-    /** The live members as this node sees them, with their advertised addresses, ordered by id. */
+    /**
+     * The live members as this node sees them, with their advertised addresses, ordered by id (after {@link #leave},
+     * without this node even before the deletion of its znode is seen).
+     */
     public Map<String, String> members() {
         Map<String, String> members = new TreeMap<>();
         String prefix = membersPath + "/";
         membersCache.stream().filter(d -> d.getPath().startsWith(prefix)).forEach((ChildData d) -> members.put(
                 d.getPath().substring(prefix.length()),
                 d.getData() == null ? "" : new String(d.getData(), StandardCharsets.UTF_8)));
+        if (left) {
+            members.remove(settings.nodeId());
+        }
         return members;
     }
 
@@ -301,7 +309,7 @@ public final class ClusterNode implements AutoCloseable {
      * Whether this node owns {@code resource} now: connected, a member in its own view, and chosen by the assignment.
      */
     public boolean isOwner(String resource) {
-        if (!connected()) {
+        if (!connected() || left) {
             return false;
         }
         Set<String> members = new TreeSet<>(members().keySet());
@@ -398,6 +406,35 @@ public final class ClusterNode implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Hands everything over before a planned stop (docs/scale-out.md, "Removing a node"): deletes this node's member
+     * znode, so the other nodes take its partitions and tunnels at once, and from now on owns nothing (every epoch
+     * dropped, {@link #isOwner} false, listeners told) while it keeps its session and its view of the others, so that
+     * requests still arriving here are forwarded to the new owners. A write of this node still in flight commits
+     * before the new owner's take or is refused by the fence. Idempotent; {@link #close} ends the session.
+     */
+    public void leave() {
+        if (left || closed) {
+            return;
+        }
+        left = true;
+        heldEpochs.clear();
+        heldResources.clear();
+        try {
+            announcement.close();
+        } catch (Exception e) {
+            log.warn("Deleting the member znode of {} failed; the others take over at the session's end",
+                    settings.nodeId(), e);
+        }
+        log.info("Node {} left the assignment of instance {}", settings.nodeId(), settings.instance());
+        changed();
+    }
+
+    /** Whether {@link #leave} was called. */
+    public boolean hasLeft() {
+        return left;
+    }
+
     /** Leaves the cluster: the member znode is deleted with the session, so the others take over at once. */
     @Override
     public void close() {
@@ -408,7 +445,7 @@ public final class ClusterNode implements AutoCloseable {
         heldEpochs.clear();
         heldResources.clear();
         try {
-            announcement.close();
+            announcement.close(); // a no-op after leave()
         } catch (Exception e) {
             log.warn("Closing the member znode of {} failed", settings.nodeId(), e);
         }

@@ -324,6 +324,59 @@ class ClusterNodeTest {
         assertThat(running.get("n2")).containsAll(hadN2);
     }
 
+    /**
+     * Removing and adding a node (docs/scale-out.md, "Operations"): a leaving node owns nothing at once and sees the
+     * survivor as the owner of everything (it forwards there until it stops); the survivor owns every partition and
+     * tunnel within tens of milliseconds, under a new epoch. A node that joins takes its share (rendezvous hashing:
+     * about a third of three), which the others give up.
+     */
+    @Test
+    void aLeavingNodeHandsOverAtOnceAndAJoiningNodeTakesItsShare() throws Exception {
+        OwnershipFencing fencing = engine().fencing().orElseThrow();
+        String zk = MiniHBase.zookeeper();
+        ClusterNode n1 = join(zk, "n1", fencing);
+        ClusterNode n2 = join(zk, "n2", fencing);
+        awaitMembers(Duration.ofSeconds(10), List.of(n1, n2), "n1", "n2");
+        long p = partitionOwnedBy("n1", List.of("n1", "n2"));
+        long n1Epoch = n1.partitionEpoch(TABLE, p).orElseThrow();
+        String tunnel = OwnedResources.tunnel("t-leave");
+        List<String> tunnels = new ArrayList<>();
+        for (int t = 0; t < 30; t++) {
+            tunnels.add(OwnedResources.tunnel("t" + t));
+        }
+
+        long leftAt = System.nanoTime();
+        n1.leave();
+        // at once, before anyone else noticed: n1 owns nothing and forwards everything to n2
+        assertThat(owners(List.of(n1), 300)).isEmpty();
+        assertThat(n1.partitionEpoch(TABLE, p)).isEmpty();
+        assertThat(n1.isOwner(tunnel)).isFalse();
+        assertThat(n1.ownerOf(OwnedResources.partition(TABLE, p))).contains("n2");
+        assertThat(n1.ownerAddress(OwnedResources.catalog())).contains("n2:9000");
+        await(Duration.ofSeconds(10), () -> owners(List.of(n2), 300).getOrDefault("n2", List.of()).size() == 300
+                && tunnels.stream().allMatch(n2::isOwner), "n2 owns every partition and tunnel");
+        long handOverMillis = (System.nanoTime() - leftAt) / 1_000_000;
+        assertThat(n2.partitionEpoch(TABLE, p)).hasValue(n1Epoch + 1);
+        System.err.printf("ClusterNodeTest: a leaving node's partitions and tunnels were owned by the survivor "
+                + "after %d ms%n", handOverMillis);
+        assertThat(handOverMillis).isLessThan(SESSION.toMillis()); // no waiting for the session timeout
+
+        long joinedAt = System.nanoTime();
+        ClusterNode n3 = join(zk, "n3", fencing);
+        awaitMembers(Duration.ofSeconds(10), List.of(n1, n2, n3), "n2", "n3");
+        long joinMillis = (System.nanoTime() - joinedAt) / 1_000_000;
+        System.err.printf("ClusterNodeTest: a joining node owned its share %d ms after it started joining%n",
+                joinMillis);
+        Map<String, List<Long>> shared = owners(List.of(n2, n3), 300);
+        assertThat(shared.values().stream().mapToInt(List::size).sum()).isEqualTo(300);
+        assertThat(shared.get("n3").size()).isBetween(90, 210);
+        assertThat(tunnels.stream().filter(n3::isOwner).count()).isBetween(5L, 25L);
+        assertThat(tunnels.stream().filter(t -> n2.isOwner(t) == n3.isOwner(t)).count()).isZero();
+        long q = shared.get("n3").get(0);
+        assertThat(n2.partitionEpoch(TABLE, q)).isEmpty(); // n2 gave it up
+        assertThat(n3.partitionEpoch(TABLE, q)).isPresent();
+    }
+
     @Test
     void aSecondLiveNodeWithTheSameIdIsRefusedAndAnUnreachableZooKeeperFailsWithinTheTimeout() throws Exception {
         OwnershipFencing fencing = engine().fencing().orElseThrow();

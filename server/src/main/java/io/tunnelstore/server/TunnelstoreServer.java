@@ -12,6 +12,7 @@ import io.tunnelstore.server.http.HttpServer;
 import io.tunnelstore.server.http.OperationRegistry;
 import io.tunnelstore.server.http.RequestDispatcher;
 import io.tunnelstore.server.table.TableCatalog;
+import io.tunnelstore.server.tls.ClusterTrust;
 import io.tunnelstore.server.tls.ServerCertificates;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
@@ -79,10 +80,13 @@ public final class TunnelstoreServer implements AutoCloseable {
     private final Function<ServerConfig, StorageEngine> storageOpener;
     private final Function<StorageEngine, ClusterPlacement> clusterJoiner;
     private ClusterPlacement placement;
+    private final List<java.nio.file.Path> clusterTrust;
     private final Duration forwardAttemptTimeout;
     private final Duration forwardBudget;
 
     private volatile State state = State.NEW;
+    /** Set when a clustered node starts handing over before its stop: {@code /health/ready} answers not ready. */
+    private volatile boolean handingOver;
     private StorageEngine storage;
     private ScheduledThreadPoolExecutor scheduler;
     private volatile ThreadPoolExecutor workers;
@@ -99,6 +103,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         this.console = builder.console;
         this.storageOpener = builder.storageOpener;
         this.clusterJoiner = builder.clusterJoiner;
+        this.clusterTrust = List.copyOf(builder.clusterTrust);
         this.forwardAttemptTimeout = builder.forwardAttemptTimeout;
         this.forwardBudget = builder.forwardBudget;
     }
@@ -115,6 +120,7 @@ public final class TunnelstoreServer implements AutoCloseable {
         private PrintStream console = System.out;
         private Function<ServerConfig, StorageEngine> storageOpener = TunnelstoreServer::openRocksDb;
         private Function<StorageEngine, ClusterPlacement> clusterJoiner = SingleNodePlacement::new;
+        private final List<java.nio.file.Path> clusterTrust = new ArrayList<>();
         private Duration forwardAttemptTimeout = FORWARD_ATTEMPT_TIMEOUT;
         private Duration forwardBudget = FORWARD_BUDGET;
 
@@ -154,6 +160,16 @@ public final class TunnelstoreServer implements AutoCloseable {
          */
         public Builder cluster(Function<StorageEngine, ClusterPlacement> joiner) {
             this.clusterJoiner = Objects.requireNonNull(joiner, "joiner");
+            return this;
+        }
+
+        /**
+         * More certificates (PEM: a private CA, or the other nodes' own certificates) a clustered TLS node trusts when
+         * it forwards a request to another node over https. It always trusts its own certificate chain, which is all
+         * a cluster whose nodes share one certificate needs (docs/scale-out.md, "Forwarding over TLS").
+         */
+        public Builder clusterTrust(java.nio.file.Path pemFile) {
+            clusterTrust.add(Objects.requireNonNull(pemFile, "pemFile"));
             return this;
         }
 
@@ -207,24 +223,27 @@ public final class TunnelstoreServer implements AutoCloseable {
                     new ArrayBlockingQueue<>(config.writeQueueCapacity()), namedThreads("tunnelstore-writer"));
             writeWorkers.allowCoreThreadTimeOut(true);
             placement = Objects.requireNonNull(clusterJoiner.apply(storage), "cluster joiner returned null");
+            if (placement.clustered()) {
+                shareCredentials(credentials, placement);
+            }
             ServerServices services = new ServerServices();
             services.provide(ClusterPlacement.class, placement);
             context = new ServerContext(storage, config.clock(), scheduler, credentials, config,
                     new TableCatalog(storage, placement), services);
-            HealthRoutes.register(registry, () -> state == State.RUNNING);
+            HealthRoutes.register(registry, () -> state == State.RUNNING && !handingOver);
             for (Function<ServerContext, ServerModule> factory : moduleFactories) {
                 ServerModule module = Objects.requireNonNull(factory.apply(context), "module factory returned null");
                 modules.push(module);
                 module.register(registry);
             }
-            RequestForwarder forwarder = placement.clustered()
-                    ? newForwarder(placement.nodeId(), forwardAttemptTimeout, forwardBudget) : null;
-            RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
-                    credentials, workers, writeWorkers, scheduler, config.clock(), config.handlerTimeout(), config.maxClockSkew(),
-                    forwarder == null ? null : placement, forwarder);
             ServerCertificates.ServerIdentity identity = config.tls()
                     .map(tls -> ServerCertificates.load(tls, config.dataDir().resolve("tls"), config.clock()))
                     .orElse(null);
+            RequestForwarder forwarder = placement.clustered()
+                    ? newForwarder(placement.nodeId(), identity, forwardAttemptTimeout, forwardBudget) : null;
+            RequestDispatcher dispatcher = new RequestDispatcher(registry, new LinkedHashSet<>(config.instanceNames()),
+                    credentials, workers, writeWorkers, scheduler, config.clock(), config.handlerTimeout(),
+                    config.maxClockSkew(), forwarder == null ? null : placement, forwarder);
             http = HttpServer.bind(config.host(), config.port(), config.maxRequestBodyBytes(), config.ioThreads(),
                     config.connectionLimits(), identity == null ? null : identity.sslContext(), dispatcher);
             if (identity != null) {
@@ -248,11 +267,36 @@ public final class TunnelstoreServer implements AutoCloseable {
     /** No forwarding attempt starts after this budget: a forwarded request takes at most budget + one attempt. */
     static final Duration FORWARD_BUDGET = Duration.ofSeconds(10);
 
-    /** The relay of requests to their owners: plain HTTP to the owner's client port (the cluster is not TLS'd). */
-    private static RequestForwarder newForwarder(String nodeId, Duration attemptTimeout, Duration budget) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-                .version(HttpClient.Version.HTTP_1_1).build();
-        return new RequestForwarder(http, nodeId, attemptTimeout, budget, System::nanoTime);
+    /**
+     * The relay of requests to their owners, at the owner's client port: plain HTTP, or https when this node serves
+     * TLS (every node of a cluster must then serve TLS), trusting this node's own certificate chain and the
+     * {@link Builder#clusterTrust} certificates.
+     */
+    private RequestForwarder newForwarder(String nodeId, ServerCertificates.ServerIdentity identity,
+                                          Duration attemptTimeout, Duration budget) {
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1);
+        if (identity != null) {
+            List<java.nio.file.Path> trusted = new ArrayList<>();
+            trusted.add(identity.certificateFile());
+            trusted.addAll(clusterTrust);
+            http.sslContext(ClusterTrust.sslContext(trusted));
+        }
+        return new RequestForwarder(http.build(), nodeId, attemptTimeout, budget, System::nanoTime, identity != null);
+    }
+
+    /** At most one reload of the access keys per this interval on a key miss (docs/scale-out.md). */
+    static final Duration CREDENTIAL_MISS_RELOAD_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * Keys live in the shared storage, but each node holds them in memory: a change made here is announced to the
+     * other nodes, which reload; a request with a key unknown here (announcement not arrived yet) reloads once,
+     * rate-limited.
+     */
+    private static void shareCredentials(CredentialStore credentials, ClusterPlacement placement) {
+        credentials.onChange(placement::announceCredentialChange);
+        placement.addCredentialListener(credentials::reload);
+        credentials.reloadOnMiss(CREDENTIAL_MISS_RELOAD_INTERVAL, System::nanoTime);
     }
 
     /** The default engine: RocksDB in the data directory, with the server's clock and sync setting. */
@@ -397,9 +441,42 @@ public final class TunnelstoreServer implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
+        if (placement != null && placement.clustered()) {
+            handOver();
+        }
         transitionTo(State.CLOSED);
         closeResources();
         log.info("Tunnelstore stopped");
+    }
+
+    /** How long a clustered node waits for its running requests after handing over, before it closes. */
+    static final Duration HAND_OVER_DRAIN = Duration.ofSeconds(3);
+
+    /**
+     * A clustered node's planned stop (docs/scale-out.md, "Removing a node"): first hand every resource over (the
+     * others own them within tens of milliseconds instead of after the session timeout), then give the requests
+     * already running a bounded time to finish — new ones are forwarded to the new owners meanwhile, a write still
+     * in flight here commits before the new owner's take or is refused by the fence and forwarded — and only then
+     * close the listener, the modules and the session.
+     */
+    private void handOver() {
+        long start = System.nanoTime();
+        handingOver = true; // load balancers polling /health/ready stop sending here
+        closeQuietly("cluster hand-over", placement::leave);
+        long deadline = start + HAND_OVER_DRAIN.toNanos();
+        try {
+            while ((busy(workers) || busy(writeWorkers)) && System.nanoTime() < deadline) {
+                Thread.sleep(10); // polling the pool's state: the executor offers no "idle" notification
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("Handed over to the other nodes; running requests drained in {} ms",
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static boolean busy(ThreadPoolExecutor pool) {
+        return pool != null && (pool.getActiveCount() > 0 || !pool.getQueue().isEmpty());
     }
 
     private void closeResources() {

@@ -54,7 +54,15 @@ import javax.crypto.spec.SecretKeySpec;
  * ({@link Permission#ADMINISTER}) and never mint (checked by the mint operation): a credential that could create a
  * permanent key or a longer credential would outlive itself.
  *
- * <p>Thread-safety: safe for concurrent use; mutations are serialized on this object.
+ * <h3>Several nodes on one storage</h3>
+ * In a cluster (docs/scale-out.md) every node has its own store over the shared metadata. A node that changes a key
+ * tells the others through {@link #onChange} (the server announces it to the cluster), and each node then
+ * {@link #reload reloads}. Between the change and the announcement's arrival, a request carrying a key this node does
+ * not know yet (or whose signature does not match the secret it knows) triggers one reload: see
+ * {@link #reloadOnMiss}, which is rate-limited so that requests with bad keys cannot make a node scan the storage
+ * more than once per interval.
+ *
+ * <p>Thread-safety: safe for concurrent use; mutations and reloads are serialized on this object.
  */
 public final class CredentialStore {
 
@@ -78,6 +86,18 @@ public final class CredentialStore {
     private final byte[] stsSecret;
     /** instance -> (accessKeyId -> key). */
     private final Map<String, Map<String, AccessKey>> keys = new ConcurrentHashMap<>();
+    /** Told after every durable key change made through this store (the server announces it to the cluster). */
+    private volatile Runnable changeListener = () -> { };
+    /** Reload on a miss: off (single node: this store is the only writer) until {@link #reloadOnMiss} enables it. */
+    private volatile MissReloads missReloads;
+    /** Reloads done so far (for metrics and tests). */
+    private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The rate limit of reloads on a miss: at most one per {@code minIntervalNanos} of {@code nanoTime}. */
+    private record MissReloads(long minIntervalNanos, java.util.function.LongSupplier nanoTime) {}
+    /** When the last reload started ({@code nanoTime}), guarded by this object; valid once {@link #reloaded}. */
+    private long lastReloadNanos;
+    private boolean reloaded;
 
     private CredentialStore(StorageEngine storage, SecureRandom random, byte[] stsSecret) {
         this.storage = storage;
@@ -102,6 +122,13 @@ public final class CredentialStore {
             storage.writeMeta(new MetaBatch().put(STS_SECRET_KEY, secret));
         }
         CredentialStore store = new CredentialStore(storage, random, secret);
+        store.keys.putAll(loadKeys(storage));
+        return store;
+    }
+
+    /** Every stored key, by instance and id. */
+    private static Map<String, Map<String, AccessKey>> loadKeys(StorageEngine storage) {
+        Map<String, Map<String, AccessKey>> loaded = new java.util.HashMap<>();
         for (MetaEntry entry : storage.scanMeta(KEY_PREFIX)) {
             String rest = entry.key().substring(KEY_PREFIX.length());
             int slash = rest.indexOf('/');
@@ -110,9 +137,98 @@ public final class CredentialStore {
             }
             String instance = rest.substring(0, slash);
             AccessKey key = decodeKey(rest.substring(slash + 1), entry.value(), entry.key());
-            store.cache(instance).put(key.accessKeyId(), key);
+            loaded.computeIfAbsent(instance, i -> new ConcurrentHashMap<>()).put(key.accessKeyId(), key);
         }
-        return store;
+        return loaded;
+    }
+
+    // ---------------------------------------------------------------- several nodes on one storage
+
+    /**
+     * Sets what is told after every durable key change made through this store (create, replace, update, rotate,
+     * delete), outside the store's lock; it must not throw. Default: nothing. The server announces the change to the
+     * other nodes of a cluster with it.
+     */
+    public void onChange(Runnable listener) {
+        this.changeListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Re-reads every key from the storage and replaces the in-memory view (keys created, changed or deleted by another
+     * node on the same storage become visible). Serialized with this store's own changes, so a local change is never
+     * undone by a concurrent reload. Lookups never wait: each sees the view before or after.
+     *
+     * @throws io.tunnelstore.storage.StorageException when the metadata cannot be read (the old view is kept)
+     */
+    public synchronized void reload() {
+        MissReloads limits = missReloads;
+        reloadLocked(limits == null ? System.nanoTime() : limits.nanoTime().getAsLong());
+    }
+
+    private void reloadLocked(long nowNanos) {
+        lastReloadNanos = nowNanos;
+        reloaded = true;
+        Map<String, Map<String, AccessKey>> loaded = loadKeys(storage);
+        keys.keySet().retainAll(loaded.keySet());
+        keys.putAll(loaded);
+        reloads.incrementAndGet();
+    }
+
+    /** How many times the keys were re-read from the storage since {@link #open} (for metrics and tests). */
+    public long reloadCount() {
+        return reloads.get();
+    }
+
+    /**
+     * Enables {@link #reloadAfterMiss}: a request whose key is unknown here, or whose signature does not match, may
+     * re-read the keys (another node may have created or rotated the key a moment ago), at most once per
+     * {@code minInterval} measured with {@code nanoTime}. Off by default (a single node's store is the only writer).
+     */
+    public void reloadOnMiss(Duration minInterval, java.util.function.LongSupplier nanoTime) {
+        if (minInterval.isNegative()) {
+            throw new IllegalArgumentException("minInterval must not be negative: " + minInterval);
+        }
+        this.missReloads = new MissReloads(minInterval.toNanos(), Objects.requireNonNull(nanoTime, "nanoTime"));
+    }
+
+    /**
+     * Called by the authenticator after a request failed because of its key ({@code missAtNanos}: when the failed
+     * lookup happened, on the {@link #reloadOnMiss} time source). Returns whether the keys were re-read since then —
+     * by this call or by a concurrent one (so many requests missing at once cause one reload) — in which case the
+     * caller should look again. Returns false without reading when reloads on a miss are off or the last reload
+     * started less than the minimum interval ago: bad keys cost at most one storage scan per interval.
+     */
+    public boolean reloadAfterMiss(long missAtNanos) {
+        MissReloads limits = missReloads;
+        if (limits == null) {
+            return false;
+        }
+        synchronized (this) {
+            if (reloaded && lastReloadNanos - missAtNanos >= 0) {
+                return true; // someone reloaded after this miss: look again
+            }
+            long now = limits.nanoTime().getAsLong();
+            if (reloaded && now - lastReloadNanos < limits.minIntervalNanos()) {
+                return false;
+            }
+            reloadLocked(now);
+            return true;
+        }
+    }
+
+    /** The {@link #reloadOnMiss} time source's reading now (0 when off), for {@link #reloadAfterMiss}. */
+    public long missClock() {
+        MissReloads limits = missReloads;
+        return limits == null ? 0 : limits.nanoTime().getAsLong();
+    }
+
+    private void changed() {
+        try {
+            changeListener.run();
+        } catch (RuntimeException e) {
+            // the change is stored: other nodes see it at their next reload (announcement or miss)
+            org.slf4j.LoggerFactory.getLogger(CredentialStore.class).warn("Announcing an access key change failed", e);
+        }
     }
 
     /** The mint limit a new key of {@code scope} gets unless told otherwise: 12 h for admin keys, 0 (none) else. */
@@ -147,7 +263,12 @@ public final class CredentialStore {
     }
 
     /** Stores (or replaces) {@code key} for {@code instance} durably. */
-    public synchronized void putAccessKey(String instance, AccessKey key) {
+    public void putAccessKey(String instance, AccessKey key) {
+        putLocked(instance, key);
+        changed();
+    }
+
+    private synchronized void putLocked(String instance, AccessKey key) {
         requireInstance(instance);
         Objects.requireNonNull(key, "key");
         storage.writeMeta(new MetaBatch().put(metaKey(instance, key.accessKeyId()), encodeKey(key)));
@@ -158,8 +279,17 @@ public final class CredentialStore {
      * Replaces the key with this id by {@code change.apply(key)} durably and returns the new version; empty when
      * there is no such key. {@code change} runs under the store's lock and may throw to refuse the change.
      */
-    public synchronized Optional<AccessKey> updateAccessKey(String instance, String accessKeyId,
-                                                            UnaryOperator<AccessKey> change) {
+    public Optional<AccessKey> updateAccessKey(String instance, String accessKeyId,
+                                               UnaryOperator<AccessKey> change) {
+        Optional<AccessKey> updated = updateLocked(instance, accessKeyId, change);
+        if (updated.isPresent()) {
+            changed();
+        }
+        return updated;
+    }
+
+    private synchronized Optional<AccessKey> updateLocked(String instance, String accessKeyId,
+                                                          UnaryOperator<AccessKey> change) {
         Optional<AccessKey> current = findAccessKey(instance, accessKeyId);
         if (current.isEmpty()) {
             return Optional.empty();
@@ -168,7 +298,7 @@ public final class CredentialStore {
         if (!changed.accessKeyId().equals(accessKeyId)) {
             throw new IllegalArgumentException("an update cannot change the access key id");
         }
-        putAccessKey(instance, changed);
+        putLocked(instance, changed);
         return Optional.of(changed);
     }
 
@@ -179,7 +309,15 @@ public final class CredentialStore {
     }
 
     /** Deletes a key; its temporary credentials stop working too. Returns whether it existed. */
-    public synchronized boolean deleteAccessKey(String instance, String accessKeyId) {
+    public boolean deleteAccessKey(String instance, String accessKeyId) {
+        boolean deleted = deleteLocked(instance, accessKeyId);
+        if (deleted) {
+            changed();
+        }
+        return deleted;
+    }
+
+    private synchronized boolean deleteLocked(String instance, String accessKeyId) {
         requireInstance(instance);
         Map<String, AccessKey> byId = keys.get(instance);
         if (byId == null || !byId.containsKey(accessKeyId)) {

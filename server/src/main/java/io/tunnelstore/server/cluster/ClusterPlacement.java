@@ -103,6 +103,32 @@ public interface ClusterPlacement extends AutoCloseable {
     /** Tells every node that the catalog changed (after the change is stored), so that each reloads its cache. */
     void announceCatalogChange();
 
+    /**
+     * Tells every node that access keys changed (after the change is stored), so that each reloads its credentials.
+     * Default: shares the catalog's announcement ({@link #announceCatalogChange}); key changes are rare, and a catalog
+     * reload is one metadata scan. Single node: never called (its credential store is the only writer).
+     */
+    default void announceCredentialChange() {
+        announceCatalogChange();
+    }
+
+    /**
+     * Registers a listener called when some node {@linkplain #announceCredentialChange announced} a key change and
+     * after a reconnection: reload the credentials. Same thread rules as {@link #addCatalogListener}, whose
+     * announcements it shares by default.
+     */
+    default void addCredentialListener(Runnable listener) {
+        addCatalogListener(listener);
+    }
+
+    /**
+     * First step of a planned stop: hands every partition, tunnel and the catalog over to the other nodes now, and
+     * owns nothing from here on, while still answering (requests that arrive are forwarded to the new owners) until
+     * {@link #close}. Never throws. Default (single node): nothing.
+     */
+    default void leave() {
+    }
+
     /** Leaves the cluster (the others take over at once). Never throws. Single node: nothing. */
     @Override
     void close();

@@ -83,6 +83,14 @@ public final class RequestForwarder {
     private final Duration attemptTimeout;
     private final Duration budget;
     private final LongSupplier nanoClock;
+    /** {@code http} or {@code https}: what the owners' client ports speak (every node of a cluster alike). */
+    private final String scheme;
+
+    /** A forwarder over plain HTTP (see the other constructor). */
+    public RequestForwarder(HttpClient http, String selfNodeId, Duration attemptTimeout, Duration budget,
+            LongSupplier nanoClock) {
+        this(http, selfNodeId, attemptTimeout, budget, nanoClock, false);
+    }
 
     /**
      * @param http           the client (owned by the caller; one per node)
@@ -90,9 +98,11 @@ public final class RequestForwarder {
      * @param attemptTimeout the timeout of one attempt
      * @param budget         the total time all attempts may take
      * @param nanoClock      monotonic time in nanoseconds ({@code System::nanoTime})
+     * @param tls            whether the owners serve https (then {@code http} must trust the cluster's certificates)
      */
     public RequestForwarder(HttpClient http, String selfNodeId, Duration attemptTimeout, Duration budget,
-            LongSupplier nanoClock) {
+            LongSupplier nanoClock, boolean tls) {
+        this.scheme = tls ? "https://" : "http://";
         this.http = Objects.requireNonNull(http, "http");
         this.selfNodeId = Objects.requireNonNull(selfNodeId, "selfNodeId");
         this.attemptTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
@@ -155,6 +165,15 @@ public final class RequestForwarder {
                 pause(deadline);
                 continue;
             } catch (IOException e) {
+                if (e instanceof javax.net.ssl.SSLHandshakeException
+                        || e.getCause() instanceof javax.net.ssl.SSLHandshakeException) {
+                    // nothing was sent before the handshake: not applied; usually a certificate this node does not
+                    // trust (the cluster's trust, docs/scale-out.md) — retried like a refused connection
+                    lastProblem = "the TLS handshake with " + address.get() + " failed: " + e.getMessage();
+                    lastCause = e;
+                    pause(deadline);
+                    continue;
+                }
                 // the connection broke after sending: as for a timeout, the outcome is unknown
                 throw new ForwardingException(Failure.TIMED_OUT, "the connection to the owner of " + resource
                         + " at " + address.get() + " broke: " + e.getMessage() + "; the request may have been "
@@ -172,7 +191,7 @@ public final class RequestForwarder {
     }
 
     private HttpRequest build(String address, Request request, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + address + request.pathAndQuery()))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + address + request.pathAndQuery()))
                 .timeout(timeout)
                 .version(HttpClient.Version.HTTP_1_1) // what the server speaks; no h2c upgrade attempt
                 .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));

@@ -98,6 +98,22 @@ final class RequestAuthenticator {
         require(headers, OtsHeaders.CONTENT_MD5); // signed; the value is checked against the body in step 2
         String accessKeyId = require(headers, OtsHeaders.ACCESS_KEY_ID).strip();
         String token = headers.get(OtsHeaders.STS_TOKEN);
+        long missAt = credentials.missClock();
+        try {
+            return verifySignature(action, headers, instance, accessKeyId, token, nowMillis);
+        } catch (OtsException e) {
+            // In a cluster the key may have been created or rotated on another node a moment ago: look once more
+            // after a (rate-limited) reload of the keys. Always false on a single node.
+            if (e.errorCode() != ErrorCode.AUTH_FAILED || !credentials.reloadAfterMiss(missAt)) {
+                throw e;
+            }
+            return verifySignature(action, headers, instance, accessKeyId, token, nowMillis);
+        }
+    }
+
+    /** The key lookup and the signature check of {@link #authenticateHeaders}. */
+    private AuthenticatedCaller verifySignature(String action, Map<String, String> headers, String instance,
+                                                String accessKeyId, String token, long nowMillis) {
         VerifiedCredential credential =
                 credentials.resolve(instance, accessKeyId, token == null ? null : token.strip(), nowMillis);
 

@@ -58,4 +58,9 @@ final class PlacementOwnership implements TunnelOwnership {
     public boolean clustered() {
         return placement.clustered();
     }
+
+    @Override
+    public boolean ownsCatalog() {
+        return placement.isLocal(ClusterResources.catalog());
+    }
 }

@@ -321,7 +321,11 @@ public final class TunnelModule implements ServerModule, TunnelViews {
     public void tick() {
         long now = clock.millis();
         ticker.tick(now);
-        dropUnusedSnapshots();
+        if (!ownership.clustered()
+                || now - lastClusterCollectionMillis >= CLUSTER_SNAPSHOT_COLLECT_INTERVAL.toMillis()) {
+            lastClusterCollectionMillis = now;
+            dropUnusedSnapshots();
+        }
         sampleLag(now);
     }
 
@@ -368,14 +372,37 @@ public final class TunnelModule implements ServerModule, TunnelViews {
     }
 
     /**
+     * In a cluster, a snapshot younger than this is never collected: it may be being created on another node, pinned
+     * only there until the tunnel that refers to it has stored the reference (CreateTunnel, a re-baseline).
+     */
+    static final java.time.Duration CLUSTER_SNAPSHOT_GRACE = java.time.Duration.ofMinutes(10);
+    /**
+     * In a cluster the collection reads every tunnel's stored state, so the tick runs it at most this often (a single
+     * node collects on every tick, from its runtimes in memory).
+     */
+    static final java.time.Duration CLUSTER_SNAPSHOT_COLLECT_INTERVAL = java.time.Duration.ofMinutes(1);
+    /** When the tick last collected in a cluster (only the tick thread touches it). */
+    private long lastClusterCollectionMillis = Long.MIN_VALUE / 2;
+
+    /**
      * Drops the storage snapshots no tunnel needs any more (base phase over, tunnel expired or deleted); part of
      * every tick. Completes with the dropped ids (tests wait on it).
      */
     public CompletionStage<List<String>> dropUnusedSnapshots() {
         if (ownership.clustered()) {
-            // a node sees only the tunnels it runs, and another node's tunnel may read any snapshot: not dropped
-            // here (docs/scale-out.md, "What remains")
-            return CompletableFuture.completedFuture(List.of());
+            // Only the catalog owner collects (one collector; where base snapshots are taken), from every tunnel's
+            // stored state (another node's tunnel may read any snapshot), and only snapshots older than the grace
+            // period (one being taken on another node is pinned there only): docs/scale-out.md
+            if (!ownership.ownsCatalog()) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+            return snapshots.dropUnreferenced(() -> registry.everyTunnelReadable().orElse(null),
+                    rt -> rt.call(c -> referencedSnapshots(rt.definition(), c)),
+                    clock.millis() - CLUSTER_SNAPSHOT_GRACE.toMillis())
+                    .exceptionally(e -> {
+                        LOG.warn("Dropping unused snapshots failed", e);
+                        return List.of();
+                    });
         }
         return snapshots.dropUnreferenced(registry::all, rt -> rt.call(c -> referencedSnapshots(rt.definition(), c)))
                 .exceptionally(e -> {

@@ -39,6 +39,14 @@ interface TunnelOwnership {
     /** Whether several nodes share the storage (then tunnels move between nodes). */
     boolean clustered();
 
+    /**
+     * Whether this node owns the catalog now (in a cluster, the one node that collects unused snapshots; a single
+     * node always does).
+     */
+    default boolean ownsCatalog() {
+        return !clustered();
+    }
+
     /** One node: every tunnel is ours and writes go straight to the engine (single-node behaviour, unchanged). */
     static TunnelOwnership single(StorageEngine storage) {
         return new TunnelOwnership() {

@@ -223,6 +223,39 @@ final class TunnelRegistry {
         return List.copyOf(byId.values());
     }
 
+    /**
+     * Every tunnel of the cluster for reading its state, after re-reading the definitions: this node's runtimes, and
+     * read-only runtimes over the stored state of the tunnels other nodes run (their stored state is current: every
+     * change is stored before its response leaves). Empty when a stored tunnel cannot be read: a caller collecting
+     * unused snapshots must then keep them all.
+     */
+    Optional<List<TunnelRuntime>> everyTunnelReadable() {
+        refreshDefinitions();
+        List<TunnelRuntime> out = new ArrayList<>();
+        for (TunnelDefinition d : List.copyOf(definitions.values())) {
+            TunnelRuntime rt = byId.get(d.tunnelId());
+            if (rt == null) {
+                try {
+                    Optional<TunnelStore.Loaded> loaded = store.load(d.instanceName(), d.tunnelId(),
+                            clock.getAsLong(), newIdGenerator());
+                    if (loaded.isEmpty()) {
+                        continue; // deleted meanwhile: refers to nothing
+                    }
+                    TunnelStore.Loaded t = loaded.get();
+                    rt = new TunnelRuntime(t.definition(), t.coordinator(), pool, (def, withDef, changes) -> {
+                        throw TunnelErrors.moved(def.tunnelId());
+                    });
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not read tunnel {} ({}) from storage; keeping every snapshot this round",
+                            d.tunnelName(), d.tunnelId(), e);
+                    return Optional.empty();
+                }
+            }
+            out.add(rt);
+        }
+        return Optional.of(out);
+    }
+
     /** Re-reads every tunnel's definition from storage (another node created or deleted a tunnel). */
     void refreshDefinitions() {
         Map<String, TunnelDefinition> stored = new java.util.HashMap<>();

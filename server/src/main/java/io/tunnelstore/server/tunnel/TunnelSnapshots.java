@@ -77,16 +77,35 @@ final class TunnelSnapshots {
     CompletionStage<List<String>> dropUnreferenced(
             java.util.function.Supplier<Collection<TunnelRuntime>> tunnels,
             Function<TunnelRuntime, CompletionStage<Set<String>>> references) {
+        return dropUnreferenced(tunnels, references, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #dropUnreferenced(java.util.function.Supplier, Function)}, considering only snapshots taken before
+     * {@code takenBeforeMillis}: in a cluster a snapshot being created on another node is pinned only there, so the
+     * collector leaves young snapshots alone. {@code tunnels} may return null: a tunnel could not be read, keep all.
+     */
+    CompletionStage<List<String>> dropUnreferenced(
+            java.util.function.Supplier<Collection<TunnelRuntime>> tunnels,
+            Function<TunnelRuntime, CompletionStage<Set<String>>> references, long takenBeforeMillis) {
         if (!available()) {
             return CompletableFuture.completedFuture(List.of());
         }
         Set<String> candidates = new HashSet<>(storage.snapshotIds());
         candidates.removeAll(pinned);
+        if (takenBeforeMillis != Long.MAX_VALUE) {
+            candidates.removeIf(id -> storage.snapshot(id)
+                    .map(s -> s.createdAtMillis() >= takenBeforeMillis).orElse(true));
+        }
         if (candidates.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
+        Collection<TunnelRuntime> live = tunnels.get();
+        if (live == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
         List<CompletableFuture<Set<String>>> refs = new ArrayList<>();
-        for (TunnelRuntime rt : tunnels.get()) {
+        for (TunnelRuntime rt : live) {
             refs.add(references.apply(rt).toCompletableFuture()
                     // a deleted tunnel refers to nothing; any other failure keeps everything (safe side)
                     .exceptionally(e -> rt.deleted() ? Set.of() : null));

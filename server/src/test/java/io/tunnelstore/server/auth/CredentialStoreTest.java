@@ -304,4 +304,69 @@ class CredentialStoreTest {
                 .isEqualTo(new CredentialStore.EnvironmentKeyChange(java.util.List.of("env2"), false));
         assertThat(store.listAccessKeys("inst")).extracting(AccessKey::accessKeyId).containsExactly("parent");
     }
+
+    // ---------------------------------------------------------------- several stores on one storage (a cluster)
+
+    @Test
+    void reloadShowsKeysCreatedChangedAndDeletedThroughAnotherStore() {
+        CredentialStore other = CredentialStore.open(storage, new SecureRandom());
+        AccessKey created = other.createAccessKey("inst", false, NOW);
+        other.deleteAccessKey("inst", "parent");
+        assertThat(store.findAccessKey("inst", created.accessKeyId())).isEmpty();
+        assertThat(store.findAccessKey("inst", "parent")).isPresent();
+
+        store.reload();
+
+        assertThat(store.listAccessKeys("inst")).containsExactly(created);
+        assertThat(store.reloadCount()).isEqualTo(1);
+    }
+
+    @Test
+    void everyDurableChangeIsAnnouncedOnceAndAFailedChangeIsNot() {
+        java.util.List<String> announced = new java.util.ArrayList<>();
+        store.onChange(() -> announced.add("change"));
+        AccessKey key = store.createAccessKey("inst", false, NOW);
+        store.rotateAccessKey("inst", key.accessKeyId(), NOW + 1);
+        store.updateAccessKey("inst", key.accessKeyId(), k -> k.withEnabled(false));
+        store.deleteAccessKey("inst", key.accessKeyId());
+        assertThat(announced).hasSize(4);
+        store.deleteAccessKey("inst", key.accessKeyId()); // no such key any more: nothing changed
+        store.rotateAccessKey("inst", "nobody", NOW);
+        assertThat(announced).hasSize(4);
+    }
+
+    @Test
+    void aMissReloadsAtMostOncePerIntervalAndConcurrentMissesShareOneReload() {
+        long[] nanos = {1_000};
+        store.reloadOnMiss(Duration.ofSeconds(1), () -> nanos[0]);
+        CredentialStore other = CredentialStore.open(storage, new SecureRandom());
+        AccessKey created = other.createAccessKey("inst", false, NOW);
+
+        long missAt = store.missClock();
+        assertThatThrownBy(() -> store.resolve("inst", created.accessKeyId(), null, NOW))
+                .isInstanceOf(OtsException.class);
+        assertThat(store.reloadAfterMiss(missAt)).isTrue();
+        assertThat(store.resolve("inst", created.accessKeyId(), null, NOW).secret())
+                .isEqualTo(created.accessKeySecret());
+        assertThat(store.reloadCount()).isEqualTo(1);
+        // a miss observed before that reload started is covered by it: look again, no second scan
+        assertThat(store.reloadAfterMiss(missAt)).isTrue();
+        assertThat(store.reloadCount()).isEqualTo(1);
+
+        // bad keys within the interval: refused without touching the storage
+        for (int i = 0; i < 50; i++) {
+            nanos[0] += 10_000_000; // 10 ms each, 500 ms in all
+            assertThat(store.reloadAfterMiss(store.missClock())).isFalse();
+        }
+        assertThat(store.reloadCount()).isEqualTo(1);
+        nanos[0] = 1_000 + Duration.ofSeconds(1).toNanos(); // one interval after the first reload
+        assertThat(store.reloadAfterMiss(store.missClock())).isTrue();
+        assertThat(store.reloadCount()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutReloadOnMissAMissNeverReadsTheStorage() {
+        assertThat(store.reloadAfterMiss(store.missClock())).isFalse();
+        assertThat(store.reloadCount()).isZero();
+    }
 }

@@ -43,6 +43,7 @@ class TunnelOwnerMoveTest {
         private final Map<String, Map<String, Long>> held = new HashMap<>();
         private String defaultOwner;
         int announcements;
+        volatile String catalogOwner = "A";
 
         Cluster(StorageEngine storage, String defaultOwner) {
             this.storage = storage;
@@ -106,6 +107,11 @@ class TunnelOwnerMoveTest {
                 @Override
                 public boolean clustered() {
                     return true;
+                }
+
+                @Override
+                public boolean ownsCatalog() {
+                    return catalogOwner.equals(nodeId);
                 }
             };
         }
@@ -290,5 +296,46 @@ class TunnelOwnerMoveTest {
         assertThat(a.registry().definition(InProcessTunnels.INSTANCE, tunnel)).isEmpty();
         assertThatThrownBy(() -> connect(b, tunnel)).isInstanceOfSatisfying(OtsException.class,
                 e -> assertThat(e.getMessage()).isEqualTo("tunnel not exist: " + tunnel));
+    }
+
+    /**
+     * Snapshot clean-up in a cluster (docs/scale-out.md): only the catalog owner collects; it reads every tunnel's
+     * stored state (the tunnel runs on B, A collects), keeps a snapshot a tunnel another node runs still reads, and
+     * never touches a snapshot younger than the grace period (it may be being created elsewhere, pinned only there).
+     */
+    @Test
+    void onlyTheCatalogOwnerCollectsSnapshotsFromEveryTunnelsStoredStateAfterTheGracePeriod() {
+        cluster.moveAll("B"); // B runs the tunnels, A owns the catalog
+        String tunnel = a.admin().create(InProcessTunnels.INSTANCE, TunnelProtos.CreateTunnelRequest.newBuilder()
+                .setTunnel(TunnelProtos.Tunnel.newBuilder().setTableName("orders").setTunnelName("full")
+                        .setTunnelType(TunnelType.BaseAndStream)).build()).getTunnelId();
+        String base = "base-" + tunnel;
+        t.storage.createSnapshot("orphan"); // e.g. left by a create that failed after its snapshot
+        assertThat(t.storage.snapshotIds()).containsExactlyInAnyOrder(base, "orphan");
+        assertThat(a.registry().all()).isEmpty();
+
+        // young snapshots are never collected, and a node that does not own the catalog never collects
+        assertThat(InProcessTunnels.join(a.dropUnusedSnapshots())).isEmpty();
+        t.clock.advance(TunnelModule.CLUSTER_SNAPSHOT_GRACE.plusSeconds(1));
+        assertThat(InProcessTunnels.join(b.dropUnusedSnapshots())).isEmpty();
+        assertThat(t.storage.snapshotIds()).containsExactlyInAnyOrder(base, "orphan");
+
+        // the catalog owner drops the orphan only: the tunnel B runs is still in its base phase
+        assertThat(InProcessTunnels.join(a.dropUnusedSnapshots())).containsExactly("orphan");
+        assertThat(t.storage.snapshotIds()).containsExactly(base);
+
+        // once the tunnel is deleted (on its owner), the catalog owner drops its base snapshot too
+        InProcessTunnels.join(b.admin().delete(InProcessTunnels.INSTANCE, TunnelProtos.DeleteTunnelRequest
+                .newBuilder().setTableName("orders").setTunnelName("full").build()));
+        assertThat(InProcessTunnels.join(b.dropUnusedSnapshots())).isEmpty();
+        assertThat(InProcessTunnels.join(a.dropUnusedSnapshots())).containsExactly(base);
+        assertThat(t.storage.snapshotIds()).isEmpty();
+
+        // the catalog moves to B: B collects from now on, A no longer does
+        cluster.catalogOwner = "B";
+        t.storage.createSnapshot("orphan2");
+        t.clock.advance(TunnelModule.CLUSTER_SNAPSHOT_GRACE.plusSeconds(1));
+        assertThat(InProcessTunnels.join(a.dropUnusedSnapshots())).isEmpty();
+        assertThat(InProcessTunnels.join(b.dropUnusedSnapshots())).containsExactly("orphan2");
     }
 }
