@@ -176,7 +176,9 @@ final class LocalCluster implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
                 "--engine", "hbase", "--hbase-zookeeper", minicluster.zookeeper(), "--node-id", id,
                 "--host", settings.host(), "--port", Integer.toString(portOf(i)),
-                "--data-dir", nodeDir.toString(), "--instance", String.join(",", settings.instances())));
+                "--data-dir", nodeDir.toString(), "--instance", String.join(",", settings.instances()),
+                // the node stops when this process ends, also after a kill -9 that runs none of our clean-up
+                "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
         command.addAll(settings.nodeServerArgs());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(settings.environment());
@@ -415,12 +417,21 @@ final class LocalCluster implements AutoCloseable {
                         + "with the ./tunnelstore launcher (it builds the minicluster module and passes "
                         + "TUNNELSTORE_MINICLUSTER_CLASSPATH)");
             }
-            Path hbaseDir = Files.createDirectories(settings.dataDir().resolve("hbase"));
-            List<String> command = new ArrayList<>(List.of(javaBinary(),
-                    settings.regionServers() > 1 ? "-Xmx1536m" : "-Xmx1g"));
+            return start(settings.dataDir().resolve("hbase"), settings.regionServers(),
+                    settings.miniclusterClassPath(), log);
+        }
+
+        /**
+         * Starts {@code MiniClusterMain} with its files in {@code hbaseDir} and its output in {@code log}; also the
+         * one minicluster per JVM of the in-JVM server tests ({@code MiniHBaseProcess}). It stops when its standard
+         * input is closed — by {@link #stop}, or by the end of this process.
+         */
+        static MiniCluster start(Path hbaseDir, int regionServers, String classPath, Path log) throws IOException {
+            Files.createDirectories(hbaseDir);
+            List<String> command = new ArrayList<>(List.of(javaBinary(), regionServers > 1 ? "-Xmx1536m" : "-Xmx1g"));
             command.addAll(HBASE_JVM_FLAGS);
-            command.addAll(List.of("-cp", settings.miniclusterClassPath(), MINICLUSTER_MAIN,
-                    "--data-dir", hbaseDir.toString(), "--region-servers", Integer.toString(settings.regionServers())));
+            command.addAll(List.of("-cp", classPath, MINICLUSTER_MAIN,
+                    "--data-dir", hbaseDir.toString(), "--region-servers", Integer.toString(regionServers)));
             ProcessBuilder builder = new ProcessBuilder(command).directory(hbaseDir.toFile())
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
             return new MiniCluster(builder.start(), log);

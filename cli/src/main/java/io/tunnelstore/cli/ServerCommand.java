@@ -139,6 +139,16 @@ final class ServerCommand implements Callable<Integer> {
                     + "stops answering its partitions and tunnels move to the other nodes (default: ${DEFAULT-VALUE}).")
     int clusterSessionTimeoutSeconds;
 
+    /**
+     * Set by {@code tunnelstore cluster} ({@link LocalCluster}) on its nodes: a node stops (cleanly, as on SIGTERM)
+     * when the process that started it ends, so a {@code kill -9} of the command leaves no node running. The pid is
+     * passed rather than read from {@link ProcessHandle#parent()}, which would already be {@code init} when the
+     * parent died while this JVM started.
+     */
+    @Option(names = "--exit-with-parent", hidden = true, paramLabel = "PID",
+            description = "Stop when process PID ends (set by tunnelstore cluster on its nodes).")
+    Long exitWithParent;
+
     @Option(names = "--advertise-host", paramLabel = "HOST",
             description = "With --engine hbase: the host name or IP the other nodes reach this node at (its "
                     + "advertised address is HOST:--port; default: --host, which must then not be a wildcard).")
@@ -178,8 +188,27 @@ final class ServerCommand implements Callable<Integer> {
         }, "tunnelstore-shutdown");
         server.start();
         Runtime.getRuntime().addShutdownHook(hook);
+        if (exitWithParent != null) {
+            exitWhenEnded(exitWithParent);
+        }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Exits (running the shutdown hook, which closes the server: its leases are released at once) when process
+     * {@code pid} ends, or at once when it has already ended. For a process that is not its parent's child the JDK
+     * polls its liveness (every 0.3 s at first, growing to at most 5 s), which bounds the delay.
+     */
+    static void exitWhenEnded(long pid) {
+        java.util.concurrent.CompletableFuture<ProcessHandle> ended = ProcessHandle.of(pid)
+                .map(ProcessHandle::onExit)
+                .orElseGet(() -> java.util.concurrent.CompletableFuture.completedFuture(null));
+        ended.thenRun(() -> {
+            System.err.println("tunnelstore server: the process that started this node (pid " + pid
+                    + ") ended; stopping");
+            System.exit(0);
+        });
     }
 
     /**

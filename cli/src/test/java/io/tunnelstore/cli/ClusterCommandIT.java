@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code tunnelstore cluster} as a user runs it, in a process of its own: the ready lines, then
  * {@code cluster ready nodes=N}, every node answering the official SDK, and no process left behind — after SIGTERM,
- * and when a node fails to start.
+ * after a SIGKILL of the command itself, and when a node fails to start.
  */
 class ClusterCommandIT {
 
@@ -71,15 +71,41 @@ class ClusterCommandIT {
         }
     }
 
+    @Test
+    void killedWithSigkillItLeavesNoChildRunning() throws Exception {
+        try (Cluster command = Cluster.start("cluster-kill9", "--nodes", "1")) {
+            Await.until("cluster ready", Duration.ofMinutes(5),
+                    () -> command.output.contains("cluster ready nodes=1") || !command.process.isAlive());
+            assertThat(command.stdoutLines()).as(command.describe()).contains("cluster ready nodes=1");
+            // the minicluster and the node (the 100 ms sampling may also catch a JVM between fork and exec)
+            assertThat(command.seen).hasSizeGreaterThanOrEqualTo(2);
+
+            command.process.destroyForcibly(); // SIGKILL: none of the command's own clean-up runs
+            assertThat(command.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            long killed = System.nanoTime();
+            // the node watches its parent's pid (the JDK polls a non-child's liveness at most every 5 s), then
+            // closes as on SIGTERM; the minicluster reads its standard input to the end and stops HBase
+            Await.until("every child ended", Duration.ofMinutes(2), () -> command.seen.stream()
+                    .noneMatch(ProcessHandle::isAlive));
+            System.out.printf("tunnelstore cluster killed with SIGKILL: its children ended within %d ms%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+            assertThat(java.nio.file.Files.readString(command.dataDir.resolve("logs").resolve("node-1.log")))
+                    .contains("tunnelstore server: the process that started this node (pid " + command.process.pid()
+                            + ") ended; stopping");
+        }
+    }
+
     /** {@code tunnelstore cluster} in a child JVM, with its output and every descendant process it ever had. */
     private static final class Cluster implements AutoCloseable {
         final Process process;
         final List<String> output = new CopyOnWriteArrayList<>();
         final List<String> stdout = new CopyOnWriteArrayList<>();
         final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+        final Path dataDir;
 
-        private Cluster(Process process) {
+        private Cluster(Process process, Path dataDir) {
             this.process = process;
+            this.dataDir = dataDir;
             daemon("cluster-stdout", () -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8)), true));
             daemon("cluster-stderr", () -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(),
@@ -109,7 +135,7 @@ class ClusterCommandIT {
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(settings.environment());
-            return new Cluster(builder.start());
+            return new Cluster(builder.start(), settings.dataDir());
         }
 
         private void pump(BufferedReader reader, boolean isStdout) {

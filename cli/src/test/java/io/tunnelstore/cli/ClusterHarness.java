@@ -30,10 +30,18 @@ final class ClusterHarness implements AutoCloseable {
     static final String INSTANCE = "tunnelstore";
     /** The nodes' ZooKeeper session timeout: a dead node's partitions move after about this long. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
+    /** The tick of the minicluster's ZooKeeper (HBase's default): sessions expire in tick-sized buckets. */
+    static final Duration ZOOKEEPER_TICK = Duration.ofSeconds(2);
+    /**
+     * The documented bound on how long a dead or paused node's partitions and tunnels stay without an owner
+     * (docs/scale-out.md, "Failover time bound"): session timeout + one tick + about 1 s to notice and take over.
+     */
+    static final Duration FAILOVER_BOUND = SESSION_TIMEOUT.plus(ZOOKEEPER_TICK).plusSeconds(1);
 
     private final LocalCluster cluster;
     private final List<String> console;
     private final List<SyncClient> clients = new CopyOnWriteArrayList<>();
+    private ClusterObserver observer;
 
     private ClusterHarness(LocalCluster cluster, List<String> console) {
         this.cluster = cluster;
@@ -106,6 +114,19 @@ final class ClusterHarness implements AutoCloseable {
         return client;
     }
 
+    /** The cluster's state as seen from outside the nodes (opened on first use, closed with the harness). */
+    synchronized ClusterObserver observer() throws InterruptedException {
+        if (observer == null) {
+            observer = new ClusterObserver(cluster.zookeeper());
+        }
+        return observer;
+    }
+
+    /** The index {@code i} of node {@code node-i}. */
+    static int index(String nodeId) {
+        return Integer.parseInt(nodeId.substring("node-".length()));
+    }
+
     /** Kill -9 of node {@code i}. */
     void kill9(int i) throws InterruptedException {
         node(i).kill9();
@@ -146,6 +167,11 @@ final class ClusterHarness implements AutoCloseable {
     public void close() {
         for (SyncClient client : clients) {
             client.shutdown();
+        }
+        synchronized (this) {
+            if (observer != null) {
+                observer.close();
+            }
         }
         cluster.close();
     }
