@@ -1,5 +1,9 @@
 package io.tunnelstore.server.cluster;
 
+import static io.tunnelstore.server.cluster.OfficialClients.noRetries;
+import static io.tunnelstore.server.cluster.OfficialClients.pk;
+import static io.tunnelstore.server.cluster.OfficialClients.put;
+import static io.tunnelstore.server.cluster.OfficialClients.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,17 +15,11 @@ import com.alicloud.openservices.tablestore.model.BatchWriteRowResponse;
 import com.alicloud.openservices.tablestore.model.ColumnValue;
 import com.alicloud.openservices.tablestore.model.Condition;
 import com.alicloud.openservices.tablestore.model.CreateTableRequest;
-import com.alicloud.openservices.tablestore.model.GetRowRequest;
-import com.alicloud.openservices.tablestore.model.PrimaryKey;
-import com.alicloud.openservices.tablestore.model.PrimaryKeyBuilder;
 import com.alicloud.openservices.tablestore.model.PrimaryKeyType;
-import com.alicloud.openservices.tablestore.model.PrimaryKeyValue;
 import com.alicloud.openservices.tablestore.model.PutRowRequest;
-import com.alicloud.openservices.tablestore.model.Row;
 import com.alicloud.openservices.tablestore.model.RowExistenceExpectation;
 import com.alicloud.openservices.tablestore.model.RowPutChange;
 import com.alicloud.openservices.tablestore.model.RowUpdateChange;
-import com.alicloud.openservices.tablestore.model.SingleRowQueryCriteria;
 import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
 import com.alicloud.openservices.tablestore.model.UpdateRowRequest;
@@ -33,8 +31,6 @@ import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tunnel.TunnelModule;
-import io.tunnelstore.storage.MetaBatch;
-import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.testsupport.Await;
 import java.io.OutputStream;
@@ -44,9 +40,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,85 +62,6 @@ class ForwardingDispatcherTest {
     private TunnelstoreServer front;
     private SyncClient ownerClient;
     private SyncClient frontClient;
-
-    /** A placement whose local resources are given by a predicate; every other resource is at {@code remote}. */
-    private static final class ScriptedPlacement implements ClusterPlacement {
-        private final String nodeId;
-        private final StorageEngine storage;
-        private volatile Predicate<String> local = r -> true;
-        private volatile Supplier<String> remote = () -> "";
-        /** How long this node's storage writes take (a slow owner); zero: as fast as the engine. */
-        private volatile Duration writeDelay = Duration.ZERO;
-        private final SingleNodePlacement writes;
-
-        ScriptedPlacement(String nodeId, StorageEngine storage) {
-            this.nodeId = nodeId;
-            this.storage = storage;
-            this.writes = new SingleNodePlacement(storage);
-        }
-
-        @Override
-        public String nodeId() {
-            return nodeId;
-        }
-
-        @Override
-        public boolean clustered() {
-            return true;
-        }
-
-        @Override
-        public Optional<Owner> ownerOf(String resource) {
-            return Optional.of(local.test(resource) ? new Owner(nodeId, "", true)
-                    : new Owner("other", remote.get(), false));
-        }
-
-        @Override
-        public OwnershipFencing.FencedWrites rowWrites(long tableId, Set<Long> partitions) {
-            slowDown();
-            for (long p : partitions) {
-                if (!local.test(ClusterResources.partition(tableId, p))) {
-                    throw NotOwnerException.of(ClusterResources.partition(tableId, p));
-                }
-            }
-            return writes.rowWrites(tableId, partitions);
-        }
-
-        @Override
-        public void writeMeta(String resource, MetaBatch batch) {
-            slowDown();
-            storage.writeMeta(batch);
-        }
-
-        /** The slow owner of {@link #writeDelay}: its writes really take that long (this is the scenario). */
-        private void slowDown() {
-            long millis = writeDelay.toMillis();
-            if (millis > 0) {
-                try {
-                    Thread.sleep(millis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-
-        @Override
-        public void addOwnershipListener(Runnable listener) {
-        }
-
-        @Override
-        public void addCatalogListener(Runnable listener) {
-        }
-
-        @Override
-        public void announceCatalogChange() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private ScriptedPlacement frontPlacement;
     private ScriptedPlacement ownerPlacement;
@@ -213,18 +127,18 @@ class ForwardingDispatcherTest {
     @Test
     void aRowWriteRunsOnItsPartitionsOwner() {
         startBoth();
-        put(frontClient, 150, "forwarded");
-        put(frontClient, 50, "local");
-        assertThat(value(ownerClient, 150)).isEqualTo("forwarded");
-        assertThat(value(frontClient, 150)).isNull(); // not in the front node's own storage
-        assertThat(value(frontClient, 50)).isEqualTo("local");
-        assertThat(value(ownerClient, 50)).isNull();
+        put(frontClient, TABLE, 150, "forwarded");
+        put(frontClient, TABLE, 50, "local");
+        assertThat(value(ownerClient, TABLE, 150)).isEqualTo("forwarded");
+        assertThat(value(frontClient, TABLE, 150)).isNull(); // not in the front node's own storage
+        assertThat(value(frontClient, TABLE, 50)).isEqualTo("local");
+        assertThat(value(ownerClient, TABLE, 50)).isNull();
     }
 
     @Test
     void aConditionFailureOnTheOwnerReachesTheClientUnchanged() {
         startBoth();
-        put(ownerClient, 150, "v");
+        put(ownerClient, TABLE, 150, "v");
         RowUpdateChange change = new RowUpdateChange(TABLE, pk(150));
         change.put("v", ColumnValue.fromString("w"));
         change.setCondition(new Condition(RowExistenceExpectation.EXPECT_NOT_EXIST));
@@ -234,13 +148,13 @@ class ForwardingDispatcherTest {
                     assertThat(e.getMessage()).isEqualTo("Condition check failed.");
                     assertThat(e.getHttpStatus()).isEqualTo(403);
                 });
-        assertThat(value(ownerClient, 150)).isEqualTo("v");
+        assertThat(value(ownerClient, TABLE, 150)).isEqualTo("v");
     }
 
     @Test
     void aBatchSpanningOwnersIsSplitAndItsResultsComeBackInRequestOrder() {
         startBoth();
-        put(ownerClient, 300, "exists");
+        put(ownerClient, TABLE, 300, "exists");
         BatchWriteRowRequest batch = new BatchWriteRowRequest();
         long[] ids = {10, 200, 20, 210};
         for (long id : ids) {
@@ -266,13 +180,13 @@ class ForwardingDispatcherTest {
         assertThat(rows.get(4).getError().getCode()).isEqualTo("OTSConditionCheckFail");
         assertThat(rows.get(5).getError().getCode()).isEqualTo("OTSConditionCheckFail");
         // the re-signed part was accepted by the owner: its rows are in the owner's storage, the others here
-        assertThat(value(ownerClient, 200)).isEqualTo("b200");
-        assertThat(value(ownerClient, 210)).isEqualTo("b210");
-        assertThat(value(frontClient, 10)).isEqualTo("b10");
-        assertThat(value(frontClient, 20)).isEqualTo("b20");
-        assertThat(value(frontClient, 200)).isNull();
-        assertThat(value(ownerClient, 10)).isNull();
-        assertThat(value(ownerClient, 300)).isEqualTo("exists");
+        assertThat(value(ownerClient, TABLE, 200)).isEqualTo("b200");
+        assertThat(value(ownerClient, TABLE, 210)).isEqualTo("b210");
+        assertThat(value(frontClient, TABLE, 10)).isEqualTo("b10");
+        assertThat(value(frontClient, TABLE, 20)).isEqualTo("b20");
+        assertThat(value(frontClient, TABLE, 200)).isNull();
+        assertThat(value(ownerClient, TABLE, 10)).isNull();
+        assertThat(value(ownerClient, TABLE, 300)).isEqualTo("exists");
     }
 
     @Test
@@ -301,8 +215,8 @@ class ForwardingDispatcherTest {
         } finally {
             noRetry.shutdown();
         }
-        assertThat(value(frontClient, 150)).isNull();
-        assertThat(value(ownerClient, 150)).isNull();
+        assertThat(value(frontClient, TABLE, 150)).isNull();
+        assertThat(value(ownerClient, TABLE, 150)).isNull();
     }
 
     @Test
@@ -334,38 +248,12 @@ class ForwardingDispatcherTest {
             noRetry.shutdown();
         }
         Await.until("the owner applies the timed-out write", Duration.ofSeconds(10),
-                () -> "late".equals(value(ownerClient, 150)));
+                () -> "late".equals(value(ownerClient, TABLE, 150)));
     }
 
     private TunnelClient tunnels(TunnelstoreServer server) {
         TunnelClient client = new TunnelClient(server.endpoint(), AK, SK, "tunnelstore");
         tunnelClients.add(client);
         return client;
-    }
-
-    private static com.alicloud.openservices.tablestore.ClientConfiguration noRetries() {
-        com.alicloud.openservices.tablestore.ClientConfiguration c =
-                new com.alicloud.openservices.tablestore.ClientConfiguration();
-        c.setRetryStrategy(new com.alicloud.openservices.tablestore.model.NoRetryStrategy());
-        c.setSocketTimeoutInMillisecond(30_000);
-        return c;
-    }
-
-    private static PrimaryKey pk(long id) {
-        return PrimaryKeyBuilder.createPrimaryKeyBuilder().addPrimaryKeyColumn("id", PrimaryKeyValue.fromLong(id))
-                .build();
-    }
-
-    private static void put(SyncClient client, long id, String value) {
-        RowPutChange put = new RowPutChange(TABLE, pk(id));
-        put.addColumn("v", ColumnValue.fromString(value));
-        client.putRow(new PutRowRequest(put));
-    }
-
-    private static String value(SyncClient client, long id) {
-        SingleRowQueryCriteria c = new SingleRowQueryCriteria(TABLE, pk(id));
-        c.setMaxVersions(1);
-        Row row = client.getRow(new GetRowRequest(c)).getRow();
-        return row == null ? null : row.getLatestColumn("v").getValue().asString();
     }
 }

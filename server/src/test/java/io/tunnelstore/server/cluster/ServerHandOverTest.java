@@ -7,8 +7,6 @@ import io.tunnelstore.server.ServerModule;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.http.HttpRouteResponse;
 import io.tunnelstore.server.http.OperationRegistry;
-import io.tunnelstore.storage.MetaBatch;
-import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.testsupport.Await;
 import java.io.OutputStream;
@@ -20,8 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -42,48 +38,10 @@ class ServerHandOverTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private volatile int port;
 
-    private final class RecordingPlacement implements ClusterPlacement {
-        private final StorageEngine storage;
-
+    /** A node that owns everything and records its hand-over and its close. */
+    private final class RecordingPlacement extends ScriptedPlacement {
         RecordingPlacement(StorageEngine storage) {
-            this.storage = storage;
-        }
-
-        @Override
-        public String nodeId() {
-            return "n1";
-        }
-
-        @Override
-        public boolean clustered() {
-            return true;
-        }
-
-        @Override
-        public Optional<Owner> ownerOf(String resource) {
-            return Optional.of(new Owner("n1", "", true));
-        }
-
-        @Override
-        public OwnershipFencing.FencedWrites rowWrites(long tableId, Set<Long> partitions) {
-            return new SingleNodePlacement(storage).rowWrites(tableId, partitions);
-        }
-
-        @Override
-        public void writeMeta(String resource, MetaBatch batch) {
-            storage.writeMeta(batch);
-        }
-
-        @Override
-        public void addOwnershipListener(Runnable listener) {
-        }
-
-        @Override
-        public void addCatalogListener(Runnable listener) {
-        }
-
-        @Override
-        public void announceCatalogChange() {
+            super("n1", storage);
         }
 
         @Override

@@ -14,8 +14,6 @@ import io.tunnelstore.server.auth.CredentialStore;
 import io.tunnelstore.server.auth.KeyOrigin;
 import io.tunnelstore.server.auth.KeyScope;
 import io.tunnelstore.server.table.TableModule;
-import io.tunnelstore.storage.MetaBatch;
-import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
@@ -26,7 +24,6 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,70 +47,9 @@ class SharedCredentialsTest {
 
     private StorageEngine engine;
     private final AtomicInteger keyScans = new AtomicInteger();
-    private final List<BusPlacement> bus = new CopyOnWriteArrayList<>();
+    private final List<ScriptedPlacement> bus = new CopyOnWriteArrayList<>();
     private final List<TunnelstoreServer> servers = new ArrayList<>();
     private final List<SyncClient> clients = new ArrayList<>();
-
-    /** Everything local (one engine), announcements delivered to every node's listeners unless muted. */
-    private final class BusPlacement implements ClusterPlacement {
-        private final String nodeId;
-        private final StorageEngine storage;
-        private final List<Runnable> catalogListeners = new CopyOnWriteArrayList<>();
-        volatile boolean muted;
-
-        BusPlacement(String nodeId, StorageEngine storage) {
-            this.nodeId = nodeId;
-            this.storage = storage;
-            bus.add(this);
-        }
-
-        @Override
-        public String nodeId() {
-            return nodeId;
-        }
-
-        @Override
-        public boolean clustered() {
-            return true;
-        }
-
-        @Override
-        public Optional<Owner> ownerOf(String resource) {
-            return Optional.of(new Owner(nodeId, "", true));
-        }
-
-        @Override
-        public OwnershipFencing.FencedWrites rowWrites(long tableId, Set<Long> partitions) {
-            return new SingleNodePlacement(storage).rowWrites(tableId, partitions);
-        }
-
-        @Override
-        public void writeMeta(String resource, MetaBatch batch) {
-            storage.writeMeta(batch);
-        }
-
-        @Override
-        public void addOwnershipListener(Runnable listener) {
-        }
-
-        @Override
-        public void addCatalogListener(Runnable listener) {
-            catalogListeners.add(listener);
-        }
-
-        @Override
-        public void announceCatalogChange() {
-            for (BusPlacement node : bus) {
-                if (!node.muted) {
-                    node.catalogListeners.forEach(Runnable::run);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     @BeforeEach
     void openEngine() {
@@ -151,7 +87,7 @@ class SharedCredentialsTest {
                         .dataDir(dir.resolve(name)).adminKey(AK, SK).build())
                 .module(TableModule::new)
                 .storage(config -> engine)
-                .cluster(storage -> new BusPlacement(name, storage))
+                .cluster(storage -> new ScriptedPlacement(name, storage, bus))
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build();
         server.start();

@@ -1,23 +1,15 @@
 package io.tunnelstore.server.cluster;
 
+import static io.tunnelstore.server.cluster.OfficialClients.noRetries;
+import static io.tunnelstore.server.cluster.OfficialClients.put;
+import static io.tunnelstore.server.cluster.OfficialClients.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.alicloud.openservices.tablestore.ClientConfiguration;
 import com.alicloud.openservices.tablestore.SyncClient;
 import com.alicloud.openservices.tablestore.TableStoreException;
-import com.alicloud.openservices.tablestore.model.ColumnValue;
 import com.alicloud.openservices.tablestore.model.CreateTableRequest;
-import com.alicloud.openservices.tablestore.model.GetRowRequest;
-import com.alicloud.openservices.tablestore.model.NoRetryStrategy;
-import com.alicloud.openservices.tablestore.model.PrimaryKey;
-import com.alicloud.openservices.tablestore.model.PrimaryKeyBuilder;
 import com.alicloud.openservices.tablestore.model.PrimaryKeyType;
-import com.alicloud.openservices.tablestore.model.PrimaryKeyValue;
-import com.alicloud.openservices.tablestore.model.PutRowRequest;
-import com.alicloud.openservices.tablestore.model.Row;
-import com.alicloud.openservices.tablestore.model.RowPutChange;
-import com.alicloud.openservices.tablestore.model.SingleRowQueryCriteria;
 import com.alicloud.openservices.tablestore.model.TableMeta;
 import com.alicloud.openservices.tablestore.model.TableOptions;
 import io.tunnelstore.server.ServerConfig;
@@ -25,9 +17,6 @@ import io.tunnelstore.server.TlsSettings;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.table.TableModule;
 import io.tunnelstore.server.tls.ServerCertificates;
-import io.tunnelstore.storage.MetaBatch;
-import io.tunnelstore.storage.OwnershipFencing;
-import io.tunnelstore.storage.StorageEngine;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -35,8 +24,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,63 +51,6 @@ class TlsForwardingTest {
     private final List<SyncClient> clients = new ArrayList<>();
     private final List<String> savedProperties = new ArrayList<>();
 
-    /** Local resources are all or none; every other resource is at {@code remote}. */
-    private static final class SwitchedPlacement implements ClusterPlacement {
-        private final String nodeId;
-        private final StorageEngine storage;
-        volatile boolean ownsEverything = true;
-        volatile String remote = "";
-
-        SwitchedPlacement(String nodeId, StorageEngine storage) {
-            this.nodeId = nodeId;
-            this.storage = storage;
-        }
-
-        @Override
-        public String nodeId() {
-            return nodeId;
-        }
-
-        @Override
-        public boolean clustered() {
-            return true;
-        }
-
-        @Override
-        public Optional<Owner> ownerOf(String resource) {
-            return Optional.of(ownsEverything ? new Owner(nodeId, "", true) : new Owner("owner", remote, false));
-        }
-
-        @Override
-        public OwnershipFencing.FencedWrites rowWrites(long tableId, Set<Long> partitions) {
-            if (!ownsEverything) {
-                throw NotOwnerException.of(ClusterResources.partition(tableId, partitions.iterator().next()));
-            }
-            return new SingleNodePlacement(storage).rowWrites(tableId, partitions);
-        }
-
-        @Override
-        public void writeMeta(String resource, MetaBatch batch) {
-            storage.writeMeta(batch);
-        }
-
-        @Override
-        public void addOwnershipListener(Runnable listener) {
-        }
-
-        @Override
-        public void addCatalogListener(Runnable listener) {
-        }
-
-        @Override
-        public void announceCatalogChange() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @BeforeEach
     void saveTrustStore() {
         for (String p : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword",
@@ -144,12 +74,12 @@ class TlsForwardingTest {
         }
     }
 
-    private TunnelstoreServer start(String name, TlsSettings tls, SwitchedPlacement[] placement,
+    private TunnelstoreServer start(String name, TlsSettings tls, ScriptedPlacement[] placement,
                                     Consumer<TunnelstoreServer.Builder> extra) {
         TunnelstoreServer.Builder builder = TunnelstoreServer.builder(ServerConfig.builder().port(0)
                         .dataDir(dir.resolve(name)).adminKey(AK, SK).tls(tls).build())
                 .module(TableModule::new)
-                .cluster(storage -> placement[0] = new SwitchedPlacement(name, storage))
+                .cluster(storage -> placement[0] = new ScriptedPlacement(name, storage))
                 .console(new PrintStream(OutputStream.nullOutputStream()));
         extra.accept(builder);
         TunnelstoreServer server = builder.build();
@@ -169,8 +99,8 @@ class TlsForwardingTest {
     /** The two nodes: the table created on each (separate storages), then the front node owns nothing. */
     private SyncClient[] cluster(TlsSettings frontTls, Consumer<TunnelstoreServer.Builder> frontExtra)
             throws Exception {
-        SwitchedPlacement[] ownerPlacement = new SwitchedPlacement[1];
-        SwitchedPlacement[] frontPlacement = new SwitchedPlacement[1];
+        ScriptedPlacement[] ownerPlacement = new ScriptedPlacement[1];
+        ScriptedPlacement[] frontPlacement = new ScriptedPlacement[1];
         TunnelstoreServer owner = start("owner", TlsSettings.selfSigned(), ownerPlacement, b -> { });
         TunnelstoreServer front = start("front", frontTls.equals(SHARED) ? TlsSettings.pemFiles(
                 selfSignedCert("owner"), selfSignedKey("owner")) : frontTls, frontPlacement, frontExtra);
@@ -183,8 +113,9 @@ class TlsForwardingTest {
             meta.addPrimaryKeyColumn("id", PrimaryKeyType.INTEGER);
             c.createTable(new CreateTableRequest(meta, new TableOptions(-1, 1)));
         }
-        frontPlacement[0].remote = "127.0.0.1:" + owner.port();
-        frontPlacement[0].ownsEverything = false;
+        frontPlacement[0].remoteNode = "owner";
+        frontPlacement[0].remote = () -> "127.0.0.1:" + owner.port();
+        frontPlacement[0].local = resource -> false;
         return new SyncClient[] {ownerClient, frontClient};
     }
 
@@ -194,34 +125,32 @@ class TlsForwardingTest {
     @Test
     void nodesSharingOneCertificateForwardOverTls() throws Exception {
         SyncClient[] c = cluster(SHARED, b -> { });
-        put(c[1], 7, "over-tls");
-        assertThat(value(c[0], 7)).isEqualTo("over-tls");
-        assertThat(value(c[1], 7)).isNull(); // reads are local: the front node's own storage has nothing
+        put(c[1], TABLE, 7, "over-tls");
+        assertThat(value(c[0], TABLE, 7)).isEqualTo("over-tls");
+        assertThat(value(c[1], TABLE, 7)).isNull(); // reads are local: the front node's own storage has nothing
     }
 
     @Test
     void aNodeWithItsOwnCertificateForwardsWhenTheOtherNodesCertificateIsTrusted() throws Exception {
         SyncClient[] c = cluster(TlsSettings.selfSigned(), b -> b.clusterTrust(selfSignedCert("owner")));
-        put(c[1], 8, "trusted");
-        assertThat(value(c[0], 8)).isEqualTo("trusted");
-        assertThat(value(c[1], 8)).isNull();
+        put(c[1], TABLE, 8, "trusted");
+        assertThat(value(c[0], TABLE, 8)).isEqualTo("trusted");
+        assertThat(value(c[1], TABLE, 8)).isNull();
     }
 
     @Test
     void anUntrustedOwnerCertificateIsNeverSentTheRequest() throws Exception {
         SyncClient[] c = cluster(TlsSettings.selfSigned(), b -> { }); // front trusts only its own certificate
-        assertThatThrownBy(() -> put(c[1], 9, "never")).isInstanceOfSatisfying(TableStoreException.class, e -> {
-            assertThat(e.getErrorCode()).isEqualTo("OTSPartitionUnavailable");
-            assertThat(e.getHttpStatus()).isEqualTo(503);
-        });
-        assertThat(value(c[0], 9)).isNull();
+        assertThatThrownBy(() -> put(c[1], TABLE, 9, "never"))
+                .isInstanceOfSatisfying(TableStoreException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo("OTSPartitionUnavailable");
+                    assertThat(e.getHttpStatus()).isEqualTo(503);
+                });
+        assertThat(value(c[0], TABLE, 9)).isNull();
     }
 
     private SyncClient client(TunnelstoreServer server) {
-        ClientConfiguration config = new ClientConfiguration();
-        config.setRetryStrategy(new NoRetryStrategy());
-        config.setSocketTimeoutInMillisecond(30_000);
-        SyncClient client = new SyncClient(server.endpoint(), AK, SK, "tunnelstore", config);
+        SyncClient client = new SyncClient(server.endpoint(), AK, SK, "tunnelstore", noRetries());
         clients.add(client);
         return client;
     }
@@ -239,23 +168,5 @@ class TlsForwardingTest {
         System.setProperty("javax.net.ssl.trustStore", file.toString());
         System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-    }
-
-    private static PrimaryKey pk(long id) {
-        return PrimaryKeyBuilder.createPrimaryKeyBuilder().addPrimaryKeyColumn("id", PrimaryKeyValue.fromLong(id))
-                .build();
-    }
-
-    private static void put(SyncClient client, long id, String value) {
-        RowPutChange put = new RowPutChange(TABLE, pk(id));
-        put.addColumn("v", ColumnValue.fromString(value));
-        client.putRow(new PutRowRequest(put));
-    }
-
-    private static String value(SyncClient client, long id) {
-        SingleRowQueryCriteria c = new SingleRowQueryCriteria(TABLE, pk(id));
-        c.setMaxVersions(1);
-        Row row = client.getRow(new GetRowRequest(c)).getRow();
-        return row == null ? null : row.getLatestColumn("v").getValue().asString();
     }
 }

@@ -2,16 +2,13 @@ package io.tunnelstore.server.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tunnelstore.server.cluster.ClusterPlacement;
+import io.tunnelstore.server.cluster.ScriptedPlacement;
 import io.tunnelstore.storage.MetaBatch;
-import io.tunnelstore.storage.OwnershipFencing;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,11 +49,12 @@ class AutoIncrementAllocatorTest {
         }
     }
 
+    /** Two "nodes" on one storage: clustered (so an allocator checks its reservation), every resource local. */
     @Test
     void inAClusterValuesKeepIncreasingWhenAPartitionMovesBetweenNodesWithDifferentClocks() {
         try (StorageEngine storage = open()) {
-            AutoIncrementAllocator nodeA = new AutoIncrementAllocator(storage, new SharedStoragePlacement(storage));
-            AutoIncrementAllocator nodeB = new AutoIncrementAllocator(storage, new SharedStoragePlacement(storage));
+            AutoIncrementAllocator nodeA = new AutoIncrementAllocator(storage, new ScriptedPlacement("node", storage));
+            AutoIncrementAllocator nodeB = new AutoIncrementAllocator(storage, new ScriptedPlacement("node", storage));
             long clockA = 5_000_000;
             long clockB = 10; // far behind node A's
             assertThat(nodeA.next(1, 0, clockA)).isEqualTo(5_000_000);
@@ -76,52 +74,6 @@ class AutoIncrementAllocatorTest {
             // while node A goes on in partition 0 from its own (still current) reservation
             assertThat(nodeA.next(1, 0, clockA)).isEqualTo(bCeiling + 2);
         }
-    }
-
-    /** Two "nodes" on one storage: clustered (so an allocator checks its reservation), every resource local. */
-    private static final class SharedStoragePlacement implements ClusterPlacement {
-        private final StorageEngine storage;
-
-        SharedStoragePlacement(StorageEngine storage) {
-            this.storage = storage;
-        }
-
-        @Override
-        public String nodeId() {
-            return "node";
-        }
-
-        @Override
-        public boolean clustered() {
-            return true;
-        }
-
-        @Override
-        public Optional<Owner> ownerOf(String resource) {
-            return Optional.of(new Owner("node", "", true));
-        }
-
-        @Override
-        public OwnershipFencing.FencedWrites rowWrites(long tableId, Set<Long> partitions) {
-            throw new UnsupportedOperationException("no row writes in this test");
-        }
-
-        @Override
-        public void writeMeta(String resource, MetaBatch batch) {
-            storage.writeMeta(batch);
-        }
-
-        @Override
-        public void addOwnershipListener(Runnable listener) {}
-
-        @Override
-        public void addCatalogListener(Runnable listener) {}
-
-        @Override
-        public void announceCatalogChange() {}
-
-        @Override
-        public void close() {}
     }
 
     @Test

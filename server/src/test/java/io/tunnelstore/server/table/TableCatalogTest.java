@@ -8,17 +8,12 @@ import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.pb.TableProtos.PrimaryKeySchema;
 import io.tunnelstore.protocol.pb.TableProtos.PrimaryKeyType;
 import io.tunnelstore.protocol.pb.TableProtos.TableMeta;
-import io.tunnelstore.server.cluster.ClusterPlacement;
-import io.tunnelstore.server.cluster.SingleNodePlacement;
-import io.tunnelstore.storage.MetaBatch;
-import io.tunnelstore.storage.OwnershipFencing;
+import io.tunnelstore.server.cluster.ScriptedPlacement;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.StorageOptions;
 import io.tunnelstore.storage.rocksdb.RocksDbStorageEngine;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,58 +60,11 @@ class TableCatalogTest {
         }
     }
 
-    /** A node of a cluster over {@code storage} that owns everything and hears no announcements. */
-    private static ClusterPlacement clusteredNode(StorageEngine storage) {
-        SingleNodePlacement local = new SingleNodePlacement(storage);
-        return new ClusterPlacement() {
-            @Override
-            public String nodeId() {
-                return "n";
-            }
-
-            @Override
-            public boolean clustered() {
-                return true;
-            }
-
-            @Override
-            public Optional<Owner> ownerOf(String resource) {
-                return local.ownerOf(resource);
-            }
-
-            @Override
-            public OwnershipFencing.FencedWrites rowWrites(long tableId, Set<Long> partitions) {
-                return local.rowWrites(tableId, partitions);
-            }
-
-            @Override
-            public void writeMeta(String resource, MetaBatch batch) {
-                local.writeMeta(resource, batch);
-            }
-
-            @Override
-            public void addOwnershipListener(Runnable listener) {
-            }
-
-            @Override
-            public void addCatalogListener(Runnable listener) {
-            }
-
-            @Override
-            public void announceCatalogChange() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
-
     @Test
     void inAClusterEveryLookupOfAnUnknownTableRereadsTheCatalog() {
         try (StorageEngine storage = open()) {
-            TableCatalog owner = new TableCatalog(storage, clusteredNode(storage));
-            TableCatalog other = new TableCatalog(storage, clusteredNode(storage));
+            TableCatalog owner = new TableCatalog(storage, new ScriptedPlacement("n", storage));
+            TableCatalog other = new TableCatalog(storage, new ScriptedPlacement("n", storage));
             TableDescriptor created = owner.create(draft("i", "fresh", StreamSettings.DISABLED));
             // the other node has not heard the announcement: a request naming the table still finds it
             assertThat(other.require("i", "fresh")).isEqualTo(created);
