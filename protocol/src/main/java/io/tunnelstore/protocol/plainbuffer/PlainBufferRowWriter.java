@@ -76,14 +76,18 @@ public final class PlainBufferRowWriter {
 
     private void bytesKey(String name, int vt, byte[] src, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, src.length);
-        int crc = beginKey(name);
+        endKey(bytesValue(beginKey(name), vt, src, offset, length));
+    }
+
+    /** Writes a STRING/BINARY cell value (key or attribute alike); returns {@code crc} updated with it. */
+    private int bytesValue(int crc, int vt, byte[] src, int offset, int length) {
         out.writeByte(TAG_CELL_VALUE);
         out.writeInt32(5 + length);
         out.writeByte(vt);
         out.writeInt32(length);
         int start = out.size();
         out.writeBytes(src, offset, length);
-        endKey(Crc8.update(Crc8.updateInt32(Crc8.update(crc, vt), length), out.buffer(), start, length));
+        return Crc8.update(Crc8.updateInt32(Crc8.update(crc, vt), length), out.buffer(), start, length);
     }
 
     private int beginKey(String name) {
@@ -147,15 +151,7 @@ public final class PlainBufferRowWriter {
     private void bytesCell(String name, int vt, byte[] src, int offset, int length, long timestamp) {
         java.util.Objects.checkFromIndexSize(offset, length, src.length);
         requireTimestamp(timestamp);
-        int crc = beginCell(name);
-        out.writeByte(TAG_CELL_VALUE);
-        out.writeInt32(5 + length);
-        out.writeByte(vt);
-        out.writeInt32(length);
-        int start = out.size();
-        out.writeBytes(src, offset, length);
-        crc = Crc8.update(Crc8.updateInt32(Crc8.update(crc, vt), length), out.buffer(), start, length);
-        endCell(crc, timestamp);
+        endCell(bytesValue(beginCell(name), vt, src, offset, length), timestamp);
     }
 
     /** INTEGER/DOUBLE (8 payload bytes, little-endian) or BOOLEAN (1 byte); {@code valueLength} includes the type. */
