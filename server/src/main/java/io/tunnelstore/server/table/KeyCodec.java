@@ -106,14 +106,8 @@ public final class KeyCodec {
                 case TAG_INF_MIN -> value = ColumnValue.INF_MIN;
                 case TAG_INF_MAX -> value = ColumnValue.INF_MAX;
                 case TAG_INTEGER -> {
-                    if (pos + 8 > encoded.length) {
-                        throw new IllegalArgumentException("truncated INTEGER in column '" + column.getName() + "'");
-                    }
-                    long flipped = 0;
-                    for (int i = 0; i < 8; i++) {
-                        flipped = (flipped << 8) | (encoded[pos++] & 0xFF);
-                    }
-                    value = ColumnValue.ofLong(flipped ^ Long.MIN_VALUE);
+                    value = ColumnValue.ofLong(integerAt(encoded, pos, column));
+                    pos += 8;
                 }
                 case TAG_STRING, TAG_BINARY -> {
                     ByteArrayOutputStream raw = new ByteArrayOutputStream();
@@ -171,14 +165,8 @@ public final class KeyCodec {
             int tag = encoded[pos++] & 0xFF;
             switch (tag) {
                 case TAG_INTEGER -> {
-                    if (pos + 8 > encoded.length) {
-                        throw new IllegalArgumentException("truncated INTEGER in column '" + column.getName() + "'");
-                    }
-                    long flipped = 0;
-                    for (int i = 0; i < 8; i++) {
-                        flipped = (flipped << 8) | (encoded[pos++] & 0xFF);
-                    }
-                    writer.integerKey(column.getName(), flipped ^ Long.MIN_VALUE);
+                    writer.integerKey(column.getName(), integerAt(encoded, pos, column));
+                    pos += 8;
                 }
                 case TAG_STRING, TAG_BINARY -> {
                     int start = pos;
@@ -227,6 +215,18 @@ public final class KeyCodec {
         if (pos != encoded.length) {
             throw new IllegalArgumentException("encoded key has " + (encoded.length - pos) + " trailing bytes");
         }
+    }
+
+    /** The INTEGER whose 8 bytes start at {@code pos} (stored with the sign bit flipped, so bytes sort as numbers). */
+    private static long integerAt(byte[] encoded, int pos, PrimaryKeySchema column) {
+        if (pos + 8 > encoded.length) {
+            throw new IllegalArgumentException("truncated INTEGER in column '" + column.getName() + "'");
+        }
+        long flipped = 0;
+        for (int i = 0; i < 8; i++) {
+            flipped = (flipped << 8) | (encoded[pos + i] & 0xFF);
+        }
+        return flipped ^ Long.MIN_VALUE;
     }
 
     private static IllegalArgumentException unterminated(PrimaryKeySchema column) {
