@@ -139,8 +139,15 @@ public final class TableCatalog {
         return tables.values().stream().filter(d -> streamId.equals(d.stream().streamId())).findFirst();
     }
 
-    /** Tables of one instance, by name. */
+    /**
+     * Tables of one instance, by name. In a cluster the catalog is re-read first, so a listing (ListTable, ListStream,
+     * the console) shows a table created through another node as soon as its CreateTable returned, not only after
+     * the owner's announcement reached this node; listings are rare, the catalog small.
+     */
     public List<TableDescriptor> list(String instance) {
+        if (placement.clustered()) {
+            reload();
+        }
         return tables.values().stream()
                 .filter(d -> d.instanceName().equals(instance))
                 .sorted(Comparator.comparing(TableDescriptor::tableName))

@@ -74,6 +74,20 @@ class TableCatalogTest {
     }
 
     @Test
+    void inAClusterAListingShowsTablesCreatedAndDroppedThroughAnotherNode() {
+        try (StorageEngine storage = open()) {
+            TableCatalog owner = new TableCatalog(storage, new ScriptedPlacement("n", storage));
+            TableCatalog other = new TableCatalog(storage, new ScriptedPlacement("n", storage));
+            owner.create(draft("i", "b", StreamSettings.DISABLED));
+            owner.create(draft("i", "a", StreamSettings.DISABLED));
+            // no announcement reached the other node: its listing still has both, in name order
+            assertThat(other.list("i")).extracting(TableDescriptor::tableName).containsExactly("a", "b");
+            owner.delete("i", "b");
+            assertThat(other.list("i")).extracting(TableDescriptor::tableName).containsExactly("a");
+        }
+    }
+
+    @Test
     void updatesArePersistedAndDeletesForgotten() {
         try (StorageEngine storage = open()) {
             TableCatalog catalog = new TableCatalog(storage);
