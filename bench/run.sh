@@ -16,18 +16,19 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD_DIR_NAME:-target-bench}"
 CP_FILE="$ROOT/bench/$BUILD/bench.classpath"
 mkdir -p "$ROOT/bench/$BUILD"
-# The cluster engines need the jars (storage-hbase-shaded's relocated HBase client exists only as its packaged jar)
-# and the minicluster module's class path file (written at process-classes): package them, without tests.
-GOAL=compile
-SKIP=-DskipTests
-case " $* " in *" --engines "*hbase*) GOAL=package; SKIP=-Dmaven.test.skip=true ;; esac
+# Package, without tests: bench reaches the server through cli, which needs storage-hbase-shaded's relocated HBase
+# client (it exists only as that module's packaged jar); the cluster engines also need the minicluster module's class
+# path file (written at process-classes). Tests are not compiled (-Dmaven.test.skip): storage-hbase's test-scope
+# contract suites come from storage's test-jar, which such a build does not produce (storage-hbase/pom.xml).
+GOAL=package
+SKIP=-Dmaven.test.skip=true
 echo "bench: building (mvn -pl bench -am $GOAL)..." >&2
 (cd "$ROOT" && mvn -B -q -Dbuild.dir.name="$BUILD" -pl bench -am "$SKIP" "$GOAL" dependency:build-classpath \
     -Dmdep.outputFile="$CP_FILE") >&2
 CP="$ROOT/bench/$BUILD/classes:$(cat "$CP_FILE")"
-if [ "$GOAL" = package ]; then
+case " $* " in *" --engines "*hbase*)
   # the minicluster JVM's class path, as the ./tunnelstore launcher passes it to `tunnelstore cluster`
   TUNNELSTORE_MINICLUSTER_CLASSPATH="$ROOT/minicluster/$BUILD/classes:$(cat "$ROOT/minicluster/$BUILD/minicluster.classpath")"
-  export TUNNELSTORE_MINICLUSTER_CLASSPATH
-fi
+  export TUNNELSTORE_MINICLUSTER_CLASSPATH ;;
+esac
 exec java ${BENCH_JAVA_OPTS:--Xmx4g} -cp "$CP" io.tunnelstore.bench.BenchMain "$@"
