@@ -130,7 +130,7 @@ final class LatencyScenario {
                     // where our worker's latency went (docs/BENCHMARKS.md "stage breakdown")
                     java.util.List<StageBreakdown.Pause> pauses = StageBreakdown.gcPauses(serverGcLog);
                     StageBreakdown.report(report, NAME, "stages, our worker, " + subject, from, nextId, acks, ours,
-                            pauses);
+                            pauses, dir.resolve("stages-" + rate + ".csv"));
                     StageBreakdown.reportPauses(report, NAME, "stages, our worker, " + subject, pauses, t0,
                             System.nanoTime());
                     report.add(NAME, "stages, our worker, " + subject, "harness JVM (workers, writer) GC pauses",
