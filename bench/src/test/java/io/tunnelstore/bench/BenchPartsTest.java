@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The harness's small parts: percentiles, the raw-scan row boundary, the report's JSON, /proc reading, config. */
+/** The harness's small parts: percentiles, the raw-scan row boundary, the failover child's output, the report's JSON, /proc reading, config. */
 class BenchPartsTest {
 
     @Test
@@ -24,6 +24,16 @@ class BenchPartsTest {
         assertThat(p.at(100)).isEqualTo(1000);
         assertThat(new Percentiles(new long[] {7}).at(99.9)).isEqualTo(7);
         assertThat(new Percentiles(new long[0]).at(50)).isZero();
+    }
+
+    @Test
+    void failoverReadsOnlyTheChildsCompleteLines() {
+        // the child may be killed, or read, in the middle of a line: the cut tail is not a record
+        assertThat(FailoverScenario.completeLines("c1,5\nc1,6\nc2,")).containsExactly("c1,5", "c1,6");
+        assertThat(FailoverScenario.completeLines("c1,5\nc1,12")).containsExactly("c1,5");
+        assertThat(FailoverScenario.completeLines("c1,5\n")).containsExactly("c1,5");
+        assertThat(FailoverScenario.completeLines("c1")).isEmpty();
+        assertThat(FailoverScenario.completeLines("")).isEmpty();
     }
 
     @Test
@@ -95,6 +105,12 @@ class BenchPartsTest {
         io.tunnelstore.tunnel.ReadTiming late = new io.tunnelstore.tunnel.ReadTiming(1750, 0, 0, 0, 1800, 1900,
                 1700);
         assertThat(StageBreakdown.stages(1000, 2000, late)).containsExactly(-1, 700, 50, 50, 100, 100);
+        assertThat(StageBreakdown.requestParts(late)).isNull(); // the server did not report its request path
+        // the same read with the server's request path: headers admitted 1710, queued 1720, thread started 1745
+        io.tunnelstore.tunnel.ReadTiming traced = new io.tunnelstore.tunnel.ReadTiming(1750, 0, 0, 0, 1800, 1900,
+                1700, 1710, 1720, 1745);
+        assertThat(StageBreakdown.stages(1000, 2000, traced)).containsExactly(-1, 700, 50, 50, 100, 100);
+        assertThat(StageBreakdown.requestParts(traced)).containsExactly(10, 10, 25, 5);
     }
 
     @Test
