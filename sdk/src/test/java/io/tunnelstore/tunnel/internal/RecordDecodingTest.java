@@ -90,7 +90,9 @@ class RecordDecodingTest {
                 .addRecords(TunnelProtos.Record.newBuilder().setActionType(TunnelProtos.ActionType.PUT_ROW)
                         .setRecord(ByteString.copyFrom(new byte[] {1, 2, 3})))
                 .setNextToken("t").build();
-        assertThatThrownBy(() -> RpcClientTunnelRpc.toReadResult(resp)).isInstanceOf(TunnelRpcException.class)
+        ReadResult r = RpcClientTunnelRpc.toReadResult(resp);  // kept on the wire: decoded when dispatched
+        assertThat(r.pending().size()).isEqualTo(1);
+        assertThatThrownBy(r::records).isInstanceOf(TunnelRpcException.class)
                 .isInstanceOf(TunnelTransportException.class)
                 .extracting(e -> ((TunnelRpcException) e).wireCode()).isEqualTo("OTSClientError");
     }
