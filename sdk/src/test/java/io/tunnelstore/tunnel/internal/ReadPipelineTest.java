@@ -38,6 +38,26 @@ class ReadPipelineTest {
         assertThat(h.processors.events("b1")).last().isEqualTo("end:b1");
     }
 
+    /**
+     * Read-ahead counts batches, not requests: however deep it is, a channel has at most one ReadRecords in flight,
+     * so the server runs at most one scan per channel for this worker (issue 13 suspected two).
+     */
+    @Test
+    void readAheadKeepsAtMostOneReadInFlightPerChannel() {
+        h.server.addBaseChannel("b1", 100);
+        h.server.addBaseChannel("b2", 100);
+        h.server.holdReads(true);
+        WorkerEngine w = h.started(h.newWorker(b -> b.readAheadBatches(4)));
+        for (int round = 1; round <= 3; round++) {
+            assertThat(h.server.reads("b1")).isEqualTo(round);  // the next read goes out only after the answer
+            assertThat(h.server.reads("b2")).isEqualTo(round);
+            assertThat(w.readPhase("b1")).isEqualTo(ChannelRunner.ReadPhase.IN_FLIGHT);
+            h.server.releaseReads();
+            h.time.runUntilIdle();
+        }
+        assertThat(h.processors.processed("b1")).containsExactlyElementsOf(LongStream.range(0, 30).boxed().toList());
+    }
+
     @Test
     void maxChannelParallelBoundsBatchesAcrossChannels() {
         HeldExecutor callbacks = new HeldExecutor();
