@@ -48,7 +48,9 @@ class BenchQuickTest {
         assertThat(report.find("handover", "rows/s vs official")).hasSize(2)
                 .allSatisfy(m -> assertThat(m.ratio()).isPositive());
         assertThat(report.find("handover", "rows/s")).hasSize(3 + 4);
-        assertThat(report.find("handover", "start-up: worker start to session connected")).singleElement()
+        assertThat(report.find("handover", "start-up: worker start to session connected")).hasSize(2)
+                .allSatisfy(m -> assertThat(m.value()).isPositive());
+        assertThat(report.find("handover", "start-up: child process launch to main")).singleElement()
                 .satisfies(m -> assertThat(m.value()).isPositive());
         assertThat(report.find("handover", "duplicates")).allSatisfy(m -> assertThat(m.value()).isZero());
         // 3. latency: p50/p99/p99.9 at the three rates (100, 1,000, 5,000/s), ours with the official worker as baseline
