@@ -24,12 +24,14 @@ public final class BenchWorkerMain {
         }
         PrintStream out = new PrintStream(new FileOutputStream(args[4], true), false, StandardCharsets.UTF_8);
         DeliverySink sink = (channelId, ids, nanos) -> {
+            // one write per batch: PrintStream writes each print() to the file at once, so printing field by field
+            // let the harness read a line cut in the middle ("channel," or half an id)
+            StringBuilder batch = new StringBuilder(ids.length * (channelId.length() + 12));
+            for (long id : ids) {
+                batch.append(channelId).append(',').append(id).append('\n');
+            }
             synchronized (out) {
-                for (long id : ids) {
-                    out.print(channelId);
-                    out.print(',');
-                    out.println(id);
-                }
+                out.print(batch);
                 out.flush();
             }
         };

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The harness's small parts: percentiles, the raw-scan row boundary, the report's JSON, /proc reading, config. */
+/** The harness's small parts: percentiles, the raw-scan row boundary, the failover child's output, the report's JSON, /proc reading, config. */
 class BenchPartsTest {
 
     @Test
@@ -24,6 +24,16 @@ class BenchPartsTest {
         assertThat(p.at(100)).isEqualTo(1000);
         assertThat(new Percentiles(new long[] {7}).at(99.9)).isEqualTo(7);
         assertThat(new Percentiles(new long[0]).at(50)).isZero();
+    }
+
+    @Test
+    void failoverReadsOnlyTheChildsCompleteLines() {
+        // the child may be killed, or read, in the middle of a line: the cut tail is not a record
+        assertThat(FailoverScenario.completeLines("c1,5\nc1,6\nc2,")).containsExactly("c1,5", "c1,6");
+        assertThat(FailoverScenario.completeLines("c1,5\nc1,12")).containsExactly("c1,5");
+        assertThat(FailoverScenario.completeLines("c1,5\n")).containsExactly("c1,5");
+        assertThat(FailoverScenario.completeLines("c1")).isEmpty();
+        assertThat(FailoverScenario.completeLines("")).isEmpty();
     }
 
     @Test
