@@ -101,7 +101,8 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
         if (r.hasTunnelstoreStages()) {
             TunnelProtos.TunnelstoreReadStages st = r.getTunnelstoreStages();
             timing = new io.tunnelstore.tunnel.ReadTiming(st.getReceivedNanos(), st.getDurableNanos(),
-                    st.getWalWriteNanos(), st.getWakeNanos(), st.getBuiltNanos(), System.nanoTime(), sentNanos);
+                    st.getWalWriteNanos(), st.getWakeNanos(), st.getBuiltNanos(), System.nanoTime(), sentNanos,
+                    st.getAdmittedNanos(), st.getQueuedNanos(), st.getStartedNanos());
         }
         return new ReadResult(records, next, mayMore,
                 r.hasTunnelstoreResyncBegin() ? marker(r.getTunnelstoreResyncBegin()) : null,

@@ -110,6 +110,28 @@ class RecordDecodingTest {
     }
 
     @Test
+    void theServersStageTimesBecomeTheReadTiming() {
+        TunnelProtos.ReadRecordsResponse resp = TunnelProtos.ReadRecordsResponse.newBuilder().setNextToken("t")
+                .setTunnelstoreStages(TunnelProtos.TunnelstoreReadStages.newBuilder().setReceivedNanos(50)
+                        .setDurableNanos(60).setWalWriteNanos(7).setWakeNanos(70).setBuiltNanos(80)
+                        .setAdmittedNanos(20).setQueuedNanos(30).setStartedNanos(40))
+                .build();
+        io.tunnelstore.tunnel.ReadTiming t = RpcClientTunnelRpc.toReadResult(resp, 10).timing();
+        assertThat(t.sentNanos()).isEqualTo(10);
+        assertThat(t.serverAdmittedNanos()).isEqualTo(20);
+        assertThat(t.serverQueuedNanos()).isEqualTo(30);
+        assertThat(t.serverStartedNanos()).isEqualTo(40);
+        assertThat(t.serverReceivedNanos()).isEqualTo(50);
+        assertThat(t.durableNanos()).isEqualTo(60);
+        assertThat(t.walWriteNanos()).isEqualTo(7);
+        assertThat(t.wakeNanos()).isEqualTo(70);
+        assertThat(t.builtNanos()).isEqualTo(80);
+        assertThat(t.decodedNanos()).isGreaterThan(80); // this process's nanoTime when it was decoded
+        // a server that does not report its request path: zeros
+        assertThat(new io.tunnelstore.tunnel.ReadTiming(50, 0, 0, 0, 80, 90, 10).serverAdmittedNanos()).isZero();
+    }
+
+    @Test
     void malformedRecordFailsWithAClientError() {
         TunnelProtos.ReadRecordsResponse resp = TunnelProtos.ReadRecordsResponse.newBuilder()
                 .addRecords(TunnelProtos.Record.newBuilder().setActionType(TunnelProtos.ActionType.PUT_ROW)
