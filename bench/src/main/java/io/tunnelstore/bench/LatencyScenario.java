@@ -27,6 +27,14 @@ final class LatencyScenario {
     private static final int MAX_IN_FLIGHT = 256;
     /** Table clients of the writer child (each its own HTTP client, connections and selector thread). */
     static final int WRITER_CLIENTS = 4;
+    /**
+     * Paced writes before the first measured case, consumed by both workers and not measured: the server, the workers
+     * and the writer's code paths get compiled first, as in a long-running service (without it the first case, 100/s,
+     * measured the JIT compiler and class loading of three fresh JVMs: docs/BENCHMARKS.md).
+     */
+    static final int WARM_UP_RATE = 1_000;
+    static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("tunnelstore.bench.latencyWarmUpSeconds", 2));
+    private static final long WARM_UP_BASE = PROBE_BASE + (1L << 30);
 
     private LatencyScenario() {}
 
@@ -69,6 +77,7 @@ final class LatencyScenario {
                     TunnelConsumer b = TunnelConsumer.official(target.endpoint(officialNode), officialId, official, hb,
                             timeout)) {
                 warmUp(tables, ours, official);
+                warmUpPaths(target.endpoint(writerNode), ours, official, dir);
                 long nextId = 0;
                 for (int rate : config.latencyRates()) {
                     long from = nextId;
@@ -85,7 +94,7 @@ final class LatencyScenario {
                     try (ResourceSampler sampler = new ResourceSampler(target.pids())) {
                         long[] window = new long[2];
                         written = pacedInChild(target.endpoint(writerNode), from, rate, config.latencyDuration(), acks,
-                                dir, window);
+                                dir, window, Integer.toString(rate));
                         t0 = window[0];
                         seconds = (window[1] - window[0]) / 1e9;
                         // a write that failed (e.g. OTSTimeout) has no ack: only acknowledged changes must arrive
@@ -130,7 +139,7 @@ final class LatencyScenario {
                     // where our worker's latency went (docs/BENCHMARKS.md "stage breakdown")
                     java.util.List<StageBreakdown.Pause> pauses = StageBreakdown.gcPauses(serverGcLog);
                     StageBreakdown.report(report, NAME, "stages, our worker, " + subject, from, nextId, acks, ours,
-                            pauses);
+                            pauses, dir.resolve("stages-" + rate + ".csv"));
                     StageBreakdown.reportPauses(report, NAME, "stages, our worker, " + subject, pauses, t0,
                             System.nanoTime());
                     report.add(NAME, "stages, our worker, " + subject, "harness JVM (workers, writer) GC pauses",
@@ -176,14 +185,29 @@ final class LatencyScenario {
         throw new IllegalStateException("the workers did not start consuming within 180 s");
     }
 
+    /** {@link #WARM_UP} of paced writes at {@link #WARM_UP_RATE}, then waits until both workers delivered them. */
+    private static void warmUpPaths(String endpoint, LatencySink ours, LatencySink official, Path dir)
+            throws Exception {
+        if (WARM_UP.isZero()) {
+            return; // -Dtunnelstore.bench.latencyWarmUpSeconds=0: measure from cold, as before
+        }
+        ConcurrentHashMap<Long, Long> acks = new ConcurrentHashMap<>();
+        long[] window = new long[2];
+        pacedInChild(endpoint, WARM_UP_BASE, WARM_UP_RATE, WARM_UP, acks, dir, window, "warm-up");
+        boolean delivered = ours.awaitAll(acks.keySet(), Duration.ofSeconds(60))
+                && official.awaitAll(acks.keySet(), Duration.ofSeconds(60));
+        log.info("latency warm-up: {} writes at {}/s, delivered to both workers: {}", acks.size(), WARM_UP_RATE,
+                delivered);
+    }
+
     /**
      * Runs {@link BenchWriterMain} in a child JVM: one PutRow every 1/rate s for {@code duration}, ids from
-     * {@code from}. Fills {@code acks} (id to ack nanoTime) and {@code window} (start, last ack); returns the number of
-     * writes issued.
+     * {@code from}; {@code label} names its ack and log files. Fills {@code acks} (id to ack nanoTime) and
+     * {@code window} (start, last ack); returns the number of writes issued.
      */
     private static long pacedInChild(String endpoint, long from, int rate, Duration duration,
-            ConcurrentHashMap<Long, Long> acks, Path dir, long[] window) throws Exception {
-        Path ackFile = dir.resolve("writer-" + rate + ".acks");
+            ConcurrentHashMap<Long, Long> acks, Path dir, long[] window, String label) throws Exception {
+        Path ackFile = dir.resolve("writer-" + label + ".acks");
         // common.parallelism=2: on a 2-CPU JDK 17, HttpClient.sendAsync starts a thread per response otherwise (the
         // SDK handles the response before that thread runs, but at 5,000/s the thread starts cost the writer CPU)
         java.util.List<String> cmd = java.util.List.of(BenchServer.javaBinary(), "-Xmx1g", "-XX:+UseG1GC",
@@ -193,7 +217,7 @@ final class LatencyScenario {
                 Long.toString(duration.toMillis()), Integer.toString(WRITER_CLIENTS), Integer.toString(MAX_IN_FLIGHT),
                 Integer.toString(PAYLOAD), ackFile.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectError(dir.resolve("writer-" + rate + ".log").toFile());
+        pb.redirectError(dir.resolve("writer-" + label + ".log").toFile());
         Process p = pb.start();
         String done = null;
         try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
@@ -210,14 +234,14 @@ final class LatencyScenario {
         }
         if (done == null) {
             throw new IllegalStateException("the writer child JVM did not finish; see " + dir.resolve(
-                    "writer-" + rate + ".log"));
+                    "writer-" + label + ".log"));
         }
         String[] f = done.split(" ");
         long written = Long.parseLong(f[1]);
         long failures = Long.parseLong(f[2]);
         if (failures > 0) {
             log.warn("{} of {} paced writes failed (not acknowledged); see {}", failures, written,
-                    dir.resolve("writer-" + rate + ".log"));
+                    dir.resolve("writer-" + label + ".log"));
         }
         window[0] = Long.parseLong(f[3]);
         window[1] = Long.parseLong(f[4]);

@@ -28,9 +28,16 @@ import java.util.regex.Pattern;
  * its way (worker HTTP client, network, the server's HTTP layer, authentication, up to the tunnel service), then
  * read, transfer, handoff.
  * The measured latency (ack → callback) is the tunnel path (durable → callback) minus the writer's ack path.
+ *
+ * <p>The request stage is further split by the server's request-path instants ({@link #REQUEST_PARTS}), as durations
+ * of the read itself (not clipped at the change's ack): {@code send} worker handed the read to its HTTP client →
+ * the server's event loop read and authenticated its headers; {@code body} → its body was complete and it was
+ * handed to the request lane's pool; {@code queue} → a pool thread took it up; {@code start} → the tunnel service
+ * started it (body MD5, parsing).
  */
 final class StageBreakdown {
     static final List<String> STAGES = List.of("wake", "wait", "request", "read", "transfer", "handoff");
+    static final List<String> REQUEST_PARTS = List.of("send", "body", "queue", "start");
 
     /** One server GC pause, in the server's nanoTime. */
     record Pause(long startNanos, long endNanos) {}
@@ -73,15 +80,31 @@ final class StageBreakdown {
         return s;
     }
 
+    /** The parts of a read's request path in ns ({@link #REQUEST_PARTS}); null when the server did not report them. */
+    static long[] requestParts(ReadTiming t) {
+        if (t.serverAdmittedNanos() == 0 || t.serverQueuedNanos() == 0 || t.serverStartedNanos() == 0
+                || t.sentNanos() == 0) {
+            return null;
+        }
+        return new long[] {t.serverAdmittedNanos() - t.sentNanos(), t.serverQueuedNanos() - t.serverAdmittedNanos(),
+                t.serverStartedNanos() - t.serverQueuedNanos(), t.serverReceivedNanos() - t.serverStartedNanos()};
+    }
+
     /**
      * Adds, for {@code subject}: each stage's p50/p99/p99.9 over the changes, the mean of each stage over the changes
      * at or above the p99 and p99.9 latency with the stage that owns most of it, the WAL write (fsync) times of the
      * commits that woke a read, and the server GC pauses that overlapped a tail change's path.
      */
     static void report(BenchReport report, String scenario, String subject, long from, long to,
-            Map<Long, Long> acks, LatencySink sink, List<Pause> serverPauses) {
-        List<long[]> rows = new ArrayList<>();  // {latency, stages..., durable-or-received, callback}
+            Map<Long, Long> acks, LatencySink sink, List<Pause> serverPauses, Path csv) throws IOException {
+        // {latency, stages..., durable-or-received, callback, request parts... (-1: none)}
+        List<long[]> rows = new ArrayList<>();
+        int partsAt = 3 + STAGES.size();
         List<Long> walWrites = new ArrayList<>();
+        StringBuilder lines = new StringBuilder("id,ack_ns,latency_ns");
+        STAGES.forEach(st -> lines.append(',').append(st).append("_ns"));
+        REQUEST_PARTS.forEach(st -> lines.append(",request_").append(st).append("_ns"));
+        lines.append('\n');
         for (long id = from; id < to; id++) {
             Long ack = acks.get(id);
             Long cb = sink.deliveredAt(id);
@@ -91,17 +114,32 @@ final class StageBreakdown {
             }
             long[] s = stages(ack, cb, t);
             long start = t.durableNanos() > 0 ? t.durableNanos() : Math.min(ack, t.serverReceivedNanos());
-            long[] row = new long[2 + STAGES.size() + 1];
+            long[] row = new long[partsAt + REQUEST_PARTS.size()];
             row[0] = Math.max(0, cb - ack);
             System.arraycopy(s, 0, row, 1, s.length);
             row[1 + STAGES.size()] = start;
             row[2 + STAGES.size()] = cb;
+            long[] parts = s[2] >= 0 ? requestParts(t) : null;
+            for (int i = 0; i < REQUEST_PARTS.size(); i++) {
+                row[partsAt + i] = parts == null ? -1 : parts[i];
+            }
             rows.add(row);
+            lines.append(id).append(',').append(ack).append(',').append(row[0]);
+            for (int i = 0; i < STAGES.size(); i++) {
+                lines.append(',').append(s[i]);
+            }
+            for (int i = 0; i < REQUEST_PARTS.size(); i++) {
+                lines.append(',').append(row[partsAt + i]);
+            }
+            lines.append('\n');
             if (t.walWriteNanos() > 0) {
                 walWrites.add(t.walWriteNanos());
             }
         }
         report.add(scenario, subject, "changes with stage times", rows.size(), "changes");
+        if (csv != null) {
+            Files.writeString(csv, lines);
+        }
         if (rows.isEmpty()) {
             return;
         }
@@ -116,6 +154,18 @@ final class StageBreakdown {
             Percentiles p = new Percentiles(values);
             for (double pct : new double[] {50, 99, 99.9}) {
                 report.add(scenario, subject, "stage " + STAGES.get(i) + " p" + pctName(pct), p.at(pct) / 1e6, "ms");
+            }
+        }
+        for (int i = 0; i < REQUEST_PARTS.size(); i++) {
+            int col = partsAt + i;
+            long[] values = rows.stream().filter(r -> r[col] >= 0).mapToLong(r -> r[col]).toArray();
+            if (values.length == 0) {
+                continue;
+            }
+            Percentiles p = new Percentiles(values);
+            for (double pct : new double[] {50, 99}) {
+                report.add(scenario, subject, "request part " + REQUEST_PARTS.get(i) + " p" + pctName(pct),
+                        p.at(pct) / 1e6, "ms");
             }
         }
         Percentiles latency = new Percentiles(rows.stream().mapToLong(r -> r[0]).toArray());
@@ -135,6 +185,12 @@ final class StageBreakdown {
             }
             report.add(scenario, subject, "tail >= p" + pctName(pct) + ": owner stage = " + STAGES.get(owner),
                     best, "ms");
+            for (int i = 0; i < REQUEST_PARTS.size(); i++) {
+                int col = partsAt + i;
+                double mean = tail.stream().mapToLong(r -> Math.max(0, r[col])).average().orElse(0) / 1e6;
+                report.add(scenario, subject, "tail >= p" + pctName(pct) + ": mean request part "
+                        + REQUEST_PARTS.get(i), mean, "ms");
+            }
             long overlapped = tail.stream().filter(r -> overlaps(serverPauses, r[1 + STAGES.size()],
                     r[2 + STAGES.size()])).count();
             report.add(scenario, subject, "tail >= p" + pctName(pct) + ": changes overlapping a server GC pause",

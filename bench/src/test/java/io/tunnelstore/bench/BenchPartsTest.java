@@ -105,6 +105,12 @@ class BenchPartsTest {
         io.tunnelstore.tunnel.ReadTiming late = new io.tunnelstore.tunnel.ReadTiming(1750, 0, 0, 0, 1800, 1900,
                 1700);
         assertThat(StageBreakdown.stages(1000, 2000, late)).containsExactly(-1, 700, 50, 50, 100, 100);
+        assertThat(StageBreakdown.requestParts(late)).isNull(); // the server did not report its request path
+        // the same read with the server's request path: headers admitted 1710, queued 1720, thread started 1745
+        io.tunnelstore.tunnel.ReadTiming traced = new io.tunnelstore.tunnel.ReadTiming(1750, 0, 0, 0, 1800, 1900,
+                1700, 1710, 1720, 1745);
+        assertThat(StageBreakdown.stages(1000, 2000, traced)).containsExactly(-1, 700, 50, 50, 100, 100);
+        assertThat(StageBreakdown.requestParts(traced)).containsExactly(10, 10, 25, 5);
     }
 
     @Test

@@ -28,7 +28,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -216,12 +215,11 @@ public final class TunnelstoreServer implements AutoCloseable {
             installAdminKeys(credentials);
             scheduler = new ScheduledThreadPoolExecutor(2, namedThreads("tunnelstore-scheduler"));
             scheduler.setRemoveOnCancelPolicy(true); // handler time-outs are cancelled on almost every request
-            workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(config.workerQueueCapacity()), namedThreads("tunnelstore-worker"));
-            workers.allowCoreThreadTimeOut(true);
-            writeWorkers = new ThreadPoolExecutor(config.writeThreads(), config.writeThreads(), 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(config.writeQueueCapacity()), namedThreads("tunnelstore-writer"));
-            writeWorkers.allowCoreThreadTimeOut(true);
+            // a thread is started only when every thread of the lane is busy (not one per request up to the maximum)
+            workers = new RequestPool(config.workerThreads(), config.workerQueueCapacity(), 60, TimeUnit.SECONDS,
+                    namedThreads("tunnelstore-worker"));
+            writeWorkers = new RequestPool(config.writeThreads(), config.writeQueueCapacity(), 60, TimeUnit.SECONDS,
+                    namedThreads("tunnelstore-writer"));
             placement = Objects.requireNonNull(clusterJoiner.apply(storage), "cluster joiner returned null");
             if (placement.clustered()) {
                 shareCredentials(credentials, placement);

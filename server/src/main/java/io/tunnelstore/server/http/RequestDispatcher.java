@@ -100,12 +100,12 @@ public final class RequestDispatcher {
      * authenticated {@code caller} at {@code admittedAtMillis}.
      */
     public record Admission(OutboundResponse refusal, Action action, AuthenticatedCaller caller,
-                            long admittedAtMillis) {
+                            long admittedAtMillis, long admittedAtNanos) {
         static Admission refused(OutboundResponse response) {
-            return new Admission(Objects.requireNonNull(response, "response"), null, null, 0);
+            return new Admission(Objects.requireNonNull(response, "response"), null, null, 0, 0);
         }
 
-        static final Admission ROUTE = new Admission(null, null, null, 0);
+        static final Admission ROUTE = new Admission(null, null, null, 0, 0);
     }
 
     /** As the full constructor, with the default clock-skew window of 15 minutes. */
@@ -189,7 +189,7 @@ public final class RequestDispatcher {
         long now = clock.millis();
         try {
             AuthenticatedCaller caller = authenticator.authenticateHeaders(actionPath, headers, now);
-            return new Admission(null, action.get(), caller, now);
+            return new Admission(null, action.get(), caller, now, System.nanoTime());
         } catch (OtsException e) {
             log.debug("Request {} {} not authenticated: {}", requestId, actionPath, e.getMessage());
             OutboundResponse refusal = errorFor(requestId, actionPath, null, e);
@@ -228,8 +228,10 @@ public final class RequestDispatcher {
         long queuedAt = System.nanoTime();
         try {
             pool.execute(() -> {
-                reportDequeued(action, System.nanoTime() - queuedAt);
-                processApi(requestId, action, admission, request, pool, result);
+                long startedAt = System.nanoTime();
+                reportDequeued(action, startedAt - queuedAt);
+                processApi(requestId, action, admission, request, pool, result,
+                        new RequestContext.Timing(admission.admittedAtNanos(), queuedAt, startedAt));
             });
         } catch (RejectedExecutionException e) {
             log.warn("Request {} {} rejected: {} worker queue full", requestId, action.path(), lane);
@@ -264,7 +266,7 @@ public final class RequestDispatcher {
 
     /** Runs on a thread of {@code lane}, which also runs the blocking steps this request still needs (forwarding). */
     private void processApi(String requestId, Action action, Admission admission, InboundRequest request,
-                            Executor lane, CompletableFuture<OutboundResponse> result) {
+                            Executor lane, CompletableFuture<OutboundResponse> result, RequestContext.Timing timing) {
         long receivedAt = admission.admittedAtMillis();
         String actionPath = action.path();
         AuthenticatedCaller caller = admission.caller();
@@ -281,7 +283,7 @@ public final class RequestDispatcher {
             return;
         }
         RequestContext ctx = new RequestContext(requestId, request.headers().get(OtsHeaders.INSTANCE_NAME).strip(),
-                action, caller.principal(), request.headers(), receivedAt);
+                action, caller.principal(), request.headers(), receivedAt, timing);
         boolean forwarded = request.headers().containsKey(RequestForwarder.FORWARDED_BY);
         Message parsed;
         Optional<String> resource;

@@ -3,6 +3,7 @@ package io.tunnelstore.server.tunnel;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.pb.TunnelProtos.ReadRecordsRequest;
 import io.tunnelstore.protocol.pb.TunnelProtos.ReadRecordsResponse;
+import io.tunnelstore.server.http.RequestContext;
 import io.tunnelstore.server.table.TableCatalog;
 import io.tunnelstore.server.table.TableDescriptor;
 import io.tunnelstore.server.tunnel.TunnelDefinition.BaseChannelSpec;
@@ -81,23 +82,32 @@ final class RecordReader {
      */
     private static final class StageStamps {
         final long received;
+        final RequestContext.Timing before;
         volatile long writeStart;
         volatile long durable;
         volatile long wake;
 
-        StageStamps(long received) {
+        StageStamps(long received, RequestContext.Timing before) {
             this.received = received;
+            this.before = before;
         }
 
         TunnelProtos.TunnelstoreReadStages toProto(long built) {
             return TunnelProtos.TunnelstoreReadStages.newBuilder().setReceivedNanos(received)
                     .setDurableNanos(durable).setWalWriteNanos(durable > 0 ? durable - writeStart : 0)
-                    .setWakeNanos(wake).setBuiltNanos(built).build();
+                    .setWakeNanos(wake).setBuiltNanos(built).setAdmittedNanos(before.admittedNanos())
+                    .setQueuedNanos(before.queuedNanos()).setStartedNanos(before.startedNanos()).build();
         }
     }
 
     CompletionStage<ReadRecordsResponse> read(String instance, ReadRecordsRequest request) {
-        StageStamps stamps = request.getTunnelstoreTraceStages() ? new StageStamps(System.nanoTime()) : null;
+        return read(instance, request, RequestContext.Timing.UNKNOWN);
+    }
+
+    /** As {@link #read(String, ReadRecordsRequest)}; {@code timing} is reported to a worker tracing its reads. */
+    CompletionStage<ReadRecordsResponse> read(String instance, ReadRecordsRequest request,
+                                              RequestContext.Timing timing) {
+        StageStamps stamps = request.getTunnelstoreTraceStages() ? new StageStamps(System.nanoTime(), timing) : null;
         TunnelRuntime rt = registry.require(instance, request.getTunnelId());
         if (rt.unusable()) {
             throw TunnelErrors.expired(rt.tunnelId());

@@ -169,7 +169,7 @@ public final class TunnelModule implements ServerModule, TunnelViews {
         r.register(Action.TUNNEL_CHECKPOINT, TunnelProtos.CheckpointRequest.parser(),
                 (ctx, q) -> sessions.checkpoint(ctx.instanceName(), q));
         r.register(Action.TUNNEL_READ_RECORDS, TunnelProtos.ReadRecordsRequest.parser(),
-                (ctx, q) -> reader.read(ctx.instanceName(), q));
+                (ctx, q) -> reader.read(ctx.instanceName(), q, ctx.timing()));
         r.register(Action.TUNNEL_SCHEDULE, TunnelProtos.ScheduleRequest.parser(),
                 (ctx, q) -> scheduling.schedule(ctx.instanceName(), q));
         OperationHandler<GetRpoRequest> rpo = (ctx, q) -> rpos.getRpo(ctx.instanceName(), q);

@@ -40,14 +40,20 @@ class RequestLanesTest {
 
     private record Dequeued(Action action, long waitNanos) {}
 
+    /** A request's timing as its handler saw it, and when the handler ran. */
+    private record Seen(RequestContext.Timing timing, long handlerNanos) {}
+
     @Test
     void blockedRowWritesNeitherDelayOtherRequestsNorHangAndQueueWaitIsReported() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Semaphore entered = new Semaphore(0);
         List<Dequeued> dequeued = new CopyOnWriteArrayList<>();
+        List<Seen> writesSeen = new CopyOnWriteArrayList<>();
+        List<Seen> readsSeen = new CopyOnWriteArrayList<>();
         ServerModule module = registry -> {
             registry.register(Action.PUT_ROW, OperationRegistry.Lane.ROW_WRITE, TableProtos.PutRowRequest.parser(),
                     (ctx, req) -> {
+                        writesSeen.add(new Seen(ctx.timing(), System.nanoTime()));
                         entered.release();
                         try {
                             // stands for a write waiting for its fsync: holds its write thread
@@ -61,8 +67,11 @@ class RequestLanesTest {
                                 .build());
                     });
             registry.register(Action.LIST_TABLE, TableProtos.ListTableRequest.parser(),
-                    (ctx, req) -> CompletableFuture.completedFuture(TableProtos.ListTableResponse.newBuilder()
-                            .addTableNames("t").build()));
+                    (ctx, req) -> {
+                        readsSeen.add(new Seen(ctx.timing(), System.nanoTime()));
+                        return CompletableFuture.completedFuture(TableProtos.ListTableResponse.newBuilder()
+                                .addTableNames("t").build());
+                    });
             registry.addObserver(new RequestDispatcher.RequestObserver() {
                 @Override
                 public void completed(Action action, String outcome, long latencyNanos) {
@@ -96,8 +105,17 @@ class RequestLanesTest {
             assertThat(TableProtos.Error.parseFrom(busy.body()).getCode()).isEqualTo("OTSServerBusy");
 
             // the general lane is free: a read is answered while both writes wait
+            long listSentAt = System.nanoTime();
             RawHttpClient.Response list = listTable(reader);
+            long listAnsweredAt = System.nanoTime();
             assertThat(list.status()).isEqualTo(200);
+            // its handler saw when its headers were admitted, it was queued and a thread took it up, in that order
+            assertThat(readsSeen).hasSize(1);
+            RequestContext.Timing read = readsSeen.get(0).timing();
+            assertThat(read.admittedNanos()).isBetween(listSentAt, read.queuedNanos());
+            assertThat(read.queuedNanos()).isLessThanOrEqualTo(read.startedNanos());
+            assertThat(read.startedNanos()).isBetween(read.queuedNanos(), readsSeen.get(0).handlerNanos());
+            assertThat(readsSeen.get(0).handlerNanos()).isLessThan(listAnsweredAt);
             assertThat(TableProtos.ListTableResponse.parseFrom(list.body()).getTableNamesList()).containsExactly("t");
             assertThat(server.queuedRequests()).isZero();
 
@@ -112,6 +130,12 @@ class RequestLanesTest {
                     .containsExactly(Action.PUT_ROW, Action.LIST_TABLE, Action.PUT_ROW);
             // the queued write waited at least from when it was seen queued until the write thread was released
             assertThat(dequeued.get(2).waitNanos()).isGreaterThanOrEqualTo(releasedAt - queuedSeenAt);
+            // and its handler's timing shows the same wait between queued and started
+            assertThat(writesSeen).hasSize(2);
+            RequestContext.Timing queued = writesSeen.get(1).timing();
+            assertThat(queued.queuedNanos()).isLessThanOrEqualTo(queuedSeenAt);
+            assertThat(queued.startedNanos()).isGreaterThanOrEqualTo(releasedAt);
+            assertThat(queued.startedNanos() - queued.queuedNanos()).isEqualTo(dequeued.get(2).waitNanos());
         }
     }
 
