@@ -17,7 +17,9 @@ public final class BenchWorkerMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "handover".equals(args[0])) {
-            handover(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]));
+            boolean warmUp = args.length > 6;
+            handover(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]), warmUp ? args[5] : null,
+                    warmUp ? Integer.parseInt(args[6]) : 0);
             return;
         }
         PrintStream out = new PrintStream(new FileOutputStream(args[4], true), false, StandardCharsets.UTF_8);
@@ -41,15 +43,33 @@ public final class BenchWorkerMain {
     }
 
     /**
-     * Hand-over mode (scenario 2, our worker at a small heap): consumes the BaseData tunnel until every id in
-     * {@code [0, rows)} arrived or {@code timeoutSeconds} passed, sampling this JVM's heap in use every 10 ms, then
-     * prints {@code DONE complete distinct total duplicates firstNanos lastNanos heapPeakBytes cpuAtFirst cpuAtDone}
-     * and exits (and {@code FIRST} when the first record arrived). The times are System.nanoTime() (one clock per
-     * Linux host), so the harness can subtract its own start time; the CPU readings are this JVM's user + system
-     * seconds, so the worker's CPU per record can be told apart from its start-up.
+     * Hand-over mode (scenario 2, our worker at a small heap): optionally first consumes a warm-up tunnel of
+     * {@code warmUpRows} rows completely (as the official worker does in the harness JVM), then consumes the measured
+     * BaseData tunnel until every id in {@code [0, rows)} arrived or {@code timeoutSeconds} passed, sampling this
+     * JVM's heap in use every 10 ms. Prints {@code START nanos} right before the measured worker is created (the
+     * harness measures both workers from that point), {@code FIRST} when its first record arrived, then
+     * {@code STAGES jvm main connected opened} (when this JVM started, main was entered, the worker's session was
+     * connected and its first channel opened) and {@code DONE complete distinct total duplicates firstNanos lastNanos
+     * heapPeakBytes cpuAtFirst cpuAtDone}, and exits. The times are System.nanoTime() (one clock per Linux host), so
+     * the harness can subtract its own; the CPU readings are this JVM's user + system seconds, so the worker's CPU per
+     * record can be told apart from its start-up.
      */
-    private static void handover(String endpoint, String tunnelId, int rows, long timeoutSeconds) throws Exception {
+    private static void handover(String endpoint, String tunnelId, int rows, long timeoutSeconds, String warmUpTunnelId,
+            int warmUpRows) throws Exception {
+        long mainNanos = System.nanoTime();
+        // when this JVM started, on the System.nanoTime() scale (the uptime has millisecond resolution)
+        long jvmNanos = mainNanos - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
         long pid = ProcessHandle.current().pid();
+        if (warmUpTunnelId != null) {
+            CountingSink warm = new CountingSink(warmUpRows);
+            try (TunnelConsumer consumer = TunnelConsumer.ours(endpoint, warmUpTunnelId, warm, Duration.ofSeconds(5),
+                    Duration.ofSeconds(15))) {
+                if (!warm.awaitAll(Duration.ofSeconds(timeoutSeconds))) {
+                    throw new IllegalStateException("warm-up tunnel delivered " + warm.distinct() + " of "
+                            + warmUpRows + " rows");
+                }
+            }
+        }
         double[] cpuAtFirst = {-1};
         CountingSink sink = new CountingSink(rows, () -> {
             cpuAtFirst[0] = ProcStats.cpuSeconds(pid);
@@ -66,13 +86,29 @@ public final class BenchWorkerMain {
                 });
         sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max),
                 0, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        java.util.concurrent.atomic.AtomicLong connected = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
+        io.tunnelstore.tunnel.WorkerListener stages = new io.tunnelstore.tunnel.WorkerListener() {
+            @Override
+            public void connected(String tunnel, String clientId) {
+                connected.compareAndSet(0, System.nanoTime());
+            }
+
+            @Override
+            public void channelOpened(String channelId) {
+                opened.compareAndSet(0, System.nanoTime());
+            }
+        };
+        System.out.println("START " + System.nanoTime());
+        System.out.flush();
         boolean complete;
         try (TunnelConsumer consumer = TunnelConsumer.ours(endpoint, tunnelId, sink, Duration.ofSeconds(5),
-                Duration.ofSeconds(15))) {
+                Duration.ofSeconds(15), false, stages)) {
             complete = sink.awaitAll(Duration.ofSeconds(timeoutSeconds));
         }
         double cpuAtDone = ProcStats.cpuSeconds(pid);
         sampler.shutdownNow();
+        System.out.println("STAGES " + jvmNanos + " " + mainNanos + " " + connected.get() + " " + opened.get());
         System.out.println("DONE " + (complete ? 1 : 0) + " " + sink.distinct() + " " + sink.total() + " "
                 + sink.duplicates() + " " + sink.firstNanos() + " " + sink.lastNanos() + " " + peak.get() + " "
                 + cpuAtFirst[0] + " " + cpuAtDone);

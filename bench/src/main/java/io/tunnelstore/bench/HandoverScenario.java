@@ -44,6 +44,7 @@ final class HandoverScenario {
         Path data = dir.resolve("server-data");
         int rows = config.handoverRows();
         double ours;
+        double oursWarm;
         double official;
         try (BenchServer server = BenchServer.start(data, false, "4g");
                 TableClient tables = TableClient.create(BenchTables.clientConfig(server.endpoint()));
@@ -53,6 +54,10 @@ final class HandoverScenario {
             report.check(NAME, "handover table rows loaded", rows, loaded);
             warmUp(report, server, tables, tunnels);
             ours = consumeInChild(report, NAME, server, tunnels, "handover", "ours", rows, dir);
+            String warmUpTunnel = tunnels.createTunnel(CreateTunnelRequest.of("handover_warmup", "warmup_child",
+                    TunnelType.BASE_DATA));
+            oursWarm = consumeInChild(report, NAME, Target.of(server), 0, tunnels, "handover", "ours_warm", rows, dir,
+                    warmUpTunnel);
             official = consume(report, NAME, server, tunnels, "handover", "official", rows, false, "official worker");
         }
         ScanResult raw = rawScan(data);
@@ -61,6 +66,8 @@ final class HandoverScenario {
         report.add(NAME, "our worker, " + rows + " rows", "rows/s vs raw scan", ours, "rows/s",
                 "raw RocksDB scan in-process", rawRate);
         report.add(NAME, "our worker, " + rows + " rows", "rows/s vs official", ours, "rows/s",
+                "official worker", official);
+        report.add(NAME, "our worker warmed up, " + rows + " rows", "rows/s vs official", oursWarm, "rows/s",
                 "official worker", official);
         channelScaling(config, report, dir);
     }
@@ -163,6 +170,18 @@ final class HandoverScenario {
      *  worker connected to {@code target}'s endpoint {@code node}; subjects carry the target's label. */
     static double consumeInChild(BenchReport report, String scenario, Target target, int node, TunnelClient tunnels,
             String table, String tunnelName, int rows, Path dir) throws Exception {
+        return consumeInChild(report, scenario, target, node, tunnels, table, tunnelName, rows, dir, null);
+    }
+
+    /**
+     * Like {@link #consumeInChild(BenchReport, String, Target, int, TunnelClient, String, String, int, Path)}; with a
+     * {@code warmUpTunnelId} (a BaseData tunnel over the {@link #WARM_UP_ROWS}-row warm-up table) the child JVM first
+     * consumes that tunnel completely, as the official worker did in the harness JVM, so both measured workers run in
+     * a JVM that has already handed over the same warm-up table. Both workers are timed from the moment their worker
+     * is created; the child JVM's launch (and warm-up) before that is reported apart.
+     */
+    static double consumeInChild(BenchReport report, String scenario, Target target, int node, TunnelClient tunnels,
+            String table, String tunnelName, int rows, Path dir, String warmUpTunnelId) throws Exception {
         long createStart = System.nanoTime();
         String tunnelId = tunnels.createTunnel(CreateTunnelRequest.of(table, tunnelName, TunnelType.BASE_DATA));
         double createSeconds = (System.nanoTime() - createStart) / 1e9;
@@ -178,10 +197,15 @@ final class HandoverScenario {
         cmd.addAll(java.util.List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
                 System.getProperty("java.class.path"), BenchWorkerMain.class.getName(), "handover", target.endpoint(node),
                 tunnelId, Integer.toString(rows), Long.toString(timeoutSeconds)));
+        if (warmUpTunnelId != null) {
+            cmd.addAll(java.util.List.of(warmUpTunnelId, Integer.toString(WARM_UP_ROWS)));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(dir.resolve(table + "-" + tunnelName + "-worker.log").toFile());
         long started = System.nanoTime();
         String done = null;
+        String stages = null;
+        long workerStart = -1;
         double serverCpuAtFirst = -1;
         double serverCpuAtDone = -1;
         ResourceSampler.Usage usage;
@@ -190,7 +214,11 @@ final class HandoverScenario {
             try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
                     p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.equals("FIRST")) {
+                    if (line.startsWith("START ")) {
+                        workerStart = Long.parseLong(line.substring("START ".length()));
+                    } else if (line.startsWith("STAGES ")) {
+                        stages = line;
+                    } else if (line.equals("FIRST")) {
                         serverCpuAtFirst = serverCpuSeconds(target);
                     } else if (line.startsWith("DONE ")) {
                         serverCpuAtDone = serverCpuSeconds(target);
@@ -204,9 +232,9 @@ final class HandoverScenario {
             }
             usage = sampler.usage();
         }
-        String subject = target.subject("our worker (child JVM -Xmx" + WORKER_HEAP + "), " + rows + " rows, "
-                + channels + " ch");
-        if (done == null) {
+        String subject = target.subject("our worker (child JVM -Xmx" + WORKER_HEAP
+                + (warmUpTunnelId == null ? "" : ", warmed up") + "), " + rows + " rows, " + channels + " ch");
+        if (done == null || workerStart < 0 || stages == null) {
             report.check(scenario, target.subject(table + "/" + tunnelName + " worker child JVM finished (see its log)"),
                     1, 0);
             return 0;
@@ -226,8 +254,25 @@ final class HandoverScenario {
         double seconds = Math.max(1e-9, (last - first) / 1e9);
         double rate = distinct / seconds;
         report.add(scenario, subject, "rows/s", rate, "rows/s");
-        report.add(scenario, subject, "start to first record", (first - started) / 1e9, "s");
-        report.add(scenario, subject, "start to last record", (last - started) / 1e9, "s");
+        // from the worker's creation, as for the official worker in the harness JVM
+        report.add(scenario, subject, "start to first record", (first - workerStart) / 1e9, "s");
+        report.add(scenario, subject, "start to last record", (last - workerStart) / 1e9, "s");
+        report.add(scenario, subject, "child JVM launch to worker start" + (warmUpTunnelId == null ? ""
+                : " (warm-up included)"), (workerStart - started) / 1e9, "s");
+        // where the start-up goes: STAGES jvm main connected opened (the JVM's own start time has only millisecond
+        // resolution and is taken before the launch returns here, so the launch is counted up to main)
+        String[] st = stages.split(" ");
+        long main = Long.parseLong(st[2]);
+        long connected = Long.parseLong(st[3]);
+        long opened = Long.parseLong(st[4]);
+        if (warmUpTunnelId == null) {
+            report.add(scenario, subject, "start-up: child process launch to main", (main - started) / 1e9, "s");
+            report.add(scenario, subject, "start-up: main to worker start", (workerStart - main) / 1e9, "s");
+        }
+        report.add(scenario, subject, "start-up: worker start to session connected", (connected - workerStart) / 1e9,
+                "s");
+        report.add(scenario, subject, "start-up: connected to first channel opened", (opened - connected) / 1e9, "s");
+        report.add(scenario, subject, "start-up: first channel opened to first record", (first - opened) / 1e9, "s");
         report.add(scenario, subject, "CreateTunnel (base channels planned)", createSeconds, "s");
         report.add(scenario, subject, "duplicates", duplicates, "records");
         report.add("resources", scenario + ": " + subject, "server peak RSS", usage.serverPeakRssMb(), "MB");

@@ -7,6 +7,7 @@ import io.tunnelstore.client.TunnelClient;
 import io.tunnelstore.tunnel.SimpleProcessorFactory;
 import io.tunnelstore.tunnel.TunnelWorker;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
+import io.tunnelstore.tunnel.WorkerListener;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,6 +32,12 @@ abstract class TunnelConsumer implements AutoCloseable {
     /** Our SDK's worker; {@code traceStages} asks the server for each read's stage times (handed to the sink). */
     static TunnelConsumer ours(String endpoint, String tunnelId, DeliverySink sink, Duration heartbeat,
             Duration timeout, boolean traceStages) {
+        return ours(endpoint, tunnelId, sink, heartbeat, timeout, traceStages, new WorkerListener() {});
+    }
+
+    /** Our SDK's worker, with {@code listener} told of its session and channel events (start-up stages). */
+    static TunnelConsumer ours(String endpoint, String tunnelId, DeliverySink sink, Duration heartbeat,
+            Duration timeout, boolean traceStages, WorkerListener listener) {
         TunnelClient client = TunnelClient.create(BenchTables.clientConfig(endpoint));
         SimpleProcessorFactory factory = SimpleProcessorFactory.of(null, (context, records) -> {
             long now = System.nanoTime();
@@ -42,7 +49,7 @@ abstract class TunnelConsumer implements AutoCloseable {
         });
         TunnelWorker worker = new TunnelWorker(client, tunnelId, TunnelWorkerConfig.builder()
                 .heartbeatInterval(heartbeat).heartbeatTimeout(timeout).processorFactory(factory)
-                .traceReadStages(traceStages).build());
+                .traceReadStages(traceStages).listener(listener).build());
         worker.start();
         return new TunnelConsumer("our worker") {
             @Override

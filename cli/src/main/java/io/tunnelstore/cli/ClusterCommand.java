@@ -84,6 +84,26 @@ final class ClusterCommand implements Callable<Integer> {
                     + "partitions and tunnels move to the others (default: ${DEFAULT-VALUE}).")
     int sessionTimeoutSeconds;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Every node serves https with this certificate chain (PEM, leaf first; valid for the "
+                    + "host clients use); needs --tls-key. The nodes then forward to each other over https, "
+                    + "trusting this certificate.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM",
+            description = "The unencrypted private key (PEM: PKCS#8, RSA or EC) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--cluster-trust", paramLabel = "PEM",
+            description = "With --tls-cert: more certificates the nodes trust when forwarding to each other (as "
+                    + "'server --cluster-trust'; not needed when every node serves the same --tls-cert).")
+    Path clusterTrust;
+
+    @Option(names = "--advertise-host", paramLabel = "HOST",
+            description = "The host name or IP the nodes reach each other at (as 'server --advertise-host'; "
+                    + "default: --host, which must then not be a wildcard).")
+    String advertiseHost;
+
     @Option(names = "--minicluster-classpath", hidden = true,
             description = "Class path of the minicluster JVM (default: $" + MINICLUSTER_CLASSPATH_ENV + ").")
     String miniclusterClassPath;
@@ -173,7 +193,21 @@ final class ClusterCommand implements Callable<Integer> {
                 nodeEnvironment.put(key, environment.get(key));
             }
         }
-        List<String> serverArgs = List.of("--cluster-session-timeout", Integer.toString(sessionTimeoutSeconds));
+        List<String> serverArgs = new ArrayList<>(List.of("--cluster-session-timeout",
+                Integer.toString(sessionTimeoutSeconds)));
+        // the nodes run in other processes: files by absolute path
+        if (tlsCert != null) {
+            serverArgs.addAll(List.of("--tls-cert", absolute(tlsCert)));
+        }
+        if (tlsKey != null) {
+            serverArgs.addAll(List.of("--tls-key", absolute(tlsKey)));
+        }
+        if (clusterTrust != null) {
+            serverArgs.addAll(List.of("--cluster-trust", absolute(clusterTrust)));
+        }
+        if (advertiseHost != null) {
+            serverArgs.addAll(List.of("--advertise-host", advertiseHost));
+        }
         checkNodeFlags(environment, serverArgs);
         return new LocalCluster.Settings(nodes, dataDir.toAbsolutePath().normalize(), host, port, instances,
                 regionServers, classPath, List.of("-Xmx" + nodeHeap), serverArgs, nodeEnvironment,
@@ -190,9 +224,14 @@ final class ClusterCommand implements Callable<Integer> {
         try {
             new CommandLine(node).parseArgs(args.toArray(String[]::new));
             node.config(environment);
+            node.checkFiles();
         } catch (ParameterException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    private static String absolute(Path file) {
+        return file.toAbsolutePath().normalize().toString();
     }
 
     private void checkDataDir() {

@@ -4,6 +4,8 @@ import io.tunnelstore.server.ServerConfig;
 import io.tunnelstore.server.TlsSettings;
 import io.tunnelstore.server.TunnelstoreServer;
 import io.tunnelstore.server.http.ConnectionLimits;
+import io.tunnelstore.server.tls.ClusterTrust;
+import io.tunnelstore.server.tls.ServerCertificates;
 import io.tunnelstore.storage.StorageEngine;
 import io.tunnelstore.storage.hbase.HBaseEngines;
 import java.nio.file.Path;
@@ -166,6 +168,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = config(System.getenv());
+        checkFiles();
         String token = metricsToken != null ? metricsToken : System.getenv(METRICS_TOKEN_ENV);
         TunnelstoreServer.Builder builder = StandardModules.server(config,
                 new StandardModules.Options(token == null || token.isBlank() ? null : token.strip(),
@@ -281,6 +284,45 @@ final class ServerCommand implements Callable<Integer> {
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the files a cluster node's flags name — {@code --tls-cert}/{@code --tls-key} and {@code --cluster-trust} —
+     * before anything starts: with {@code --engine hbase} the server reads them only after it reached HBase's
+     * ZooKeeper and joined the cluster, so a typo would cost the ZooKeeper probe and then fail as a start failure.
+     * A bad file is a usage error here (exit code 2), like every other bad flag. (A single RocksDB node reads its
+     * certificate at once anyway, and keeps its start-failure message.)
+     *
+     * @throws ParameterException naming the flag and the file's problem
+     */
+    void checkFiles() {
+        if (engine != Engine.hbase) {
+            return;
+        }
+        requireReadable("--tls-cert", tlsCert);
+        requireReadable("--tls-key", tlsKey);
+        requireReadable("--cluster-trust", clusterTrust);
+        if (tlsCert != null) {
+            try {
+                ServerCertificates.load(TlsSettings.pemFiles(tlsCert, tlsKey), dataDir.resolve("tls"),
+                        java.time.Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw usage("--tls-cert/--tls-key: " + e.getMessage());
+            }
+        }
+        if (clusterTrust != null) {
+            try {
+                ClusterTrust.sslContext(List.of(clusterTrust));
+            } catch (IllegalArgumentException e) {
+                throw usage("--cluster-trust: " + e.getMessage());
+            }
+        }
+    }
+
+    private void requireReadable(String flag, Path file) {
+        if (file != null && !(java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.isReadable(file))) {
+            throw usage(flag + ": cannot read " + file + (java.nio.file.Files.exists(file) ? "" : " (no such file)"));
         }
     }
 

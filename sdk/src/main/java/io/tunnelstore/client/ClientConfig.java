@@ -3,6 +3,9 @@ package io.tunnelstore.client;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -18,7 +21,10 @@ import javax.net.ssl.SSLContext;
  * The config holds no threads or connections; the executor and the {@link ClientResources}, if given, are only
  * borrowed.
  *
- * @param endpoint                the server root, {@code http(s)://host[:port]} (a trailing slash is removed)
+ * @param endpoints               the server roots, {@code http(s)://host[:port]} each (a trailing slash is removed):
+ *                                one, or the nodes of a cluster, tried in turn when a node cannot be reached (the
+ *                                rule is on {@link AbstractBuilder#endpoints(List)}); {@link #endpoint()} is the
+ *                                first
  * @param instanceName            the instance, sent as {@code x-ots-instancename}
  * @param credentialsProvider     read once per request attempt
  * @param connectTimeout          TCP/TLS connect timeout. Default: 10 s
@@ -38,7 +44,7 @@ import javax.net.ssl.SSLContext;
  *                                resources, their executor, TLS context and connect timeout apply (the config's
  *                                {@code executor} and {@code sslContext} must then be unset). Default: {@code null}
  */
-public record ClientConfig(URI endpoint, String instanceName, CredentialsProvider credentialsProvider,
+public record ClientConfig(List<URI> endpoints, String instanceName, CredentialsProvider credentialsProvider,
                            Duration connectTimeout, Duration callTimeout, RetryPolicy retryPolicy,
                            String userAgent, Executor executor, boolean verifyResponseSignature,
                            SSLContext sslContext, ClientResources resources) {
@@ -57,20 +63,34 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
     private static final Pattern INSTANCE_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
     public ClientConfig {
-        Objects.requireNonNull(endpoint, "endpoint");
+        endpoints = validateEndpoints(endpoints);
         Objects.requireNonNull(instanceName, "instanceName");
         Objects.requireNonNull(credentialsProvider, "credentialsProvider");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(callTimeout, "callTimeout");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(userAgent, "userAgent");
-        endpoint = parseEndpoint(endpoint.toString());
         validateInstanceName(instanceName);
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(callTimeout, "callTimeout");
         if (resources != null && (executor != null || sslContext != null)) {
             throw new IllegalArgumentException("executor and sslContext belong to the shared ClientResources");
         }
+    }
+
+    /** A config with one endpoint (the shape of the earlier single-endpoint constructor). */
+    public ClientConfig(URI endpoint, String instanceName, CredentialsProvider credentialsProvider,
+                        Duration connectTimeout, Duration callTimeout, RetryPolicy retryPolicy,
+                        String userAgent, Executor executor, boolean verifyResponseSignature,
+                        SSLContext sslContext, ClientResources resources) {
+        this(List.of(Objects.requireNonNull(endpoint, "endpoint")), instanceName, credentialsProvider,
+                connectTimeout, callTimeout, retryPolicy, userAgent, executor, verifyResponseSignature, sslContext,
+                resources);
+    }
+
+    /** The first endpoint: the only one of a single-endpoint config. */
+    public URI endpoint() {
+        return endpoints.get(0);
     }
 
     /** A builder with every default set. */
@@ -121,6 +141,31 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
         return URI.create(scheme + trimmed.substring(uri.getScheme().length()));
     }
 
+    /**
+     * Parses every endpoint and checks the list: not empty, no endpoint twice, one scheme for all (the client's TLS
+     * set-up is chosen once, by the scheme).
+     */
+    private static List<URI> validateEndpoints(List<URI> endpoints) {
+        Objects.requireNonNull(endpoints, "endpoints");
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("endpoints is empty: give at least one http(s)://host[:port]");
+        }
+        List<URI> parsed = new ArrayList<>(endpoints.size());
+        HashSet<URI> seen = new HashSet<>();
+        for (URI e : endpoints) {
+            URI uri = parseEndpoint(Objects.requireNonNull(e, "endpoint").toString());
+            if (!seen.add(uri)) {
+                throw new IllegalArgumentException("endpoint '" + uri + "' is listed twice");
+            }
+            if (!uri.getScheme().equals(parsed.isEmpty() ? uri.getScheme() : parsed.get(0).getScheme())) {
+                throw new IllegalArgumentException("endpoints mix http and https (" + parsed.get(0) + ", " + uri
+                        + "): every node of a cluster is reached the same way");
+            }
+            parsed.add(uri);
+        }
+        return List.copyOf(parsed);
+    }
+
     static void validateInstanceName(String instanceName) {
         if (!INSTANCE_NAME.matcher(instanceName).matches()) {
             throw new IllegalArgumentException("invalid instance name '" + instanceName
@@ -138,7 +183,8 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
 
     @Override
     public String toString() {
-        return "ClientConfig[endpoint=" + endpoint + ", instanceName=" + instanceName
+        return "ClientConfig[endpoint" + (endpoints.size() == 1 ? "=" + endpoints.get(0) : "s=" + endpoints)
+                + ", instanceName=" + instanceName
                 + ", credentialsProvider=" + credentialsProvider + ", connectTimeout=" + connectTimeout
                 + ", callTimeout=" + callTimeout + ", retryPolicy=" + retryPolicy + ", userAgent=" + userAgent
                 + ", executor=" + (executor != null ? "custom" : "default")
@@ -154,7 +200,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
      * @param <B> the concrete builder type, returned by every setter
      */
     public abstract static class AbstractBuilder<B extends AbstractBuilder<B>> {
-        private URI endpoint;
+        private List<URI> endpoints;
         private String instanceName;
         private CredentialsProvider credentialsProvider;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -175,10 +221,55 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
             return (B) this;
         }
 
-        /** Required. {@code http(s)://host[:port]}, e.g. {@code http://127.0.0.1:8080}. */
+        /**
+         * Required (or {@link #endpoints}). {@code http(s)://host[:port]}, e.g. {@code http://127.0.0.1:8080}.
+         * Replaces any endpoint set before.
+         */
         public B endpoint(String endpoint) {
-            this.endpoint = parseEndpoint(endpoint);
+            this.endpoints = List.of(parseEndpoint(endpoint));
             return self();
+        }
+
+        /**
+         * The nodes of a cluster (any node answers any request), tried in order; replaces any endpoint set before.
+         * One endpoint behaves exactly as {@link #endpoint(String)}. With several, the client sends to one node
+         * (the first, at the start) and moves to the next one in the list, for this call and the following ones,
+         * when that node cannot be reached:
+         * <ul>
+         *   <li>the request was certainly <b>not sent</b> (connection refused, connect timeout, host not found, TLS
+         *       handshake failed): it is sent at once to the next node, whatever the operation, since no node can
+         *       have applied it;</li>
+         *   <li>the request <b>may have reached</b> the node (connection reset or closed before the response, an
+         *       I/O error mid-exchange): it is re-sent to the next node only if re-sending is safe: idempotent
+         *       operations (reads, ReadRecords, GetCheckpoint, ...) and the tunnel calls the protocol makes safe to
+         *       repeat, Heartbeat (a state report; the next one repeats it anyway) and Checkpoint (a repeat
+         *       carries the same sequence number, so the server applies it at most once and answers the repeat
+         *       {@code OTSSequenceNumberNotMatch}, which the worker handles). Other writes (PutRow, UpdateRow,
+         *       DeleteRow, BatchWriteRow, table and tunnel creation, ConnectTunnel, ...) fail with the error, as with
+         *       one endpoint, and the next call goes to the next node;</li>
+         *   <li>the node <b>answered</b> (any HTTP response, errors included): no failover; the node forwards to
+         *       the owner and the usual retry rules apply, on the same node.</li>
+         * </ul>
+         * A call that reached the end of the list without an answer backs off as a retry would before going round
+         * again; {@link RetryPolicy} (its budget, or {@link RetryPolicy#none()}) and the call deadline bound
+         * failovers as they bound retries. A call that timed out without any response moves the following calls to
+         * the next node too. There is no fail-back: the client stays on a node that answers.
+         *
+         * @param endpoints one or more {@code http(s)://host[:port]}, all of one scheme, none twice
+         */
+        public B endpoints(List<String> endpoints) {
+            Objects.requireNonNull(endpoints, "endpoints");
+            List<URI> uris = new ArrayList<>(endpoints.size());
+            for (String e : endpoints) {
+                uris.add(parseEndpoint(Objects.requireNonNull(e, "endpoint")));
+            }
+            this.endpoints = validateEndpoints(uris);
+            return self();
+        }
+
+        /** {@link #endpoints(List)} with the endpoints as arguments. */
+        public B endpoints(String... endpoints) {
+            return endpoints(List.of(endpoints));
         }
 
         /** Required. The instance name (letters, digits, '-' or '_'). */
@@ -284,7 +375,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
         }
 
         void copyFrom(ClientConfig c) {
-            endpoint = c.endpoint;
+            endpoints = c.endpoints;
             instanceName = c.instanceName;
             credentialsProvider = c.credentialsProvider;
             connectTimeout = c.connectTimeout;
@@ -301,7 +392,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
          * @throws IllegalStateException if endpoint, instance name or credentials are missing
          */
         ClientConfig buildConfig() {
-            if (endpoint == null) {
+            if (endpoints == null) {
                 throw new IllegalStateException("endpoint is required, e.g. endpoint(\"http://127.0.0.1:8080\")");
             }
             if (instanceName == null) {
@@ -324,7 +415,7 @@ public record ClientConfig(URI endpoint, String instanceName, CredentialsProvide
                 }
                 connect = resources.connectTimeout();
             }
-            return new ClientConfig(endpoint, instanceName, credentialsProvider, connect, callTimeout,
+            return new ClientConfig(endpoints, instanceName, credentialsProvider, connect, callTimeout,
                     retryPolicy, userAgent, executor, verifyResponseSignature, sslContext, resources);
         }
     }

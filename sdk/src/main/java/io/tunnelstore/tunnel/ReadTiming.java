@@ -12,7 +12,8 @@ package io.tunnelstore.tunnel;
  * @param walWriteNanos       long poll: how long that commit group's WAL write and fsync took (a duration)
  * @param wakeNanos           long poll: the server's re-read started
  * @param builtNanos          the server built the response
- * @param decodedNanos        this worker had received and decoded the response
+ * @param decodedNanos        this worker had received and parsed the response (its records' PlainBuffer is decoded
+ *                            later, right before the callback, so that part falls between this and the callback)
  * @param sentNanos           this worker handed the request to its HTTP client
  * @param serverAdmittedNanos the server had read and authenticated the request's headers (network event loop)
  * @param serverQueuedNanos   the server had the request's body and handed it to a pool of its request threads

@@ -20,6 +20,15 @@ public final class Signatures {
     private static final String V4_KEY_PREFIX = "aliyun_v4";
     private static final String V4_PRODUCT = "ots";
     private static final String V4_REQUEST = "aliyun_v4_request";
+    private static final String HMAC_SHA1 = "HmacSHA1";
+    private static final String HMAC_SHA256 = "HmacSHA256";
+    /*
+     * One Mac per thread and algorithm: Mac.getInstance looks the algorithm up in the security providers and builds
+     * a new Mac on every call, and a request needs two to six HMACs (its signature, the V4 key derivation, the
+     * response signature). A Mac is not thread-safe; init() replaces the key each time.
+     */
+    private static final ThreadLocal<Mac> HMAC_SHA1_MACS = ThreadLocal.withInitial(() -> newMac(HMAC_SHA1));
+    private static final ThreadLocal<Mac> HMAC_SHA256_MACS = ThreadLocal.withInitial(() -> newMac(HMAC_SHA256));
 
     private Signatures() {
     }
@@ -50,7 +59,7 @@ public final class Signatures {
 
     /** Base64(HMAC-SHA1(UTF-8(secret), UTF-8(stringToSign))), the value of {@code x-ots-signature}. */
     public static String signV2(String secret, String stringToSign) {
-        return base64(hmac("HmacSHA1", utf8(secret), utf8(stringToSign)));
+        return base64(hmac(HMAC_SHA1, utf8(secret), utf8(stringToSign)));
     }
 
     /**
@@ -61,10 +70,10 @@ public final class Signatures {
      * @param region   the {@code x-ots-signregion} value
      */
     public static String v4SigningKey(String secret, String yyyymmdd, String region) {
-        byte[] k = hmac("HmacSHA256", utf8(V4_KEY_PREFIX + secret), utf8(yyyymmdd));
-        k = hmac("HmacSHA256", k, utf8(region));
-        k = hmac("HmacSHA256", k, utf8(V4_PRODUCT));
-        k = hmac("HmacSHA256", k, utf8(V4_REQUEST));
+        byte[] k = hmac(HMAC_SHA256, utf8(V4_KEY_PREFIX + secret), utf8(yyyymmdd));
+        k = hmac(HMAC_SHA256, k, utf8(region));
+        k = hmac(HMAC_SHA256, k, utf8(V4_PRODUCT));
+        k = hmac(HMAC_SHA256, k, utf8(V4_REQUEST));
         return base64(k);
     }
 
@@ -73,7 +82,7 @@ public final class Signatures {
      * {@code stringToSign} must already end with {@code ots} (use {@link #v4StringToSign}).
      */
     public static String signV4(String signingKey, String stringToSign) {
-        return base64(hmac("HmacSHA256", utf8(signingKey), utf8(stringToSign)));
+        return base64(hmac(HMAC_SHA256, utf8(signingKey), utf8(stringToSign)));
     }
 
     /**
@@ -152,11 +161,19 @@ public final class Signatures {
 
     private static byte[] hmac(String algorithm, byte[] key, byte[] message) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = (algorithm.equals(HMAC_SHA1) ? HMAC_SHA1_MACS : HMAC_SHA256_MACS).get();
             // SecretKeySpec rejects an empty key; HMAC zero-pads keys, so one zero byte is the same key.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
-            return mac.doFinal(message);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            return mac.doFinal(message); // doFinal resets the Mac, so the thread's next init starts clean
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException(algorithm + " is required by every Java platform", e);
+        }
+    }
+
+    private static Mac newMac(String algorithm) {
+        try {
+            return Mac.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm + " is required by every Java platform", e);
         }
     }

@@ -6,10 +6,19 @@ package io.tunnelstore.protocol.plainbuffer;
  */
 final class ByteSource {
     private final byte[] data;
+    /** Where the bytes to read end (exclusive); offsets are positions in {@link #data()}. */
+    private final int end;
     private int pos;
 
     ByteSource(byte[] data) {
+        this(data, 0, data.length);
+    }
+
+    /** Reads {@code data[from, to)}; positions (and offsets in error messages) still count from {@code data[0]}. */
+    ByteSource(byte[] data, int from, int to) {
         this.data = data;
+        this.pos = from;
+        this.end = to;
     }
 
     int position() {
@@ -21,11 +30,11 @@ final class ByteSource {
     }
 
     boolean atEnd() {
-        return pos >= data.length;
+        return pos >= end;
     }
 
     int remaining() {
-        return data.length - pos;
+        return end - pos;
     }
 
     /**
@@ -38,25 +47,25 @@ final class ByteSource {
     }
 
     private void require(int n, String what) {
-        if (n < 0 || n > data.length - pos) {
+        if (n < 0 || n > end - pos) {
             throw truncated(n, what);
         }
     }
 
     private void require(int n, What what) {
-        if (n < 0 || n > data.length - pos) {
+        if (n < 0 || n > end - pos) {
             throw truncated(n, what.describe());
         }
     }
 
     private PlainBufferException truncated(int n, String what) {
         return new PlainBufferException("truncated PlainBuffer: " + what + " needs " + n + " byte(s) at offset "
-                + pos + " but only " + (data.length - pos) + " remain");
+                + pos + " but only " + (end - pos) + " remain");
     }
 
     /** The next byte (0..255) without consuming it, or -1 at the end. */
     int peek() {
-        return pos < data.length ? data[pos] & 0xFF : -1;
+        return pos < end ? data[pos] & 0xFF : -1;
     }
 
     int readByte(String what) {

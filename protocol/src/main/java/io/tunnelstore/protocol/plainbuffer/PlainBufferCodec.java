@@ -292,11 +292,24 @@ public final class PlainBufferCodec {
         if (buffer == null) {
             throw new PlainBufferException("PlainBuffer is null");
         }
-        if (buffer.length == 0) {
+        return decodeSingleRow(buffer, 0, buffer.length);
+    }
+
+    /**
+     * Decodes {@code buffer[offset, offset + length)}, which must hold exactly one row, without copying it out first
+     * (a record's bytes inside a ReadRecords response body). The decoded row keeps no reference to {@code buffer}.
+     * Offsets in error messages count from {@code buffer[0]}.
+     */
+    public static PlainRow decodeSingleRow(byte[] buffer, int offset, int length) {
+        if (buffer == null) {
+            throw new PlainBufferException("PlainBuffer is null");
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
+        if (length == 0) {
             throw new PlainBufferException("expected exactly one row in PlainBuffer but found 0");
         }
         // one row read directly (no list): this is the per-record path of ReadRecords in the worker
-        ByteSource in = new ByteSource(buffer);
+        ByteSource in = new ByteSource(buffer, offset, offset + length);
         readHeader(in);
         if (in.atEnd()) {
             throw new PlainBufferException("malformed PlainBuffer: header is not followed by any row");

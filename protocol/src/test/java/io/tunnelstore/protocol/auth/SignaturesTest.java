@@ -163,6 +163,37 @@ class SignaturesTest {
         assertThat(Signatures.signV2("", "")).isEqualTo("+9sdGxiqbAgyS31ktx+3Y3BpDh0=");
     }
 
+    /**
+     * The Macs and the MD5 digest are kept per thread and reused: interleaving algorithms, keys and digests on one
+     * thread, and running on many threads at once, must still give the known values every time.
+     */
+    @Test
+    void reusedPerThreadMacsAndDigestsKeepGivingTheKnownValues() throws Exception {
+        String v2Sts = Signatures.v2StringToSign("PutRow", v2Headers());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        assertThat(Signatures.signV2("secret1", v2Sts)).isEqualTo("lOAj0Uufkdz8KJdT7KtmfPP/25k=");
+                        assertThat(Signatures.v4SigningKey("secret1", "20240101", "cn-hangzhou"))
+                                .isEqualTo("HtlBHJ0q7ZhmIrxaRoSmRuVPtTDe5rsTCkx+LjTk/B4=");
+                        assertThat(Signatures.signV2("", "")).isEqualTo("+9sdGxiqbAgyS31ktx+3Y3BpDh0=");
+                        assertThat(ContentMd5.base64("hello".getBytes(StandardCharsets.UTF_8)))
+                                .isEqualTo("XUFAKrxLKna5cZ2REBfFkg==");
+                        assertThat(ContentMd5.base64(new byte[0])).isEqualTo("1B2M2Y8AsgTpgAmY7PhCfg==");
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void contentMd5() {
         assertThat(ContentMd5.base64(new byte[0])).isEqualTo("1B2M2Y8AsgTpgAmY7PhCfg==");

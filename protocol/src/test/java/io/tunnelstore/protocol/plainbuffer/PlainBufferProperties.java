@@ -44,6 +44,23 @@ class PlainBufferProperties {
         assertThat(PlainBufferCodec.decodeSingleRow(PlainBufferCodec.encodeRow(row))).isEqualTo(row);
     }
 
+    /**
+     * A row decoded in place inside a larger array (a record within a response body) is the row decoded from its own
+     * copy, whatever bytes surround it; a slice one byte short fails as truncated although the array goes on.
+     */
+    @Property(tries = 300)
+    void singleRowDecodesInPlaceWithinALargerArray(@ForAll("rows") PlainRow row,
+            @ForAll @IntRange(max = 40) int before, @ForAll @IntRange(max = 40) int after, @ForAll byte filler) {
+        byte[] encoded = PlainBufferCodec.encodeRow(row);
+        byte[] body = new byte[before + encoded.length + after];
+        java.util.Arrays.fill(body, filler);
+        System.arraycopy(encoded, 0, body, before, encoded.length);
+        assertThat(PlainBufferCodec.decodeSingleRow(body, before, encoded.length)).isEqualTo(row);
+        Throwable shortSlice = catchThrowable(() -> PlainBufferCodec.decodeSingleRow(body, before,
+                encoded.length - 1));
+        assertThat(shortSlice).isInstanceOf(PlainBufferException.class);
+    }
+
     /** The encoder sizes its buffer up front; the size must be exact (else it grows or copies at the end). */
     @Property(tries = 300)
     void computedRowSizeIsExact(@ForAll("rows") PlainRow row) {

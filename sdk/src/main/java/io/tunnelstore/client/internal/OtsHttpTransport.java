@@ -15,6 +15,7 @@ import io.tunnelstore.protocol.pb.TableProtos;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,6 +65,12 @@ import org.slf4j.LoggerFactory;
  * {@link ClientTransportException} when it passes. Credentials are read from the provider for every
  * attempt, so rotated credentials take effect on the next attempt.
  *
+ * <p><b>Several endpoints.</b> With the nodes of a cluster as endpoints ({@link ClientConfig#endpoints()}), an attempt
+ * goes to the current node of the {@link EndpointList}; an attempt that got no answer moves the client to the next
+ * node and is sent there if re-sending is safe ({@link RetryDecider#certainlyNotSent},
+ * {@link RetryDecider#safeToResend}; the rule is documented on {@code ClientConfig.AbstractBuilder#endpoints}). With one
+ * endpoint nothing of this applies: the behaviour is that of a single-endpoint client.
+ *
  * <p><b>Failures.</b> The returned future completes exceptionally with a {@link TablestoreException} (server
  * error) or {@link ClientTransportException} (no usable response), never with a wrapped
  * {@link CompletionException}.
@@ -78,6 +85,7 @@ public final class OtsHttpTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OtsHttpTransport.class);
 
     private final ClientConfig config;
+    private final EndpointList endpoints;
     private final HttpClient http;
     private final RequestSigner signer;
     private final RetryDecider retryDecider;
@@ -102,6 +110,7 @@ public final class OtsHttpTransport implements AutoCloseable {
      */
     public OtsHttpTransport(ClientConfig config, Clock clock, LongSupplier nanoTime, ExponentialBackoff backoff) {
         this.config = Objects.requireNonNull(config, "config");
+        this.endpoints = new EndpointList(config.endpoints());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.signer = new RequestSigner(config.instanceName());
@@ -191,6 +200,11 @@ public final class OtsHttpTransport implements AutoCloseable {
         return config;
     }
 
+    /** The endpoint new calls are sent to (the first, until a node could not be reached). */
+    public URI currentEndpoint() {
+        return endpoints.get(endpoints.current());
+    }
+
     /**
      * Runs one API call (with retries).
      *
@@ -218,7 +232,11 @@ public final class OtsHttpTransport implements AutoCloseable {
         final long startNanos = nanoTime.getAsLong();
         final long deadlineNanos = startNanos + config.callTimeout().toNanos();
         int retries;
+        /** Attempts in a row that got no answer and were sent on to the next endpoint without a back-off. */
+        int unansweredInRow;
         volatile CompletableFuture<?> inFlight;
+        /** The endpoint index of the attempt in flight. */
+        volatile int attemptEndpoint;
 
         Call(Action action, byte[] body, Parser<T> parser, boolean verifyResponse) {
             this.action = action;
@@ -239,6 +257,9 @@ public final class OtsHttpTransport implements AutoCloseable {
                     if (result.completeExceptionally(timeout(null))) {
                         CompletableFuture<?> f = inFlight;
                         if (f != null) {
+                            if (endpoints.size() > 1 && !f.isDone()) {
+                                endpoints.failed(attemptEndpoint); // no answer in time: next calls go elsewhere
+                            }
                             f.cancel(true);
                         }
                     }
@@ -282,12 +303,14 @@ public final class OtsHttpTransport implements AutoCloseable {
             }
             Credentials credentials;
             HttpRequest httpRequest;
+            int endpoint = endpoints.current();
+            attemptEndpoint = endpoint;
             try {
                 credentials = Objects.requireNonNull(config.credentialsProvider().credentials(),
                         "credentials provider returned null");
                 Map<String, String> headers = signer.signedHeaders(action.path(), body, credentials,
                         clock.instant(), traceId);
-                HttpRequest.Builder rb = HttpRequest.newBuilder(uri())
+                HttpRequest.Builder rb = HttpRequest.newBuilder(uri(endpoint))
                         .timeout(Duration.ofNanos(remaining))
                         .header("User-Agent", config.userAgent())
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -307,7 +330,7 @@ public final class OtsHttpTransport implements AutoCloseable {
             // (ours, above), never its selector thread.
             received.thenAccept(response -> {
                 if (handled.compareAndSet(false, true)) {
-                    handle(response, null, credentials);
+                    handle(response, null, credentials, endpoint);
                 }
             });
             CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(httpRequest, info -> {
@@ -320,16 +343,21 @@ public final class OtsHttpTransport implements AutoCloseable {
             f.whenCompleteAsync((response, error) -> {
                 if (handled.compareAndSet(false, true)) {
                     handle(error == null ? new RawResponse(response.statusCode(), response.headers(),
-                            response.body()) : null, error, credentials);
+                            response.body()) : null, error, credentials, endpoint);
                 }
             }, completionExecutor);
         }
 
-        void handle(RawResponse response, Throwable error, Credentials credentials) {
+        void handle(RawResponse response, Throwable error, Credentials credentials, int endpoint) {
             TablestoreException failure;
             if (error != null) {
-                failure = transportFailure(unwrap(error));
+                Throwable cause = unwrap(error);
+                failure = transportFailure(cause, endpoint);
+                if (endpoints.size() > 1 && failOver(failure, cause, endpoint)) {
+                    return;
+                }
             } else {
+                unansweredInRow = 0; // the node answered
                 try {
                     result.complete(handleResponse(response, credentials));
                     return;
@@ -342,6 +370,45 @@ public final class OtsHttpTransport implements AutoCloseable {
                 }
             }
             onFailure(failure);
+        }
+
+        /**
+         * An attempt on {@code endpoint} got no answer (several endpoints only): moves the client to the next
+         * endpoint and, if re-sending is safe and the budget allows, sends the call there.
+         *
+         * @return whether the failure was handled (sent on, or the call failed); false to apply the usual rules
+         */
+        boolean failOver(TablestoreException failure, Throwable cause, int endpoint) {
+            if (result.isDone()) {
+                return true;
+            }
+            int next = endpoints.failed(endpoint);
+            boolean timedOut = failure instanceof ClientTransportException t && t.isTimeout();
+            if (timedOut || !(RetryDecider.certainlyNotSent(cause) || RetryDecider.safeToResend(action))) {
+                return false; // the call deadline passed, or the request may have been applied: usual rules
+            }
+            boolean immediate = ++unansweredInRow < endpoints.size();
+            long now = nanoTime.getAsLong();
+            RetryDecider.Decision d = retryDecider.decideFailover(immediate, retries, now - startNanos,
+                    deadlineNanos - now);
+            if (!d.retry()) {
+                log.debug("{} failed on {}, not failing over ({}): {}", action.path(), endpoints.get(endpoint),
+                        d.reason(), failure.getMessage());
+                result.completeExceptionally(failure);
+                return true;
+            }
+            if (!immediate) {
+                unansweredInRow = 0; // a new round after the back-off
+            }
+            retries++;
+            log.debug("{} got no answer from {} ({}), sending it to {} in {} ms", action.path(),
+                    endpoints.get(endpoint), failure.getMessage(), endpoints.get(next), d.delayMs());
+            try {
+                timer.schedule(() -> completionExecutor.execute(this::attempt), d.delayMs(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(closed(e));
+            }
+            return true;
         }
 
         void onFailure(TablestoreException failure) {
@@ -365,12 +432,16 @@ public final class OtsHttpTransport implements AutoCloseable {
             }
         }
 
-        TablestoreException transportFailure(Throwable error) {
-            if (error instanceof HttpTimeoutException) {
+        TablestoreException transportFailure(Throwable error, int endpoint) {
+            boolean several = endpoints.size() > 1;
+            // With one endpoint a connect timeout ends the call as a timeout (as it always did); with several it is
+            // one node that cannot be reached.
+            if (error instanceof HttpTimeoutException && !(several && error instanceof HttpConnectTimeoutException)) {
                 return timeout(error);
             }
             boolean retryable = RetryDecider.isRetryableTransportFailure(action.idempotent());
-            return new ClientTransportException(action.path() + ": " + describe(error), null, 0, retryable,
+            String where = several ? " (" + endpoints.get(endpoint) + ")" : "";
+            return new ClientTransportException(action.path() + ": " + describe(error) + where, null, 0, retryable,
                     false, error);
         }
 
@@ -419,8 +490,8 @@ public final class OtsHttpTransport implements AutoCloseable {
             return new TablestoreException(code, message, requestId, status, retryable, null);
         }
 
-        URI uri() {
-            return URI.create(config.endpoint() + "/" + action.path());
+        URI uri(int endpoint) {
+            return URI.create(endpoints.get(endpoint) + "/" + action.path());
         }
     }
 

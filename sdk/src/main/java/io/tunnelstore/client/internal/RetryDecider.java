@@ -2,9 +2,15 @@ package io.tunnelstore.client.internal;
 
 import io.tunnelstore.client.RetryPolicy;
 import io.tunnelstore.client.TablestoreException;
+import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.errors.ErrorCode;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The one place that decides whether a failed call is retried (STYLE.md §7.10).
@@ -51,7 +57,23 @@ public final class RetryDecider {
         if (!policy.retriesEnabled()) {
             return Decision.stop("retries disabled");
         }
-        long delayMs = backoff.backoffMs(retriesSoFar);
+        return withinBudget(backoff.backoffMs(retriesSoFar), elapsedNanos, remainingNanos);
+    }
+
+    /**
+     * Whether to send a call again to the next endpoint of a cluster after an attempt got no answer, and after how
+     * long: at once while the call has not yet tried every endpoint in a row ({@code immediate}), else after the
+     * back-off of a retry. The caller has checked that re-sending is safe ({@link #certainlyNotSent},
+     * {@link #safeToResend}); the policy's budget, a disabled policy and the call deadline still apply.
+     */
+    public Decision decideFailover(boolean immediate, int retriesSoFar, long elapsedNanos, long remainingNanos) {
+        if (!policy.retriesEnabled()) {
+            return Decision.stop("retries disabled");
+        }
+        return withinBudget(immediate ? 0L : backoff.backoffMs(retriesSoFar), elapsedNanos, remainingNanos);
+    }
+
+    private Decision withinBudget(long delayMs, long elapsedNanos, long remainingNanos) {
         long delayNanos = delayMs * 1_000_000L;
         // The retry would start after the policy's total budget.
         if (elapsedNanos + delayNanos > policy.maxElapsed().toNanos()) {
@@ -89,6 +111,34 @@ public final class RetryDecider {
         }
         // Any 5xx on an idempotent operation, whatever the code (the official Java SDK's rule).
         return httpStatus >= 500 && idempotent;
+    }
+
+    /**
+     * Whether a failure without any response certainly happened before the request left the client (connection
+     * refused, connect timeout, unknown host, TLS handshake failure), so that no server can have applied it and it
+     * may be sent to another node whatever the operation. Anything else (reset, closed connection, I/O error after
+     * connecting) may have reached the server.
+     */
+    public static boolean certainlyNotSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
+                    || t instanceof UnknownHostException || t instanceof UnresolvedAddressException
+                    || t instanceof SSLHandshakeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a request that may have reached a node can be sent again to another node: idempotent operations, and
+     * the two tunnel calls the protocol makes safe to repeat although the official SDKs do not retry them:
+     * Heartbeat (a report of the client's channel states, repeated every interval anyway) and Checkpoint (a
+     * repeat carries the same sequence number, so it is stored at most once; a repeat after the first was stored is
+     * answered {@code OTSSequenceNumberNotMatch}, on which the worker re-reads the server's number).
+     */
+    public static boolean safeToResend(Action action) {
+        return action.idempotent() || action == Action.TUNNEL_HEARTBEAT || action == Action.TUNNEL_CHECKPOINT;
     }
 
     /**

@@ -48,7 +48,7 @@ final class ChannelRunner {
     private static final ExponentialBackoff READ_RETRY_BACKOFF = new ExponentialBackoff(100, 4, 1_600, 0);
 
     /** {@code bytes}: what the batch holds of the worker's byte budget (with its permit, if it holds one). */
-    private record Batch(long ordinal, List<StreamRecord> records, String nextToken, String traceId,
+    private record Batch(long ordinal, PendingRecords records, String nextToken, String traceId,
             boolean holdsPermit, int attempts, io.tunnelstore.tunnel.ResyncMarker resyncBegin,
             io.tunnelstore.tunnel.ResyncMarker resyncEnd, long bytes, io.tunnelstore.tunnel.ReadTiming timing) {
 
@@ -419,13 +419,13 @@ final class ChannelRunner {
         if (result.finished()) {
             readPhase = ReadPhase.END_OF_DATA;
         }
-        boolean empty = result.records().isEmpty();
+        boolean empty = result.pending().isEmpty();
         long bytes = result.wireBytes();
         host.limiter().settle(reserved, bytes);
         if (empty) {
             host.limiter().release(bytes);
         }
-        queue.addLast(new Batch(nextOrdinal++, result.records(), result.nextToken(), traceId, !empty, 0,
+        queue.addLast(new Batch(nextOrdinal++, result.pending(), result.nextToken(), traceId, !empty, 0,
                 result.resyncBegin(), result.resyncEnd(), empty ? 0 : bytes, result.timing()));
         if (empty && !result.finished() && !result.mayMore()) {
             // Idle: poll again after the back-off (advanced exactly once per idle poll), less the time the server
@@ -472,13 +472,21 @@ final class ChannelRunner {
             Throwable failure = null;
             Thread thread = Thread.currentThread();
             String name = thread.getName();
+            List<StreamRecord> records;
+            try {
+                // decoded here, not when the read arrived: see PendingRecords
+                records = b.records().decode();
+            } catch (RuntimeException e) {
+                loop.execute(() -> onUndecodable(b, e));
+                return;
+            }
             thread.setName(name + " [" + channelId + "]");
             try {
                 if (b.resyncBegin() != null) {
                     p.onResyncBegin(ctx, b.resyncBegin());
                 }
-                if (!b.records().isEmpty()) {
-                    p.process(ctx, b.records());
+                if (!records.isEmpty()) {
+                    p.process(ctx, records);
                 }
                 if (b.resyncEnd() != null) {
                     p.onResyncEnd(ctx, b.resyncEnd());
@@ -536,6 +544,32 @@ final class ChannelRunner {
         }
         closeReason = CloseReason.FAILED;
         beginDrain(/* shutdown= */ false);
+    }
+
+    /**
+     * The batch handed to the processor held a malformed record: nothing of it was delivered. As for a read that
+     * keeps failing, the channel is handed back (its processed position committed first), so the next owner reads
+     * again from there; re-reading here would only get the same bytes.
+     */
+    private void onUndecodable(Batch b, RuntimeException e) {
+        processInFlight = false;
+        if (state.isTerminal()) {
+            runEndCallbackIfDue();
+            return;
+        }
+        log.warn("ReadRecords of channel {} returned an undecodable record; releasing the channel", channelId, e);
+        if (queue.peekFirst() == b) {
+            queue.pollFirst();
+            if (b.holdsPermit()) {
+                host.limiter().release(b.bytes());
+            }
+        }
+        closeReason = CloseReason.FAILED;
+        if (state.isDraining()) {
+            maybeCompleteDrain();
+        } else {
+            beginDrain(/* shutdown= */ false);
+        }
     }
 
     private void markProcessed(Batch b) {

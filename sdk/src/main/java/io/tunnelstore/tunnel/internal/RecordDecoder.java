@@ -1,5 +1,8 @@
 package io.tunnelstore.tunnel.internal;
 
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.tunnelstore.protocol.model.Cell;
 import io.tunnelstore.protocol.model.PlainRow;
 import io.tunnelstore.protocol.pb.TunnelProtos;
@@ -7,6 +10,9 @@ import io.tunnelstore.protocol.plainbuffer.PlainBufferCodec;
 import io.tunnelstore.tunnel.RecordColumn;
 import io.tunnelstore.tunnel.SequenceInfo;
 import io.tunnelstore.tunnel.StreamRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,9 +32,9 @@ public final class RecordDecoder {
      *                                                                    are malformed or hold an INCREMENT cell
      */
     public static StreamRecord decode(TunnelProtos.Record record) {
-        PlainRow row = PlainBufferCodec.decodeSingleRow(record.getRecord().toByteArray());
+        PlainRow row = decodeRow(record.getRecord());
         List<RecordColumn> origin = record.hasOriginRecord() && !record.getOriginRecord().isEmpty()
-                ? columns(PlainBufferCodec.decodeSingleRow(record.getOriginRecord().toByteArray()))
+                ? columns(decodeRow(record.getOriginRecord()))
                 : List.of();
         StreamRecord.RecordType type = switch (record.getActionType()) {
             case PUT_ROW -> StreamRecord.RecordType.PUT;
@@ -38,6 +44,71 @@ public final class RecordDecoder {
         Optional<SequenceInfo> seq = Optional.ofNullable(row.sequenceInfo())
                 .map(s -> new SequenceInfo(s.epoch(), s.timestamp(), s.rowIndex()));
         return new StreamRecord(type, row.primaryKey(), seq, columns(row), origin);
+    }
+
+    /**
+     * Decodes the row in place where the bytes are one array slice (a record of a response parsed with aliasing is
+     * a view of the response body), else from a copy: no per-record copy of the PlainBuffer bytes on the hot path.
+     */
+    static PlainRow decodeRow(ByteString bytes) {
+        ArraySlice slice = new ArraySlice();
+        try {
+            UnsafeByteOperations.unsafeWriteTo(bytes, slice);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);  // ArraySlice never throws
+        }
+        return slice.array != null && slice.length == bytes.size()
+                ? PlainBufferCodec.decodeSingleRow(slice.array, slice.offset, slice.length)
+                : PlainBufferCodec.decodeSingleRow(bytes.toByteArray());
+    }
+
+    /** Takes the backing array of a ByteString that hands over exactly one array slice; anything else is ignored. */
+    private static final class ArraySlice extends ByteOutput {
+        byte[] array;
+        int offset;
+        int length;
+        boolean fragmented;
+
+        private void slice(byte[] value, int off, int len) {
+            if (array == null && !fragmented) {
+                array = value;
+                offset = off;
+                length = len;
+            } else {
+                fragmented = true;
+                array = null;
+            }
+        }
+
+        @Override
+        public void write(byte value) {
+            fragmented = true;
+            array = null;
+        }
+
+        @Override
+        public void write(byte[] value, int off, int len) {
+            // protobuf may pass a buffer it reuses: only a lazy write hands over bytes that stay as they are
+            fragmented = true;
+            array = null;
+        }
+
+        @Override
+        public void writeLazy(byte[] value, int off, int len) {
+            slice(value, off, len);
+        }
+
+        @Override
+        public void write(ByteBuffer value) {
+            fragmented = true;
+            array = null;
+        }
+
+        @Override
+        public void writeLazy(ByteBuffer value) {
+            fragmented = true;
+            array = null;
+        }
     }
 
     private static List<RecordColumn> columns(PlainRow row) {

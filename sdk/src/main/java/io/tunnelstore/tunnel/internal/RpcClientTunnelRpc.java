@@ -5,7 +5,6 @@ import io.tunnelstore.client.internal.TunnelRpcClient;
 import io.tunnelstore.protocol.pb.TunnelProtos;
 import io.tunnelstore.protocol.tunnel.ChannelStatus;
 import io.tunnelstore.protocol.tunnel.TunnelTokens;
-import io.tunnelstore.tunnel.StreamRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * {@link TunnelRpc} over the SDK's HTTP session client: builds the protobuf requests, converts responses to
- * domain values (PlainBuffer records decoded, {@code finished} mapped to a null next token, the
- * {@code may_more_record} fallback rule applied) and maps every failure to a {@link TunnelRpcException} with
+ * domain values (PlainBuffer records kept for decoding when their callback runs, see {@link PendingRecords};
+ * {@code finished} mapped to a null next token, the {@code may_more_record} fallback rule applied) and maps every failure to a {@link TunnelRpcException} with
  * the wire error code. Thread-safe.
  */
 public final class RpcClientTunnelRpc implements TunnelRpc {
@@ -89,17 +88,12 @@ public final class RpcClientTunnelRpc implements TunnelRpc {
 
     /** Converts a ReadRecords response whose request was sent at {@code sentNanos} (0 = unknown). */
     static ReadResult toReadResult(TunnelProtos.ReadRecordsResponse r, long sentNanos) {
-        List<StreamRecord> records = new ArrayList<>(r.getRecordsCount());
+        // records stay on the wire until their callback runs (PendingRecords); only their size is taken now
         long wireBytes = 0;
         for (TunnelProtos.Record rec : r.getRecordsList()) {
             wireBytes += rec.getSerializedSize();
-            try {
-                records.add(RecordDecoder.decode(rec));
-            } catch (IllegalArgumentException e) {
-                throw new TunnelTransportException(
-                        "undecodable record in ReadRecords response: " + e.getMessage(), e);
-            }
         }
+        PendingRecords records = PendingRecords.wire(r.getRecordsList());
         String next = TunnelTokens.FINISHED.equals(r.getNextToken()) ? null : r.getNextToken();
         boolean mayMore = r.hasMayMoreRecord() ? r.getMayMoreRecord()
                 : r.getRecordsCount() > FULL_RECORDS || r.getSerializedSize() > FULL_BYTES;

@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,7 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
     private boolean loseNextCheckpointAnswer;
     private int batchSize = 10;
     private int recordBytes;
+    private final Map<String, Integer> corruptReads = new HashMap<>();
     private long bytesAnswered;
     private Failure tunnelFailure;
 
@@ -167,6 +169,15 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
     /** Bytes of records in the read responses handed to the worker so far. */
     public synchronized long bytesAnswered() {
         return bytesAnswered;
+    }
+
+    /**
+     * The {@code n}-th read of channel {@code id} (counting from 1) answers its batch (positions and next token as
+     * usual) with one malformed wire record instead of its records: the worker finds out only when it decodes the
+     * batch for the callback.
+     */
+    public synchronized void corruptRead(String id, int n) {
+        corruptReads.put(id, n);
     }
 
     /** Makes every later call fail with {@code code} (e.g. tunnel expired or deleted); null clears it. */
@@ -367,7 +378,12 @@ public final class CoordinatorTunnelServer implements TunnelRpc {
             boolean drained = to >= c.records.size();
             String next = drained && c.ended ? null : token(c.stream, to);
             long bytes = (long) batch.size() * recordBytes;
-            ReadResult r = new ReadResult(batch, next, !drained, bytes);
+            ReadResult r = !readsPerChannel.get(channelId).equals(corruptReads.get(channelId))
+                    ? new ReadResult(batch, next, !drained, bytes)
+                    : new ReadResult(PendingRecords.wire(List.of(TunnelProtos.Record.newBuilder()
+                        .setActionType(TunnelProtos.ActionType.PUT_ROW)
+                        .setRecord(ByteString.copyFrom(new byte[] {1, 2, 3})).build())),
+                        next, !drained, null, null, bytes, null);
             answer = () -> {
                 synchronized (this) {
                     bytesAnswered += bytes;

@@ -38,6 +38,26 @@ class ReadPipelineTest {
         assertThat(h.processors.events("b1")).last().isEqualTo("end:b1");
     }
 
+    /**
+     * Read-ahead counts batches, not requests: however deep it is, a channel has at most one ReadRecords in flight,
+     * so the server runs at most one scan per channel for this worker (issue 13 suspected two).
+     */
+    @Test
+    void readAheadKeepsAtMostOneReadInFlightPerChannel() {
+        h.server.addBaseChannel("b1", 100);
+        h.server.addBaseChannel("b2", 100);
+        h.server.holdReads(true);
+        WorkerEngine w = h.started(h.newWorker(b -> b.readAheadBatches(4)));
+        for (int round = 1; round <= 3; round++) {
+            assertThat(h.server.reads("b1")).isEqualTo(round);  // the next read goes out only after the answer
+            assertThat(h.server.reads("b2")).isEqualTo(round);
+            assertThat(w.readPhase("b1")).isEqualTo(ChannelRunner.ReadPhase.IN_FLIGHT);
+            h.server.releaseReads();
+            h.time.runUntilIdle();
+        }
+        assertThat(h.processors.processed("b1")).containsExactlyElementsOf(LongStream.range(0, 30).boxed().toList());
+    }
+
     @Test
     void maxChannelParallelBoundsBatchesAcrossChannels() {
         HeldExecutor callbacks = new HeldExecutor();
@@ -143,5 +163,38 @@ class ReadPipelineTest {
         h.time.advance(4_000);  // the idle poll fails, 3 retries fail: handed back
         assertThat(w.runnerState("s1")).isEqualTo(ChannelRunnerState.RELEASED);
         assertThat(w.reportedChannels()).extracting(ChannelState::status).containsExactly(ChannelStatus.CLOSE);
+    }
+
+    @Test
+    void anUndecodableBatchIsFoundAtDispatchAndHandsTheChannelBackWithoutLosingOrRepeatingRecords() {
+        HeldExecutor callbacks = new HeldExecutor();
+        h.server.addBaseChannel("b1", 30);
+        h.server.corruptRead("b1", 2);  // the read of records 10..19 answers a malformed record
+        WorkerEngine w = h.started(h.newWorker(b -> b.processExecutor(callbacks)));
+        callbacks.runNext();  // factory + onStart
+        h.time.runUntilIdle();
+        assertThat(h.server.reads("b1")).isEqualTo(2);  // 0..9 in the callback, the bad batch read ahead
+        assertThat(w.runnerState("b1")).isEqualTo(ChannelRunnerState.RUNNING);  // kept on the wire, not decoded yet
+        callbacks.runNext();  // delivers 0..9; the bad batch goes to the callback
+        h.time.runUntilIdle();
+        assertThat(h.processors.processed("b1")).containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList());
+        callbacks.runNext();  // decoding it fails: the processor is not called, the channel is handed back
+        h.time.runUntilIdle();
+        assertThat(h.processors.processed("b1")).hasSize(10);
+        assertThat(w.runnerState("b1")).isEqualTo(ChannelRunnerState.RELEASED);
+        assertThat(h.listenerEvents()).contains("closed:b1:FAILED");
+        assertThat(h.server.committedPosition("b1")).isEqualTo(10);  // what was delivered, not the bad batch
+        assertThat(w.bufferedBytes()).isZero();
+        assertThat(w.reportedChannels()).extracting(ChannelState::status).containsExactly(ChannelStatus.CLOSE);
+
+        // the channel comes back (the only worker) and is read again from the checkpoint: nothing lost or repeated
+        for (int i = 0; i < 20 && w.runnerState("b1") != ChannelRunnerState.FINISHED; i++) {
+            h.time.advance(5_000);
+            while (callbacks.runNext()) {
+                h.time.runUntilIdle();
+            }
+        }
+        assertThat(h.processors.processed("b1")).containsExactlyElementsOf(LongStream.range(0, 30).boxed().toList());
+        assertThat(w.runnerState("b1")).isEqualTo(ChannelRunnerState.FINISHED);
     }
 }

@@ -84,6 +84,31 @@ class RecordDecodingTest {
         assertThat(RpcClientTunnelRpc.toReadResult(b.build()).mayMore()).isTrue();
     }
 
+    /**
+     * As the transport parses a response (aliasing: each record's bytes a view of the body), records decode in place;
+     * a rope of two pieces (not one array slice) decodes from a copy. Both give the row that was encoded.
+     */
+    @Test
+    void recordsDecodeInPlaceFromAnAliasedResponseBodyAndFromRopes() throws Exception {
+        // 200 bytes of payload: a rope of two pieces this long stays a rope (protobuf flattens short ones)
+        PlainRow row = PlainRow.of(PK, List.of(Cell.put("v", ColumnValue.ofString("p".repeat(200)), 7L)));
+        TunnelProtos.ReadRecordsResponse resp = TunnelProtos.ReadRecordsResponse.newBuilder()
+                .addRecords(record(TunnelProtos.ActionType.PUT_ROW, row, null))
+                .addRecords(record(TunnelProtos.ActionType.PUT_ROW, row, null)).setNextToken("t").build();
+        com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(resp.toByteArray());
+        in.enableAliasing(true);
+        TunnelProtos.ReadRecordsResponse aliased = TunnelProtos.ReadRecordsResponse.parseFrom(in);
+        assertThat(RecordDecoder.decodeRow(aliased.getRecords(1).getRecord())).isEqualTo(row);
+        assertThat(RpcClientTunnelRpc.toReadResult(aliased).records()).extracting(StreamRecord::primaryKey)
+                .containsExactly(PK, PK);
+
+        byte[] encoded = PlainBufferCodec.encodeRow(row);
+        ByteString rope = ByteString.copyFrom(encoded, 0, 150).concat(ByteString.copyFrom(encoded, 150,
+                encoded.length - 150));
+        assertThat(rope.getClass().getSimpleName()).isEqualTo("RopeByteString");
+        assertThat(RecordDecoder.decodeRow(rope)).isEqualTo(row);
+    }
+
     @Test
     void theServersStageTimesBecomeTheReadTiming() {
         TunnelProtos.ReadRecordsResponse resp = TunnelProtos.ReadRecordsResponse.newBuilder().setNextToken("t")
@@ -112,7 +137,9 @@ class RecordDecodingTest {
                 .addRecords(TunnelProtos.Record.newBuilder().setActionType(TunnelProtos.ActionType.PUT_ROW)
                         .setRecord(ByteString.copyFrom(new byte[] {1, 2, 3})))
                 .setNextToken("t").build();
-        assertThatThrownBy(() -> RpcClientTunnelRpc.toReadResult(resp)).isInstanceOf(TunnelRpcException.class)
+        ReadResult r = RpcClientTunnelRpc.toReadResult(resp);  // kept on the wire: decoded when dispatched
+        assertThat(r.pending().size()).isEqualTo(1);
+        assertThatThrownBy(r::records).isInstanceOf(TunnelRpcException.class)
                 .isInstanceOf(TunnelTransportException.class)
                 .extracting(e -> ((TunnelRpcException) e).wireCode()).isEqualTo("OTSClientError");
     }

@@ -1,5 +1,6 @@
 package io.tunnelstore.server.http;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
@@ -55,7 +56,17 @@ public final class OperationRegistry {
         /** Parses {@code body} (required fields checked) and checks the caller's scope. */
         Q parse(RequestContext ctx, byte[] body, Map<String, TableLocator> locators)
                 throws InvalidProtocolBufferException {
-            Q request = parser.parseFrom(body);
+            Q request;
+            if (lane == Lane.ROW_WRITE) {
+                // bytes fields (the rows' PlainBuffers) share the body array instead of each being copied out of
+                // it; a row write keeps nothing of its request beyond the call, so the array is not held longer
+                CodedInputStream in = CodedInputStream.newInstance(body);
+                in.enableAliasing(true);
+                request = parser.parseFrom(in);
+                in.checkLastTagWas(0);
+            } else {
+                request = parser.parseFrom(body);
+            }
             AccessControl.authorize(ctx, request, locators);
             return request;
         }

@@ -1,7 +1,6 @@
 package io.tunnelstore.server.table;
 
 import io.tunnelstore.protocol.model.Cell;
-import io.tunnelstore.protocol.model.CellType;
 import io.tunnelstore.protocol.model.ColumnValue;
 import io.tunnelstore.protocol.model.ValueType;
 import io.tunnelstore.storage.RowMutation;
@@ -32,6 +31,9 @@ final class RowChangePlan {
     /** Versions each column will hold after the write, newest first. */
     private final Map<String, TreeSet<Long>> versions = new HashMap<>();
     private final Set<String> written = new LinkedHashSet<>();
+    /** Whether {@link #put} wrote a cell, and the newest timestamp it wrote (of the PUT cells of {@link #logged}). */
+    private boolean anyPut;
+    private long newestPut;
 
     /**
      * @param current   the row before the write (all versions), if it exists
@@ -56,6 +58,8 @@ final class RowChangePlan {
         long ts = c.timestamp() != null ? c.timestamp() : versionMillis;
         mutation.put(c.name(), ts, CellValueCodec.encode(c.value()));
         logged.add(Cell.put(c.name(), c.value(), ts));
+        newestPut = anyPut ? Math.max(newestPut, ts) : ts;
+        anyPut = true;
         versionsOf(c.name()).add(ts);
         written.add(c.name());
     }
@@ -66,8 +70,7 @@ final class RowChangePlan {
      * expired. Not part of the change record; its older versions are trimmed like any column's.
      */
     void putRowMarker() {
-        long ts = logged.stream().filter(c -> c.type() == CellType.PUT)
-                .mapToLong(Cell::timestamp).max().orElse(versionMillis);
+        long ts = anyPut ? newestPut : versionMillis;
         mutation.put(RowMarker.COLUMN, ts, RowMarker.VALUE);
         versionsOf(RowMarker.COLUMN).add(ts);
         written.add(RowMarker.COLUMN);

@@ -150,12 +150,10 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
                     "The number of attribute columns exceeds the limit, limit count:%d, column count: %d.",
                     TableLimits.MAX_COLUMNS_PER_WRITE, row.cells().size());
         }
-        Set<String> pkNames = new HashSet<>();
-        table.primaryKeySchema().forEach(s -> pkNames.add(s.getName()));
         long maxDeviationMillis = table.deviationSeconds() * 1000L;
         for (Cell c : row.cells()) {
             ObjectNames.requireColumnName(c.name());
-            if (pkNames.contains(c.name())) {
+            if (isPrimaryKeyColumn(table, c.name())) {
                 throw TableErrors.invalid("Duplicated attribute column name with primary key column: %s.", c.name());
             }
             if (c.value() != null) {
@@ -177,5 +175,15 @@ record RowWrite(OperationType type, PrimaryKey primaryKey, List<Cell> cells, Row
         }
         return new RowWrite(type, row.primaryKey(), row.cells(), condition.getRowExistence(), columnCondition,
                 returnType, returnColumns, size);
+    }
+
+    /** Whether {@code name} is a primary-key column of {@code table} (1-4 columns: a scan, no per-row set). */
+    private static boolean isPrimaryKeyColumn(TableDescriptor table, String name) {
+        for (var column : table.primaryKeySchema()) {
+            if (column.getName().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -3,8 +3,13 @@ package io.tunnelstore.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.tunnelstore.protocol.Action;
 import io.tunnelstore.protocol.pb.TableProtos;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +72,34 @@ class OperationRegistryTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> registry.registerHttpRoute("GET", "metrics", metrics))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Row writes parse their body with aliasing (the rows' bytes share the body array): the same message comes out,
+     * and a body that does not parse, lacks a required field or ends in a stray end-group tag is refused as on the
+     * other lanes.
+     */
+    @Test
+    void rowWriteBodiesParseAsOnOtherLanes() throws Exception {
+        OperationHandler<TableProtos.PutRowRequest> handler = (ctx, req) ->
+                CompletableFuture.completedFuture(TableProtos.PutRowResponse.getDefaultInstance());
+        registry.register(Action.PUT_ROW, OperationRegistry.Lane.ROW_WRITE, TableProtos.PutRowRequest.parser(),
+                handler);
+        RequestContext ctx = new RequestContext("r1", "inst", Action.PUT_ROW, new Principal("ak", true), Map.of(),
+                0);
+        TableProtos.PutRowRequest request = TableProtos.PutRowRequest.newBuilder().setTableName("t")
+                .setRow(ByteString.copyFrom(new byte[] {1, 2, 3}))
+                .setCondition(TableProtos.Condition.newBuilder()
+                        .setRowExistence(TableProtos.RowExistenceExpectation.IGNORE))
+                .build();
+        byte[] valid = request.toByteArray();
+        assertThat(registry.parse(registry.operation(Action.PUT_ROW), ctx, valid)).isEqualTo(request);
+
+        byte[] strayEndGroup = Arrays.copyOf(valid, valid.length + 1);
+        strayEndGroup[valid.length] = 0x0C; // field 1, wire type 4 (END_GROUP), at the top level
+        for (byte[] body : List.of(new byte[] {0x0A, (byte) 0xFF, 0x01}, new byte[0], strayEndGroup)) {
+            assertThatThrownBy(() -> registry.parse(registry.operation(Action.PUT_ROW), ctx, body))
+                    .isInstanceOf(InvalidProtocolBufferException.class);
+        }
     }
 }
