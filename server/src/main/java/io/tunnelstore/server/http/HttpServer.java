@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -128,8 +129,23 @@ public final class HttpServer implements AutoCloseable {
         }
         closed = true;
         serverChannel.close().syncUninterruptibly();
+        writeQueuedAnswers();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.debug("HTTP listener stopped");
+    }
+
+    /**
+     * Lets every event loop run the tasks already queued on it: a request whose handler just returned has its answer
+     * queued as such a task (the dispatcher's completion hops onto the connection's loop), while a loop that shuts
+     * down closes its connections <em>before</em> it runs its remaining tasks, so without this a node's stop could
+     * cut an answer its handler had already produced. An empty task behind them, awaited (bounded) per loop.
+     */
+    private void writeQueuedAnswers() {
+        for (EventExecutor loop : ioGroup) {
+            if (!loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS)) {
+                log.warn("An event loop did not run its queued answers within 1 s; closing anyway");
+            }
+        }
     }
 }
