@@ -378,7 +378,14 @@ class LocalClusterIT {
                     .mapToObj(key -> new KeyedChanges.Change(key, 0)).collect(Collectors.toSet());
             Await.until("both workers got the base data", Duration.ofMinutes(2),
                     () -> ours.distinct().containsAll(baseRows) && official.distinct().containsAll(baseRows));
-            writer = new SequencedWriter(harness.client(survivor, patient), table, FEED_KEYS);
+            SyncClient writes = harness.client(survivor, patient);
+            writer = new SequencedWriter("sequenced-writer", FEED_KEYS, (key, seq) -> {
+                // every write after the first rewrites the row (the path of the HBase engine's empty-qualifier
+                // defect, fixed on branch hbaserow)
+                RowUpdateChange update = new RowUpdateChange(table, pk(key));
+                update.put("v", ColumnValue.fromLong(seq));
+                writes.updateRow(new UpdateRowRequest(update));
+            });
             SequencedWriter w0 = writer;
             Await.until(() -> ours.streamChanges() >= 30 && official.streamChanges() >= 30, Duration.ofMinutes(2),
                     () -> "both workers receive the stream: ours " + ours.streamChanges() + ", official "
@@ -601,68 +608,6 @@ class LocalClusterIT {
         RowPutChange put = new RowPutChange(table, pk(key));
         put.addColumn("v", ColumnValue.fromLong(seq));
         return put;
-    }
-
-    /**
-     * One writer thread: rounds over keys 0..keys-1, each round setting column {@code v} to the next sequence (from
-     * 1), through one client; notes each acknowledged change and when its write was sent. A write that failed is not retried (it
-     * may or may not have been applied; its key's next write has the next sequence).
-     */
-    private static final class SequencedWriter implements AutoCloseable {
-        private final Map<KeyedChanges.Change, Long> acknowledged = new ConcurrentHashMap<>();
-        private final Map<KeyedChanges.Change, Long> sent = new ConcurrentHashMap<>();
-        private final AtomicLong failures = new AtomicLong();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final Thread thread;
-
-        SequencedWriter(SyncClient client, String table, int keys) {
-            thread = new Thread(() -> {
-                for (long seq = 1; !stop.get(); seq++) {
-                    for (long key = 0; key < keys && !stop.get(); key++) {
-                        KeyedChanges.Change change = new KeyedChanges.Change(key, seq);
-                        long at = System.nanoTime();
-                        sent.put(change, at);
-                        // every write after the first rewrites the row (the path of the HBase engine's
-                        // empty-qualifier defect, fixed on branch hbaserow)
-                        RowUpdateChange update = new RowUpdateChange(table, pk(key));
-                        update.put("v", ColumnValue.fromLong(seq));
-                        try {
-                            client.updateRow(new UpdateRowRequest(update));
-                        } catch (RuntimeException e) {
-                            failures.incrementAndGet();
-                            continue;
-                        }
-                        acknowledged.put(change, at);
-                    }
-                }
-            }, "sequenced-writer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** When the write of {@code change} was sent; {@link Long#MIN_VALUE} for a base row or one never sent. */
-        long sentAt(KeyedChanges.Change change) {
-            return sent.getOrDefault(change, Long.MIN_VALUE);
-        }
-
-        long acknowledgedSentAfter(long nanos) {
-            return acknowledged.values().stream().filter(at -> at > nanos).count();
-        }
-
-        Set<KeyedChanges.Change> acknowledged() {
-            return Set.copyOf(acknowledged.keySet());
-        }
-
-        long failures() {
-            return failures.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(TimeUnit.MINUTES.toMillis(2));
-            assertThat(thread.isAlive()).as("the writer stopped").isFalse();
-        }
     }
 
     private static PrimaryKey pk(long id) {

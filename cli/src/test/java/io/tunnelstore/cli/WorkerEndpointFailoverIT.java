@@ -25,12 +25,7 @@ import io.tunnelstore.tunnel.TunnelWorker;
 import io.tunnelstore.tunnel.TunnelWorkerConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -110,15 +105,16 @@ class WorkerEndpointFailoverIT {
                         delivered.delivered(r.primaryKey().get(0).value().asLong(),
                                 r.columns().get(0).value().asLong()))))
                 .build());
-        Writer writer = null;
+        SequencedWriter writer = null;
         try {
             worker.start();
             Set<KeyedChanges.Change> baseRows = LongStream.range(0, KEYS)
                     .mapToObj(key -> new KeyedChanges.Change(key, 0)).collect(Collectors.toSet());
             Await.until("the worker got the base data", Duration.ofMinutes(2),
                     () -> delivered.distinct().containsAll(baseRows));
-            writer = new Writer(rows);
-            Writer w0 = writer;
+            writer = new SequencedWriter("endpoint-failover-writer", KEYS,
+                    (key, seq) -> rows.updateRow(update(key, seq)));
+            SequencedWriter w0 = writer;
             Await.until(() -> delivered.streamChanges() >= 30, Duration.ofMinutes(2),
                     () -> "the worker receives the stream: " + delivered.streamChanges() + " changes; writes "
                             + "acknowledged " + w0.acknowledged().size() + ", failed " + w0.failures());
@@ -126,7 +122,7 @@ class WorkerEndpointFailoverIT {
 
             harness.kill9(victim);
             long killed = System.nanoTime();
-            Writer w = writer;
+            SequencedWriter w = writer;
             Predicate<KeyedChanges.Change> writtenAfterKill = c -> w.sentAt(c) > killed;
             Await.until(() -> delivered.firstDeliveryOf(writtenAfterKill).isPresent(), Duration.ofMinutes(2),
                     () -> "the worker delivers changes written after the kill; writes acknowledged after it: "
@@ -166,62 +162,5 @@ class WorkerEndpointFailoverIT {
     private static RowUpdateChange update(long key, long seq) {
         return RowUpdateChange.of(TABLE, PrimaryKey.of(PrimaryKeyColumn.of("id", ColumnValue.ofLong(key))),
                 List.of(Cell.put("v", ColumnValue.ofLong(seq))));
-    }
-
-    /**
-     * One writer thread: rounds over the keys, each round setting column {@code v} to the next sequence (from 1);
-     * notes each acknowledged change and when its write was sent. A failed write is not retried (it may or may not
-     * have been applied; its key's next write has the next sequence).
-     */
-    private static final class Writer implements AutoCloseable {
-        private final Map<KeyedChanges.Change, Long> acknowledged = new ConcurrentHashMap<>();
-        private final Map<KeyedChanges.Change, Long> sent = new ConcurrentHashMap<>();
-        private final AtomicLong failures = new AtomicLong();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final Thread thread;
-
-        Writer(TableClient client) {
-            thread = new Thread(() -> {
-                for (long seq = 1; !stop.get(); seq++) {
-                    for (long key = 0; key < KEYS && !stop.get(); key++) {
-                        KeyedChanges.Change change = new KeyedChanges.Change(key, seq);
-                        long at = System.nanoTime();
-                        sent.put(change, at);
-                        try {
-                            client.updateRow(update(key, seq));
-                        } catch (RuntimeException e) {
-                            failures.incrementAndGet();
-                            continue;
-                        }
-                        acknowledged.put(change, at);
-                    }
-                }
-            }, "endpoint-failover-writer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        long sentAt(KeyedChanges.Change change) {
-            return sent.getOrDefault(change, Long.MIN_VALUE);
-        }
-
-        long acknowledgedSentAfter(long nanos) {
-            return acknowledged.values().stream().filter(at -> at > nanos).count();
-        }
-
-        Set<KeyedChanges.Change> acknowledged() {
-            return Set.copyOf(acknowledged.keySet());
-        }
-
-        long failures() {
-            return failures.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(TimeUnit.MINUTES.toMillis(2));
-            assertThat(thread.isAlive()).as("the writer stopped").isFalse();
-        }
     }
 }
