@@ -59,7 +59,7 @@ public final class Signatures {
 
     /** Base64(HMAC-SHA1(UTF-8(secret), UTF-8(stringToSign))), the value of {@code x-ots-signature}. */
     public static String signV2(String secret, String stringToSign) {
-        return base64(hmac(HMAC_SHA1, utf8(secret), utf8(stringToSign)));
+        return base64(hmac(HMAC_SHA1_MACS, utf8(secret), utf8(stringToSign)));
     }
 
     /**
@@ -70,10 +70,10 @@ public final class Signatures {
      * @param region   the {@code x-ots-signregion} value
      */
     public static String v4SigningKey(String secret, String yyyymmdd, String region) {
-        byte[] k = hmac(HMAC_SHA256, utf8(V4_KEY_PREFIX + secret), utf8(yyyymmdd));
-        k = hmac(HMAC_SHA256, k, utf8(region));
-        k = hmac(HMAC_SHA256, k, utf8(V4_PRODUCT));
-        k = hmac(HMAC_SHA256, k, utf8(V4_REQUEST));
+        byte[] k = hmac(HMAC_SHA256_MACS, utf8(V4_KEY_PREFIX + secret), utf8(yyyymmdd));
+        k = hmac(HMAC_SHA256_MACS, k, utf8(region));
+        k = hmac(HMAC_SHA256_MACS, k, utf8(V4_PRODUCT));
+        k = hmac(HMAC_SHA256_MACS, k, utf8(V4_REQUEST));
         return base64(k);
     }
 
@@ -82,7 +82,7 @@ public final class Signatures {
      * {@code stringToSign} must already end with {@code ots} (use {@link #v4StringToSign}).
      */
     public static String signV4(String signingKey, String stringToSign) {
-        return base64(hmac(HMAC_SHA256, utf8(signingKey), utf8(stringToSign)));
+        return base64(hmac(HMAC_SHA256_MACS, utf8(signingKey), utf8(stringToSign)));
     }
 
     /**
@@ -159,15 +159,15 @@ public final class Signatures {
         return Base64.getEncoder().encodeToString(b);
     }
 
-    private static byte[] hmac(String algorithm, byte[] key, byte[] message) {
+    private static byte[] hmac(ThreadLocal<Mac> macs, byte[] key, byte[] message) {
+        Mac mac = macs.get();
         try {
-            Mac mac = (algorithm.equals(HMAC_SHA1) ? HMAC_SHA1_MACS : HMAC_SHA256_MACS).get();
             // SecretKeySpec rejects an empty key; HMAC zero-pads keys, so one zero byte is the same key.
-            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
-            return mac.doFinal(message); // doFinal resets the Mac, so the thread's next init starts clean
+            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, mac.getAlgorithm()));
         } catch (InvalidKeyException e) {
-            throw new IllegalStateException(algorithm + " is required by every Java platform", e);
+            throw new IllegalStateException(mac.getAlgorithm() + " refused a raw key", e); // never: HMAC takes any
         }
+        return mac.doFinal(message); // doFinal resets the Mac, so the thread's next init starts clean
     }
 
     private static Mac newMac(String algorithm) {
